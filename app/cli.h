@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+// Command-line plumbing shared by the cmd_*.cpp verbs: argument parsing, the
+// node context (data folder, store, keys, clock), output, and exit codes:
+//   0 ok, 1 usage (the command was asked wrongly), 2 data refused, 3 internal.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/bytes.h"
+#include "core/status.h"
+#include "storage/store.h"
+
+namespace renda::app {
+
+inline constexpr int kExitOk = 0, kExitUsage = 1, kExitRefused = 2, kExitInternal = 3;
+int exitCodeFor(const Status& s);
+
+// Parsed arguments: positionals, and --name value options (repeatable).
+struct Args {
+  std::vector<std::string> positional;
+  std::vector<std::pair<std::string, std::string>> options;  // name without dashes
+  std::vector<std::string> switches;                         // --json, --yes, ...
+
+  static Result<Args> parse(const std::vector<std::string>& argv);
+  std::optional<std::string> get(const std::string& name) const;
+  std::vector<std::string> all(const std::string& name) const;
+  bool has(const std::string& name) const;
+  // Usage error unless every option and switch is one of `allowed` (or matches
+  // allowFields: any other --name becomes a record field).
+  Status only(const std::vector<std::string>& allowed) const;
+};
+
+// Everything a command needs about this node.
+class Node {
+ public:
+  // Opens the data folder's store, creating the folder if needed.
+  static Result<std::unique_ptr<Node>> open(const std::string& dataDir);
+  storage::Store& store() { return *store_; }
+  const std::string& dir() const { return dir_; }
+  // Wall-clock ms (RENDA_NOW_MS overrides it, for tests and demos).
+  static uint64_t nowMs();
+  // The device signing key (asks for the passphrase if the key file is sealed:
+  // from RENDA_PASSPHRASE, or typed at the terminal).
+  Result<const SecretKey*> deviceKey();
+  // The county root key (county office node only).
+  Result<SecretKey> rootKey();
+  // Before any write: when the store was copied or restored, mint a new device
+  // key, certify it with the old one, and record that (so no key ever signs two
+  // changes with one number). Prints what it did.
+  Status prepareToWrite();
+  // Authors one change with the device key.
+  Result<ChangeId> write(const storage::LocalEdit& edit);
+  // Membership of this node's own key, if enrolled.
+  Result<Membership> self();
+
+  std::string devicePath() const { return dir_ + "/device.key"; }
+  std::string rootPath() const { return dir_ + "/county-root.key"; }
+
+ private:
+  std::string dir_;
+  std::unique_ptr<storage::Store> store_;
+  std::optional<SecretKey> device_;
+};
+
+// Key files: "RENDA-KEY-v1\n" | u8 sealed (0/1) | 64-byte secret key, or its
+// passphrase-sealed form. Written with mode 0600.
+Status writeKeyFile(const std::string& path, const SecretKey& key, const std::string& passphrase);
+Result<SecretKey> readKeyFile(const std::string& path);
+// Asks for a passphrase (RENDA_PASSPHRASE, else the terminal without echo).
+std::string askPassphrase(const std::string& prompt);
+
+// The data folder: --data, else $RENDA_DATA, else ./renda-data.
+std::string dataDirFrom(const Args& args);
+
+// Time as "2026-11-27 18:40" in local time.
+std::string formatTime(uint64_t ms);
+std::string shortId(const ChangeId& id);
+std::string shortKey(const PublicKey& k);
+
+// One verb: `renda NAME ...`.
+struct Command {
+  const char* name;
+  const char* summary;
+  const char* usage;
+  std::function<Status(const Args&)> run;
+};
+const std::vector<Command>& commands();
+// Runs a full argument vector (argv without the program name); returns the exit code.
+int runCommandLine(const std::vector<std::string>& argv);
+
+// Registration helpers, one per cmd_*.cpp.
+void addSetupCommands(std::vector<Command>& out);
+void addRecordCommands(std::vector<Command>& out);
+void addSyncCommands(std::vector<Command>& out);
+void addInspectCommands(std::vector<Command>& out);
+void addDemoCommands(std::vector<Command>& out);
+
+}  // namespace renda::app

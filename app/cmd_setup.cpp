@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: Apache-2.0
+// Setting a node up: init, county init, enroll, join, revoke.
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "app/bundles.h"
+#include "app/cli.h"
+#include "core/crypto.h"
+
+namespace renda::app {
+
+namespace {
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+std::string newPassphrase(const Args& args) {
+  if (!args.has("passphrase")) return "";
+  std::string a = askPassphrase("New passphrase for the key: ");
+  return a;
+}
+
+Status init(Node& node, const Args& args, bool quiet) {
+  if (exists(node.devicePath()))
+    return Status::usage("this data folder already has a node key (" + node.devicePath() + ")");
+  SecretKey key = crypto::generateSigningKey();
+  RENDA_TRY(writeKeyFile(node.devicePath(), key, newPassphrase(args)));
+  RENDA_TRY(node.store().setDeviceKey(key.publicKey()));
+  if (!quiet)
+    std::printf("Created node in %s\nNode key: %s\n"
+                "Next: the county office enrolls this key (renda enroll --node %s --township NAME "
+                "-o FILE), then run `renda join FILE` here.\n",
+                node.dir().c_str(), toHex(key.publicKey()).c_str(), toHex(key.publicKey()).c_str());
+  return Status::ok();
+}
+
+Status cmdInit(const Args& args) {
+  RENDA_TRY(args.only({"passphrase", "quiet"}));
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  return init(**node, args, args.has("quiet"));
+}
+
+Status cmdCountyInit(const Args& args) {
+  RENDA_TRY(args.only({"name", "label", "passphrase", "quiet"}));
+  auto name = args.get("name");
+  if (!name || name->empty()) return Status::usage("give the county's name with --name");
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  Node& n = **node;
+  if (n.store().network()) return Status::usage("this node already belongs to a county network");
+  if (!exists(n.devicePath())) RENDA_TRY(init(n, args, true));
+  if (exists(n.rootPath())) return Status::usage("this folder already holds a county root key");
+  SecretKey root = crypto::generateSigningKey();
+  RENDA_TRY(writeKeyFile(n.rootPath(), root, newPassphrase(args)));
+  storage::NetworkInfo info;
+  randombytes_buf(info.network.data(), info.network.size());
+  info.root = root.publicKey();
+  info.countyName = *name;
+  RENDA_TRY(n.store().setNetwork(info));
+  auto key = n.deviceKey();
+  if (!key) return key.status();
+  storage::LocalEdit edit;
+  edit.op = OpKind::kCertificate;
+  edit.certificate = makeCertificate(info.network, (*key)->publicKey(), root, "", Role::kCounty,
+                                     0, 0, args.get("label").value_or("县人大常委会办公室"));
+  auto id = n.write(edit);
+  if (!id) return id.status();
+  if (!args.has("quiet"))
+    std::printf("Created the county network for %s.\nCounty root key: %s (kept in %s — back it "
+                "up offline)\nThis node is the county office node: %s\n",
+                name->c_str(), shortKey(info.root).c_str(), n.rootPath().c_str(),
+                shortKey((*key)->publicKey()).c_str());
+  return Status::ok();
+}
+
+Status cmdEnroll(const Args& args) {
+  RENDA_TRY(args.only({"node", "township", "label", "days", "role", "output", "quiet"}));
+  auto nodeKey = args.get("node");
+  auto out = args.get("output");
+  if (!nodeKey || !out) return Status::usage("give --node KEY and -o FILE");
+  auto subject = fixedFromHex<PublicKey>(*nodeKey);
+  if (!subject) return Status::usage("--node must be the 64-character node key `renda init` printed");
+  Role role = Role::kTownship;
+  if (auto r = args.get("role")) {
+    if (*r == "county") role = Role::kCounty;
+    else if (*r != "township") return Status::usage("--role is township or county");
+  }
+  std::string township = args.get("township").value_or("");
+  if (role == Role::kTownship && township.empty())
+    return Status::usage("give the township with --township (e.g. --township 城关镇)");
+  if (role == Role::kCounty) township.clear();
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  Node& n = **node;
+  auto net = n.store().network();
+  if (!net) return net.status();
+  auto root = n.rootKey();
+  if (!root) return root.status();
+  uint64_t now = Node::nowMs();
+  uint64_t until = 0;
+  if (auto d = args.get("days")) {
+    long days = std::strtol(d->c_str(), nullptr, 10);
+    if (days <= 0) return Status::usage("--days must be a positive number");
+    until = now + uint64_t(days) * 86400000ull;
+  }
+  storage::LocalEdit edit;
+  edit.op = OpKind::kCertificate;
+  // Valid from a day back, so a township laptop whose clock is a little slow can start at once.
+  edit.certificate = makeCertificate(net->network, *subject, *root, township, role,
+                                     now > 86400000ull ? now - 86400000ull : 0, until,
+                                     args.get("label").value_or(township.empty() ? "县级节点"
+                                                                                 : township + "人大"));
+  auto id = n.write(edit);
+  if (!id) return id.status();
+  auto exported = exportBundle(n, {}, *out);
+  if (!exported) return exported.status();
+  if (!args.has("quiet"))
+    std::printf("Enrolled node %s for %s. Give %s to that node and run there:\n  renda join %s\n",
+                shortKey(*subject).c_str(), township.empty() ? "the county" : township.c_str(),
+                out->c_str(), out->c_str());
+  return Status::ok();
+}
+
+Status cmdJoin(const Args& args) {
+  RENDA_TRY(args.only({"quiet"}));
+  if (args.positional.size() != 1) return Status::usage("give the enrollment file");
+  const std::string& path = args.positional[0];
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  Node& n = **node;
+  if (n.store().network()) return Status::usage("this node already belongs to a county network");
+  auto self = n.store().deviceKey();
+  if (!self) return self.status();
+  auto info = net::checkBundle(path, nullptr);
+  if (!info) return info.status();
+  // Make sure the file enrolls this node before changing anything.
+  bool enrolled = false;
+  RENDA_TRY(net::readBundle(path, 4096, 8 << 20, [&](const std::vector<std::string>& batch) {
+    for (const auto& e : batch) {
+      auto env = decodeEnvelope(crypto::asBytes(e));
+      if (!env) continue;
+      auto c = decodeChange(crypto::asBytes(env->body));
+      if (!c || c->op != OpKind::kCertificate) continue;
+      auto cert = openCertificate(info->header.network, crypto::asBytes(c->certificate->body),
+                                  c->certificate->sig);
+      if (cert && cert->subject == *self && cert->issuer == info->header.rootKey) enrolled = true;
+    }
+    return Status::ok();
+  }));
+  if (!enrolled)
+    return Status::refused(path + " does not enroll this node (key " + shortKey(*self) +
+                           "); ask the county office to run renda enroll for this key");
+  storage::NetworkInfo ni{info->header.network, info->header.rootKey, info->header.countyName};
+  RENDA_TRY(n.store().setNetwork(ni));
+  auto imported = importBundle(n, path, true);
+  if (!imported) return imported.status();
+  auto m = n.self();
+  if (!m) return m.status();
+  if (!args.has("quiet"))
+    std::printf("Joined the %s network as %s (%s). %llu changes imported.\n",
+                ni.countyName.c_str(), m->township.empty() ? "the county office" : m->township.c_str(),
+                m->label.c_str(), static_cast<unsigned long long>(imported->report.added));
+  return Status::ok();
+}
+
+Status cmdRevoke(const Args& args) {
+  RENDA_TRY(args.only({"node", "after", "reason", "quiet"}));
+  auto nodeKey = args.get("node");
+  auto after = args.get("after");
+  if (!nodeKey || !after)
+    return Status::usage("give --node KEY and --after N (the last change number to keep)");
+  auto subject = fixedFromHex<PublicKey>(*nodeKey);
+  if (!subject) return Status::usage("--node must be a 64-character node key");
+  char* end = nullptr;
+  uint64_t cutoff = std::strtoull(after->c_str(), &end, 10);
+  if (!end || *end) return Status::usage("--after must be a number");
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  Node& n = **node;
+  auto net = n.store().network();
+  if (!net) return net.status();
+  auto root = n.rootKey();
+  if (!root) return root.status();
+  storage::LocalEdit edit;
+  edit.op = OpKind::kRevocation;
+  edit.revocation = makeRevocation(net->network, *subject, cutoff,
+                                   args.get("reason").value_or(""), *root);
+  auto id = n.write(edit);
+  if (!id) return id.status();
+  if (!args.has("quiet"))
+    std::printf("Revoked node %s: its changes after number %llu will be refused everywhere once "
+                "this reaches them.\n",
+                shortKey(*subject).c_str(), static_cast<unsigned long long>(cutoff));
+  return Status::ok();
+}
+
+}  // namespace
+
+void addSetupCommands(std::vector<Command>& out) {
+  out.push_back({"init", "create this node's key and store", "init [--passphrase]", cmdInit});
+  out.push_back({"county init", "create the county network (county office only)",
+                 "county init --name 县名 [--label TEXT] [--passphrase]", cmdCountyInit});
+  out.push_back({"enroll", "admit a node to the county network (county office)",
+                 "enroll --node KEY --township 乡镇名 [--role township|county] [--label TEXT] "
+                 "[--days N] -o FILE",
+                 cmdEnroll});
+  out.push_back({"join", "join the county network with the enrollment file", "join FILE", cmdJoin});
+  out.push_back({"revoke", "revoke a node's key after a given change (county office)",
+                 "revoke --node KEY --after N [--reason TEXT]", cmdRevoke});
+}
+
+}  // namespace renda::app

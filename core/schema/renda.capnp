@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: Apache-2.0
+# The wire and disk format of renda: signed envelopes, changes, certificates,
+# revocations, summaries and bundle headers. Every signed body is the canonical
+# single-segment encoding of its struct, without a segment table; signatures are
+# over a per-type context prefix, the 32-byte network id, and those exact bytes.
+# Fields are only ever added (new ordinals), never renumbered or retyped.
+@0xd7a82bd681844b7a;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("renda::schema");
+
+# Envelope: how a change travels and is stored. The signature covers
+#   "renda/change/v1\0" || network id (32) || body
+# where body is the canonical bytes of a Change. The change id is
+# BLAKE2b-256("renda/id/v1\0" || body).
+struct Envelope {
+  suite @0 :UInt16;     # crypto suite: 1 = Ed25519 + BLAKE2b-256
+  signer @1 :Data;      # 32-byte Ed25519 public key; must equal Change.author
+  sig @2 :Data;         # 64-byte detached Ed25519 signature
+  body @3 :Data;        # canonical Change bytes, at most limits::kMaxChangeBytes
+}
+
+enum Role {
+  township @0;          # a township node: writes its own township's records
+  county @1;            # the county office node: may write every record
+}
+
+enum RecordKind {
+  deputy @0;            # 代表
+  station @1;           # 代表之家 / 联络站
+  suggestion @2;        # 代表建议 / 议案
+  dutyRecord @3;        # 履职记录
+}
+
+# One named field value. Values are UTF-8 text; the domain layer gives them types.
+struct Field {
+  name @0 :Text;        # [a-zA-Z][a-zA-Z0-9]*, at most 32 bytes
+  value @1 :Text;       # at most limits::kMaxFieldValueBytes
+}
+
+# A signed inner object (certificate or revocation). The signature covers
+#   context || network id || body
+# with context "renda/cert/v1\0" or "renda/revocation/v1\0".
+struct SignedBlob {
+  body @0 :Data;        # canonical Certificate or Revocation bytes
+  sig @1 :Data;         # 64 bytes, by Certificate.issuer / the county root key
+}
+
+# Membership certificate: the county (root key) admits a node key.
+# A device may also certify its own successor key (issuer = the old device key,
+# same township and role), which is how a restored store gets a fresh key.
+struct Certificate {
+  subject @0 :Data;     # 32-byte Ed25519 device key being admitted
+  issuer @1 :Data;      # 32-byte key that signs: county root, or predecessor device key
+  township @2 :Text;    # the township the node writes for; empty for the county role
+  role @3 :Role;
+  validFromMs @4 :UInt64;   # changes stamped (HLC) before this are refused
+  validUntilMs @5 :UInt64;  # changes stamped after this are refused; 0 = no end
+  label @6 :Text;       # a human name for the node, e.g. "城关镇人大主席办公室"
+}
+
+# Revocation by the county root: the subject's changes with seq > cutoffSeq are
+# refused (kept as evidence, never applied) everywhere.
+struct Revocation {
+  subject @0 :Data;     # 32-byte device key
+  cutoffSeq @1 :UInt64; # last valid seq of the subject
+  reason @2 :Text;
+}
+
+# Creates a record. The record id is the id of the change that carries this op.
+struct Create {
+  kind @0 :RecordKind;
+  scope @1 :Text;       # owner township name; "" = a county record
+  fields @2 :List(Field);
+}
+
+# Sets fields of an existing record. `parents` are the record's versions (change
+# ids) the author had seen: the edit supersedes them and their ancestors.
+struct Update {
+  record @0 :Data;      # 32-byte record id
+  parents @1 :List(Data);
+  fields @2 :List(Field);
+}
+
+struct Change {
+  suite @0 :UInt16;     # 1
+  network @1 :Data;     # 32-byte county network id
+  author @2 :Data;      # 32-byte Ed25519 device key
+  seq @3 :UInt64;       # 1, 2, 3, ... per author
+  prev @4 :Data;        # id of the author's change seq-1; empty when seq = 1
+  deps @5 :List(Data);  # ids of other authors' changes newly seen since prev
+  hlc @6 :UInt64;       # hybrid logical clock: ms since epoch << 16 | counter
+  union {  # the operation
+    create @7 :Create;
+    update @8 :Update;
+    certificate @9 :SignedBlob;
+    revocation @10 :SignedBlob;
+  }
+}
+
+# A node's version vector: for each author, the highest contiguous seq held and
+# the id of that change.
+struct SummaryEntry {
+  author @0 :Data;
+  seq @1 :UInt64;
+  id @2 :Data;
+}
+
+struct Summary {
+  network @0 :Data;
+  node @1 :Data;        # the producing node's device key
+  createdMs @2 :UInt64;
+  entries @3 :List(SummaryEntry);
+}
+
+# Bundle header and trailer: signed by the producer with context
+# "renda/bundle/v1\0" over network id || body.
+struct BundleHeader {
+  network @0 :Data;
+  producer @1 :Data;
+  createdMs @2 :UInt64;
+  prerequisites @3 :List(SummaryEntry);  # what the receiver must already hold
+  countyName @4 :Text;
+  rootKey @5 :Data;      # the county root public key (so a new node can join from it)
+}
+
+struct BundleTrailer {
+  changeCount @0 :UInt64;
+  contentHash @1 :Data;  # BLAKE2b-256 over every byte of the file before the trailer frame
+}

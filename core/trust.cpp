@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/trust.h"
+
+#include <algorithm>
+
+#include "core/hlc.h"
+
+namespace renda {
+
+namespace {
+
+void putU32(std::string& s, uint32_t v) { s.append(reinterpret_cast<const char*>(&v), 4); }
+void putU64(std::string& s, uint64_t v) { s.append(reinterpret_cast<const char*>(&v), 8); }
+void putStr(std::string& s, const std::string& v) {
+  putU32(s, static_cast<uint32_t>(v.size()));
+  s.append(v);
+}
+
+struct Cursor {
+  crypto::Bytes b;
+  size_t pos = 0;
+  bool ok = true;
+  void raw(void* p, size_t n) {
+    if (!ok || n > b.size() - pos) { ok = false; return; }
+    std::memcpy(p, b.data() + pos, n);
+    pos += n;
+  }
+  uint8_t u8() { uint8_t v = 0; raw(&v, 1); return v; }
+  uint32_t u32() { uint32_t v = 0; raw(&v, 4); return v; }
+  uint64_t u64() { uint64_t v = 0; raw(&v, 8); return v; }
+  std::string str() {
+    uint32_t n = u32();
+    if (!ok || n > b.size() - pos) { ok = false; return {}; }
+    std::string s(reinterpret_cast<const char*>(b.data() + pos), n);
+    pos += n;
+    return s;
+  }
+};
+
+std::string shortKey(const PublicKey& k) { return toHex(k).substr(0, 8); }
+
+}  // namespace
+
+std::string Membership::encode() const {
+  std::string s;
+  s.push_back(1);
+  s.append(reinterpret_cast<const char*>(subject.data()), subject.size());
+  s.append(reinterpret_cast<const char*>(issuer.data()), issuer.size());
+  putStr(s, township);
+  s.push_back(static_cast<char>(role));
+  putStr(s, label);
+  putU32(s, static_cast<uint32_t>(windowsMs.size()));
+  for (auto [from, until] : windowsMs) {
+    putU64(s, from);
+    putU64(s, until);
+  }
+  s.push_back(revokedAfterSeq ? 1 : 0);
+  putU64(s, revokedAfterSeq.value_or(0));
+  putStr(s, revocationReason);
+  s.push_back(frozenFromSeq ? 1 : 0);
+  putU64(s, frozenFromSeq.value_or(0));
+  return s;
+}
+
+Result<Membership> Membership::decode(crypto::Bytes bytes) {
+  Cursor c{bytes};
+  Membership m;
+  if (c.u8() != 1) return Status::corruption("a stored membership has an unknown format");
+  c.raw(m.subject.data(), m.subject.size());
+  c.raw(m.issuer.data(), m.issuer.size());
+  m.township = c.str();
+  uint8_t role = c.u8();
+  if (role > 1) return Status::corruption("a stored membership has a bad role");
+  m.role = static_cast<Role>(role);
+  m.label = c.str();
+  uint32_t n = c.u32();
+  if (!c.ok || n > (bytes.size() - c.pos) / 16) return Status::corruption("membership damaged");
+  for (uint32_t i = 0; i < n; ++i) {
+    uint64_t from = c.u64(), until = c.u64();
+    m.windowsMs.emplace_back(from, until);
+  }
+  bool hasRev = c.u8();
+  uint64_t cutoff = c.u64();
+  if (hasRev) m.revokedAfterSeq = cutoff;
+  m.revocationReason = c.str();
+  bool hasFrozen = c.u8();
+  uint64_t frozen = c.u64();
+  if (hasFrozen) m.frozenFromSeq = frozen;
+  if (!c.ok || c.pos != bytes.size()) return Status::corruption("a stored membership is damaged");
+  return m;
+}
+
+Status addCertificate(std::optional<Membership>& m, const Certificate& cert,
+                      const PublicKey& rootKey, const Membership* issuerMembership) {
+  std::string township = cert.township;
+  Role role = cert.role;
+  if (cert.issuer != rootKey) {
+    // Succession: a member device certifies its own replacement key.
+    if (!issuerMembership)
+      return Status::refused("the certificate is signed by a key the county never enrolled");
+    if (issuerMembership->revokedAfterSeq)
+      return Status::refused("the certificate is signed by a revoked key");
+    if (cert.township != issuerMembership->township || cert.role != issuerMembership->role)
+      return Status::refused("a successor key must keep its predecessor's township and role");
+  }
+  if (role == Role::kCounty && !township.empty())
+    return Status::refused("a county certificate must not name a township");
+  if (cert.validUntilMs != 0 && cert.validUntilMs < cert.validFromMs)
+    return Status::refused("the certificate ends before it starts");
+  if (!m) {
+    Membership fresh;
+    fresh.subject = cert.subject;
+    fresh.issuer = cert.issuer;
+    fresh.township = township;
+    fresh.role = role;
+    fresh.label = cert.label;
+    m = std::move(fresh);
+  } else if (m->township != township || m->role != role) {
+    return Status::refused("this node key is already enrolled for " +
+                           (m->township.empty() ? std::string("the county") : m->township) +
+                           "; enroll a new key instead of moving it");
+  }
+  auto w = std::make_pair(cert.validFromMs, cert.validUntilMs);
+  if (std::find(m->windowsMs.begin(), m->windowsMs.end(), w) == m->windowsMs.end()) {
+    m->windowsMs.push_back(w);
+    std::sort(m->windowsMs.begin(), m->windowsMs.end());
+  }
+  return Status::ok();
+}
+
+Status checkApplies(const Membership& m, const Change& c, const std::string* targetScope) {
+  if (m.frozenFromSeq && c.seq >= *m.frozenFromSeq)
+    return Status::refused("node " + shortKey(m.subject) +
+                           " signed two different changes with the same number (a fork); its "
+                           "changes from number " + std::to_string(*m.frozenFromSeq) +
+                           " on are held as evidence for the county office");
+  if (m.revokedAfterSeq && c.seq > *m.revokedAfterSeq)
+    return Status::refused("the county revoked node " + shortKey(m.subject) + " after its change " +
+                           std::to_string(*m.revokedAfterSeq));
+  // Certificates and revocations are signed by the county root and stand on
+  // their own; they need no scope.
+  if (c.op == OpKind::kCertificate || c.op == OpKind::kRevocation) return Status::ok();
+  uint64_t ms = Hlc::millis(c.hlc);
+  bool covered = false;
+  for (auto [from, until] : m.windowsMs)
+    if (ms >= from && (until == 0 || ms <= until)) covered = true;
+  if (!covered)
+    return Status::refused("node " + shortKey(m.subject) +
+                           " made this change outside the period its enrollment certificate allows");
+  if (m.role == Role::kCounty) return Status::ok();
+  const std::string& scope = c.op == OpKind::kCreate ? c.scope : *targetScope;
+  if (scope != m.township)
+    return Status::refused("node " + shortKey(m.subject) + " of " + m.township +
+                           " may not write records of " +
+                           (scope.empty() ? std::string("the county") : scope));
+  return Status::ok();
+}
+
+}  // namespace renda

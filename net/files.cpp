@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "net/files.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <kj/exception.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/change.h"
+#include "core/crypto.h"
+#include "core/limits.h"
+#include "core/schema/renda.capnp.h"
+
+namespace renda::net {
+
+namespace {
+
+constexpr std::string_view kSummaryMagic{"RENDA-SUMMARY-01", 16};
+constexpr std::string_view kBundleMagic{"RENDA-BUNDLE-v01", 16};
+constexpr uint8_t kFrameHeader = 1, kFrameChange = 2, kFrameTrailer = 9;
+
+capnp::Data::Reader dataOf(const void* p, size_t n) {
+  return capnp::Data::Reader(static_cast<const kj::byte*>(p), n);
+}
+template <typename F>
+capnp::Data::Reader dataOf(const F& f) { return dataOf(f.data(), f.size()); }
+
+template <typename F>
+bool fixedFrom(capnp::Data::Reader d, F& out) {
+  auto v = F::fromSpan(d.begin(), d.size());
+  if (!v) return false;
+  out = *v;
+  return true;
+}
+
+std::string flatBytes(capnp::MessageBuilder& mb) {
+  auto words = capnp::messageToFlatArray(mb);
+  auto b = words.asBytes();
+  return std::string(reinterpret_cast<const char*>(b.begin()), b.size());
+}
+
+template <typename T>
+std::string canonical(typename T::Reader r) {
+  auto words = capnp::canonicalize(r);
+  auto b = words.asBytes();
+  return std::string(reinterpret_cast<const char*>(b.begin()), b.size());
+}
+
+// Reads a flat single-segment message from untrusted bytes and runs fn on its root.
+template <typename Root, typename Fn>
+Status readFlat(std::string_view bytes, size_t maxBytes, const char* what, Fn&& fn) {
+  if (bytes.size() > maxBytes) return Status::invalid(std::string(what) + " is too large");
+  if (bytes.size() < 16) return Status::invalid(std::string(what) + " is truncated");
+  auto words = alignedWords(crypto::asBytes(bytes));
+  if (!words) return Status::invalid(std::string(what) + " is damaged");
+  uint32_t segs, seg0;
+  std::memcpy(&segs, bytes.data(), 4);
+  std::memcpy(&seg0, bytes.data() + 4, 4);
+  if (segs != 0 || seg0 + 1 != words->size())
+    return Status::invalid(std::string(what) + " is damaged");
+  try {
+    kj::ArrayPtr<const capnp::word> arr(reinterpret_cast<const capnp::word*>(words->data()),
+                                        words->size());
+    capnp::FlatArrayMessageReader reader(arr, limits::readerOptionsFor(words->size()));
+    return fn(reader.getRoot<Root>());
+  } catch (const kj::Exception& e) {
+    return Status::invalid(std::string(what) + " is damaged: " + e.getDescription().cStr());
+  }
+}
+
+// Reads a canonical segment (no table) and runs fn on its root.
+template <typename Root, typename Fn>
+Status readCanonicalBody(std::string_view bytes, size_t maxBytes, const char* what, Fn&& fn) {
+  if (bytes.empty() || bytes.size() > maxBytes)
+    return Status::invalid(std::string(what) + " has a bad size");
+  auto words = alignedWords(crypto::asBytes(bytes));
+  if (!words) return Status::invalid(std::string(what) + " is damaged");
+  try {
+    kj::ArrayPtr<const capnp::word> seg(reinterpret_cast<const capnp::word*>(words->data()),
+                                        words->size());
+    capnp::SegmentArrayMessageReader reader(kj::arrayPtr(&seg, 1),
+                                            limits::readerOptionsFor(words->size()));
+    if (!reader.isCanonical()) return Status::invalid(std::string(what) + " is not canonical");
+    return fn(reader.getRoot<Root>());
+  } catch (const kj::Exception& e) {
+    return Status::invalid(std::string(what) + " is damaged: " + e.getDescription().cStr());
+  }
+}
+
+void setEntries(capnp::List<schema::SummaryEntry>::Builder list, const VersionVector& vv) {
+  for (size_t i = 0; i < vv.size(); ++i) {
+    list[i].setAuthor(dataOf(vv[i].author));
+    list[i].setSeq(vv[i].seq);
+    list[i].setId(dataOf(vv[i].id));
+  }
+}
+
+Status readEntries(capnp::List<schema::SummaryEntry>::Reader list, VersionVector& out) {
+  if (list.size() > limits::kMaxSummaryEntries) return Status::invalid("too many nodes listed");
+  for (auto e : list) {
+    VersionEntry v;
+    if (!fixedFrom(e.getAuthor(), v.author) || !fixedFrom(e.getId(), v.id))
+      return Status::invalid("a listed node has a bad key or id");
+    v.seq = e.getSeq();
+    if (v.seq == 0) return Status::invalid("a listed node has number 0");
+    if (!out.empty() && !(out.back().author < v.author))
+      return Status::invalid("listed nodes are out of order or repeated");
+    out.push_back(v);
+  }
+  return Status::ok();
+}
+
+Result<std::string> readWholeFile(const std::string& path, size_t maxBytes) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return Status::ioError("cannot open " + path + ": " + std::strerror(errno));
+  std::string out;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    out.append(buf, n);
+    if (out.size() > maxBytes) {
+      std::fclose(f);
+      return Status::invalid(path + " is too large to be a summary file");
+    }
+  }
+  bool err = std::ferror(f);
+  std::fclose(f);
+  if (err) return Status::ioError("cannot read " + path);
+  return out;
+}
+
+Status writeFileAtomically(const std::string& path, std::string_view bytes) {
+  std::string tmp = path + ".partial";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return Status::ioError("cannot write " + path + ": " + std::strerror(errno));
+  size_t off = 0;
+  while (off < bytes.size()) {
+    ssize_t w = ::write(fd, bytes.data() + off, bytes.size() - off);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return Status::ioError("cannot write " + path + ": " + std::strerror(e));
+    }
+    off += size_t(w);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    return Status::ioError("cannot finish writing " + path);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0)
+    return Status::ioError("cannot move " + path + " into place: " + std::strerror(errno));
+  return Status::ok();
+}
+
+}  // namespace
+
+// --- summaries ----------------------------------------------------------------
+
+std::string encodeSummary(const SummaryFile& s) {
+  capnp::MallocMessageBuilder mb;
+  auto b = mb.initRoot<schema::Summary>();
+  b.setNetwork(dataOf(s.network));
+  b.setNode(dataOf(s.node));
+  b.setCreatedMs(s.createdMs);
+  setEntries(b.initEntries(s.entries.size()), s.entries);
+  std::string msg = flatBytes(mb);
+  std::string out(kSummaryMagic);
+  uint32_t n = static_cast<uint32_t>(msg.size());
+  out.append(reinterpret_cast<const char*>(&n), 4);
+  out += msg;
+  Hash h = crypto::hash(crypto::asBytes(out));
+  out.append(reinterpret_cast<const char*>(h.data()), h.size());
+  return out;
+}
+
+Result<SummaryFile> decodeSummary(std::string_view bytes, const NetworkId* expected) {
+  if (bytes.size() < kSummaryMagic.size() || bytes.substr(0, 16) != kSummaryMagic) {
+    if (bytes.size() >= 12 && bytes.substr(0, 12) == "RENDA-BUNDLE")
+      return Status::invalid("this is a bundle file, not a summary file");
+    return Status::invalid("this is not a renda summary file");
+  }
+  if (bytes.size() < 16 + 4 + 32) return Status::invalid("the summary file is incomplete");
+  uint32_t n;
+  std::memcpy(&n, bytes.data() + 16, 4);
+  if (n > limits::kMaxSummaryBytes) return Status::invalid("the summary file is too large");
+  if (bytes.size() != 16 + 4 + size_t(n) + 32)
+    return Status::invalid(bytes.size() < 16 + 4 + size_t(n) + 32
+                               ? "the summary file is incomplete (was it copied completely?)"
+                               : "the summary file has extra data at its end");
+  Hash h = crypto::hash(crypto::asBytes(bytes.substr(0, 20 + n)));
+  if (std::memcmp(h.data(), bytes.data() + 20 + n, 32) != 0)
+    return Status::invalid("the summary file is damaged or was altered");
+  SummaryFile s;
+  RENDA_TRY(readFlat<schema::Summary>(bytes.substr(20, n), limits::kMaxSummaryBytes, "summary",
+                                      [&](schema::Summary::Reader r) -> Status {
+                                        if (!fixedFrom(r.getNetwork(), s.network) ||
+                                            !fixedFrom(r.getNode(), s.node))
+                                          return Status::invalid("summary has a bad key");
+                                        s.createdMs = r.getCreatedMs();
+                                        return readEntries(r.getEntries(), s.entries);
+                                      }));
+  if (expected && s.network != *expected)
+    return Status::invalid("the summary file comes from another county's network");
+  return s;
+}
+
+Status writeSummaryFile(const std::string& path, const SummaryFile& s) {
+  return writeFileAtomically(path, encodeSummary(s));
+}
+
+Result<SummaryFile> readSummaryFile(const std::string& path, const NetworkId* expected) {
+  auto bytes = readWholeFile(path, limits::kMaxSummaryBytes + 64);
+  if (!bytes) return bytes.status();
+  return decodeSummary(*bytes, expected);
+}
+
+// --- bundles ------------------------------------------------------------------
+
+Result<std::unique_ptr<BundleWriter>> BundleWriter::create(const std::string& path,
+                                                           const BundleHeader& header,
+                                                           const SecretKey& producerKey) {
+  std::unique_ptr<BundleWriter> w(new BundleWriter());
+  w->path_ = path;
+  w->tmpPath_ = path + ".partial";
+  w->network_ = header.network;
+  w->key_ = &producerKey;
+  w->f_ = std::fopen(w->tmpPath_.c_str(), "wb");
+  if (!w->f_) return Status::ioError("cannot write " + path + ": " + std::strerror(errno));
+  if (std::fwrite(kBundleMagic.data(), 1, 16, w->f_) != 16)
+    return Status::ioError("cannot write " + path);
+  w->hasher_.update(crypto::asBytes(kBundleMagic));
+  w->bytes_ = 16;
+  capnp::MallocMessageBuilder hb;
+  auto h = hb.initRoot<schema::BundleHeader>();
+  h.setNetwork(dataOf(header.network));
+  h.setProducer(dataOf(header.producer));
+  h.setCreatedMs(header.createdMs);
+  setEntries(h.initPrerequisites(header.prerequisites.size()), header.prerequisites);
+  h.setCountyName(header.countyName);
+  h.setRootKey(dataOf(header.rootKey));
+  std::string body = canonical<schema::BundleHeader>(h.asReader());
+  capnp::MallocMessageBuilder sb;
+  auto blob = sb.initRoot<schema::SignedBlob>();
+  blob.setBody(dataOf(body.data(), body.size()));
+  Signature sig = crypto::sign(crypto::kBundleContext, header.network, crypto::asBytes(body),
+                               producerKey);
+  blob.setSig(dataOf(sig));
+  RENDA_TRY(w->writeFrame(kFrameHeader, flatBytes(sb)));
+  return w;
+}
+
+BundleWriter::~BundleWriter() {
+  if (f_) std::fclose(f_);
+  if (!finished_) ::unlink(tmpPath_.c_str());
+}
+
+Status BundleWriter::writeFrame(uint8_t type, std::string_view payload) {
+  unsigned char head[5];
+  head[0] = type;
+  uint32_t n = static_cast<uint32_t>(payload.size());
+  std::memcpy(head + 1, &n, 4);
+  if (std::fwrite(head, 1, 5, f_) != 5 ||
+      std::fwrite(payload.data(), 1, payload.size(), f_) != payload.size())
+    return Status::ioError("cannot write " + path_ + " (is the disk or USB stick full?)");
+  hasher_.update(crypto::Bytes(head, 5));
+  hasher_.update(crypto::asBytes(payload));
+  bytes_ += 5 + payload.size();
+  return Status::ok();
+}
+
+Status BundleWriter::addChange(std::string_view envelope) {
+  RENDA_TRY(writeFrame(kFrameChange, envelope));
+  ++count_;
+  return Status::ok();
+}
+
+Status BundleWriter::finish() {
+  Hash h = hasher_.finish();
+  capnp::MallocMessageBuilder tb;
+  auto t = tb.initRoot<schema::BundleTrailer>();
+  t.setChangeCount(count_);
+  t.setContentHash(dataOf(h));
+  std::string body = canonical<schema::BundleTrailer>(t.asReader());
+  capnp::MallocMessageBuilder sb;
+  auto blob = sb.initRoot<schema::SignedBlob>();
+  blob.setBody(dataOf(body.data(), body.size()));
+  blob.setSig(dataOf(crypto::sign(crypto::kBundleContext, network_, crypto::asBytes(body), *key_)));
+  RENDA_TRY(writeFrame(kFrameTrailer, flatBytes(sb)));
+  if (std::fflush(f_) != 0 || ::fsync(fileno(f_)) != 0)
+    return Status::ioError("cannot finish writing " + path_ + " (is the disk full?)");
+  std::fclose(f_);
+  f_ = nullptr;
+  if (::rename(tmpPath_.c_str(), path_.c_str()) != 0)
+    return Status::ioError("cannot move " + path_ + " into place: " + std::strerror(errno));
+  finished_ = true;
+  return Status::ok();
+}
+
+namespace {
+
+// Streams frames of a bundle file; any framing defect is InvalidInput.
+class FrameReader {
+ public:
+  explicit FrameReader(const std::string& path) : path_(path) {
+    f_ = std::fopen(path.c_str(), "rb");
+  }
+  ~FrameReader() {
+    if (f_) std::fclose(f_);
+  }
+  Status start() {
+    if (!f_) return Status::ioError("cannot open " + path_ + ": " + std::strerror(errno));
+    char magic[16];
+    size_t n = std::fread(magic, 1, 16, f_);
+    std::string_view m(magic, n);
+    if (n < 16 || m != kBundleMagic) {
+      if (n >= 13 && m.substr(0, 13) == "RENDA-SUMMARY")
+        return Status::invalid(path_ + " is a summary file, not a bundle");
+      if (n >= 12 && m.substr(0, 12) == "RENDA-BUNDLE")
+        return Status::invalid(path_ + " is a bundle from another version of renda");
+      return Status::invalid(path_ + " is not a renda bundle file");
+    }
+    hasher.update(crypto::asBytes(m));
+    offset = 16;
+    return Status::ok();
+  }
+  // Reads the next frame; false at a clean end of file.
+  Result<bool> next(uint8_t& type, std::string& payload) {
+    unsigned char head[5];
+    size_t n = std::fread(head, 1, 5, f_);
+    if (n == 0) return false;
+    if (n < 5) return incomplete();
+    type = head[0];
+    uint32_t len;
+    std::memcpy(&len, head + 1, 4);
+    size_t cap = type == kFrameHeader ? limits::kMaxBundleHeaderBytes : limits::kMaxEnvelopeBytes;
+    if (len > cap) return Status::invalid(path_ + " is damaged (a part is impossibly large)");
+    payload.resize(len);
+    if (std::fread(payload.data(), 1, len, f_) != len) return incomplete();
+    frameStart = offset;
+    offset += 5 + len;
+    lastHead.assign(reinterpret_cast<char*>(head), 5);
+    return true;
+  }
+  Status incomplete() {
+    return Status::invalid(path_ + " is incomplete: it was cut off while being written or "
+                                   "copied. Make the bundle again.");
+  }
+  crypto::Hasher hasher;
+  uint64_t offset = 0, frameStart = 0;
+  std::string lastHead;
+
+ private:
+  std::string path_;
+  FILE* f_ = nullptr;
+};
+
+Status openSigned(std::string_view frame, const NetworkId& network, const PublicKey* signer,
+                  const char* what, std::string& body, Signature& sig) {
+  return readFlat<schema::SignedBlob>(
+      frame, limits::kMaxBundleHeaderBytes + 1024, what, [&](schema::SignedBlob::Reader r) -> Status {
+        if (!fixedFrom(r.getSig(), sig)) return Status::invalid(std::string(what) + " signature size");
+        body.assign(reinterpret_cast<const char*>(r.getBody().begin()), r.getBody().size());
+        if (signer && !crypto::verify(crypto::kBundleContext, network, crypto::asBytes(body), sig,
+                                      *signer))
+          return Status::invalid(std::string("the bundle's ") + what +
+                                 " does not verify: the file was altered");
+        return Status::ok();
+      });
+}
+
+}  // namespace
+
+Result<BundleInfo> checkBundle(const std::string& path, const NetworkId* expectedOrNull) {
+  FrameReader fr(path);
+  RENDA_TRY(fr.start());
+  BundleInfo info;
+  uint8_t type;
+  std::string payload;
+  auto first = fr.next(type, payload);
+  if (!first) return first.status();
+  if (!*first) return fr.incomplete();
+  if (type != kFrameHeader) return Status::invalid(path + " is damaged (no header)");
+  std::string body;
+  Signature sig;
+  RENDA_TRY(openSigned(payload, NetworkId{}, nullptr, "header", body, sig));
+  RENDA_TRY(readCanonicalBody<schema::BundleHeader>(
+      body, limits::kMaxBundleHeaderBytes, "bundle header",
+      [&](schema::BundleHeader::Reader r) -> Status {
+        if (!fixedFrom(r.getNetwork(), info.header.network) ||
+            !fixedFrom(r.getProducer(), info.header.producer))
+          return Status::invalid("the bundle header has a bad key");
+        info.header.createdMs = r.getCreatedMs();
+        info.header.countyName = std::string(r.getCountyName().cStr(), r.getCountyName().size());
+        if (!fixedFrom(r.getRootKey(), info.header.rootKey))
+          return Status::invalid("the bundle header has a bad county key");
+        return readEntries(r.getPrerequisites(), info.header.prerequisites);
+      }));
+  const NetworkId expected = expectedOrNull ? *expectedOrNull : info.header.network;
+  if (info.header.network != expected)
+    return Status::invalid(path + " was made for another county's network" +
+                           (info.header.countyName.empty() ? std::string()
+                                                           : " (" + info.header.countyName + ")") +
+                           "; it cannot be imported here");
+  if (!crypto::verify(crypto::kBundleContext, expected, crypto::asBytes(body), sig,
+                      info.header.producer))
+    return Status::invalid("the bundle's header does not verify: the file was altered");
+  fr.hasher.update(crypto::asBytes(fr.lastHead));
+  fr.hasher.update(crypto::asBytes(payload));
+  for (;;) {
+    auto more = fr.next(type, payload);
+    if (!more) return more.status();
+    if (!*more) return fr.incomplete();
+    if (type == kFrameChange) {
+      ++info.changeCount;
+      fr.hasher.update(crypto::asBytes(fr.lastHead));
+      fr.hasher.update(crypto::asBytes(payload));
+      continue;
+    }
+    if (type != kFrameTrailer) return Status::invalid(path + " is damaged (unknown part)");
+    Hash content = fr.hasher.finish();
+    std::string tbody;
+    Signature tsig;
+    RENDA_TRY(openSigned(payload, expected, &info.header.producer, "trailer", tbody, tsig));
+    uint64_t count = 0;
+    Hash stated;
+    RENDA_TRY(readCanonicalBody<schema::BundleTrailer>(
+        tbody, 1024, "bundle trailer", [&](schema::BundleTrailer::Reader r) -> Status {
+          count = r.getChangeCount();
+          if (!fixedFrom(r.getContentHash(), stated)) return Status::invalid("bad trailer hash");
+          return Status::ok();
+        }));
+    if (stated != content || count != info.changeCount)
+      return Status::invalid(path + " was altered after it was made; it cannot be imported");
+    auto extra = fr.next(type, payload);
+    if (!extra) return Status::invalid(path + " has extra data after its end");
+    if (*extra) return Status::invalid(path + " has extra data after its end");
+    info.fileBytes = fr.offset;
+    return info;
+  }
+}
+
+Status readBundle(const std::string& path, size_t maxBatch, size_t maxBatchBytes,
+                  const std::function<Status(const std::vector<std::string>&)>& onBatch) {
+  FrameReader fr(path);
+  RENDA_TRY(fr.start());
+  std::vector<std::string> batch;
+  size_t batchBytes = 0;
+  uint8_t type;
+  std::string payload;
+  for (;;) {
+    auto more = fr.next(type, payload);
+    if (!more) return more.status();
+    if (!*more || type == kFrameTrailer) break;
+    if (type != kFrameChange) continue;
+    batchBytes += payload.size();
+    batch.push_back(std::move(payload));
+    payload.clear();
+    if (batch.size() >= maxBatch || batchBytes >= maxBatchBytes) {
+      RENDA_TRY(onBatch(batch));
+      batch.clear();
+      batchBytes = 0;
+    }
+  }
+  if (!batch.empty()) RENDA_TRY(onBatch(batch));
+  return Status::ok();
+}
+
+}  // namespace renda::net

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+// Internal to storage: the two halves of ingest. prepare() decodes and verifies
+// a batch with no write transaction open; Applier stores and folds prepared
+// changes inside one write transaction (shared by ingest and local authoring).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/store.h"
+#include "storage/tables.h"
+
+namespace renda::storage {
+
+struct Prepared {
+  std::string_view raw;  // envelope bytes as received
+  Envelope envelope;
+  Change change;
+  ChangeId id;
+  bool signatureChecked = false;
+};
+
+// Decodes and authenticates a batch. Signatures are checked on the last change
+// of each contiguous run of one author's changes; the hash chain (each change
+// names its predecessor's id) authenticates the rest. With `everySignature`,
+// all are checked. Refused/InvalidInput with a reason naming the change.
+Result<std::vector<Prepared>> prepareBatch(const std::vector<std::string>& envelopes,
+                                           const NetworkInfo& net, const Txn& txn,
+                                           const Store::Tables& t, bool everySignature);
+
+class Applier {
+ public:
+  Applier(WriteTxn& txn, const Store::Tables& t, const NetworkInfo& net, uint64_t nowMs)
+      : txn_(txn), t_(t), net_(net), nowMs_(nowMs) {}
+
+  // Stores and applies one change. Duplicates are no-ops; forks are kept as
+  // evidence; changes that may not take effect are kept but not applied.
+  // Non-ok (and the caller aborts the txn) for a broken chain or missing deps.
+  Status apply(const Prepared& p, IngestReport& report);
+  // Writes cached state (version vector, clock). Call once before commit.
+  Status finish();
+  // Current version-vector entry of an author (cached).
+  Result<std::optional<VersionEntry>> vvEntry(const PublicKey& author);
+  Result<std::optional<Membership>> member(const PublicKey& key);
+  Result<std::optional<Record>> loadRecord(const RecordId& id);
+  uint64_t clock() const { return hlc_.highWater(); }
+  Status loadClock();
+  Hlc& hlc() { return hlc_; }
+  // The deps a new local change should carry, and records them as seen.
+  Result<std::vector<ChangeId>> takeDeps(const PublicKey& self);
+  // Whether the last apply() applied its change, and why not when it did not.
+  bool lastApplied() const { return lastApplied_; }
+  const std::string& lastRefusal() const { return lastRefusal_; }
+
+ private:
+  Status putMember(const Membership& m);
+  Status reevaluate(const PublicKey& author);
+  Status refold(const RecordId& id);
+  Status putRecord(const Record& r);
+  Result<uint64_t> nextArrival();
+
+  WriteTxn& txn_;
+  const Store::Tables& t_;
+  const NetworkInfo& net_;
+  uint64_t nowMs_;
+  Hlc hlc_;
+  bool clockLoaded_ = false;
+  std::optional<uint64_t> arrival_;
+  std::map<PublicKey, std::optional<VersionEntry>> vv_;
+  std::map<PublicKey, std::optional<Membership>> members_;
+  bool lastApplied_ = false;
+  std::string lastRefusal_;
+};
+
+}  // namespace renda::storage

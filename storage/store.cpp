@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: Apache-2.0
+// Store: opening, identity, and the read side (lists, history, digest, status).
+#include "storage/store.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "storage/tables.h"
+
+namespace renda::storage {
+
+namespace {
+
+constexpr const char* kMetaNetwork = "network";
+constexpr const char* kMetaRoot = "root";
+constexpr const char* kMetaCounty = "county";
+constexpr const char* kMetaDevice = "device";
+constexpr const char* kMetaInstance = "instance";
+constexpr const char* kMetaHlc = "hlc";
+
+Result<std::string> instanceTag(Env& env) {
+  const char* path = nullptr;
+  mdb_env_get_path(env.get(), &path);
+  struct stat st;
+  if (::stat((std::string(path) + "/data.mdb").c_str(), &st) != 0)
+    return Status::ioError("cannot read the store's data file");
+  std::string tag;
+  keys::putBe64(tag, static_cast<uint64_t>(st.st_dev));
+  keys::putBe64(tag, static_cast<uint64_t>(st.st_ino));
+  return tag;
+}
+
+Result<std::optional<std::string>> getMeta(const Txn& txn, MDB_dbi meta, std::string_view key) {
+  auto v = txn.get(meta, bytesOf(key));
+  if (!v) return v.status();
+  if (!v->has_value()) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(viewOf(**v)));
+}
+
+}  // namespace
+
+Store::Store(Env env, std::unique_ptr<Tables> tables, StoreOptions options)
+    : env_(std::move(env)), t_(std::move(tables)), options_(options) {}
+
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& dir, StoreOptions options) {
+  Env::Options eo;
+  eo.initialMapBytes = options.initialMapBytes;
+  auto env = Env::open(dir, eo);
+  if (!env) return env.status();
+  auto tables = std::make_unique<Tables>();
+  Status s = withWriteTxn(*env, [&](WriteTxn& txn) -> Status {
+    struct { MDB_dbi* dbi; const char* name; } all[] = {
+        {&tables->meta, "meta"},       {&tables->changes, "changes"}, {&tables->byid, "byid"},
+        {&tables->log, "log"},         {&tables->vv, "vv"},           {&tables->records, "records"},
+        {&tables->bykind, "bykind"},   {&tables->recchanges, "recchanges"},
+        {&tables->members, "members"}, {&tables->forks, "forks"},     {&tables->peers, "peers"},
+    };
+    for (auto& [dbi, name] : all) {
+      auto d = txn.openDb(name);
+      if (!d) return d.status();
+      *dbi = *d;
+    }
+    return Status::ok();
+  });
+  if (!s) return s;
+  std::unique_ptr<Store> store(new Store(std::move(*env), std::move(tables), options));
+  RENDA_TRY(store->checkInstance());
+  return store;
+}
+
+Status Store::checkInstance() {
+  auto txn = ReadTxn::begin(env_);
+  if (!txn) return txn.status();
+  auto device = getMeta(*txn, t_->meta, kMetaDevice);
+  if (!device) return device.status();
+  if (!device->has_value()) return Status::ok();
+  auto stored = getMeta(*txn, t_->meta, kMetaInstance);
+  if (!stored) return stored.status();
+  auto now = instanceTag(env_);
+  if (!now) return now.status();
+  restored_ = !stored->has_value() || **stored != *now;
+  return Status::ok();
+}
+
+Result<NetworkInfo> Store::network() {
+  auto txn = ReadTxn::begin(env_);
+  if (!txn) return txn.status();
+  auto net = getMeta(*txn, t_->meta, kMetaNetwork);
+  auto root = getMeta(*txn, t_->meta, kMetaRoot);
+  auto county = getMeta(*txn, t_->meta, kMetaCounty);
+  if (!net || !root || !county) return Status::ioError("cannot read the store's settings");
+  if (!net->has_value() || !root->has_value())
+    return Status::notFound("this node has not joined a county network yet");
+  NetworkInfo info;
+  auto n = NetworkId::fromSpan((*net)->data(), (*net)->size());
+  auto r = PublicKey::fromSpan((*root)->data(), (*root)->size());
+  if (!n || !r) return Status::corruption("the store's network settings are damaged");
+  info.network = *n;
+  info.root = *r;
+  info.countyName = county->value_or("");
+  return info;
+}
+
+Status Store::setNetwork(const NetworkInfo& info) {
+  return withWriteTxn(env_, [&](WriteTxn& txn) -> Status {
+    RENDA_TRY(txn.put(t_->meta, bytesOf(kMetaNetwork), bytesOf(keys::fixed(info.network))));
+    RENDA_TRY(txn.put(t_->meta, bytesOf(kMetaRoot), bytesOf(keys::fixed(info.root))));
+    return txn.put(t_->meta, bytesOf(kMetaCounty), bytesOf(info.countyName));
+  });
+}
+
+Result<PublicKey> Store::deviceKey() {
+  auto txn = ReadTxn::begin(env_);
+  if (!txn) return txn.status();
+  auto v = getMeta(*txn, t_->meta, kMetaDevice);
+  if (!v) return v.status();
+  if (!v->has_value()) return Status::notFound("this store has no device key yet; run renda init");
+  auto k = PublicKey::fromSpan((*v)->data(), (*v)->size());
+  if (!k) return Status::corruption("the stored device key is damaged");
+  return *k;
+}
+
+Status Store::setDeviceKey(const PublicKey& key) {
+  auto tag = instanceTag(env_);
+  if (!tag) return tag.status();
+  RENDA_TRY(withWriteTxn(env_, [&](WriteTxn& txn) -> Status {
+    RENDA_TRY(txn.put(t_->meta, bytesOf(kMetaDevice), bytesOf(keys::fixed(key))));
+    return txn.put(t_->meta, bytesOf(kMetaInstance), bytesOf(*tag));
+  }));
+  restored_ = false;
+  return Status::ok();
+}
+
+Result<std::optional<Membership>> Store::membership(const PublicKey& key) {
+  auto txn = ReadTxn::begin(env_);
+  if (!txn) return txn.status();
+  auto v = txn->get(t_->members, bytesOf(keys::fixed(key)));
+  if (!v) return v.status();
+  if (!v->has_value()) return std::optional<Membership>();
+  auto m = Membership::decode(**v);
+  if (!m) return m.status();
+  return std::optional<Membership>(std::move(*m));
+}
+
+Result<std::vector<Membership>> Store::members() {
+  auto txn = ReadTxn::begin(env_);
+  if (!txn) return txn.status();
+  std::vector<Membership> out;
+  auto c = Cursor::open(*txn, t_->members);
+  if (!c) return c.status();
+  for (auto ok = c->first(); ; ok = c->next()) {
+    if (!ok) return ok.status();
+    if (!*ok) break;
+    auto m = Membership::decode(c->value());
+    if (!m) return m.status();
+    out.push_back(std::move(*m));
+  }
+  return out;
+}
+
+Result<VersionVector> Store::versionVector() {
+  auto txn = ReadTxn::begin(env_);
+  if (!txn) return txn.status();
+  VersionVector out;
+  auto c = Cursor::open(*txn, t_->vv);
+  if (!c) return c.status();
+  for (auto ok = c->first(); ; ok = c->next()) {
+    if (!ok) return ok.status();
+    if (!*ok) break;
+    if (c->key().size() != 32 || c->value().size() != 40)
+      return Status::corruption("the version vector is damaged");
+    VersionEntry e;
+    std::memcpy(e.author.data(), c->key().data(), 32);
+    e.seq = keys::getBe64(c->value().data());
+    std::memcpy(e.id.data(), c->value().data() + 8, 32);
+    out.push_back(e);
+  }
+  return out;
+}
+
+Status Store::forEachMissing(const VersionVector& theirs,
+                             const std::function<Status(std::string_view)>& fn) {
+  auto txn = ReadTxn::begin(env_);
+  if (!txn) return txn.status();
+  auto c = Cursor::open(*txn, t_->changes);
+  if (!c) return c.status();
+  // Arrival order is a causal order: ingest stores a change only after its
+  // previous change, its deps and its parents.
+  auto seqOf = [&](const unsigned char* author) -> uint64_t {
+    auto it = std::lower_bound(theirs.begin(), theirs.end(), author,
+                               [](const VersionEntry& e, const unsigned char* a) {
+                                 return std::memcmp(e.author.data(), a, 32) < 0;
+                               });
+    return it != theirs.end() && std::memcmp(it->author.data(), author, 32) == 0 ? it->seq : 0;
+  };
+  for (auto ok = c->first(); ; ok = c->next()) {
+    if (!ok) return ok.status();
+    if (!*ok) break;
+    Bytes v = c->value();
+    if (v.size() < keys::kChangeHeader || v[0] != keys::kChangeFormat)
+      return Status::corruption("a stored change is damaged");
+    uint64_t seq = keys::getBe64(v.data() + 2 + 32);
+    if (seq <= seqOf(v.data() + 2)) continue;
+    RENDA_TRY(fn(viewOf(v.subspan(keys::kChangeHeader))));
+  }
+  return Status::ok();
+}
+
+Result<Record> Store::record(const RecordId& id) {
+  auto txn = ReadTxn::begin(env_);
+  if (!txn) return txn.status();
+  auto v = txn->get(t_->records, bytesOf(keys::fixed(id)));
+  if (!v) return v.status();
+  if (!v->has_value()) return Status::notFound("no record " + toHex(id).substr(0, 8) + " here");
+  return decodeRecord(**v);
+}
+
+Result<std::vector<Record>> Store::list(RecordKind kind) {
+  auto txn = ReadTxn::begin(env_);
+  if (!txn) return txn.status();
+  std::vector<Record> out;
+  auto c = Cursor::open(*txn, t_->bykind);
+  if (!c) return c.status();
+  std::string prefix(1, static_cast<char>(kind));
+  for (auto ok = c->seek(bytesOf(prefix)); ; ok = c->next()) {
+    if (!ok) return ok.status();
+    if (!*ok || c->key().size() != 33 || c->key()[0] != static_cast<uint8_t>(kind)) break;
+    auto v = txn->get(t_->records, c->key().subspan(1));
+    if (!v) return v.status();
+    if (!v->has_value()) return Status::corruption("an index entry points at a missing record");
+    auto r = decodeRecord(**v);
+    if (!r) return r.status();
+    if (r->visible) out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+Result<RecordId> Store::findRecord(RecordKind kind, const std::string& hexPrefix) {
+  if (hexPrefix.size() < 4 || hexPrefix.size() > 64)
+    return Status::usage("give at least the first 4 characters of the record number");
+  std::string lower = hexPrefix;
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  auto all = list(kind);
+  if (!all) return all.status();
+  std::optional<RecordId> found;
+  for (const auto& r : *all) {
+    if (toHex(r.id).compare(0, lower.size(), lower) != 0) continue;
+    if (found) return Status::usage("more than one record starts with " + hexPrefix +
+                                    "; give more characters");
+    found = r.id;
+  }
+  if (!found) return Status::notFound(std::string("no ") + recordKindName(kind) + " record " +
+                                      hexPrefix + " on this node");
+  return *found;
+}
+
+Result<Hash> Store::digest() {
+  auto txn = ReadTxn::begin(env_);
+  if (!txn) return txn.status();
+  crypto::Hasher h;
+  auto c = Cursor::open(*txn, t_->records);
+  if (!c) return c.status();
+  for (auto ok = c->first(); ; ok = c->next()) {
+    if (!ok) return ok.status();
+    if (!*ok) break;
+    uint32_t n = static_cast<uint32_t>(c->value().size());
+    h.update(c->key());
+    h.update(crypto::Bytes(reinterpret_cast<const unsigned char*>(&n), 4));
+    h.update(c->value());
+  }
+  return h.finish();
+}
+
+Result<uint64_t> Store::clockHighWater() {
+  auto txn = ReadTxn::begin(env_);
+  if (!txn) return txn.status();
+  auto v = getMeta(*txn, t_->meta, kMetaHlc);
+  if (!v) return v.status();
+  if (!v->has_value() || (*v)->size() != 8) return uint64_t(0);
+  return keys::getBe64(reinterpret_cast<const unsigned char*>((*v)->data()));
+}
+
+Result<uint64_t> Store::changeCount() {
+  auto txn = ReadTxn::begin(env_);
+  if (!txn) return txn.status();
+  MDB_stat st;
+  int rc = mdb_stat(txn->get(), t_->changes, &st);
+  if (rc) return lmdbStatus(rc, "counting changes");
+  return uint64_t(st.ms_entries);
+}
+
+Result<StoreStatus> Store::status() {
+  StoreStatus out;
+  out.restored = restored_;
+  {
+    auto txn = ReadTxn::begin(env_);
+    if (!txn) return txn.status();
+    MDB_stat st;
+    mdb_stat(txn->get(), t_->changes, &st);
+    out.changes = st.ms_entries;
+    mdb_stat(txn->get(), t_->records, &st);
+    out.records = st.ms_entries;
+    mdb_stat(txn->get(), t_->vv, &st);
+    out.authors = st.ms_entries;
+    auto c = Cursor::open(*txn, t_->records);
+    if (!c) return c.status();
+    for (auto ok = c->first(); ; ok = c->next()) {
+      if (!ok) return ok.status();
+      if (!*ok) break;
+      auto r = decodeRecord(c->value());
+      if (!r) return r.status();
+      if (r->hasConflicts()) ++out.conflicts;
+      for (const auto& v : r->versions) if (!v.applied) ++out.notApplied;
+    }
+  }
+  auto ms = members();
+  if (!ms) return ms.status();
+  out.members = ms->size();
+  for (const auto& m : *ms) {
+    std::string who = toHex(m.subject).substr(0, 8) + " " +
+                      (m.township.empty() ? std::string("county office") : m.township) +
+                      (m.label.empty() ? "" : " (" + m.label + ")");
+    if (m.frozenFromSeq)
+      out.frozen.push_back(who + ": signed two different changes numbered " +
+                           std::to_string(*m.frozenFromSeq) + " (a fork); frozen from there");
+    if (m.revokedAfterSeq)
+      out.revoked.push_back(who + ": revoked after change " + std::to_string(*m.revokedAfterSeq) +
+                            (m.revocationReason.empty() ? "" : " — " + m.revocationReason));
+  }
+  out.mapBytes = env_.mapBytes();
+  const char* path = nullptr;
+  mdb_env_get_path(env_.get(), &path);
+  struct stat st;
+  if (::stat((std::string(path) + "/data.mdb").c_str(), &st) == 0) out.fileBytes = st.st_size;
+  return out;
+}
+
+}  // namespace renda::storage

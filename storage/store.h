@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+// The node's store: every change it holds, and the records materialised from
+// them, in one LMDB environment. Ingest verifies a batch before opening the
+// write transaction, then stores changes, author logs, the version vector,
+// records and indexes in one transaction. Authoring a local change and bumping
+// the author's seq happen in the same transaction.
+//
+// Tables (keys fixed-width, integers big-endian so byte order = numeric order):
+//   meta        text key -> value (network, root key, county name, device key, hlc, ...)
+//   changes     arrival u64 -> u8 format=1 | u8 flags | author 32 | seq u64 | envelope
+//               flags: bit0 signature checked on arrival, bit1 applied
+//   byid        change id 32 -> arrival u64
+//   log         author 32 | seq u64 -> change id 32
+//   vv          author 32 -> seq u64 | change id 32        (the version vector)
+//   records     record id 32 -> encodeRecord() bytes
+//   bykind      kind u8 | record id 32 -> ""               (lists)
+//   recchanges  record id 32 | arrival u64 -> ""           (re-folding a record)
+//   members     device key 32 -> Membership::encode()
+//   forks       author 32 | seq u64 | change id 32 -> envelope (evidence)
+//   peers       peer key 32 -> cursor bytes (sync)
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/change.h"
+#include "core/hlc.h"
+#include "core/record.h"
+#include "core/source.h"
+#include "core/trust.h"
+#include "storage/lmdb.h"
+
+namespace renda::storage {
+
+// The network a store belongs to.
+struct NetworkInfo {
+  NetworkId network;
+  PublicKey root;          // county root public key
+  std::string countyName;
+};
+
+// What `renda status` shows.
+struct StoreStatus {
+  uint64_t changes = 0;
+  uint64_t records = 0;
+  uint64_t authors = 0;
+  uint64_t members = 0;
+  uint64_t notApplied = 0;
+  uint64_t conflicts = 0;
+  std::vector<std::string> frozen;   // "key township: reason"
+  std::vector<std::string> revoked;
+  uint64_t mapBytes = 0;
+  uint64_t fileBytes = 0;
+  bool restored = false;
+};
+
+// What `renda verify` found.
+struct VerifyReport {
+  uint64_t changesChecked = 0;
+  uint64_t signaturesChecked = 0;
+  uint64_t recordsChecked = 0;
+  std::vector<std::string> problems;  // empty = all good
+};
+
+// A field edit to author locally.
+struct LocalEdit {
+  OpKind op = OpKind::kCreate;
+  RecordKind kind = RecordKind::kDeputy;  // create
+  std::string scope;                      // create
+  RecordId record;                        // update
+  std::vector<Field> fields;
+  std::optional<Certificate> certificate;
+  std::optional<Revocation> revocation;
+};
+
+struct StoreOptions {
+  size_t initialMapBytes = size_t(1) << 30;
+  // Check every signature on ingest instead of one per contiguous author run.
+  bool verifyEverySignature = false;
+};
+
+class Store : public ChangeSource, public ChangeSink {
+ public:
+  // Opens or creates the store in `dir` (the LMDB files live there).
+  static Result<std::unique_ptr<Store>> open(const std::string& dir, StoreOptions options = {});
+  ~Store() override;
+
+  // --- identity -----------------------------------------------------------
+  // The network this store belongs to; NotFound before join/county init.
+  Result<NetworkInfo> network();
+  Status setNetwork(const NetworkInfo& info);
+  // The local device key this store authors with; NotFound before init.
+  Result<PublicKey> deviceKey();
+  // Records `key` as the device key and binds the store to its current files.
+  Status setDeviceKey(const PublicKey& key);
+  // True when the store's files are not the ones the device key was bound to
+  // (the store was copied or restored): a new device key must be minted before
+  // anything is written, so one key never signs two changes with one number.
+  bool restored() const { return restored_; }
+  // Membership of a key, if enrolled.
+  Result<std::optional<Membership>> membership(const PublicKey& key);
+  Result<std::vector<Membership>> members();
+
+  // --- writing ------------------------------------------------------------
+  // Authors one change with `key` at wall time nowMs, in one transaction with
+  // the seq bump. Returns the new change's id (for a create: the record id).
+  Result<ChangeId> author(const LocalEdit& edit, const SecretKey& key, uint64_t nowMs);
+  // ChangeSink: verify then apply a batch atomically.
+  Result<IngestReport> ingest(const std::vector<std::string>& envelopes) override;
+  // Same, with the wall clock used to flag far-future stamps.
+  Result<IngestReport> ingestAt(const std::vector<std::string>& envelopes, uint64_t nowMs);
+
+  // --- reading ------------------------------------------------------------
+  Result<VersionVector> versionVector() override;
+  Status forEachMissing(const VersionVector& theirs,
+                        const std::function<Status(std::string_view)>& fn) override;
+  Result<Record> record(const RecordId& id);
+  // Records of one kind, visible ones only, in id order.
+  Result<std::vector<Record>> list(RecordKind kind);
+  // Resolves a hex prefix (at least 4 digits) to a record id of `kind`.
+  Result<RecordId> findRecord(RecordKind kind, const std::string& hexPrefix);
+  // Every change touching a record, in arrival order, with its flags.
+  struct LoggedChange {
+    ChangeId id;
+    Change change;
+    bool signatureCheckedOnArrival = false;
+    bool applied = false;
+    bool signatureValid = false;  // checked now
+    std::string refusal;          // why it was not applied, when it was not
+  };
+  Result<std::vector<LoggedChange>> history(const RecordId& id);
+  // BLAKE2b-256 over every materialised record, in id order.
+  Result<Hash> digest();
+  Result<StoreStatus> status();
+  // Checks every signature and chain and re-derives every record.
+  Result<VerifyReport> verify();
+  // The last HLC stamp issued or observed.
+  Result<uint64_t> clockHighWater();
+  // Number of changes held.
+  Result<uint64_t> changeCount();
+  Env& env() { return env_; }
+
+  // Table handles; internal to storage (see tables.h).
+  struct Tables;
+
+ private:
+  Store(Env env, std::unique_ptr<Tables> tables, StoreOptions options);
+  Status checkInstance();
+
+  Env env_;
+  std::unique_ptr<Tables> t_;
+  StoreOptions options_;
+  bool restored_ = false;
+};
+
+}  // namespace renda::storage

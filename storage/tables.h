@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// Internal to storage: table handles and key encodings (see store.h for layouts).
+#pragma once
+
+#include <string>
+
+#include "core/bytes.h"
+#include "storage/lmdb.h"
+
+namespace renda::storage {
+
+struct Store::Tables {
+  MDB_dbi meta, changes, byid, log, vv, records, bykind, recchanges, members, forks, peers;
+};
+
+namespace keys {
+
+inline void putBe64(std::string& s, uint64_t v) {
+  for (int i = 7; i >= 0; --i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+inline uint64_t getBe64(const unsigned char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
+  return v;
+}
+template <typename F>
+inline void putFixed(std::string& s, const F& f) {
+  s.append(reinterpret_cast<const char*>(f.data()), f.size());
+}
+template <typename F>
+inline std::string fixed(const F& f) {
+  return std::string(reinterpret_cast<const char*>(f.data()), f.size());
+}
+inline std::string be64(uint64_t v) {
+  std::string s;
+  putBe64(s, v);
+  return s;
+}
+inline std::string authorSeq(const PublicKey& a, uint64_t seq) {
+  std::string s = fixed(a);
+  putBe64(s, seq);
+  return s;
+}
+
+// changes value layout
+inline constexpr uint8_t kChangeFormat = 1;
+inline constexpr uint8_t kFlagSigChecked = 1;
+inline constexpr uint8_t kFlagApplied = 2;
+inline constexpr size_t kChangeHeader = 2 + 32 + 8;
+
+}  // namespace keys
+}  // namespace renda::storage
