@@ -308,7 +308,25 @@ void printHelp() {
 
 }  // namespace
 
-int runCommandLine(const std::vector<std::string>& argv) {
+int runCommandLine(const std::vector<std::string>& rawArgv) {
+  // `renda --data DIR COMMAND ...` is the same as `renda COMMAND ... --data DIR`.
+  std::vector<std::string> argv = rawArgv, global;
+  while (!argv.empty() && (argv[0] == "--data" || argv[0].rfind("--data=", 0) == 0)) {
+    if (argv[0] == "--data") {
+      if (argv.size() < 2) {
+        std::fprintf(stderr, "renda: --data needs a folder\n");
+        return kExitUsage;
+      }
+      global = {"--data", argv[1]};
+      argv.erase(argv.begin(), argv.begin() + 2);
+    } else {
+      global = {argv[0]};
+      argv.erase(argv.begin());
+    }
+  }
+  argv.insert(argv.end(), global.begin(), global.end());
+  if (argv.empty() || argv[0] == "--data")
+    argv.insert(argv.begin(), "--help");
   if (argv.empty() || argv[0] == "--help" || argv[0] == "-h" || argv[0] == "help") {
     printHelp();
     return argv.empty() ? kExitUsage : kExitOk;

@@ -28,54 +28,69 @@ Result<std::vector<Prepared>> prepareBatch(const std::vector<std::string>& envel
   out.reserve(envelopes.size());
   std::set<PublicKey> known;     // members seen in the store or introduced in this batch
   std::set<PublicKey> unknown;   // looked up, not a member
+  auto isMember = [&](const PublicKey& k) -> Result<bool> {
+    if (known.count(k)) return true;
+    if (unknown.count(k)) return false;
+    auto v = txn.get(t.members, bytesOf(keys::fixed(k)));
+    if (!v) return v.status();
+    (v->has_value() ? known : unknown).insert(k);
+    return v->has_value();
+  };
   for (size_t i = 0; i < envelopes.size(); ++i) {
     Prepared p;
     p.raw = envelopes[i];
+    // 1. Sizes and the envelope's own shape.
     auto env = decodeEnvelope(crypto::asBytes(envelopes[i]));
     if (!env) return Status::invalid("change " + std::to_string(i + 1) + ": " + env.status().message());
     p.envelope = std::move(*env);
+    // 2. Author known: enrolled in the store or introduced earlier in this batch.
+    const PublicKey& a = p.envelope.signer;
+    auto m = isMember(a);
+    if (!m) return m.status();
+    bool member = *m;
+    // 3. An unknown signer may only introduce itself with a certificate signed by
+    // the county root (or a member, for a successor key): its signature is
+    // checked before its body is parsed.
+    if (!member) {
+      if (!verifyEnvelope(net.network, p.envelope))
+        return Status::invalid("change " + std::to_string(i + 1) +
+                               " has a signature that does not verify: the data was altered or forged");
+      p.signatureChecked = true;
+    }
+    // 4. Parse with tight limits; canonical form; ranges.
     auto change = decodeChange(crypto::asBytes(p.envelope.body));
     if (!change) return Status::invalid("change " + std::to_string(i + 1) + ": " + change.status().message());
     p.change = std::move(*change);
     if (p.change.network != net.network)
       return Status::refused(describe(i, p.change) + " belongs to another county's network");
-    if (p.change.author != p.envelope.signer)
+    if (p.change.author != a)
       return Status::invalid(describe(i, p.change) + " is signed by a key other than its author");
     p.id = crypto::changeId(crypto::asBytes(p.envelope.body));
-    // Author known: enrolled in the store, introduced earlier in this batch,
-    // or introducing itself with a certificate signed by the county root.
-    const PublicKey& a = p.change.author;
-    if (!known.count(a)) {
-      bool member = false;
-      if (!unknown.count(a)) {
-        auto v = txn.get(t.members, bytesOf(keys::fixed(a)));
-        if (!v) return v.status();
-        member = v->has_value();
-      }
-      if (member) {
-        known.insert(a);
-      } else {
-        bool selfIntro = false;
-        if (p.change.op == OpKind::kCertificate) {
-          auto cert = openCertificate(net.network, crypto::asBytes(p.change.certificate->body),
-                                      p.change.certificate->sig);
-          selfIntro = cert && cert->subject == a &&
-                      (cert->issuer == net.root || known.count(cert->issuer));
+    if (!member) {
+      bool selfIntro = false;
+      if (p.change.op == OpKind::kCertificate) {
+        auto cert = openCertificate(net.network, crypto::asBytes(p.change.certificate->body),
+                                    p.change.certificate->sig);
+        if (cert && cert->subject == a) {
+          auto issuer = isMember(cert->issuer);
+          if (!issuer) return issuer.status();
+          selfIntro = cert->issuer == net.root || *issuer;
         }
-        if (!selfIntro) {
-          unknown.insert(a);
-          return Status::refused(describe(i, p.change) +
-                                 " is by a node the county has not enrolled; import the county's "
-                                 "certificates first");
-        }
-        known.insert(a);
       }
+      if (!selfIntro)
+        return Status::refused(describe(i, p.change) +
+                               " is by a node the county has not enrolled; import the county's "
+                               "certificates first");
+      known.insert(a);
+      unknown.erase(a);
     }
     if (p.change.op == OpKind::kCertificate) {
       auto cert = openCertificate(net.network, crypto::asBytes(p.change.certificate->body),
                                   p.change.certificate->sig);
       if (!cert) return Status::invalid(describe(i, p.change) + ": " + cert.status().message());
-      if (cert->issuer == net.root || known.count(cert->issuer)) {
+      auto issuer = isMember(cert->issuer);
+      if (!issuer) return issuer.status();
+      if (cert->issuer == net.root || *issuer) {
         known.insert(cert->subject);
         unknown.erase(cert->subject);
       }
@@ -92,7 +107,7 @@ Result<std::vector<Prepared>> prepareBatch(const std::vector<std::string>& envel
       chained = next != at.end() && next->second > i && out[next->second].change.prev &&
                 *out[next->second].change.prev == out[i].id;
     }
-    if (chained) continue;
+    if (chained || out[i].signatureChecked) continue;
     if (!verifyEnvelope(net.network, out[i].envelope))
       return Status::invalid(describe(i, out[i].change) +
                              " has a signature that does not verify: the data was altered or forged");
