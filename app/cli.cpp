@@ -285,6 +285,9 @@ const std::vector<Command>& commands() {
     std::vector<Command> v;
     addSetupCommands(v);
     addRecordCommands(v);
+    addSuggestionCommands(v);
+    addReportCommands(v);
+    addExportCommands(v);
     addSyncCommands(v);
     addInspectCommands(v);
     addDemoCommands(v);
@@ -325,11 +328,12 @@ int runCommandLine(const std::vector<std::string>& rawArgv) {
     }
   }
   argv.insert(argv.end(), global.begin(), global.end());
-  if (argv.empty() || argv[0] == "--data")
-    argv.insert(argv.begin(), "--help");
-  if (argv.empty() || argv[0] == "--help" || argv[0] == "-h" || argv[0] == "help") {
+  // No command at all is a usage error (exit 1); asking for --help is not.
+  bool noCommand = argv.empty() || argv[0].rfind("--data", 0) == 0;
+  if (noCommand) argv.insert(argv.begin(), "--help");
+  if (argv[0] == "--help" || argv[0] == "-h" || argv[0] == "help") {
     printHelp();
-    return argv.empty() ? kExitUsage : kExitOk;
+    return noCommand ? kExitUsage : kExitOk;
   }
   // Longest matching command name ("county init", "bundle export", ...).
   const Command* best = nullptr;

@@ -96,6 +96,9 @@ int runCommandLine(const std::vector<std::string>& argv);
 // Registration helpers, one per cmd_*.cpp.
 void addSetupCommands(std::vector<Command>& out);
 void addRecordCommands(std::vector<Command>& out);
+void addSuggestionCommands(std::vector<Command>& out);
+void addReportCommands(std::vector<Command>& out);
+void addExportCommands(std::vector<Command>& out);
 void addSyncCommands(std::vector<Command>& out);
 void addInspectCommands(std::vector<Command>& out);
 void addDemoCommands(std::vector<Command>& out);

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "app/cli.h"
+#include "app/domain_glue.h"
 #include "app/json.h"
 #include "app/records_view.h"
 #include "core/hlc.h"
@@ -27,6 +28,29 @@ const std::vector<KindInfo>& kinds() {
        "--title 关于修缮村道的建议 --body TEXT --lead DEPUTY"},
       {"duty", RecordKind::kDutyRecord, {"type", "deputy"},
        "--deputy DEPUTY --type 视察 --date 2026-11-20 --title TEXT"},
+      {"unit", RecordKind::kHandlingUnit, {"name"},
+       "--name 县交通运输局 --category 政府部门 --contact 王科长 --phone 0000-1234567"},
+      {"term", RecordKind::kTerm, {"name"},
+       "--name 第十八届 --level 县级 --startDate 2026-01-01 --endDate 2030-12-31"},
+      {"session", RecordKind::kSession, {"name"},
+       "--name 第十八届第二次会议 --term TERM --type 大会期间|闭会期间 --startDate 2026-02-20"},
+      {"township", RecordKind::kTownship, {"name"}, "--name 城关镇 --code 001 --type 镇"},
+      {"group", RecordKind::kDeputyGroup, {"name"}, "--name 第一代表小组 --leader 张三"},
+      {"settings", RecordKind::kSettings, {},
+       "--categories 财政经济,农业农村 --dutyTypes 视察,调研 --outcomeScheme ABCD|甲乙丙 "
+       "--outcomeMap 甲=A,乙=B,丙=C --replyDays 90 --maxExtensionDays 90 --warningDays 15 "
+       "--returnWindowDays 10 --feedbackDays 10 --rehandleDays 30 --urgeIntervalDays 3"},
+      {"reception", RecordKind::kReception, {"station", "date"},
+       "--station STATION --date 2026-11-20 --deputies DEPUTYID,DEPUTYID --visitors 5"},
+      {"issue", RecordKind::kConstituentIssue, {"text", "receivedDate", "route"},
+       "--reception RECEPTION --deputy DEPUTY --text TEXT --receivedDate 2026-11-20 "
+       "--route 当场答复|转村（社区）|转乡镇人大|转为代表建议|转上级代表 [--closedDate 2026-11-25]"},
+      {"reportback", RecordKind::kReportBack, {"deputy", "date"},
+       "--deputy DEPUTY --date 2026-12-01 --place 村委会 --attendees 60 --satisfaction 95%"},
+      {"rota", RecordKind::kRotaSlot, {"deputy", "station", "date"},
+       "--deputy DEPUTY --station STATION --date 2026-12-07 --slot 上午"},
+      {"mandate", RecordKind::kMandate, {"deputy", "level", "term"},
+       "--deputy DEPUTY --level 乡镇级|县级 --term TERM"},
   };
   return all;
 }
@@ -36,10 +60,46 @@ std::optional<RecordKind> referenceKind(const std::string& field) {
   if (field == "deputy" || field == "lead") return RecordKind::kDeputy;
   if (field == "station") return RecordKind::kStation;
   if (field == "suggestion") return RecordKind::kSuggestion;
+  if (field == "unit") return RecordKind::kHandlingUnit;
+  if (field == "term") return RecordKind::kTerm;
+  if (field == "session") return RecordKind::kSession;
+  if (field == "reception") return RecordKind::kReception;
   return std::nullopt;
 }
 
 const std::vector<std::string> kReserved = {"data", "township", "set", "output"};
+
+// Columns a UTF-8 string takes in a terminal: East Asian wide and fullwidth
+// characters (汉字, fullwidth punctuation, Hangul) take 2, combining marks 0,
+// everything else 1. printf's %-24s counts bytes, which misaligns Chinese text.
+size_t displayWidth(std::string_view s) {
+  size_t width = 0;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    if (i + len > s.size()) len = 1;
+    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    i += len;
+    bool combining = (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x200B && cp <= 0x200F) ||
+                     (cp >= 0xFE00 && cp <= 0xFE0F);
+    bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+                (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+                (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+                (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+                (cp >= 0x20000 && cp <= 0x3FFFD);
+    width += combining ? 0 : wide ? 2 : 1;
+  }
+  return width;
+}
+
+// `s` followed by spaces up to `columns` display columns (%-Ns by width, not bytes).
+std::string padRight(const std::string& s, size_t columns) {
+  size_t w = displayWidth(s);
+  return w >= columns ? s : s + std::string(columns - w, ' ');
+}
 
 Result<std::vector<Field>> fieldsFrom(const Args& args, storage::Store& store) {
   std::vector<Field> out;
@@ -67,6 +127,45 @@ Result<std::vector<Field>> fieldsFrom(const Args& args, storage::Store& store) {
   return out;
 }
 
+std::optional<std::string> fieldOf(const std::vector<Field>& fields, const char* name) {
+  for (const auto& f : fields)
+    if (f.name == name) return f.value;
+  return std::nullopt;
+}
+
+std::string joinList(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& x : items) out += (out.empty() ? "" : "、") + x;
+  return out;
+}
+
+// A suggestion's category and a duty record's type come from the settings that
+// govern the new record (the county's, or its township's for township items).
+// A value outside the list is a usage error, before anything is written.
+Status checkTaxonomy(const KindInfo& k, const std::vector<Field>& fields, storage::Store& store,
+                     const std::string& scope) {
+  if (k.kind == RecordKind::kSuggestion) {
+    auto category = fieldOf(fields, "category");
+    if (!category) return Status::ok();
+    std::string level = fieldOf(fields, "level").value_or("");
+    bool township = level == "township" || level == "乡镇级" || level == "乡镇";
+    auto cfg = configFor(store, township ? scope : "");
+    if (!cfg) return cfg.status();
+    if (!cfg->isCategory(*category))
+      return Status::usage("建议类别 '" + *category + "' is not in the county's list; use one of: " +
+                           joinList(cfg->categories));
+  } else if (k.kind == RecordKind::kDutyRecord) {
+    auto type = fieldOf(fields, "type");
+    if (!type) return Status::ok();
+    auto cfg = configFor(store, scope);
+    if (!cfg) return cfg.status();
+    if (!cfg->isDutyType(*type))
+      return Status::usage("履职类型 '" + *type + "' is not in the county's list; use one of: " +
+                           joinList(cfg->dutyTypes));
+  }
+  return Status::ok();
+}
+
 Status cmdAdd(const KindInfo& k, const Args& args) {
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
@@ -91,6 +190,7 @@ Status cmdAdd(const KindInfo& k, const Args& args) {
   } else {
     edit.scope = args.get("township").value_or("");
   }
+  RENDA_TRY(checkTaxonomy(k, edit.fields, n.store(), edit.scope));
   auto id = n.write(edit);
   if (!id) return id.status();
   if (args.has("json")) std::printf("{\"id\":\"%s\"}\n", toHex(*id).c_str());
@@ -137,8 +237,9 @@ Status cmdList(const KindInfo& k, const Args& args) {
       recordJson(j, r);
       continue;
     }
-    std::printf("%s  %-24s %-10s %s%s\n", toHex(r.id).substr(0, 12).c_str(), recordTitle(r).c_str(),
-                r.scope.empty() ? "(county)" : r.scope.c_str(),
+    std::printf("%s  %s %s %s%s\n", toHex(r.id).substr(0, 12).c_str(),
+                padRight(recordTitle(r), 24).c_str(),
+                padRight(r.scope.empty() ? "(county)" : r.scope, 10).c_str(),
                 formatTime(Hlc::millis(r.updatedHlc())).c_str(),
                 r.hasConflicts() ? "  CONFLICT" : "");
   }
@@ -159,7 +260,7 @@ Status cmdShow(const KindInfo& k, const Args& args) {
   if (!r) return r.status();
   if (args.has("json")) {
     Json j;
-    recordJson(j, *r);
+    recordJson(j, *r, &(*node)->store());
     std::printf("%s\n", j.text().c_str());
   } else {
     std::printf("%s", recordText(*r, (*node)->store()).c_str());

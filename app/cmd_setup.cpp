@@ -158,7 +158,11 @@ Status cmdJoin(const Args& args) {
   storage::NetworkInfo ni{info->header.network, info->header.rootKey, info->header.countyName};
   RENDA_TRY(n.store().setNetwork(ni));
   auto imported = importBundle(n, path, true);
-  if (!imported) return imported.status();
+  if (!imported) {
+    // Leave the node as it was, so `renda join` can be run again.
+    (void)n.store().clearNetwork();
+    return imported.status();
+  }
   auto m = n.self();
   if (!m) return m.status();
   if (!args.has("quiet"))

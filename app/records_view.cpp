@@ -1,12 +1,226 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/records_view.h"
 
+#include <map>
+
 #include "app/cli.h"
+#include "app/domain_glue.h"
 #include "core/hlc.h"
 
 namespace renda::app {
 
-void recordJson(Json& j, const Record& r) {
+namespace {
+
+const char* roleLabel(const std::string& role) {
+  if (role == "lead") return "主办";
+  if (role == "assisting") return "协办";
+  if (role == "separate") return "分办";
+  return "";
+}
+
+const char* ratingLabel(const std::string& rating) {
+  if (rating == "satisfied") return "满意";
+  if (rating == "basic") return "基本满意";
+  if (rating == "unsatisfied") return "不满意";
+  return "";
+}
+
+std::string dateOf(uint64_t ms) { return ms ? domain::formatDate(ms) : std::string(); }
+
+// Names of referenced records (handling units), read once each.
+class Names {
+ public:
+  explicit Names(storage::Store& store) : store_(store) {}
+  std::string of(const std::string& hex) {
+    auto it = cache_.find(hex);
+    if (it != cache_.end()) return it->second;
+    std::string name = hex.size() > 12 ? hex.substr(0, 12) : hex;
+    if (auto id = fixedFromHex<RecordId>(hex))
+      if (auto r = store_.record(*id); r.isOk())
+        name = r->get("name").value_or(r->get("title").value_or(name));
+    return cache_[hex] = name;
+  }
+
+ private:
+  storage::Store& store_;
+  std::map<std::string, std::string> cache_;
+};
+
+// Who wrote an event: "county office", a township's name, or the key.
+std::string authorOf(const PublicKey& k, storage::Store& store) {
+  auto m = store.membership(k);
+  if (m.isOk() && *m) return (*m)->township.empty() ? "county office" : (*m)->township;
+  return shortKey(k);
+}
+
+bool townshipLevel(const Record& r) {
+  std::string level = r.get("level").value_or("");
+  return level == "township" || level == "乡镇级" || level == "乡镇";
+}
+
+struct Lifecycle {
+  domain::SuggestionView view;
+  domain::Config config;
+};
+
+Result<Lifecycle> lifecycleOf(const Record& r, storage::Store& store) {
+  auto cfg = configFor(store, townshipLevel(r) ? r.scope : "");
+  if (!cfg) return cfg.status();
+  auto view = suggestionView(store, r);
+  if (!view) return view.status();
+  return Lifecycle{std::move(*view), std::move(*cfg)};
+}
+
+std::string shortValue(const std::string& v) {
+  bool hexId = v.size() == 64 && v.find_first_not_of("0123456789abcdef") == std::string::npos;
+  return hexId ? v.substr(0, 12) : v;
+}
+
+std::string suggestionText(const domain::SuggestionView& v, const domain::Config& c,
+                           uint64_t nowMs, storage::Store& store) {
+  Names names(store);
+  std::string out = "  life cycle (" + std::string(v.level == "township" ? "乡镇级" : "县级") + "):\n";
+  out += "    state:    " + std::string(domain::stateLabel(v.state)) + " (" +
+         domain::stateName(v.state) + ")\n";
+  out += "    number:   " + (v.number.empty() ? std::string("(not registered yet)") : v.number) + "\n";
+  out += "    round:    " + std::to_string(v.round) + "\n";
+  if (v.deadlineMs) {
+    out += "    deadline: " + dateOf(v.deadlineMs);
+    if (v.extensions) out += " (" + std::to_string(v.extensions) + " extension(s))";
+    if (v.overdue(nowMs)) out += "  OVERDUE 超期";
+    else if (v.nearDeadline(nowMs, c.warningDays)) out += "  临期";
+    out += "\n";
+  }
+  if (v.key) out += "    key suggestion 重点建议, supervised by " + v.keyLeader + "\n";
+  if (v.carryOverYears) out += "    carried over 续办 " + std::to_string(v.carryOverYears) + " year(s)\n";
+  for (const auto& [deputy, agreed] : v.cosigners)
+    out += "    co-signer " + names.of(deputy) + (agreed ? " 同意\n" : " 不同意\n");
+  if (!v.units.empty()) out += "    units:\n";
+  for (const auto& u : v.units) {
+    out += "      " + names.of(u.unit) + " " + roleLabel(u.role) + " (" + u.role + "), round " +
+           std::to_string(u.round) + ", assigned " + dateOf(u.assignedMs);
+    if (u.returned) out += ", RETURNED: " + u.returnReason;
+    else out += u.accepted ? ", accepted" : ", not yet accepted";
+    if (u.metMs) out += ", met " + dateOf(u.metMs);
+    if (!u.progress.empty()) out += ", " + std::to_string(u.progress.size()) + " progress entr" +
+                                    (u.progress.size() == 1 ? "y" : "ies");
+    if (u.reply) {
+      out += ", replied " + dateOf(u.reply->atMs);
+      if (!u.reply->outcome.empty())
+        out += " outcome " + u.reply->outcome + " (national " +
+               c.nationalClass(u.reply->outcome).value_or("?") + ")";
+    }
+    out += "\n";
+  }
+  if (!v.evaluations.empty()) out += "    evaluations:\n";
+  for (const auto& e : v.evaluations) {
+    out += "      round " + std::to_string(e.round) + " " + e.raterRole + " " +
+           (e.anonymous ? std::string("(anonymous)") : names.of(e.rater)) + ": " +
+           ratingLabel(e.result);
+    if (!e.process.empty()) out += std::string(" (process ") + ratingLabel(e.process) + ")";
+    if (!e.reason.empty()) out += " — " + e.reason;
+    out += "\n";
+  }
+  if (!v.supervision.empty()) out += "    supervision:\n";
+  for (const auto& s : v.supervision)
+    out += "      " + dateOf(s.atMs) + " " + (s.action == "urge" ? "催办" : "督办") + " " + s.kind +
+           (s.by.empty() ? "" : " by " + s.by) + (s.findings.empty() ? "" : ": " + s.findings) +
+           "\n";
+  out += "    events:\n";
+  for (const auto& e : v.events) {
+    const domain::ActionInfo* a = domain::findAction(e.action);
+    out += "      " + dateOf(e.atMs) + "  " + (a ? a->label : "?") + " " + e.action + " by " +
+           authorOf(e.author, store);
+    for (const auto& f : e.fields) out += " " + f.name + "=" + shortValue(f.value);
+    out += e.applied ? "  applied\n" : "\n        NOT APPLIED: " + e.reason + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+void suggestionJson(Json& j, const domain::SuggestionView& v, const domain::Config& c,
+                    uint64_t nowMs, storage::Store& store) {
+  Names names(store);
+  auto ms = [](uint64_t x) { return static_cast<int64_t>(x); };
+  j.beginObject();
+  j.field("state", domain::stateName(v.state)).field("stateLabel", domain::stateLabel(v.state));
+  j.field("level", v.level).field("kind", v.kind).field("number", v.number);
+  j.field("round", static_cast<int64_t>(v.round));
+  j.field("deadline", dateOf(v.deadlineMs)).field("deadlineMs", ms(v.deadlineMs));
+  j.field("assignedMs", ms(v.assignedMs)).field("registeredMs", ms(v.registeredMs));
+  j.field("closedMs", ms(v.closedMs));
+  j.key("overdue").boolean(v.overdue(nowMs));
+  j.key("nearDeadline").boolean(v.nearDeadline(nowMs, c.warningDays));
+  j.field("extensions", static_cast<int64_t>(v.extensions));
+  j.field("carryOverYears", static_cast<int64_t>(v.carryOverYears));
+  j.field("urges", static_cast<int64_t>(v.urges));
+  j.key("key").boolean(v.key);
+  j.field("keyLeader", v.keyLeader);
+  j.key("cosigners").beginArray();
+  for (const auto& [deputy, agreed] : v.cosigners) {
+    j.beginObject().field("deputy", deputy);
+    j.key("agreed").boolean(agreed);
+    j.endObject();
+  }
+  j.endArray();
+  j.key("units").beginArray();
+  for (const auto& u : v.units) {
+    j.beginObject().field("unit", u.unit).field("name", names.of(u.unit));
+    j.field("role", u.role).field("roleLabel", roleLabel(u.role));
+    j.field("round", static_cast<int64_t>(u.round)).field("assignedMs", ms(u.assignedMs));
+    j.key("accepted").boolean(u.accepted);
+    j.key("returned").boolean(u.returned);
+    j.field("returnReason", u.returnReason).field("metMs", ms(u.metMs));
+    j.key("progress").beginArray();
+    for (const auto& [at, text] : u.progress)
+      j.beginObject().field("atMs", ms(at)).field("text", text).endObject();
+    j.endArray();
+    j.key("reply");
+    if (u.reply) {
+      j.beginObject().field("outcome", u.reply->outcome);
+      j.field("national", c.nationalClass(u.reply->outcome).value_or(""));
+      j.field("text", u.reply->text).field("docNo", u.reply->docNo).field("atMs", ms(u.reply->atMs));
+      j.endObject();
+    } else {
+      j.null();
+    }
+    j.endObject();
+  }
+  j.endArray();
+  j.key("evaluations").beginArray();
+  for (const auto& e : v.evaluations) {
+    j.beginObject().field("round", static_cast<int64_t>(e.round)).field("rater", e.rater);
+    j.field("raterRole", e.raterRole).field("result", e.result);
+    j.field("resultLabel", ratingLabel(e.result)).field("process", e.process);
+    j.field("reason", e.reason);
+    j.key("anonymous").boolean(e.anonymous);
+    j.field("atMs", ms(e.atMs)).endObject();
+  }
+  j.endArray();
+  j.key("supervision").beginArray();
+  for (const auto& s : v.supervision)
+    j.beginObject().field("action", s.action).field("kind", s.kind).field("by", s.by)
+        .field("findings", s.findings).field("atMs", ms(s.atMs)).endObject();
+  j.endArray();
+  j.key("events").beginArray();
+  for (const auto& e : v.events) {
+    const domain::ActionInfo* a = domain::findAction(e.action);
+    j.beginObject().field("change", toHex(e.id)).field("action", e.action);
+    j.field("label", a ? a->label : "").field("author", toHex(e.author));
+    j.field("by", authorOf(e.author, store)).field("atMs", ms(e.atMs));
+    j.key("applied").boolean(e.applied);
+    j.field("reason", e.reason);
+    j.key("fields").beginObject();
+    for (const auto& f : e.fields) j.field(f.name, f.value);
+    j.endObject();
+    j.endObject();
+  }
+  j.endArray();
+  j.endObject();
+}
+
+void recordJson(Json& j, const Record& r, storage::Store* store) {
   j.beginObject();
   j.field("id", toHex(r.id));
   j.field("kind", recordKindName(r.kind));
@@ -30,6 +244,11 @@ void recordJson(Json& j, const Record& r) {
   }
   j.endObject();
   j.field("versions", static_cast<int64_t>(r.versions.size()));
+  if (store && r.kind == RecordKind::kSuggestion) {
+    auto lc = lifecycleOf(r, *store);
+    if (lc) suggestionJson(j.key("lifecycle"), lc->view, lc->config, Node::nowMs(), *store);
+    else j.field("lifecycleError", lc.status().message());
+  }
   j.endObject();
 }
 
@@ -60,6 +279,11 @@ std::string recordText(const Record& r, storage::Store& store) {
              (v ? formatTime(Hlc::millis(v->hlc)) : std::string("?")) + ")\n";
     }
     out += "    To resolve it, edit " + name + " again with the right value.\n";
+  }
+  if (r.kind == RecordKind::kSuggestion) {
+    auto lc = lifecycleOf(r, store);
+    if (lc) out += suggestionText(lc->view, lc->config, Node::nowMs(), store);
+    else out += "  life cycle: cannot be shown: " + lc.status().message() + "\n";
   }
   return out;
 }

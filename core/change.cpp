@@ -107,6 +107,17 @@ const char* recordKindName(RecordKind kind) {
     case RecordKind::kStation: return "station";
     case RecordKind::kSuggestion: return "suggestion";
     case RecordKind::kDutyRecord: return "dutyRecord";
+    case RecordKind::kTerm: return "term";
+    case RecordKind::kSession: return "session";
+    case RecordKind::kTownship: return "township";
+    case RecordKind::kDeputyGroup: return "deputyGroup";
+    case RecordKind::kHandlingUnit: return "handlingUnit";
+    case RecordKind::kSettings: return "settings";
+    case RecordKind::kReception: return "reception";
+    case RecordKind::kConstituentIssue: return "constituentIssue";
+    case RecordKind::kReportBack: return "reportBack";
+    case RecordKind::kRotaSlot: return "rotaSlot";
+    case RecordKind::kMandate: return "mandate";
   }
   return "?";
 }
@@ -150,6 +161,8 @@ Status validateChangeShape(const Change& c) {
         return Status::invalid("field '" + f.name + "' is set twice in one change");
   }
   if (c.scope.size() > limits::kMaxScopeBytes) return Status::invalid("township name too long");
+  if (c.op != OpKind::kUpdate && !c.action.empty())
+    return Status::invalid("an action on a change that is not an edit");
   if (c.scope.find('\0') != std::string::npos)
     return Status::invalid("township name has a NUL byte");
   switch (c.op) {
@@ -160,7 +173,9 @@ Status validateChangeShape(const Change& c) {
       if (c.parents.empty()) return Status::invalid("an edit must name the versions it follows");
       if (c.parents.size() > limits::kMaxParentsPerChange)
         return Status::invalid("too many parent versions");
-      if (c.fields.empty()) return Status::invalid("an edit sets no fields");
+      if (c.fields.empty() && c.action.empty()) return Status::invalid("an edit sets no fields");
+      if (!c.action.empty() && !validFieldName(c.action))
+        return Status::invalid("bad action name '" + c.action + "'");
       break;
     case OpKind::kCertificate:
       if (!c.certificate) return Status::invalid("certificate missing");
@@ -199,6 +214,7 @@ std::string encodeChange(const Change& c) {
       auto ps = up.initParents(c.parents.size());
       for (size_t i = 0; i < c.parents.size(); ++i) ps.set(i, dataOf(c.parents[i]));
       setFields(up.initFields(c.fields.size()), c.fields);
+      if (!c.action.empty()) up.setAction(c.action);
       break;
     }
     case OpKind::kCertificate: {
@@ -218,7 +234,9 @@ std::string encodeChange(const Change& c) {
 }
 
 std::string encodeEnvelope(const Envelope& e) {
-  capnp::MallocMessageBuilder mb(limits::kMaxEnvelopeBytes / 8);
+  // Root pointer, struct (1 data + 3 pointers), signer 4 + sig 8 words, body; plus slack,
+  // so that it is always one segment without zeroing kMaxEnvelopeBytes per call.
+  capnp::MallocMessageBuilder mb(1 + 4 + 4 + 8 + (e.body.size() + 7) / 8 + 8);
   auto b = mb.initRoot<schema::Envelope>();
   b.setSuite(e.suite);
   b.setSigner(dataOf(e.signer));
@@ -311,6 +329,7 @@ Result<Change> decodeChange(Bytes body) {
             RENDA_TRY(readIds(up.getParents(), limits::kMaxParentsPerChange, "parents",
                               c.parents));
             RENDA_TRY(readFields(up.getFields(), c.fields));
+            if (up.hasAction()) c.action = stringOf(up.getAction());
             break;
           }
           case schema::Change::CERTIFICATE:

@@ -19,8 +19,24 @@
 
 namespace renda {
 
-enum class RecordKind : uint8_t { kDeputy = 0, kStation = 1, kSuggestion = 2, kDutyRecord = 3 };
-inline constexpr int kRecordKindCount = 4;
+enum class RecordKind : uint8_t {
+  kDeputy = 0,
+  kStation = 1,
+  kSuggestion = 2,
+  kDutyRecord = 3,
+  kTerm = 4,
+  kSession = 5,
+  kTownship = 6,
+  kDeputyGroup = 7,
+  kHandlingUnit = 8,
+  kSettings = 9,
+  kReception = 10,
+  kConstituentIssue = 11,
+  kReportBack = 12,
+  kRotaSlot = 13,
+  kMandate = 14,
+};
+inline constexpr int kRecordKindCount = 15;
 enum class Role : uint8_t { kTownship = 0, kCounty = 1 };
 enum class OpKind : uint8_t { kCreate = 0, kUpdate = 1, kCertificate = 2, kRevocation = 3 };
 
@@ -74,6 +90,7 @@ struct Change {
   // kUpdate
   RecordId record;
   std::vector<ChangeId> parents;
+  std::string action;  // "" = set fields; else a life-cycle event (see core/domain)
   // kCertificate / kRevocation
   std::optional<Certificate> certificate;
   std::optional<Revocation> revocation;

@@ -97,7 +97,7 @@ Record createRecord(const Change& change, const ChangeId& id, bool applied) {
   r.kind = change.kind;
   r.scope = change.scope;
   r.visible = applied;
-  r.versions.push_back({id, {}, 1, change.author, change.hlc, applied});
+  r.versions.push_back({id, {}, 1, change.author, change.hlc, applied, {}, {}});
   if (applied) setValues(r, change.fields, id, 1, nullptr);
   return r;
 }
@@ -116,11 +116,16 @@ Status applyUpdate(Record& r, const Change& change, const ChangeId& id, bool app
   std::vector<ChangeId> parents = change.parents;
   std::sort(parents.begin(), parents.end());
   parents.erase(std::unique(parents.begin(), parents.end()), parents.end());
-  if (applied) {
+  if (applied && change.action.empty()) {
     auto anc = ancestorsOf(r, parents);
     setValues(r, change.fields, id, depth, &anc);
   }
-  insertVersion(r, {id, std::move(parents), depth, change.author, change.hlc, applied});
+  RecordVersion v{id, std::move(parents), depth, change.author, change.hlc, applied, {}, {}};
+  if (!change.action.empty()) {
+    v.action = change.action;
+    v.eventFields = change.fields;
+  }
+  insertVersion(r, std::move(v));
   return Status::ok();
 }
 
@@ -230,7 +235,7 @@ class Reader {
   bool ok_ = true;
 };
 
-constexpr uint8_t kRecordFormat = 1;
+constexpr uint8_t kRecordFormat = 2;
 
 }  // namespace
 
@@ -250,6 +255,12 @@ std::string encodeRecord(const Record& r) {
     w.fixed(v.author);
     w.u64(v.hlc);
     w.u8(v.applied ? 1 : 0);
+    w.str(v.action);
+    w.u32(static_cast<uint32_t>(v.eventFields.size()));
+    for (const auto& f : v.eventFields) {
+      w.str(f.name);
+      w.str(f.value);
+    }
   }
   w.u32(static_cast<uint32_t>(r.fields.size()));
   for (const auto& [name, st] : r.fields) {
@@ -275,7 +286,7 @@ Result<Record> decodeRecord(crypto::Bytes bytes) {
   r.kind = static_cast<RecordKind>(kind);
   r.scope = rd.str();
   r.visible = rd.u8() != 0;
-  uint32_t nv = rd.count(32 + 4 + 4 + 32 + 8 + 1);
+  uint32_t nv = rd.count(32 + 4 + 4 + 32 + 8 + 1 + 4 + 4);
   for (uint32_t i = 0; i < nv && rd.ok(); ++i) {
     RecordVersion v;
     v.id = rd.fixed<ChangeId>();
@@ -285,6 +296,14 @@ Result<Record> decodeRecord(crypto::Bytes bytes) {
     v.author = rd.fixed<PublicKey>();
     v.hlc = rd.u64();
     v.applied = rd.u8() != 0;
+    v.action = rd.str();
+    uint32_t nf = rd.count(8);
+    for (uint32_t j = 0; j < nf && rd.ok(); ++j) {
+      Field f;
+      f.name = rd.str();
+      f.value = rd.str();
+      v.eventFields.push_back(std::move(f));
+    }
     r.versions.push_back(std::move(v));
   }
   uint32_t nf = rd.count(8);
@@ -299,6 +318,7 @@ Result<Record> decodeRecord(crypto::Bytes bytes) {
       c.value = rd.str();
       st.candidates.push_back(std::move(c));
     }
+    if (st.candidates.empty()) return Status::corruption("a stored record has a field with no value");
     r.fields.emplace(std::move(name), std::move(st));
   }
   if (!rd.ok() || !rd.atEnd()) return Status::corruption("a stored record is damaged");

@@ -31,6 +31,10 @@ struct RecordVersion {
   // False for a change kept as evidence but not applied (its author was revoked
   // past the cut-off, frozen by a fork, or wrote outside its township).
   bool applied = true;
+  // A life-cycle event ("register", "cosign", ...) and its data; empty for a
+  // plain field edit. Events never touch `Record::fields`: core/domain folds them.
+  std::string action;
+  std::vector<Field> eventFields;
   bool operator==(const RecordVersion&) const = default;
 };
 
@@ -91,8 +95,9 @@ struct FoldInput {
 Result<Record> foldRecord(std::vector<FoldInput> inputs);
 
 // Deterministic binary form (for storage and the state digest). Layout:
-//   u8 format=1 | id 32 | u8 kind | str scope | u8 visible
-//   | u32 nversions | { id 32 | u32 nparents | parent 32* | u32 depth | author 32 | u64 hlc | u8 applied }*
+//   u8 format=2 | id 32 | u8 kind | str scope | u8 visible
+//   | u32 nversions | { id 32 | u32 nparents | parent 32* | u32 depth | author 32 | u64 hlc | u8 applied
+//                       | str action | u32 nevfields | { str name | str value }* }*
 //   | u32 nfields | { str name | u32 ncand | { id 32 | u32 depth | str value }* }*
 // where str = u32 length + bytes; integers little-endian.
 std::string encodeRecord(const Record& record);

@@ -107,8 +107,12 @@ Status addCertificate(std::optional<Membership>& m, const Certificate& cert,
     return Status::refused("a county certificate must not name a township");
   if (cert.validUntilMs != 0 && cert.validUntilMs < cert.validFromMs)
     return Status::refused("the certificate ends before it starts");
-  if (!m) {
-    Membership fresh;
+  // A membership without certificate windows is only a stub left by a
+  // revocation (or fork mark) that arrived before the key's first
+  // certificate: enroll it now and keep the cut-off, so arrival order does
+  // not matter.
+  if (!m || m->windowsMs.empty()) {
+    Membership fresh = m ? *m : Membership{};
     fresh.subject = cert.subject;
     fresh.issuer = cert.issuer;
     fresh.township = township;

@@ -38,8 +38,16 @@ bool fixedFrom(capnp::Data::Reader d, F& out) {
   return true;
 }
 
+// The message as one flat segment (with its segment table). readFlat() accepts
+// single-segment messages only, and a MallocMessageBuilder spills into more
+// segments past its first 1024 words (~90 summary entries), so copy the root
+// into a builder whose first segment holds it all.
 std::string flatBytes(capnp::MessageBuilder& mb) {
-  auto words = capnp::messageToFlatArray(mb);
+  auto root = mb.getRoot<capnp::AnyPointer>().asReader();
+  capnp::MallocMessageBuilder one(root.targetSize().wordCount + 1);
+  one.getRoot<capnp::AnyPointer>().set(root);
+  RENDA_ASSERT(one.getSegmentsForOutput().size() == 1);
+  auto words = capnp::messageToFlatArray(one);
   auto b = words.asBytes();
   return std::string(reinterpret_cast<const char*>(b.begin()), b.size());
 }
@@ -117,7 +125,10 @@ Status readEntries(capnp::List<schema::SummaryEntry>::Reader list, VersionVector
 
 Result<std::string> readWholeFile(const std::string& path, size_t maxBytes) {
   FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return Status::ioError("cannot open " + path + ": " + std::strerror(errno));
+  if (!f) {
+    if (errno == ENOENT) return Status::notFound("there is no file " + path);
+    return Status::ioError("cannot open " + path + ": " + std::strerror(errno));
+  }
   std::string out;
   char buf[65536];
   size_t n;
@@ -184,6 +195,10 @@ Result<SummaryFile> decodeSummary(std::string_view bytes, const NetworkId* expec
   if (bytes.size() < kSummaryMagic.size() || bytes.substr(0, 16) != kSummaryMagic) {
     if (bytes.size() >= 12 && bytes.substr(0, 12) == "RENDA-BUNDLE")
       return Status::invalid("this is a bundle file, not a summary file");
+    if (bytes.size() >= 16 && bytes.substr(0, 14) == "RENDA-SUMMARY-")
+      return Status::invalid("this summary file was made by another version of renda");
+    if (!bytes.empty() && bytes.size() < 16 && kSummaryMagic.substr(0, bytes.size()) == bytes)
+      return Status::invalid("the summary file is incomplete (was it copied completely?)");
     return Status::invalid("this is not a renda summary file");
   }
   if (bytes.size() < 16 + 4 + 32) return Status::invalid("the summary file is incomplete");
@@ -315,11 +330,15 @@ class FrameReader {
     if (f_) std::fclose(f_);
   }
   Status start() {
-    if (!f_) return Status::ioError("cannot open " + path_ + ": " + std::strerror(errno));
+    if (!f_) {
+      if (errno == ENOENT) return Status::notFound("there is no file " + path_);
+      return Status::ioError("cannot open " + path_ + ": " + std::strerror(errno));
+    }
     char magic[16];
     size_t n = std::fread(magic, 1, 16, f_);
     std::string_view m(magic, n);
     if (n < 16 || m != kBundleMagic) {
+      if (n > 0 && n < 16 && kBundleMagic.substr(0, n) == m) return incomplete();
       if (n >= 13 && m.substr(0, 13) == "RENDA-SUMMARY")
         return Status::invalid(path_ + " is a summary file, not a bundle");
       if (n >= 12 && m.substr(0, 12) == "RENDA-BUNDLE")
@@ -367,6 +386,15 @@ Status openSigned(std::string_view frame, const NetworkId& network, const Public
       frame, limits::kMaxBundleHeaderBytes + 1024, what, [&](schema::SignedBlob::Reader r) -> Status {
         if (!fixedFrom(r.getSig(), sig)) return Status::invalid(std::string(what) + " signature size");
         body.assign(reinterpret_cast<const char*>(r.getBody().begin()), r.getBody().size());
+        // The blob itself is not signed: accept only the exact bytes the writer
+        // makes, so no byte of the file can change unnoticed.
+        capnp::MallocMessageBuilder again;
+        auto blob = again.initRoot<schema::SignedBlob>();
+        blob.setBody(dataOf(body.data(), body.size()));
+        blob.setSig(dataOf(sig));
+        if (flatBytes(again) != frame)
+          return Status::invalid(std::string("the bundle's ") + what +
+                                 " is not in the form renda writes: the file was altered");
         if (signer && !crypto::verify(crypto::kBundleContext, network, crypto::asBytes(body), sig,
                                       *signer))
           return Status::invalid(std::string("the bundle's ") + what +

@@ -532,6 +532,7 @@ Result<ChangeId> Store::author(const LocalEdit& edit, const SecretKey& key, uint
       if (!*r || !(*r)->visible) return Status::notFound("that record is not on this node");
       c.record = edit.record;
       c.parents = (*r)->heads();
+      c.action = edit.action;
     }
     RENDA_TRY(validateChangeShape(c));
     std::string body = encodeChange(c);

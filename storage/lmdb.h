@@ -116,7 +116,8 @@ class WriteTxn : public Txn {
 class Cursor {
  public:
   static Result<Cursor> open(const Txn& txn, MDB_dbi dbi);
-  Cursor(Cursor&& other) noexcept : c_(other.c_), count_(other.count_) {
+  Cursor(Cursor&& other) noexcept
+      : c_(other.c_), count_(other.count_), key_(other.key_), value_(other.value_) {
     other.c_ = nullptr;
     other.count_ = nullptr;
   }

@@ -113,6 +113,14 @@ Status Store::setNetwork(const NetworkInfo& info) {
   });
 }
 
+Status Store::clearNetwork() {
+  return withWriteTxn(env_, [&](WriteTxn& txn) -> Status {
+    RENDA_TRY(txn.del(t_->meta, bytesOf(kMetaNetwork)));
+    RENDA_TRY(txn.del(t_->meta, bytesOf(kMetaRoot)));
+    return txn.del(t_->meta, bytesOf(kMetaCounty));
+  });
+}
+
 Result<PublicKey> Store::deviceKey() {
   auto txn = ReadTxn::begin(env_);
   if (!txn) return txn.status();

@@ -71,6 +71,7 @@ struct LocalEdit {
   RecordKind kind = RecordKind::kDeputy;  // create
   std::string scope;                      // create
   RecordId record;                        // update
+  std::string action;                     // update: a life-cycle event, or "" to set fields
   std::vector<Field> fields;
   std::optional<Certificate> certificate;
   std::optional<Revocation> revocation;
@@ -92,6 +93,8 @@ class Store : public ChangeSource, public ChangeSink {
   // The network this store belongs to; NotFound before join/county init.
   Result<NetworkInfo> network();
   Status setNetwork(const NetworkInfo& info);
+  // Forgets the network (only for undoing a join that failed part-way).
+  Status clearNetwork();
   // The local device key this store authors with; NotFound before init.
   Result<PublicKey> deviceKey();
   // Records `key` as the device key and binds the store to its current files.

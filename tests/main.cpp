@@ -2,9 +2,9 @@
 // The one Catch2 main for every test executable. libsodium is initialised here,
 // as app's main() does, before any test runs.
 #define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
 #include <sodium.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 
 int main(int argc, char* argv[]) {

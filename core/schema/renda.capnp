@@ -30,6 +30,17 @@ enum RecordKind {
   station @1;           # 代表之家 / 联络站
   suggestion @2;        # 代表建议 / 议案
   dutyRecord @3;        # 履职记录
+  term @4;              # 届
+  session @5;           # 次会议 (or an inter-session year)
+  township @6;          # 乡镇
+  deputyGroup @7;       # 代表小组
+  handlingUnit @8;      # 承办单位
+  settings @9;          # county-configurable taxonomies and deadlines
+  reception @10;        # 接待 at a station
+  constituentIssue @11; # 社情民意
+  reportBack @12;       # 述职
+  rotaSlot @13;         # 值班
+  mandate @14;          # a deputy's seat at one level for one term
 }
 
 # One named field value. Values are UTF-8 text; the domain layer gives them types.
@@ -80,6 +91,8 @@ struct Update {
   record @0 :Data;      # 32-byte record id
   parents @1 :List(Data);
   fields @2 :List(Field);
+  action @3 :Text;      # "" = set fields; else a life-cycle event ("register", "assign",
+                        # "cosign", ...) whose fields are its data, kept as its own item
 }
 
 struct Change {

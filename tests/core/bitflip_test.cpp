@@ -29,10 +29,18 @@ struct Tally {
   void add(Stop s) {
     ++mutants;
     switch (s) {
-      case Stop::kDecodeEnvelope: ++byDecode; break;
-      case Stop::kVerify: ++byVerify; break;
-      case Stop::kDecodeChange: ++byChange; break;
-      case Stop::kAccepted: ++accepted; break;
+      case Stop::kDecodeEnvelope:
+        ++byDecode;
+        break;
+      case Stop::kVerify:
+        ++byVerify;
+        break;
+      case Stop::kDecodeChange:
+        ++byChange;
+        break;
+      case Stop::kAccepted:
+        ++accepted;
+        break;
     }
   }
 };
@@ -71,8 +79,7 @@ TEST_CASE("BitFlip: single and double flips in the first 256 bits never get thro
     CHECK(t.mutants == bits + bits * (bits - 1) / 2);
     CHECK(t.accepted == 0);
     WARN("first-256-bit mutants: " << t.mutants << ", refused by decodeEnvelope " << t.byDecode
-                                   << ", verify " << t.byVerify << ", decodeChange "
-                                   << t.byChange);
+                                   << ", verify " << t.byVerify << ", decodeChange " << t.byChange);
   }
 }
 

@@ -4,6 +4,7 @@
 // role out of range, bad signature bits, another key, context and network).
 #include <capnp/message.h>
 #include <capnp/serialize.h>
+
 #include <catch2/catch.hpp>
 
 #include "core/change.h"
@@ -80,8 +81,8 @@ TEST_CASE("Certificate: every truncation is refused", "[core][cert][negative]") 
 
 TEST_CASE("Certificate: a body over kMaxBlobBytes is refused", "[core][cert][limits]") {
   CertFixture f;
-  auto big = makeCertificate(f.net, f.device.publicKey(), f.root, "chengguan", Role::kTownship,
-                             0, 0, std::string(limits::kMaxBlobBytes, 'L'));
+  auto big = makeCertificate(f.net, f.device.publicKey(), f.root, "chengguan", Role::kTownship, 0,
+                             0, std::string(limits::kMaxBlobBytes, 'L'));
   REQUIRE(big.body.size() > limits::kMaxBlobBytes);
   CHECK_THAT(f.open(big.body, big.sig).message(), Catch::Contains("too large"));
 }
@@ -128,13 +129,14 @@ TEST_CASE("Certificate: role out of range, missing township or wrong key sizes a
     CHECK_THAT(signedOpen(rawCertificate(f.cert,
                                          [&](schema::Certificate::Builder b) {
                                            b.setRole(static_cast<schema::Role>(role));
-                                         })).message(),
+                                         }))
+                   .message(),
                Catch::Contains("role out of range"));
   }
-  CHECK_THAT(signedOpen(rawCertificate(f.cert, [](schema::Certificate::Builder b) {
-               b.setTownship("");
-             })).message(),
-             Catch::Contains("names no township"));
+  CHECK_THAT(
+      signedOpen(rawCertificate(f.cert, [](schema::Certificate::Builder b) { b.setTownship(""); }))
+          .message(),
+      Catch::Contains("names no township"));
   CHECK(signedOpen(rawCertificate(f.cert, [](schema::Certificate::Builder b) {
           b.setTownship(std::string(limits::kMaxScopeBytes + 1, 't'));
         })).code() == Code::kInvalidInput);
@@ -196,10 +198,9 @@ TEST_CASE("Revocation: the decoder negative set is refused", "[core][revocation]
   CHECK(f.openRev(f.rev.body + "x").code() == Code::kInvalidInput);
   auto big = makeRevocation(f.net, f.device.publicKey(), 1, std::string(limits::kMaxBlobBytes, 'r'),
                             f.root);
-  CHECK_THAT(openRevocation(f.net, bytesOf(big.body), big.sig, f.root.publicKey())
-                 .status()
-                 .message(),
-             Catch::Contains("too large"));
+  CHECK_THAT(
+      openRevocation(f.net, bytesOf(big.body), big.sig, f.root.publicKey()).status().message(),
+      Catch::Contains("too large"));
   // Non-canonical: reason written before subject.
   capnp::MallocMessageBuilder mb;
   auto b = mb.initRoot<schema::Revocation>();
@@ -222,8 +223,8 @@ TEST_CASE("Revocation: only the county root key's signature in the revocation co
   CHECK(openRevocation(f.net, bytesOf(forged.body), forged.sig, mallory.publicKey()));
   Signature certCtx = crypto::sign(crypto::kCertContext, f.net, bytesOf(f.rev.body), f.root);
   CHECK_FALSE(openRevocation(f.net, bytesOf(f.rev.body), certCtx, f.root.publicKey()));
-  CHECK_FALSE(openRevocation(test::networkFromByte(1), bytesOf(f.rev.body), f.rev.sig,
-                             f.root.publicKey()));
+  CHECK_FALSE(
+      openRevocation(test::networkFromByte(1), bytesOf(f.rev.body), f.rev.sig, f.root.publicKey()));
   for (size_t i = 0; i < Signature::kSize; ++i) {
     Signature bad = f.rev.sig;
     bad.bytes[i] ^= 0x40;

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // crypto: RFC 8032 Ed25519 known answers through our key type, context and
 // network separation of signatures, ids and hashes, and passphrase sealing.
-#include <catch2/catch.hpp>
+#include "core/crypto.h"
 
+#include <catch2/catch.hpp>
 #include <set>
 
-#include "core/crypto.h"
 #include "tests/core/fixtures.h"
 
 namespace renda {
@@ -60,7 +60,8 @@ TEST_CASE("Ed25519: RFC 8032 vectors 1-3 give the published key and signature",
                          msg.size(), sk.data());
     CHECK(toHex(sig) == v.signature);
     PublicKey pk = sk.publicKey();
-    CHECK(crypto_sign_verify_detached(sig.data(), reinterpret_cast<const unsigned char*>(msg.data()),
+    CHECK(crypto_sign_verify_detached(sig.data(),
+                                      reinterpret_cast<const unsigned char*>(msg.data()),
                                       msg.size(), pk.data()) == 0);
     // Our sign() prefixes a context and a network id, so it must not reproduce
     // the raw RFC signature for the same message.
@@ -69,8 +70,7 @@ TEST_CASE("Ed25519: RFC 8032 vectors 1-3 give the published key and signature",
   }
 }
 
-TEST_CASE("Sign: a signature under one context never verifies under another",
-          "[core][crypto]") {
+TEST_CASE("Sign: a signature under one context never verifies under another", "[core][crypto]") {
   const std::string_view contexts[] = {crypto::kChangeContext, crypto::kCertContext,
                                        crypto::kRevocationContext, crypto::kBundleContext,
                                        crypto::kIdContext};
@@ -104,16 +104,15 @@ TEST_CASE("Sign: a signature for one network id fails for another", "[core][cryp
   }
 }
 
-TEST_CASE("Sign: another key, a changed body or a flipped signature bit fails",
-          "[core][crypto]") {
+TEST_CASE("Sign: another key, a changed body or a flipped signature bit fails", "[core][crypto]") {
   SecretKey key = keyFromByte(0x11);
   SecretKey other = keyFromByte(0x12);
   NetworkId net = networkFromByte(3);
   std::string body = "change body";
   Signature sig = crypto::sign(crypto::kChangeContext, net, bytesOf(body), key);
   CHECK_FALSE(crypto::verify(crypto::kChangeContext, net, bytesOf(body), sig, other.publicKey()));
-  CHECK_FALSE(crypto::verify(crypto::kChangeContext, net, bytesOf("change bodY"), sig,
-                             key.publicKey()));
+  CHECK_FALSE(
+      crypto::verify(crypto::kChangeContext, net, bytesOf("change bodY"), sig, key.publicKey()));
   for (size_t bit = 0; bit < Signature::kSize * 8; ++bit) {
     Signature bad = sig;
     bad.bytes[bit / 8] ^= static_cast<unsigned char>(1u << (bit % 8));
@@ -179,8 +178,8 @@ TEST_CASE("Passphrase: seal then open returns the secret", "[core][crypto][passp
       auto r = crypto::openWithPassphrase(bytesOf(sealed.substr(0, n)), "correct horse");
       CHECK(r.status().code() == Code::kInvalidInput);
     }
-    auto r = crypto::openWithPassphrase(bytesOf(sealed.substr(0, sealed.size() - 1)),
-                                        "correct horse");
+    auto r =
+        crypto::openWithPassphrase(bytesOf(sealed.substr(0, sealed.size() - 1)), "correct horse");
     CHECK(r.status().code() == Code::kInvalidInput);
   }
 }

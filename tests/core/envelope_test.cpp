@@ -6,6 +6,7 @@
 // context, another network).
 #include <capnp/message.h>
 #include <capnp/serialize.h>
+
 #include <catch2/catch.hpp>
 
 #include "core/change.h"
@@ -40,8 +41,7 @@ std::string rawEnvelope(uint16_t suite, size_t signerBytes, size_t sigBytes,
   return test::stringOf(capnp::messageToFlatArray(mb));
 }
 
-TEST_CASE("Envelope: a signed change decodes, verifies and carries its body",
-          "[core][envelope]") {
+TEST_CASE("Envelope: a signed change decodes, verifies and carries its body", "[core][envelope]") {
   EnvelopeFixture f;
   auto e = decodeEnvelope(bytesOf(f.s.envelope));
   REQUIRE(e.isOk());
@@ -50,6 +50,21 @@ TEST_CASE("Envelope: a signed change decodes, verifies and carries its body",
   CHECK(e->body == f.s.body);
   CHECK(verifyEnvelope(f.net, *e));
   CHECK(encodeEnvelope(*e) == f.s.envelope);
+}
+
+TEST_CASE("Envelope: encodeEnvelope writes one segment for every body size", "[core][envelope]") {
+  EnvelopeFixture f;
+  Envelope e{crypto::kSuiteEd25519Blake2b, f.alice.publicKey(), {}, ""};
+  std::vector<size_t> sizes = {0, 1, 7, 8, 9, 4095, 4096, 4097, limits::kMaxChangeBytes};
+  for (size_t n = 10; n < 300; n += 7) sizes.push_back(n);
+  for (size_t n : sizes) {
+    e.body.assign(n, 'b');
+    std::string bytes = encodeEnvelope(e);
+    INFO("body " << n);
+    CHECK(test::readU32(bytes, 0) == 0);  // segment count - 1
+    CHECK(test::readU32(bytes, 4) + 1 == bytes.size() / 8);
+    if (n > 0) CHECK(decodeEnvelope(bytesOf(bytes)).isOk());
+  }
 }
 
 TEST_CASE("Envelope: every truncation is refused", "[core][envelope][negative]") {
@@ -64,7 +79,9 @@ TEST_CASE("Envelope: input over the size cap is refused before parsing",
           "[core][envelope][negative][limits]") {
   EnvelopeFixture f;
   SECTION("a whole envelope over kMaxEnvelopeBytes") {
-    Envelope big{crypto::kSuiteEd25519Blake2b, f.alice.publicKey(), {},
+    Envelope big{crypto::kSuiteEd25519Blake2b,
+                 f.alice.publicKey(),
+                 {},
                  std::string(limits::kMaxEnvelopeBytes, 'x')};
     std::string bytes = encodeEnvelope(big);
     REQUIRE(bytes.size() > limits::kMaxEnvelopeBytes);
@@ -74,7 +91,9 @@ TEST_CASE("Envelope: input over the size cap is refused before parsing",
     CHECK_THAT(r.status().message(), Catch::Contains("too large"));
   }
   SECTION("a body over kMaxChangeBytes inside an envelope under the cap") {
-    Envelope e{crypto::kSuiteEd25519Blake2b, f.alice.publicKey(), {},
+    Envelope e{crypto::kSuiteEd25519Blake2b,
+               f.alice.publicKey(),
+               {},
                std::string(limits::kMaxChangeBytes + 8, 'x')};
     std::string bytes = encodeEnvelope(e);
     REQUIRE(bytes.size() <= limits::kMaxEnvelopeBytes);
@@ -83,7 +102,9 @@ TEST_CASE("Envelope: input over the size cap is refused before parsing",
     CHECK_THAT(r.status().message(), Catch::Contains("body is too large"));
   }
   SECTION("a body of exactly kMaxChangeBytes is accepted") {
-    Envelope e{crypto::kSuiteEd25519Blake2b, f.alice.publicKey(), {},
+    Envelope e{crypto::kSuiteEd25519Blake2b,
+               f.alice.publicKey(),
+               {},
                std::string(limits::kMaxChangeBytes, 'x')};
     CHECK(decodeEnvelope(bytesOf(encodeEnvelope(e))).isOk());
   }
@@ -135,9 +156,8 @@ TEST_CASE("Envelope: a readable two-segment message is refused", "[core][envelop
     // The message itself is fine: capnp reads it.
     auto words = alignedWords(bytesOf(bytes));
     REQUIRE(words.has_value());
-    capnp::FlatArrayMessageReader reader(
-        kj::ArrayPtr<const capnp::word>(reinterpret_cast<const capnp::word*>(words->data()),
-                                        words->size()));
+    capnp::FlatArrayMessageReader reader(kj::ArrayPtr<const capnp::word>(
+        reinterpret_cast<const capnp::word*>(words->data()), words->size()));
     CHECK(reader.getRoot<schema::Envelope>().getBody().size() == f.s.body.size());
   }
   auto r = decodeEnvelope(bytesOf(bytes));
@@ -206,8 +226,8 @@ TEST_CASE("Envelope: a flipped signature bit in any of the 64 bytes fails verifi
   auto good = decodeEnvelope(bytesOf(f.s.envelope));
   REQUIRE(good.isOk());
   REQUIRE(verifyEnvelope(f.net, *good));
-  size_t sigAt = f.s.envelope.find(std::string(reinterpret_cast<const char*>(good->sig.data()),
-                                                Signature::kSize));
+  size_t sigAt = f.s.envelope.find(
+      std::string(reinterpret_cast<const char*>(good->sig.data()), Signature::kSize));
   REQUIRE(sigAt != std::string::npos);
   for (size_t i = 0; i < Signature::kSize; ++i) {
     for (int bit : {0, 7}) {

@@ -4,15 +4,15 @@
 // encoded messages. Header-only; included by tests/core and tests/fuzz.
 #pragma once
 
+#include <capnp/message.h>
+#include <kj/array.h>
+
 #include <cstdint>
 #include <cstring>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <capnp/message.h>
-#include <kj/array.h>
 
 #include "core/bytes.h"
 #include "core/change.h"
@@ -118,8 +118,8 @@ class Author {
     return s;
   }
 
-  Signed create(std::string scope, std::vector<Field> fields,
-                RecordKind kind = RecordKind::kDeputy, uint64_t hlc = 0) {
+  Signed create(std::string scope, std::vector<Field> fields, RecordKind kind = RecordKind::kDeputy,
+                uint64_t hlc = 0) {
     return add(createOp(std::move(scope), std::move(fields), kind, hlc));
   }
   Signed update(const RecordId& record, std::vector<ChangeId> parents, std::vector<Field> fields,

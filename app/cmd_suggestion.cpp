@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+// The suggestion life cycle at the command line: `renda suggestion ACTION ID
+// [--FIELD VALUE ...]` for every action of domain.md §3.2 (submit, cosign,
+// register, assign, accept, reply, evaluate, rehandle, close, carryOver, ...).
+// Each action is checked against the suggestion's state and this node's role
+// before anything is written; a refused action writes nothing (exit 2).
+#include <cstdio>
+
+#include "app/cli.h"
+#include "app/domain_glue.h"
+
+namespace renda::app {
+
+namespace {
+
+struct ActionArgs {
+  const char* action;
+  std::vector<const char*> fields;  // allowed --fields
+  const char* usage;
+};
+
+const std::vector<ActionArgs>& actionArgs() {
+  static const std::vector<ActionArgs> all = {
+      {"submit", {}, "ID"},
+      {"cosign", {"deputy", "agreed"}, "ID --deputy DEPUTY [--agreed yes|no]"},
+      {"withdraw", {"reason"}, "ID [--reason TEXT]"},
+      {"register", {"number"}, "ID --number 十八届二次-001"},
+      {"reject", {"reason"}, "ID --reason TEXT"},
+      {"assign", {"unit", "role", "deadline"}, "ID --unit UNIT [--role lead|assisting|separate] [--deadline YYYY-MM-DD]"},
+      {"accept", {"unit"}, "ID --unit UNIT"},
+      {"return", {"unit", "reason"}, "ID --unit UNIT --reason TEXT"},
+      {"extend", {"deadline", "reason"}, "ID --deadline YYYY-MM-DD [--reason TEXT]"},
+      {"progress", {"unit", "text"}, "ID --unit UNIT --text TEXT"},
+      {"meet", {"unit"}, "ID --unit UNIT"},
+      {"reply", {"unit", "outcome", "text", "docNo"}, "ID --unit UNIT --outcome A [--text TEXT] [--docNo 某函〔2026〕1号]"},
+      {"evaluate", {"result", "process", "rater", "raterRole", "round", "anonymous", "reason"},
+       "ID --result 满意|基本满意|不满意 [--process …] [--rater DEPUTY] [--raterRole lead|cosigner] [--round N] [--anonymous yes]"},
+      {"rehandle", {"deadline", "reason"}, "ID [--deadline YYYY-MM-DD] [--reason TEXT]"},
+      {"close", {"reason"}, "ID [--reason TEXT]"},
+      {"carryOver", {"years", "reason"}, "ID --years 1|2|3"},
+      {"supervise", {"kind", "by", "findings"}, "ID --kind 领导督办 --by NAME [--findings TEXT]"},
+      {"urge", {"by"}, "ID --by NAME"},
+      {"markKey", {"leader", "committee"}, "ID --leader NAME [--committee NAME]"},
+      {"selfHandle", {"text"}, "ID [--text TEXT]"},
+  };
+  return all;
+}
+
+Status runAction(const ActionArgs& a, const Args& args) {
+  std::vector<std::string> allowed(a.fields.begin(), a.fields.end());
+  allowed.push_back("date");
+  allowed.push_back("quiet");
+  RENDA_TRY(args.only(allowed));
+  if (args.positional.size() != 1) return Status::usage("give the suggestion's number");
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  Node& n = **node;
+  storage::Store& store = n.store();
+  auto self = n.self();
+  if (!self) return self.status();
+  auto id = store.findRecord(RecordKind::kSuggestion, args.positional[0]);
+  if (!id) return id.status();
+  auto record = store.record(*id);
+  if (!record) return record.status();
+  std::string level = record->get("level").value_or("");
+  bool township = level == "township" || level == "乡镇级" || level == "乡镇";
+  auto cfg = configFor(store, township ? record->scope : "");
+  if (!cfg) return cfg.status();
+  std::vector<Field> fields;
+  for (const auto& [k, v] : args.options) {
+    if (k == "data") continue;
+    std::string value = v;
+    if (k == "unit") {
+      auto u = store.findRecord(RecordKind::kHandlingUnit, v);
+      if (!u) return u.status();
+      value = toHex(*u);
+    } else if (k == "deputy" || k == "rater") {
+      auto d = store.findRecord(RecordKind::kDeputy, v);
+      if (!d) return d.status();
+      value = toHex(*d);
+    } else if (k == "date" || k == "deadline") {
+      if (!domain::parseDate(v)) return Status::usage("--" + k + " must be a date like 2026-12-31");
+    } else if (k == "outcome" && !cfg->nationalClass(v)) {
+      std::string codes;
+      for (const auto& [local, national] : cfg->outcomeMap) codes += (codes.empty() ? "" : "/") + local;
+      return Status::usage("答复类别 '" + v + "' is not in this county's scheme (" + codes + ")");
+    }
+    fields.push_back({k, value});
+  }
+  RENDA_TRY(n.prepareToWrite());
+  auto key = n.deviceKey();
+  if (!key) return key.status();
+  auto members = MemberTable::load(store);
+  if (!members) return members.status();
+  Status ok = domain::checkEvent(*record, *cfg, (*members)->lookup(), (*key)->publicKey(), a.action,
+                                 fields, Node::nowMs());
+  if (!ok) return Status::refused(ok.message() + "; nothing was recorded");
+  storage::LocalEdit edit;
+  edit.op = OpKind::kUpdate;
+  edit.record = *id;
+  edit.action = a.action;
+  edit.fields = std::move(fields);
+  auto cid = n.write(edit);
+  if (!cid) return cid.status();
+  auto after = store.record(*id);
+  if (!after) return after.status();
+  auto view = suggestionView(store, *after);
+  if (!view) return view.status();
+  if (!args.has("quiet"))
+    std::printf("%s %s: now %s (%s)\n", a.action, toHex(*id).substr(0, 12).c_str(),
+                domain::stateLabel(view->state), domain::stateName(view->state));
+  return Status::ok();
+}
+
+}  // namespace
+
+void addSuggestionCommands(std::vector<Command>& out) {
+  static std::vector<std::string> names, usages, summaries;
+  names.reserve(64);
+  usages.reserve(64);
+  summaries.reserve(64);
+  for (const auto& a : actionArgs()) {
+    const domain::ActionInfo* info = domain::findAction(a.action);
+    names.push_back(std::string("suggestion ") + a.action);
+    usages.push_back(std::string("suggestion ") + a.action + " " + a.usage + " [--date YYYY-MM-DD]");
+    summaries.push_back(std::string("life cycle: ") + (info ? info->label : a.action));
+    const ActionArgs* ap = &a;
+    out.push_back({names.back().c_str(), summaries.back().c_str(), usages.back().c_str(),
+                   [ap](const Args& args) { return runAction(*ap, args); }});
+  }
+}
+
+}  // namespace renda::app

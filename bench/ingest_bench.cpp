@@ -1,0 +1,793 @@
+// SPDX-License-Identifier: Apache-2.0
+// bench_ingest: how fast a node imports a large bundle, compared with how fast
+// one core verifies Ed25519 signatures; plus store bytes per change, open time
+// and peak memory. Each phase runs in its own process (this binary run again
+// with --phase), so a phase's peak RSS is its own and the import never shares
+// memory with the generator:
+//   gen     N signed changes from 3 authors -> DIR/changes.bundle (net::BundleWriter)
+//   import  a fresh store DIR/store; app::importBundle(), i.e. checkBundle + readBundle
+//           + Store::ingestAt in batches of 4096 (the `renda bundle import` path)
+//   verify  checkBundle alone; then the same changes decoded batch by batch
+//           (untimed) and a bare verifyEnvelope() (crypto_sign_verify_detached) loop timed
+//   open    Store::open + first reads of the imported store, in a fresh process
+// Usage: bench_ingest N [--dir DIR] [--max-run K] [--seed S] [--keep] [--batch B]
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/bundles.h"
+#include "app/cli.h"
+#include "core/change.h"
+#include "core/crypto.h"
+#include "core/hlc.h"
+#include "net/files.h"
+#include "storage/store.h"
+
+#ifndef RENDA_BUILD_TYPE
+#define RENDA_BUILD_TYPE "unknown"
+#endif
+
+namespace renda::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double secondsSince(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// CPU time of this process (user + system); less disturbed than wall time when
+// other work shares the cores.
+double cpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+struct Options {
+  uint64_t n = 0;
+  std::string dir;
+  std::string phase;
+  uint64_t maxRun = 400;  // longest run of consecutive changes by one author
+  uint64_t seed = 1;
+  uint64_t batch = 0;  // 0: app::importBundle (batches of 4096); else an experiment
+  bool keep = false;
+  bool dirGiven = false;
+};
+
+[[noreturn]] void die(const std::string& what) {
+  std::fprintf(stderr, "bench_ingest: %s\n", what.c_str());
+  std::exit(3);
+}
+void check(const Status& s, const char* what) {
+  if (!s) die(std::string(what) + ": " + s.toString());
+}
+
+// "RESULT key value" lines are how a phase process reports to the driver.
+void result(const char* key, double value) {
+  std::printf("RESULT %s %.6f\n", key, value);
+  std::fflush(stdout);
+}
+
+// /proc/self/status fields in kB (VmHWM, RssAnon, RssFile).
+long procStatusKb(const char* field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  size_t n = std::strlen(field);
+  while (std::getline(in, line))
+    if (line.compare(0, n, field) == 0 && line.size() > n && line[n] == ':')
+      return std::atol(line.c_str() + n + 1);
+  return -1;
+}
+
+// Samples RssAnon and RssFile every 50 ms while alive, keeping the maxima:
+// ru_maxrss counts the store's memory-mapped pages too, this tells them apart.
+class RssSampler {
+ public:
+  RssSampler() : thread_([this] {
+    while (!stop_.load()) {
+      sample();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }) {}
+  ~RssSampler() { stopNow(); }
+  void stopNow() {
+    if (!thread_.joinable()) return;
+    stop_ = true;
+    thread_.join();
+    sample();
+  }
+  long maxAnonKb() const { return maxAnon_; }
+  long maxFileKb() const { return maxFile_; }
+
+ private:
+  void sample() {
+    maxAnon_ = std::max(maxAnon_.load(), procStatusKb("RssAnon"));
+    maxFile_ = std::max(maxFile_.load(), procStatusKb("RssFile"));
+  }
+  std::atomic<bool> stop_{false};
+  std::atomic<long> maxAnon_{0}, maxFile_{0};
+  std::thread thread_;
+};
+
+void reportMemory(const char* phase) {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  std::string p(phase);
+  result((p + "_maxrss_kb").c_str(), double(ru.ru_maxrss));
+  result((p + "_rss_anon_kb_end").c_str(), double(procStatusKb("RssAnon")));
+  result((p + "_rss_file_kb_end").c_str(), double(procStatusKb("RssFile")));
+}
+
+// --- the network and its three authors ----------------------------------------
+
+SecretKey keyFrom(const std::string& label) {
+  unsigned char seed[crypto_sign_SEEDBYTES];
+  crypto_generichash(seed, sizeof seed, reinterpret_cast<const unsigned char*>(label.data()),
+                     label.size(), nullptr, 0);
+  return crypto::signingKeyFromSeed(seed);
+}
+
+struct Network {
+  NetworkId id;
+  SecretKey root = keyFrom("renda-bench root");
+  Network() {
+    Hash h = crypto::hash(crypto::asBytes("renda-bench network"));
+    std::memcpy(id.data(), h.data(), id.size());
+  }
+  storage::NetworkInfo info() const { return {id, root.publicKey(), "示范县"}; }
+};
+
+const char* const kTownships[3] = {"", "城关镇", "龙泉镇"};  // author 0 is the county office
+constexpr uint64_t kBaseMs = 1767225600000ull;             // 2026-01-01 00:00 UTC
+
+// --- realistic text -----------------------------------------------------------
+
+const char* const kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴",
+                                 "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗"};
+const char* const kGiven[] = {"建国", "秀英", "德明", "桂兰", "志强", "海燕", "文华", "丽娟",
+                              "国庆", "春梅", "永福", "红霞", "振华", "淑珍", "立新", "晓东"};
+const char* const kVillages[] = {"东风村", "红星村", "城东村", "石桥村",
+                                 "柳树湾村", "新华村", "团结村", "河口村"};
+const char* const kParty[] = {"中共党员", "中共党员", "群众", "民盟盟员", "无党派人士"};
+const char* const kJobs[] = {"村党支部书记、村委会主任", "镇人民政府副镇长", "中学一级教师",
+                             "个体工商户", "种粮大户", "卫生院院长", "农民专业合作社理事长",
+                             "建筑公司总经理"};
+const char* const kDutyTypes[] = {"进家入站接待", "视察", "专题调研", "走访选民", "执法检查",
+                                  "代表小组活动"};
+const char* const kTopics[] = {"农村道路维修", "饮水安全", "医保报销", "农田水利", "校车安全",
+                               "垃圾分类", "养老服务", "集贸市场秩序"};
+const char* const kOutcomes[] = {"已转交镇政府办理", "已当场答复", "列入下季度督办",
+                                 "已向县人大常委会反映", "正在跟踪落实"};
+
+class Text {
+ public:
+  explicit Text(uint64_t seed) : rng_(seed) {}
+  template <size_t N>
+  const char* pick(const char* const (&pool)[N]) { return pool[rng_() % N]; }
+  uint64_t num(uint64_t lo, uint64_t hi) { return lo + rng_() % (hi - lo + 1); }
+  std::string name() { return std::string(pick(kSurnames)) + pick(kGiven); }
+  std::string date(int y0, int y1) {
+    char b[16];
+    std::snprintf(b, sizeof b, "%04d-%02d-%02d", int(num(y0, y1)), int(num(1, 12)), int(num(1, 28)));
+    return b;
+  }
+  std::string phone() {
+    char b[16];
+    std::snprintf(b, sizeof b, "13%09llu", static_cast<unsigned long long>(num(0, 999999999)));
+    return b;
+  }
+  std::string address(const std::string& town) {
+    return "示范县" + (town.empty() ? std::string("城关镇") : town) + pick(kVillages) +
+           std::to_string(num(1, 12)) + "组" + std::to_string(num(1, 99)) + "号";
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+std::vector<Field> deputyFields(Text& t, const std::string& town) {
+  std::string village = t.pick(kVillages);
+  return {{"name", t.name()},
+          {"gender", t.num(0, 1) ? "男" : "女"},
+          {"birthDate", t.date(1960, 1995)},
+          {"party", t.pick(kParty)},
+          {"occupation", village + t.pick(kJobs)},
+          {"constituency", "第" + std::to_string(t.num(1, 30)) + "选区"},
+          {"phone", t.phone()},
+          {"address", t.address(town)}};
+}
+
+std::vector<Field> dutyFields(Text& t, const std::string& deputy) {
+  std::string type = t.pick(kDutyTypes), topic = t.pick(kTopics);
+  return {{"deputy", deputy},
+          {"type", type},
+          {"date", t.date(2024, 2026)},
+          {"title", type + "：" + topic},
+          {"content", "接待选民" + std::to_string(t.num(3, 40)) + "人次，收集意见建议" +
+                          std::to_string(t.num(1, 12)) + "条，主要涉及" + topic + "和" +
+                          t.pick(kTopics) + "问题。" + t.pick(kOutcomes) + "。"}};
+}
+
+std::vector<Field> editFields(Text& t, RecordKind kind, const std::string& town) {
+  if (kind == RecordKind::kDeputy) {
+    std::vector<Field> f{{"phone", t.phone()}};
+    if (t.num(0, 1)) f.push_back({"address", t.address(town)});
+    if (t.num(0, 2) == 0) f.push_back({"occupation", std::string(t.pick(kVillages)) + t.pick(kJobs)});
+    return f;
+  }
+  return {{"content", std::string("补充：") + t.pick(kOutcomes) + "，选民对办理情况表示满意。"},
+          {"status", "已办结"}};
+}
+
+// --- phase: gen ---------------------------------------------------------------
+
+struct Author {
+  SecretKey key;
+  PublicKey pk;
+  std::string scope;
+  uint64_t seq = 0;
+  ChangeId last;
+  std::array<uint64_t, 3> seen{};  // others' seqs when this author last wrote (deps)
+  struct Rec { RecordId id; ChangeId head; RecordKind kind; };
+  std::vector<Rec> ring;           // recent records, for edits (bounded memory)
+  size_t ringNext = 0;
+  std::string lastDeputy;          // short id, referenced by duty records
+};
+
+int phaseGen(const Options& o) {
+  Network net;
+  std::vector<Author> authors(3);
+  for (int i = 0; i < 3; ++i) {
+    authors[i].key = keyFrom(std::string("renda-bench author ") + std::to_string(i));
+    authors[i].pk = authors[i].key.publicKey();
+    authors[i].scope = kTownships[i];
+  }
+  Text text(o.seed);
+  std::string path = o.dir + "/changes.bundle";
+  net::BundleHeader header;
+  header.network = net.id;
+  header.producer = authors[0].pk;
+  header.createdMs = kBaseMs;
+  header.countyName = "示范县";
+  header.rootKey = net.root.publicKey();
+  auto t0 = Clock::now();
+  auto writer = net::BundleWriter::create(path, header, authors[0].key);
+  if (!writer) die("creating the bundle: " + writer.status().toString());
+  uint64_t creates = 0, edits = 0, certs = 0, deps = 0, envelopeBytes = 0;
+  auto emit = [&](int who, Change c) {
+    Author& a = authors[who];
+    c.network = net.id;
+    c.author = a.pk;
+    c.seq = ++a.seq;
+    if (c.seq > 1) c.prev = a.last;
+    for (int j = 0; j < 3; ++j)  // as Applier::takeDeps: others' new heads since our last change
+      if (j != who && authors[j].seq > a.seen[j]) {
+        c.deps.push_back(authors[j].last);
+        a.seen[j] = authors[j].seq;
+      }
+    deps += c.deps.size();
+    uint64_t i = creates + edits + certs;
+    c.hlc = Hlc::make(kBaseMs + i * 5, 0);
+    check(validateChangeShape(c), "generated change");
+    std::string body = encodeChange(c);
+    std::string envelope = signChange(net.id, body, a.key);
+    a.last = crypto::changeId(crypto::asBytes(body));
+    envelopeBytes += envelope.size();
+    check((*writer)->addChange(envelope), "writing the bundle");
+    return a.last;
+  };
+  // The county office's self certificate, then its enrolment of the two townships.
+  for (int i = 0; i < 3; ++i) {
+    Change c;
+    c.op = OpKind::kCertificate;
+    c.certificate = makeCertificate(net.id, authors[i].pk, net.root, authors[i].scope,
+                                    i == 0 ? Role::kCounty : Role::kTownship, kBaseMs - 86400000ull,
+                                    0, i == 0 ? "县人大常委会办公室" : authors[i].scope + "人大");
+    emit(0, std::move(c));
+    ++certs;
+  }
+  int who = 1;
+  uint64_t runLeft = 0;
+  while (creates + edits + certs < o.n) {
+    if (runLeft == 0) {  // next sync session: townships write most, the county some
+      uint64_t r = text.num(0, 9);
+      who = r == 0 ? 0 : r <= 5 ? 1 : 2;
+      runLeft = text.num(1, o.maxRun);
+    }
+    --runLeft;
+    Author& a = authors[who];
+    Change c;
+    bool edit = !a.ring.empty() && text.num(0, 4) == 0;  // ~20% edits
+    if (edit) {
+      Author::Rec& rec = a.ring[text.num(0, a.ring.size() - 1)];
+      c.op = OpKind::kUpdate;
+      c.record = rec.id;
+      c.parents = {rec.head};
+      c.fields = editFields(text, rec.kind, a.scope);
+      rec.head = emit(who, std::move(c));
+      ++edits;
+      continue;
+    }
+    c.op = OpKind::kCreate;
+    c.kind = a.lastDeputy.empty() || text.num(0, 9) < 3 ? RecordKind::kDeputy
+                                                        : RecordKind::kDutyRecord;
+    c.scope = a.scope;
+    c.fields = c.kind == RecordKind::kDeputy ? deputyFields(text, a.scope)
+                                             : dutyFields(text, a.lastDeputy);
+    RecordKind kind = c.kind;
+    ChangeId id = emit(who, std::move(c));
+    ++creates;
+    if (kind == RecordKind::kDeputy) a.lastDeputy = toHex(id).substr(0, 8);
+    Author::Rec rec{id, id, kind};
+    if (a.ring.size() < 4096) a.ring.push_back(rec);
+    else a.ring[a.ringNext++ % a.ring.size()] = rec;
+  }
+  check((*writer)->finish(), "finishing the bundle");
+  double s = secondsSince(t0);
+  result("gen_s", s);
+  result("gen_changes", double((*writer)->changeCount()));
+  result("gen_creates", double(creates));
+  result("gen_edits", double(edits));
+  result("gen_certificates", double(certs));
+  result("gen_deps", double(deps));
+  result("gen_envelope_bytes_avg", double(envelopeBytes) / double((*writer)->changeCount()));
+  result("bundle_bytes", double((*writer)->bytesWritten()));
+  reportMemory("gen");
+  return 0;
+}
+
+// --- phase: import ------------------------------------------------------------
+
+struct FileSize { uint64_t bytes = 0, allocated = 0; };
+FileSize fileSize(const std::string& path) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {uint64_t(st.st_size), uint64_t(st.st_blocks) * 512};
+}
+
+// Where the store's bytes go: pages per table, and free pages awaiting reuse.
+void printTables(MDB_env* env, double n) {
+  MDB_txn* txn = nullptr;
+  if (mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn) != 0) return;
+  const char* names[] = {"changes", "byid", "log", "vv", "records", "bykind", "recchanges",
+                         "members", "forks", "meta"};
+  std::printf("table        entries     pages  bytes/change  leaf fill\n");
+  for (const char* name : names) {
+    MDB_dbi dbi;
+    MDB_stat st{};
+    if (mdb_dbi_open(txn, name, 0, &dbi) != 0 || mdb_stat(txn, dbi, &st) != 0) continue;
+    size_t pages = st.ms_branch_pages + st.ms_leaf_pages + st.ms_overflow_pages;
+    std::printf("%-11s %8zu %9zu %13.0f  (branch %zu, leaf %zu, overflow %zu)\n", name,
+                st.ms_entries, pages, double(pages) * st.ms_psize / n, st.ms_branch_pages,
+                st.ms_leaf_pages, st.ms_overflow_pages);
+  }
+  // The free list: each entry is a txn id -> list of page numbers (count first).
+  MDB_cursor* c = nullptr;
+  size_t freePages = 0;
+  if (mdb_cursor_open(txn, 0, &c) == 0) {
+    MDB_val k, v;
+    for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
+      freePages += *static_cast<const size_t*>(v.mv_data);
+    mdb_cursor_close(c);
+  }
+  MDB_stat envSt{};
+  mdb_env_stat(env, &envSt);
+  std::printf("free pages %zu (%.0f bytes/change)\n", freePages,
+              double(freePages) * envSt.ms_psize / n);
+  mdb_txn_abort(txn);
+}
+
+// /proc/self/io counters (bytes this process caused to be read from / written to storage).
+long long procIoBytes(const char* field) {
+  std::ifstream in("/proc/self/io");
+  std::string line;
+  size_t n = std::strlen(field);
+  while (std::getline(in, line))
+    if (line.compare(0, n, field) == 0 && line.size() > n && line[n] == ':')
+      return std::atoll(line.c_str() + n + 1);
+  return -1;
+}
+
+// An experiment, not the product path: importBundle()'s steps (the bench's
+// bundle has no prerequisites) with another batch size, to show what the
+// per-commit cost is.
+Result<app::ImportResult> importWithBatch(app::Node& node, const std::string& path, size_t batch) {
+  auto net = node.store().network();
+  if (!net) return net.status();
+  app::ImportResult out;
+  auto info = net::checkBundle(path, &net->network);
+  if (!info) return info.status();
+  out.info = *info;
+  uint64_t now = app::Node::nowMs();
+  Status s = net::readBundle(path, batch, batch * 2048, [&](const std::vector<std::string>& b) {
+    auto r = node.store().ingestAt(b, now);
+    if (!r) return r.status();
+    out.report.received += r->received;
+    out.report.added += r->added;
+    out.report.duplicates += r->duplicates;
+    out.report.notApplied += r->notApplied;
+    ++out.batches;
+    return Status::ok();
+  });
+  if (!s) return s;
+  return out;
+}
+
+int phaseImport(const Options& o) {
+  Network net;
+  std::string storeDir = o.dir + "/store";
+  std::filesystem::remove_all(storeDir);
+  auto node = app::Node::open(storeDir);
+  if (!node) die("opening the store: " + node.status().toString());
+  check((*node)->store().setNetwork(net.info()), "setting the network");
+  RssSampler sampler;
+  auto t0 = Clock::now();
+  double c0 = cpuSeconds();
+  auto r = o.batch ? importWithBatch(**node, o.dir + "/changes.bundle", o.batch)
+                   : app::importBundle(**node, o.dir + "/changes.bundle", false);
+  double s = secondsSince(t0), cpu = cpuSeconds() - c0;
+  sampler.stopNow();
+  result("import_rss_anon_kb_peak", double(sampler.maxAnonKb()));
+  result("import_rss_file_kb_peak", double(sampler.maxFileKb()));
+  if (!r) die("import: " + r.status().toString());
+  result("import_s", s);
+  result("import_cpu_s", cpu);
+  result("import_changes_per_s", double(r->report.received) / s);
+  result("import_changes_per_cpu_s", double(r->report.received) / cpu);
+  result("import_received", double(r->report.received));
+  result("import_added", double(r->report.added));
+  result("import_not_applied", double(r->report.notApplied));
+  result("import_duplicates", double(r->report.duplicates));
+  result("import_batches", double(r->batches));
+  result("import_map_grows", double((*node)->store().env().growCount()));
+  for (size_t i = 0; i < r->report.notes.size() && i < 5; ++i)
+    std::printf("note: %s\n", r->report.notes[i].c_str());
+  MDB_env* env = (*node)->store().env().get();
+  MDB_envinfo info{};
+  MDB_stat st{};
+  mdb_env_info(env, &info);
+  mdb_env_stat(env, &st);
+  printTables(env, double(r->report.received));
+  result("import_read_bytes", double(procIoBytes("read_bytes")));
+  result("import_write_bytes", double(procIoBytes("write_bytes")));
+  result("import_write_syscall_bytes", double(procIoBytes("wchar")));
+  result("store_used_bytes", double(info.me_last_pgno + 1) * st.ms_psize);
+  FileSize data = fileSize(storeDir + "/data.mdb");
+  result("store_file_bytes", double(data.bytes));
+  result("store_allocated_bytes", double(data.allocated));
+  reportMemory("import");
+  return 0;
+}
+
+// --- phase: verify ------------------------------------------------------------
+
+int phaseVerify(const Options& o) {
+  Network net;
+  std::string path = o.dir + "/changes.bundle";
+  auto t0 = Clock::now();
+  auto info = net::checkBundle(path, &net.id);
+  double checkS = secondsSince(t0);
+  if (!info) die("checkBundle: " + info.status().toString());
+  double decodeEnvS = 0, decodeChangeS = 0, idS = 0, verifyS = 0, verifyCpuS = 0;
+  uint64_t n = 0, bad = 0;
+  Status s = net::readBundle(path, 4096, 8 << 20, [&](const std::vector<std::string>& batch) {
+    std::vector<Envelope> envs;
+    envs.reserve(batch.size());
+    auto t = Clock::now();
+    for (const auto& b : batch) {
+      auto e = decodeEnvelope(crypto::asBytes(b));
+      if (!e) return e.status();
+      envs.push_back(std::move(*e));
+    }
+    decodeEnvS += secondsSince(t);
+    t = Clock::now();
+    for (const auto& e : envs)
+      if (!decodeChange(crypto::asBytes(e.body))) ++bad;
+    decodeChangeS += secondsSince(t);
+    t = Clock::now();
+    for (const auto& e : envs) (void)crypto::changeId(crypto::asBytes(e.body));
+    idS += secondsSince(t);
+    t = Clock::now();  // the bare signature loop: nothing but verifyEnvelope()
+    double c = cpuSeconds();
+    for (const auto& e : envs)
+      if (!verifyEnvelope(net.id, e)) ++bad;
+    verifyCpuS += cpuSeconds() - c;
+    verifyS += secondsSince(t);
+    n += envs.size();
+    return Status::ok();
+  });
+  check(s, "reading the bundle");
+  if (bad) die(std::to_string(bad) + " changes failed to decode or verify");
+  result("check_bundle_s", checkS);
+  result("verify_changes", double(n));
+  result("verify_s", verifyS);
+  result("verify_per_s", double(n) / verifyS);
+  result("verify_per_cpu_s", double(n) / verifyCpuS);
+  result("decode_envelope_us", decodeEnvS * 1e6 / double(n));
+  result("decode_change_us", decodeChangeS * 1e6 / double(n));
+  result("change_id_us", idS * 1e6 / double(n));
+  reportMemory("verify");
+  return 0;
+}
+
+// --- phase: open --------------------------------------------------------------
+
+int phaseOpen(const Options& o) {
+  auto t0 = Clock::now();
+  auto store = storage::Store::open(o.dir + "/store");
+  if (!store) die("open: " + store.status().toString());
+  double openMs = secondsSince(t0) * 1e3;
+  auto net = (*store)->network();
+  auto vv = (*store)->versionVector();
+  auto count = (*store)->changeCount();
+  auto clock = (*store)->clockHighWater();
+  double firstReadMs = secondsSince(t0) * 1e3;
+  if (!net || !vv || !count || !clock) die("first read failed");
+  result("open_ms", openMs);
+  result("open_first_read_ms", firstReadMs);
+  result("open_changes", double(*count));
+  reportMemory("open");
+  return 0;
+}
+
+// --- the driver ---------------------------------------------------------------
+
+struct PhaseRun {
+  std::map<std::string, double> values;
+  double wallMs = 0;      // fork to exit: exec, dynamic loading and all
+  long childMaxRssKb = 0;  // from wait4()
+  std::string command;
+};
+
+PhaseRun runPhase(const Options& o, const std::string& phase) {
+  std::vector<std::string> args = {"bench_ingest", std::to_string(o.n), "--dir", o.dir,
+                                   "--max-run", std::to_string(o.maxRun), "--seed",
+                                   std::to_string(o.seed), "--phase", phase};
+  if (o.batch) args.insert(args.end() - 2, {"--batch", std::to_string(o.batch)});
+  PhaseRun run;
+  for (const auto& a : args) run.command += (run.command.empty() ? "" : " ") + a;
+  int fds[2];
+  if (pipe(fds) != 0) die("pipe failed");
+  auto t0 = Clock::now();
+  pid_t pid = fork();
+  if (pid < 0) die("fork failed");
+  if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv("/proc/self/exe", argv.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string out;
+  char buf[4096];
+  for (ssize_t k; (k = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, size_t(k));
+  close(fds[0]);
+  int status = 0;
+  rusage ru{};
+  wait4(pid, &status, 0, &ru);
+  run.wallMs = secondsSince(t0) * 1e3;
+  run.childMaxRssKb = ru.ru_maxrss;
+  size_t pos = 0;
+  while (pos < out.size()) {
+    size_t end = out.find('\n', pos);
+    if (end == std::string::npos) end = out.size();
+    std::string line = out.substr(pos, end - pos);
+    pos = end + 1;
+    char key[128];
+    double v;
+    if (std::sscanf(line.c_str(), "RESULT %127s %lf", key, &v) == 2) run.values[key] = v;
+    else if (!line.empty()) std::printf("  [%s] %s\n", phase.c_str(), line.c_str());
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) die("phase " + phase + " failed");
+  return run;
+}
+
+// Fraction of a file's pages in the page cache (mincore).
+double residentFraction(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return -1;
+  struct stat st{};
+  fstat(fd, &st);
+  if (st.st_size == 0) { close(fd); return 0; }
+  void* p = mmap(nullptr, size_t(st.st_size), PROT_READ, MAP_SHARED, fd, 0);
+  close(fd);
+  if (p == MAP_FAILED) return -1;
+  size_t page = size_t(sysconf(_SC_PAGESIZE)), pages = (size_t(st.st_size) + page - 1) / page;
+  std::vector<unsigned char> vec(pages);
+  mincore(p, size_t(st.st_size), vec.data());
+  munmap(p, size_t(st.st_size));
+  size_t in = 0;
+  for (auto v : vec) in += v & 1;
+  return double(in) / double(pages);
+}
+
+// Drops one file's clean pages from the page cache (no root, no global effect).
+void evict(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return;
+  fdatasync(fd);
+  posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  close(fd);
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+int driver(Options o) {
+  if (!o.dirGiven) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/bench_ingest.XXXXXX";
+    if (!mkdtemp(templ.data())) die("cannot make a temporary folder");
+    o.dir = templ;
+  }
+  std::filesystem::create_directories(o.dir);
+  char date[64];
+  std::time_t now = std::time(nullptr);
+  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M %Z", std::localtime(&now));
+  std::string cmd = "bench_ingest " + std::to_string(o.n) + (o.dirGiven ? " --dir " + o.dir : "") +
+                    " --max-run " + std::to_string(o.maxRun) + " --seed " + std::to_string(o.seed) +
+                    (o.batch ? " --batch " + std::to_string(o.batch) : "");
+  std::printf("== %s\n   build %s, %ld cores online, %s, folder %s\n", cmd.c_str(),
+              RENDA_BUILD_TYPE, sysconf(_SC_NPROCESSORS_ONLN), date, o.dir.c_str());
+  std::fflush(stdout);
+  double loadStart = 0;
+  getloadavg(&loadStart, 1);
+
+  PhaseRun gen = runPhase(o, "gen");
+  PhaseRun imp = runPhase(o, "import");
+  PhaseRun ver = runPhase(o, "verify");
+  std::vector<double> warmOpen, warmFirst, warmWall;
+  PhaseRun firstOpen;
+  for (int i = 0; i < 5; ++i) {
+    PhaseRun r = runPhase(o, "open");
+    if (i == 0) firstOpen = r;
+    warmOpen.push_back(r.values["open_ms"]);
+    warmFirst.push_back(r.values["open_first_read_ms"]);
+    warmWall.push_back(r.wallMs);
+  }
+  std::string data = o.dir + "/store/data.mdb";
+  std::vector<double> coldFirst, coldWall;
+  double residentBefore = residentFraction(data), residentAfter = 0;
+  for (int i = 0; i < 3; ++i) {
+    evict(data);
+    evict(o.dir + "/store/lock.mdb");
+    residentAfter = residentFraction(data);
+    PhaseRun r = runPhase(o, "open");
+    coldFirst.push_back(r.values["open_first_read_ms"]);
+    coldWall.push_back(r.wallMs);
+  }
+
+  auto& g = gen.values;
+  auto& im = imp.values;
+  auto& v = ver.values;
+  double n = im["import_received"];
+  double ingest = im["import_changes_per_s"], verify = v["verify_per_s"];
+  std::printf("-- generated (not timed in any figure): %.0f changes (%.0f creates, %.0f edits, "
+              "%.0f certificates, %.0f deps), %.0f B/envelope, bundle %.1f MB, in %.1f s\n",
+              g["gen_changes"], g["gen_creates"], g["gen_edits"], g["gen_certificates"],
+              g["gen_deps"], g["gen_envelope_bytes_avg"], g["bundle_bytes"] / 1e6, g["gen_s"]);
+  std::printf("   [%s]\n", gen.command.c_str());
+  if (o.batch)
+    std::printf("-- import EXPERIMENT (importBundle's steps with batches of %llu, not 4096)\n"
+                "   [%s]\n", static_cast<unsigned long long>(o.batch), imp.command.c_str());
+  else
+    std::printf("-- import (importBundle: checkBundle + readBundle + ingestAt, batches of 4096)\n"
+                "   [%s]\n", imp.command.c_str());
+  std::printf("   (a) ingest throughput      %10.0f changes/s  (%.0f changes in %.2f s wall, "
+              "%.2f s CPU = %.0f changes/CPU-s; %.0f added, %.0f not applied, %.0f batches, "
+              "%.0f map grows)\n",
+              ingest, n, im["import_s"], im["import_cpu_s"], im["import_changes_per_cpu_s"],
+              im["import_added"], im["import_not_applied"], im["import_batches"],
+              im["import_map_grows"]);
+  std::printf("   (c) store bytes per change %10.0f B  (data.mdb %.1f MB, %.1f MB allocated, "
+              "%.1f MB in use by LMDB)\n",
+              im["store_file_bytes"] / n, im["store_file_bytes"] / 1e6,
+              im["store_allocated_bytes"] / 1e6, im["store_used_bytes"] / 1e6);
+  std::printf("   (e) peak RSS               %10.1f MB  (getrusage ru_maxrss; sampled peaks: "
+              "anon %.1f MB, file-backed = mapped store pages %.1f MB)\n",
+              im["import_maxrss_kb"] / 1024, im["import_rss_anon_kb_peak"] / 1024,
+              im["import_rss_file_kb_peak"] / 1024);
+  std::printf("       bytes written          %10.1f MB  (LMDB's write()s during import, "
+              "/proc/self/io wchar: %.1f x the final store; the kernel's write_bytes, which "
+              "counts whole dirtied folios, says %.1f MB)\n",
+              im["import_write_syscall_bytes"] / 1e6,
+              im["import_write_syscall_bytes"] / im["store_file_bytes"],
+              im["import_write_bytes"] / 1e6);
+  std::printf("-- verify (same changes; decoding untimed)\n   [%s]\n", ver.command.c_str());
+  std::printf("   (b) verify rate, 1 core    %10.0f signatures/s  (crypto_sign_verify_detached "
+              "via verifyEnvelope; %.0f per CPU-s)\n", verify, v["verify_per_cpu_s"]);
+  std::printf("       ingest / verify        %10.2f x  (goal >= 2.5; by CPU time %.2f x)\n",
+              ingest / verify, im["import_changes_per_cpu_s"] / v["verify_per_cpu_s"]);
+  std::printf("       per change: checkBundle %.2f us, decodeEnvelope %.2f us, decodeChange "
+              "%.2f us, changeId %.2f us, verify %.2f us\n",
+              v["check_bundle_s"] * 1e6 / n, v["decode_envelope_us"], v["decode_change_us"],
+              v["change_id_us"], 1e6 / verify);
+  std::printf("-- open (Store::open + network, versionVector, changeCount, clock), fresh "
+              "process each\n   [%s]\n", firstOpen.command.c_str());
+  std::printf("   (d) open, page cache warm  %10.2f ms  median of 5 (min %.2f, max %.2f; "
+              "open alone %.2f; whole process incl. exec %.1f ms)\n",
+              median(warmFirst), *std::min_element(warmFirst.begin(), warmFirst.end()),
+              *std::max_element(warmFirst.begin(), warmFirst.end()), median(warmOpen),
+              median(warmWall));
+  std::printf("       open, data.mdb evicted %10.2f ms  median of 3 (resident %.0f%% -> %.0f%% "
+              "after fadvise; whole process %.1f ms)\n",
+              median(coldFirst), residentBefore * 100, residentAfter * 100, median(coldWall));
+  std::printf("-- peak RSS of the other phases: gen %.1f MB, verify %.1f MB, open %.1f MB\n",
+              gen.childMaxRssKb / 1024.0, ver.childMaxRssKb / 1024.0,
+              firstOpen.childMaxRssKb / 1024.0);
+  double load[3] = {0, 0, 0};
+  getloadavg(load, 3);
+  std::printf("-- load average at the end: %.2f %.2f %.2f (at the start: %.2f)\n", load[0],
+              load[1], load[2], loadStart);
+  std::fflush(stdout);
+  if (!o.dirGiven && !o.keep) std::filesystem::remove_all(o.dir);
+  return 0;
+}
+
+int usage() {
+  std::fprintf(stderr,
+               "usage: bench_ingest N [--dir DIR] [--max-run K] [--seed S] [--keep] [--batch B]\n"
+               "  N        changes to generate and import (at least 10)\n"
+               "  --dir    working folder (kept); default a new folder under $TMPDIR, removed\n"
+               "  --max-run longest run of consecutive changes by one author (default 400)\n"
+               "  --seed   seed of the generator (default 1)\n"
+               "  --batch  experiment: import with this batch size instead of importBundle's 4096\n");
+  return 1;
+}
+
+}  // namespace
+}  // namespace renda::bench
+
+int main(int argc, char** argv) {
+  using namespace renda::bench;
+  if (sodium_init() < 0) die("sodium_init failed");
+  Options o;
+  std::vector<std::string> a(argv + 1, argv + argc);
+  for (size_t i = 0; i < a.size(); ++i) {
+    auto value = [&]() -> std::string {
+      if (i + 1 >= a.size()) std::exit(usage());
+      return a[++i];
+    };
+    if (a[i] == "--dir") o.dir = value(), o.dirGiven = true;
+    else if (a[i] == "--phase") o.phase = value();
+    else if (a[i] == "--max-run") o.maxRun = std::strtoull(value().c_str(), nullptr, 10);
+    else if (a[i] == "--seed") o.seed = std::strtoull(value().c_str(), nullptr, 10);
+    else if (a[i] == "--keep") o.keep = true;
+    else if (a[i] == "--batch") o.batch = std::strtoull(value().c_str(), nullptr, 10);
+    else if (o.n == 0 && !a[i].empty() && a[i][0] != '-') o.n = std::strtoull(a[i].c_str(), nullptr, 10);
+    else return usage();
+  }
+  if (o.n < 10 || o.maxRun == 0) return usage();
+  if (o.phase.empty()) return driver(o);
+  if (o.phase == "gen") return phaseGen(o);
+  if (o.phase == "import") return phaseImport(o);
+  if (o.phase == "verify") return phaseVerify(o);
+  if (o.phase == "open") return phaseOpen(o);
+  return usage();
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+// The suggestion life cycle (domain.md §3): a pure, deterministic fold of a
+// suggestion record's events into its state. Events are record versions with an
+// action ("submit", "register", "assign", ...) and data fields. They are folded
+// in a causal order (parents first); among events neither of which follows the
+// other, office decisions go first (so registration beats a concurrent
+// withdrawal, §3.5), then by id. Each event is checked against the state the
+// fold has reached and against its author's role; one that is not allowed is
+// kept and shown with its reason, never applied.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/domain/config.h"
+#include "core/record.h"
+#include "core/trust.h"
+
+namespace renda::domain {
+
+enum class SuggestionState {
+  kDraft, kSubmitted, kRegistered, kRejected, kAssigned, kInProgress, kReturned,
+  kReplied, kEvaluated, kReHandling, kClosed, kCarriedOver, kWithdrawn, kSelfHandled,
+};
+const char* stateName(SuggestionState s);       // "inProgress"
+const char* stateLabel(SuggestionState s);      // "办理中"
+
+// Every action the fold knows, with who may take it.
+enum class Actor { kDeputySide, kOffice };
+struct ActionInfo {
+  const char* name;
+  Actor actor;
+  int priority;  // lower first among concurrent events
+  const char* label;  // 中文
+};
+const std::vector<ActionInfo>& actions();
+const ActionInfo* findAction(const std::string& name);
+
+struct ReplyInfo {
+  ChangeId id;
+  std::string unit;
+  uint32_t round = 1;
+  std::string outcome;  // local code
+  std::string text, docNo;
+  uint64_t atMs = 0;
+};
+
+struct UnitState {
+  std::string unit;  // handling unit record id (hex)
+  std::string role;  // lead | assisting | separate
+  uint32_t round = 1;
+  uint64_t assignedMs = 0;
+  bool accepted = false, returned = false;
+  std::string returnReason;
+  uint64_t metMs = 0;  // 见面: first face-to-face contact with the deputy
+  std::vector<std::pair<uint64_t, std::string>> progress;
+  std::optional<ReplyInfo> reply;  // this round's reply
+};
+
+struct EvaluationInfo {
+  uint32_t round = 1;
+  std::string rater;    // deputy record id (hex); "" when anonymous
+  std::string raterRole;  // lead | cosigner | voter | committee
+  std::string process;  // satisfied | basic | unsatisfied | ""
+  std::string result;   // satisfied | basic | unsatisfied
+  std::string reason;
+  bool anonymous = false;
+  uint64_t atMs = 0;
+};
+
+struct SupervisionInfo {
+  std::string action;  // supervise | urge
+  std::string kind, by, findings;
+  uint64_t atMs = 0;
+};
+
+struct EventInfo {
+  ChangeId id;
+  std::string action;
+  PublicKey author;
+  uint64_t atMs = 0;
+  bool applied = false;
+  std::string reason;  // why not, when not applied
+  std::vector<Field> fields;
+};
+
+struct SuggestionView {
+  RecordId id;
+  std::string scope;   // owning township ("" = county)
+  std::string level;   // county | township
+  std::string kind;    // suggestion | motion
+  std::string title, number, lead, category, session, submittedIn;
+  SuggestionState state = SuggestionState::kDraft;
+  uint32_t round = 1;
+  std::vector<std::pair<std::string, bool>> cosigners;  // deputy id, agreed
+  bool key = false;
+  std::string keyLeader;
+  uint64_t createdMs = 0, submittedMs = 0, registeredMs = 0, assignedMs = 0, deadlineMs = 0;
+  uint64_t round1DeadlineMs = 0;  // the first round's deadline, with its extensions
+  uint64_t firstReplyMs = 0, lastReplyMs = 0, closedMs = 0;
+  uint32_t extensions = 0, carryOverYears = 0, urges = 0;
+  std::vector<UnitState> units;  // every round's assignments
+  std::vector<ReplyInfo> replies;  // all rounds
+  std::vector<EvaluationInfo> evaluations;
+  std::vector<SupervisionInfo> supervision;
+  std::vector<EventInfo> events;  // in fold order, applied or not
+
+  // Awaiting a reply past the deadline at nowMs.
+  bool overdue(uint64_t nowMs) const;
+  // Awaiting a reply, deadline within warningDays.
+  bool nearDeadline(uint64_t nowMs, int warningDays) const;
+  bool awaitingReply() const;
+  // The lead deputy's rating for a round, if any.
+  const EvaluationInfo* leadEvaluation(uint32_t round) const;
+  // The national outcome class of the latest reply of a lead/separate unit.
+  std::string outcome() const;
+};
+
+// Who authored an event: the membership of its key, or nullptr if unknown.
+using MemberLookup = std::function<const Membership*(const PublicKey&)>;
+
+// Folds a suggestion record. REQUIRES: record.kind == kSuggestion.
+SuggestionView foldSuggestion(const Record& record, const Config& config,
+                              const MemberLookup& members);
+
+// Would this event be applied if appended now by `author`? Used before writing a
+// local change, so a refused action writes nothing. Ok, or Refused with the reason.
+Status checkEvent(const Record& record, const Config& config, const MemberLookup& members,
+                  const PublicKey& author, const std::string& action,
+                  const std::vector<Field>& fields, uint64_t atMs);
+
+}  // namespace renda::domain

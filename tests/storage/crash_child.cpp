@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+// Child process of the crash test (crash_test.cpp): imports a bundle into a
+// store in small batches and, after each committed batch, prints
+// "committed N" (N = changes held) and flushes, so the parent knows what was
+// acknowledged when it kills this process with SIGKILL.
+// Usage: storage_crash_child STORE_DIR BUNDLE_FILE BATCH_SIZE
+#include <sodium.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "net/files.h"
+#include "storage/store.h"
+
+int main(int argc, char** argv) {
+  using namespace renda;
+  if (argc != 4 || sodium_init() < 0) return 1;
+  std::string dir = argv[1], bundle = argv[2];
+  size_t batch = std::strtoul(argv[3], nullptr, 10);
+  storage::StoreOptions o;
+  o.initialMapBytes = size_t(8) << 20;
+  auto store = storage::Store::open(dir, o);
+  if (!store) {
+    std::fprintf(stderr, "open: %s\n", store.status().toString().c_str());
+    return 3;
+  }
+  auto net = (*store)->network();
+  if (!net) return 3;
+  auto info = net::checkBundle(bundle, &net->network);
+  if (!info) {
+    std::fprintf(stderr, "check: %s\n", info.status().toString().c_str());
+    return 2;
+  }
+  std::printf("started\n");
+  std::fflush(stdout);
+  Status s =
+      net::readBundle(bundle, batch, size_t(8) << 20, [&](const std::vector<std::string>& b) {
+        auto r = (*store)->ingestAt(b, 1800000000000ull);
+        if (!r) return r.status();
+        auto n = (*store)->changeCount();
+        if (!n) return n.status();
+        std::printf("committed %llu\n", static_cast<unsigned long long>(*n));
+        std::fflush(stdout);
+        return Status::ok();
+      });
+  if (!s) {
+    std::fprintf(stderr, "import: %s\n", s.toString().c_str());
+    return 2;
+  }
+  std::printf("done\n");
+  std::fflush(stdout);
+  return 0;
+}
