@@ -118,20 +118,38 @@ Status cmdDemo(const Args& args) {
   d.carry("county", "chengguan");
   d.carry("county", "dongfeng");
 
-  heading("5. The same field is edited at the county and in 城关镇 before they meet again");
+  heading("5. The suggestion goes through its life cycle: submitted, registered, assigned, answered, rated");
+  std::string sugg = d.firstId("chengguan", RecordKind::kSuggestion, "关于修缮城东村道的建议");
+  d.run("chengguan", {"suggestion", "submit", sugg});
+  d.run("county", {"unit", "add", "--name", "县交通运输局"});
+  d.carry("chengguan", "county");
+  d.run("county", {"suggestion", "register", sugg, "--number", "闭-2026-001"});
+  d.run("county", {"suggestion", "assign", sugg, "--unit",
+                   d.firstId("county", RecordKind::kHandlingUnit, "县交通运输局"), "--role", "lead"});
+  std::string unit = d.firstId("county", RecordKind::kHandlingUnit, "县交通运输局");
+  d.run("county", {"suggestion", "accept", sugg, "--unit", unit});
+  d.run("county", {"suggestion", "reply", sugg, "--unit", unit, "--outcome", "A", "--text",
+                   "已列入本年度农村公路养护计划，11月底前完成修缮。"});
+  d.carry("county", "chengguan");
+  d.run("chengguan", {"suggestion", "evaluate", sugg, "--result", "满意", "--process", "满意"});
+  d.carry("chengguan", "county");
+  d.run("county", {"suggestion", "close", sugg});
+  d.run("county", {"report", "summary"});
+
+  heading("6. The same field is edited at the county and in 城关镇 before they meet again");
   d.run("county", {"deputy", "edit", zhang, "--phone", "13800000002"});
   d.run("chengguan", {"deputy", "edit", zhang, "--phone", "13900000009"});
   d.carry("county", "chengguan");
   std::printf("\nBoth values are kept and shown; nothing anyone typed is lost:\n");
   d.run("chengguan", {"deputy", "show", zhang});
 
-  heading("6. The chair resolves it; the resolution travels like any other edit");
+  heading("7. The chair resolves it; the resolution travels like any other edit");
   d.run("chengguan", {"deputy", "edit", zhang, "--phone", "13900000009"});
   d.carry("chengguan", "county");
   d.carry("county", "dongfeng");
   d.run("dongfeng", {"deputy", "show", zhang});
 
-  heading("7. Every node holds the same records and every signature checks out");
+  heading("8. Every node holds the same records and every signature checks out");
   for (const char* node : {"county", "chengguan", "dongfeng"}) {
     d.run(node, {"verify", "--quiet"}, false);
     std::printf("  %-10s digest %s\n", node, d.digest(node).c_str());
