@@ -370,7 +370,7 @@ void printTables(MDB_env* env, double n) {
   if (mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn) != 0) return;
   const char* names[] = {"changes", "byid", "log", "vv", "records", "bykind", "recchanges",
                          "members", "forks", "meta"};
-  std::printf("table        entries     pages  bytes/change  leaf fill\n");
+  std::printf("table        entries     pages  bytes/change  pages by type\n");
   for (const char* name : names) {
     MDB_dbi dbi;
     MDB_stat st{};
@@ -705,6 +705,9 @@ int driver(Options o) {
               ingest, n, im["import_s"], im["import_cpu_s"], im["import_changes_per_cpu_s"],
               im["import_added"], im["import_not_applied"], im["import_batches"],
               im["import_map_grows"]);
+  if (im["import_added"] != g["gen_changes"] || im["import_not_applied"] != 0)
+    std::printf("   WARNING: not every generated change was added and applied; the figures "
+                "do not describe a clean import\n");
   std::printf("   (c) store bytes per change %10.0f B  (data.mdb %.1f MB, %.1f MB allocated, "
               "%.1f MB in use by LMDB)\n",
               im["store_file_bytes"] / n, im["store_file_bytes"] / 1e6,

@@ -142,6 +142,8 @@ Status validateChangeShape(const Change& c) {
   if (c.suite != crypto::kSuiteEd25519Blake2b) return Status::invalid("unknown crypto suite");
   if (c.seq == 0) return Status::invalid("sequence number 0 is not allowed");
   if (c.seq == UINT64_MAX) return Status::invalid("sequence number is out of range");
+  if (c.prevSig && !c.prev)
+    return Status::invalid("a previous-signature hash without a previous change");
   if ((c.seq == 1) != !c.prev.has_value())
     return Status::invalid("the previous-change link does not match the sequence number");
   if (c.deps.size() > limits::kMaxDepsPerChange) return Status::invalid("too many dependencies");
@@ -195,6 +197,7 @@ std::string encodeChange(const Change& c) {
   b.setAuthor(dataOf(c.author));
   b.setSeq(c.seq);
   if (c.prev) b.setPrev(dataOf(*c.prev));
+  if (c.prevSig) b.setPrevSig(dataOf(*c.prevSig));
   if (!c.deps.empty()) {
     auto deps = b.initDeps(c.deps.size());
     for (size_t i = 0; i < c.deps.size(); ++i) deps.set(i, dataOf(c.deps[i]));
@@ -308,6 +311,11 @@ Result<Change> decodeChange(Bytes body) {
           ChangeId prev;
           if (!fixedFrom(r.getPrev(), prev)) return Status::invalid("previous id size");
           c.prev = prev;
+        }
+        if (r.hasPrevSig()) {
+          Hash ps;
+          if (!fixedFrom(r.getPrevSig(), ps)) return Status::invalid("previous signature hash size");
+          c.prevSig = ps;
         }
         RENDA_TRY(readIds(r.getDeps(), limits::kMaxDepsPerChange, "dependencies", c.deps));
         c.hlc = r.getHlc();

@@ -79,6 +79,10 @@ struct Change {
   PublicKey author;
   uint64_t seq = 0;
   std::optional<ChangeId> prev;  // none exactly when seq == 1
+  // BLAKE2b-256 of the previous change's signature. When present, a change whose
+  // own signature checks out vouches for its predecessor's signature bytes too,
+  // so ingest may skip checking the predecessor's signature (design.md, Sync).
+  std::optional<Hash> prevSig;
   std::vector<ChangeId> deps;
   uint64_t hlc = 0;
   OpKind op = OpKind::kCreate;

@@ -104,8 +104,12 @@ Result<std::vector<Prepared>> prepareBatch(const std::vector<std::string>& envel
     bool chained = false;
     if (!everySignature) {
       auto next = at.find({out[i].change.author, out[i].change.seq + 1});
-      chained = next != at.end() && next->second > i && out[next->second].change.prev &&
-                *out[next->second].change.prev == out[i].id;
+      // The successor must name both this change's id and its signature's hash;
+      // otherwise this change's signature bytes would go unchecked.
+      const Change* succ = next != at.end() && next->second > i ? &out[next->second].change : nullptr;
+      chained = succ && succ->prev && *succ->prev == out[i].id && succ->prevSig &&
+                *succ->prevSig == crypto::hash(crypto::Bytes(out[i].envelope.sig.data(),
+                                                             out[i].envelope.sig.size()));
     }
     if (chained || out[i].signatureChecked) continue;
     if (!verifyEnvelope(net.network, out[i].envelope))
@@ -162,6 +166,19 @@ Result<std::optional<Record>> Applier::loadRecord(const RecordId& id) {
 
 Status Applier::putRecord(const Record& r) {
   return txn_.put(t_.records, bytesOf(keys::fixed(r.id)), bytesOf(encodeRecord(r)));
+}
+
+Result<Hash> Applier::signatureHash(const ChangeId& id) {
+  auto arrival = txn_.get(t_.byid, bytesOf(keys::fixed(id)));
+  if (!arrival) return arrival.status();
+  if (!arrival->has_value()) return Status::corruption("the previous change is missing");
+  auto stored = txn_.get(t_.changes, **arrival);
+  if (!stored) return stored.status();
+  if (!stored->has_value() || (*stored)->size() < keys::kChangeHeader)
+    return Status::corruption("the previous change is missing");
+  auto env = decodeEnvelope((*stored)->subspan(keys::kChangeHeader));
+  if (!env) return Status::corruption("the previous change is damaged");
+  return crypto::hash(crypto::Bytes(env->sig.data(), env->sig.size()));
 }
 
 Result<uint64_t> Applier::nextArrival() {
@@ -514,7 +531,12 @@ Result<ChangeId> Store::author(const LocalEdit& edit, const SecretKey& key, uint
     auto vv = applier.vvEntry(self);
     if (!vv) return vv.status();
     c.seq = *vv ? (*vv)->seq + 1 : 1;
-    if (*vv) c.prev = (*vv)->id;
+    if (*vv) {
+      c.prev = (*vv)->id;
+      auto ps = applier.signatureHash((*vv)->id);
+      if (!ps) return ps.status();
+      c.prevSig = *ps;
+    }
     auto deps = applier.takeDeps(self);
     if (!deps) return deps.status();
     c.deps = std::move(*deps);

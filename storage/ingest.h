@@ -45,6 +45,8 @@ class Applier {
   Result<std::optional<VersionEntry>> vvEntry(const PublicKey& author);
   Result<std::optional<Membership>> member(const PublicKey& key);
   Result<std::optional<Record>> loadRecord(const RecordId& id);
+  // BLAKE2b-256 of a held change's signature (for the next change's prevSig).
+  Result<Hash> signatureHash(const ChangeId& id);
   uint64_t clock() const { return hlc_.highWater(); }
   Status loadClock();
   Hlc& hlc() { return hlc_; }

@@ -109,6 +109,8 @@ struct Change {
     certificate @9 :SignedBlob;
     revocation @10 :SignedBlob;
   }
+  prevSig @11 :Data;    # BLAKE2b-256 of the signature of the author's change seq-1, so
+                        # the hash chain authenticates earlier signatures too; optional
 }
 
 # A node's version vector: for each author, the highest contiguous seq held and

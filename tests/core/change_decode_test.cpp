@@ -226,7 +226,7 @@ TEST_CASE("decodeChange: readable but non-canonical encodings are refused",
 std::string nestedChange(const Change& c, int depth) {
   capnp::MallocMessageBuilder mb;
   auto any = mb.getRoot<capnp::AnyPointer>();
-  auto st = any.initAsAnyStruct(3, 6);
+  auto st = any.initAsAnyStruct(3, 7);
   auto b = any.getAs<schema::Change>();
   b.setSuite(c.suite);
   b.setNetwork(dataOf(c.network));
@@ -234,7 +234,7 @@ std::string nestedChange(const Change& c, int depth) {
   b.setSeq(c.seq);
   b.setHlc(c.hlc);
   b.initCreate().setScope(c.scope);
-  auto p = st.getPointerSection()[5];
+  auto p = st.getPointerSection()[6];  // past every known field
   for (int i = 0; i < depth; ++i) {
     auto inner = p.initAsAnyStruct(1, 1);
     inner.getDataSection()[0] = 1;

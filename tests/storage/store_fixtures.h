@@ -109,6 +109,7 @@ class Signer {
     c.author = pk_;
     c.seq = seq_ + 1;
     c.prev = prev_;
+    c.prevSig = prevSig_;
     if (c.hlc == 0) c.hlc = Hlc::make(1700000000000ull + c.seq, 0);
     Signed s;
     s.body = encodeChange(c);
@@ -135,6 +136,8 @@ class Signer {
     Signed s = draft(std::move(c));
     seq_ = s.change.seq;
     prev_ = s.id;
+    auto env = decodeEnvelope(crypto::asBytes(s.envelope));
+    prevSig_ = crypto::hash(crypto::Bytes(env->sig.data(), env->sig.size()));
     return s;
   }
 
@@ -185,6 +188,7 @@ class Signer {
   NetworkId network_;
   uint64_t seq_ = 0;
   std::optional<ChangeId> prev_;
+  std::optional<Hash> prevSig_;  // hash of the previous change's signature
 };
 
 inline std::vector<std::string> envelopesOf(const std::vector<Signed>& changes) {
