@@ -246,6 +246,7 @@ struct Author {
   std::string scope;
   uint64_t seq = 0;
   ChangeId last;
+  Hash lastSig;
   std::array<uint64_t, 3> seen{};  // others' seqs when this author last wrote (deps)
   struct Rec { RecordId id; ChangeId head; RecordKind kind; };
   std::vector<Rec> ring;           // recent records, for edits (bounded memory)
@@ -278,7 +279,10 @@ int phaseGen(const Options& o) {
     c.network = net.id;
     c.author = a.pk;
     c.seq = ++a.seq;
-    if (c.seq > 1) c.prev = a.last;
+    if (c.seq > 1) {
+      c.prev = a.last;
+      c.prevSig = a.lastSig;  // as Store::author does: the chain vouches for signatures
+    }
     for (int j = 0; j < 3; ++j)  // as Applier::takeDeps: others' new heads since our last change
       if (j != who && authors[j].seq > a.seen[j]) {
         c.deps.push_back(authors[j].last);
@@ -291,6 +295,10 @@ int phaseGen(const Options& o) {
     std::string body = encodeChange(c);
     std::string envelope = signChange(net.id, body, a.key);
     a.last = crypto::changeId(crypto::asBytes(body));
+    {
+      auto env = decodeEnvelope(crypto::asBytes(envelope));
+      a.lastSig = crypto::hash(crypto::Bytes(env->sig.data(), env->sig.size()));
+    }
     envelopeBytes += envelope.size();
     check((*writer)->addChange(envelope), "writing the bundle");
     return a.last;
