@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `renda export NAME -o FILE.xlsx|FILE.csv [--cohort C] [--township T] [--year Y]`:
-// any report (renda report --help lists them; `suggestions` is the full list)
+// any report (`renda report` alone lists them; `suggestions` is the full list)
 // as a file the county office opens in Excel or WPS. `renda export archive -o
 // F.xlsx` writes the 履职档案 as a workbook: an overview sheet (汇总), then one
 // sheet per deputy with their archive row laid out vertically, their
@@ -38,8 +38,8 @@ Status exportArchive(const std::string& path, const domain::Dataset& data,
   std::vector<SheetSpec> sheets;
   sheets.push_back({"汇总", {&*overview}, false});
   for (const auto& a : archives)
-    sheets.push_back({a.name.empty() ? "代表" : a.name, {&a.summary, &a.suggestions, &a.activities},
-                      true});
+    sheets.push_back(
+        {a.name.empty() ? "代表" : a.name, {&a.summary, &a.suggestions, &a.activities}, true});
   RENDA_TRY(writeXlsx(path, sheets, overview->title, q.nowMs));
   std::printf("Wrote %s (%zu deputies, one sheet each, after the 汇总 sheet)\n", path.c_str(),
               archives.size());
@@ -67,8 +67,10 @@ Status cmdExport(const Args& args) {
       return Status::usage(t.status().message() + ":" + exportList());
     return t.status();
   }
-  if (xlsx) RENDA_TRY(writeXlsx(*path, {{t->title, {&*t}, false}}, t->title, q->nowMs));
-  else RENDA_TRY(writeCsv(*path, *t));
+  if (xlsx)
+    RENDA_TRY(writeXlsx(*path, {{t->title, {&*t}, false}}, t->title, q->nowMs));
+  else
+    RENDA_TRY(writeCsv(*path, *t));
   std::printf("Wrote %s (%zu rows)\n", path->c_str(), t->rows.size());
   return Status::ok();
 }

@@ -3,10 +3,10 @@
 // `renda report NAME --csv FILE`: the county office's tables, computed from
 // the merged records (identical on every node holding the same changes).
 #include <cstdio>
-#include <fstream>
 
 #include "app/cli.h"
 #include "app/dataset.h"
+#include "app/export.h"
 #include "app/table_out.h"
 
 namespace renda::app {
@@ -35,10 +35,7 @@ Status cmdReport(const Args& args) {
     return t.status();
   }
   if (auto csv = args.get("csv")) {
-    std::ofstream f(*csv, std::ios::binary | std::ios::trunc);
-    f << tableCsv(*t);
-    f.close();
-    if (!f) return Status::ioError("cannot write " + *csv);
+    RENDA_TRY(writeCsv(*csv, *t));
     std::printf("Wrote %s (%zu rows)\n", csv->c_str(), t->rows.size());
   } else if (args.has("json")) {
     std::printf("%s\n", tableJson(*t).c_str());
@@ -51,7 +48,7 @@ Status cmdReport(const Args& args) {
 }  // namespace
 
 void addReportCommands(std::vector<Command>& out) {
-  out.push_back({"report", "the county office's reports (renda report --help lists them)",
+  out.push_back({"report", "the county office's reports (`renda report` alone lists them)",
                  "report NAME [--cohort SESSION|YEAR] [--township 乡镇名] [--year YYYY] "
                  "[--json | --csv FILE]",
                  cmdReport});

@@ -23,12 +23,20 @@ Result<domain::Dataset> loadDataset(storage::Store& store) {
   }
   auto members = MemberTable::load(store);
   if (!members) return members.status();
-  struct { RecordKind kind; std::vector<Record>* out; } lists[] = {
-      {RecordKind::kDeputy, &d.deputies},         {RecordKind::kDutyRecord, &d.dutyRecords},
-      {RecordKind::kReception, &d.receptions},    {RecordKind::kConstituentIssue, &d.issues},
-      {RecordKind::kReportBack, &d.reportBacks},  {RecordKind::kHandlingUnit, &d.units},
-      {RecordKind::kTownship, &d.townships},      {RecordKind::kSession, &d.sessions},
-      {RecordKind::kTerm, &d.terms},              {RecordKind::kStation, &d.stations},
+  struct {
+    RecordKind kind;
+    std::vector<Record>* out;
+  } lists[] = {
+      {RecordKind::kDeputy, &d.deputies},
+      {RecordKind::kDutyRecord, &d.dutyRecords},
+      {RecordKind::kReception, &d.receptions},
+      {RecordKind::kConstituentIssue, &d.issues},
+      {RecordKind::kReportBack, &d.reportBacks},
+      {RecordKind::kHandlingUnit, &d.units},
+      {RecordKind::kTownship, &d.townships},
+      {RecordKind::kSession, &d.sessions},
+      {RecordKind::kTerm, &d.terms},
+      {RecordKind::kStation, &d.stations},
       {RecordKind::kMandate, &d.mandates},
   };
   for (auto& [kind, out] : lists) {
@@ -44,9 +52,16 @@ Result<domain::Dataset> loadDataset(storage::Store& store) {
     bool township = level == "township" || level == "乡镇级" || level == "乡镇";
     const domain::Config* cfg = &d.config;
     if (township)
-      if (auto it = d.townshipConfigs.find(r.scope); it != d.townshipConfigs.end()) cfg = &it->second;
+      if (auto it = d.townshipConfigs.find(r.scope); it != d.townshipConfigs.end())
+        cfg = &it->second;
     d.suggestions.push_back(domain::foldSuggestion(r, *cfg, (*members)->lookup()));
   }
+  // An item that names an inter-session "session" record (type 闭会期间) and
+  // says nothing itself was submitted between sessions: its cohort is the year.
+  std::map<std::string, bool> interSession;
+  for (const auto& r : d.sessions) interSession[toHex(r.id)] = r.get("type") == "闭会期间";
+  for (auto& s : d.suggestions)
+    if (s.submittedIn.empty() && interSession[s.session]) s.submittedIn = "闭会期间";
   d.index();
   return d;
 }
@@ -85,8 +100,9 @@ Result<domain::ReportQuery> reportQueryFrom(const Args& args, storage::Store& st
     return q;
   }
   auto s = store.findRecord(RecordKind::kSession, c);
-  if (!s) return Status::usage("--cohort '" + c + "' is neither a year nor a session (" +
-                               s.status().message() + ")");
+  if (!s)
+    return Status::usage("--cohort '" + c + "' is neither a year nor a session (" +
+                         s.status().message() + ")");
   q.cohort = toHex(*s);
   return q;
 }

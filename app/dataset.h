@@ -10,7 +10,9 @@
 namespace renda::app {
 
 // Every record the reports read, with suggestions folded under their settings
-// (a township-level item under its township's, else the county's).
+// (a township-level item under its township's, else the county's), and indexed.
+// An item without submittedIn whose session record has type 闭会期间 counts as
+// submitted between sessions.
 Result<domain::Dataset> loadDataset(storage::Store& store);
 
 // The query from --cohort, --township and --year, with now = Node::nowMs().

@@ -15,8 +15,8 @@ namespace renda::app {
 
 namespace {
 
-constexpr size_t kMaxSheetUnits = 31;      // Excel's limit, in UTF-16 units
-constexpr size_t kMaxCellBytes = 32767;    // Excel's limit is 32,767 characters
+constexpr size_t kMaxSheetUnits = 31;    // Excel's limit, in UTF-16 units
+constexpr size_t kMaxCellBytes = 32767;  // Excel's limit is 32,767 characters
 constexpr double kMinWidth = 6, kMaxWidth = 60;
 
 // Splits UTF-8 into code points (as byte ranges); invalid bytes count as one each.
@@ -24,7 +24,11 @@ std::vector<std::string> codePoints(const std::string& s) {
   std::vector<std::string> out;
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xE  ? 3
+                 : (c >> 3) == 0x1E ? 4
+                                    : 1;
     if (i + len > s.size()) len = 1;
     out.push_back(s.substr(i, len));
     i += len;

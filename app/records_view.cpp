@@ -114,8 +114,8 @@ std::string suggestionText(const domain::SuggestionView& v, const domain::Config
   }
   if (!v.evaluations.empty()) out += "    evaluations:\n";
   for (const auto& e : v.evaluations) {
-    out += "      round " + std::to_string(e.round) + " " + e.raterRole + " " +
-           (e.anonymous ? std::string("(anonymous)") : names.of(e.rater)) + ": " +
+    std::string who = e.anonymous ? " (anonymous)" : e.rater.empty() ? "" : " " + names.of(e.rater);
+    out += "      round " + std::to_string(e.round) + " " + e.raterRole + who + ": " +
            ratingLabel(e.result);
     if (!e.process.empty()) out += std::string(" (process ") + ratingLabel(e.process) + ")";
     if (!e.reason.empty()) out += " — " + e.reason;

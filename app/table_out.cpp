@@ -13,10 +13,19 @@ size_t displayWidth(const std::string& s) {
     unsigned char c = s[i];
     uint32_t cp;
     int len;
-    if (c < 0x80) { cp = c; len = 1; }
-    else if ((c >> 5) == 6) { cp = c & 0x1f; len = 2; }
-    else if ((c >> 4) == 14) { cp = c & 0x0f; len = 3; }
-    else { cp = c & 0x07; len = 4; }
+    if (c < 0x80) {
+      cp = c;
+      len = 1;
+    } else if ((c >> 5) == 6) {
+      cp = c & 0x1f;
+      len = 2;
+    } else if ((c >> 4) == 14) {
+      cp = c & 0x0f;
+      len = 3;
+    } else {
+      cp = c & 0x07;
+      len = 4;
+    }
     for (int k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (s[i + k] & 0x3f);
     i += len;
     bool wide = (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||

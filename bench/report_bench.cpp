@@ -12,6 +12,7 @@
 //   xlsx      `renda export` writers: summary, the suggestion list, and the
 //             archive workbook (汇总 + one sheet per deputy); plus its CSV
 // Usage: bench_report [--dir DIR] [--seed S] [--reps N] [--keep]
+#include <sodium.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,8 +28,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-#include <sodium.h>
 
 #include "app/dataset.h"
 #include "app/export.h"
@@ -97,8 +96,8 @@ class Generator {
 
   void run() {
     Author& c = county_;
-    create(c, RecordKind::kTerm, "", {{"name", "第十八届"}, {"startDate", "2022-01-01"},
-                                      {"endDate", "2026-12-31"}});
+    create(c, RecordKind::kTerm, "",
+           {{"name", "第十八届"}, {"startDate", "2022-01-01"}, {"endDate", "2026-12-31"}});
     std::string session = create(c, RecordKind::kSession, "", {{"name", "第十八届第五次会议"}});
     for (int u = 0; u < 40; ++u)
       units_.push_back(create(c, RecordKind::kHandlingUnit, "",
@@ -108,7 +107,8 @@ class Generator {
     for (size_t t = 0; t < kTownships.size(); ++t) {
       int n = t + 1 == kTownships.size() ? 78 : 73;
       for (int i = 0; i < n; ++i) {
-        std::vector<Field> f = {{"name", name()}, {"level", pick(5) == 0 ? "县级" : "乡镇级"},
+        std::vector<Field> f = {{"name", name()},
+                                {"level", pick(5) == 0 ? "县级" : "乡镇级"},
                                 {"gender", pick(2) ? "男" : "女"}};
         if (pick(50) == 0) f.push_back({"status", "终止"});
         deputies_.push_back({t, create(towns_[t], RecordKind::kDeputy, kTownships[t], f)});
@@ -119,32 +119,41 @@ class Generator {
       const auto& [t, dep] = deputies_[pick(deputies_.size())];
       std::string type = types[pick(types.size())];
       create(towns_[t], RecordKind::kDutyRecord, kTownships[t],
-             {{"deputy", dep}, {"type", type}, {"date", day(pick(10) ? 2026 : 2025)},
-              {"title", type + "活动"}, {"place", std::string(kTownships[t]) + "代表之家"}});
+             {{"deputy", dep},
+              {"type", type},
+              {"date", day(pick(10) ? 2026 : 2025)},
+              {"title", type + "活动"},
+              {"place", std::string(kTownships[t]) + "代表之家"}});
     }
     for (size_t t = 0; t < kTownships.size(); ++t)
       for (int r = 0; r < 40; ++r) {
         std::string deps;
-        for (int k = 0, n = 2 + int(pick(3)); k < n; ++k)
-        {
+        for (int k = 0, n = 2 + int(pick(3)); k < n; ++k) {
           if (k) deps += ',';
           deps += townDeputy(t);
         }
         std::string when = day(2026);
         std::string rec = create(towns_[t], RecordKind::kReception, kTownships[t],
-                                 {{"deputies", deps}, {"date", when}, {"title", "接待选民日"},
+                                 {{"deputies", deps},
+                                  {"date", when},
+                                  {"title", "接待选民日"},
                                   {"visitors", std::to_string(3 + pick(18))}});
         for (int k = 0, n = 1 + int(pick(2)); k < n; ++k) {
-          std::vector<Field> f = {{"reception", rec}, {"receivedDate", when},
-                                  {"route", kRoutes[pick(kRoutes.size())]}, {"text", "群众反映的问题"}};
-          if (pick(10) < 7) f.push_back({"closedDate", domain::formatDate(date(when) + (1 + pick(30)) * domain::kDayMs)});
+          std::vector<Field> f = {{"reception", rec},
+                                  {"receivedDate", when},
+                                  {"route", kRoutes[pick(kRoutes.size())]},
+                                  {"text", "群众反映的问题"}};
+          if (pick(10) < 7)
+            f.push_back(
+                {"closedDate", domain::formatDate(date(when) + (1 + pick(30)) * domain::kDayMs)});
           create(towns_[t], RecordKind::kConstituentIssue, kTownships[t], f);
         }
       }
     for (int i = 0; i < 300; ++i) {
       const auto& [t, dep] = deputies_[pick(deputies_.size())];
       create(towns_[t], RecordKind::kReportBack, kTownships[t],
-             {{"deputy", dep}, {"date", day(2024 + int(pick(3)))},
+             {{"deputy", dep},
+              {"date", day(2024 + int(pick(3)))},
               {"satisfaction", std::to_string(85 + pick(15)) + ".00%"}});
     }
     for (int i = 0; i < 200; ++i) suggestion(i, session);
@@ -154,15 +163,32 @@ class Generator {
   static inline const std::vector<const char*> kTownships = {
       "城关镇", "东风乡", "新华镇", "红旗乡", "青山镇", "白水乡", "石桥镇", "柳河乡",
       "南岭镇", "北坡乡", "西川镇", "龙泉乡", "凤凰镇", "太平乡", "长安镇"};
-  static inline const std::vector<const char*> kUnits = {
-      "交通运输局", "财政局", "水利局", "教育局", "卫生健康局", "住房和城乡建设局", "农业农村局",
-      "自然资源局", "生态环境局", "民政局", "人力资源和社会保障局", "文化和旅游局", "公安局",
-      "市场监督管理局", "应急管理局", "供电公司", "商务局", "林业局", "医疗保障局", "城市管理局"};
+  static inline const std::vector<const char*> kUnits = {"交通运输局",
+                                                         "财政局",
+                                                         "水利局",
+                                                         "教育局",
+                                                         "卫生健康局",
+                                                         "住房和城乡建设局",
+                                                         "农业农村局",
+                                                         "自然资源局",
+                                                         "生态环境局",
+                                                         "民政局",
+                                                         "人力资源和社会保障局",
+                                                         "文化和旅游局",
+                                                         "公安局",
+                                                         "市场监督管理局",
+                                                         "应急管理局",
+                                                         "供电公司",
+                                                         "商务局",
+                                                         "林业局",
+                                                         "医疗保障局",
+                                                         "城市管理局"};
   static inline const std::vector<const char*> kRoutes = {"当场答复", "转村（社区）", "转乡镇人大",
                                                           "转为建议", "转上级代表"};
   static inline const std::vector<const char*> kTopics = {
-      "修缮村道", "增设路灯", "改善农村饮水", "扩建乡镇卫生院", "整治河道", "加强校车安全",
-      "完善养老服务", "建设农贸市场", "治理农村垃圾", "增加公交线路", "改造危旧房屋", "发展特色产业"};
+      "修缮村道",     "增设路灯",     "改善农村饮水", "扩建乡镇卫生院",
+      "整治河道",     "加强校车安全", "完善养老服务", "建设农贸市场",
+      "治理农村垃圾", "增加公交线路", "改造危旧房屋", "发展特色产业"};
 
   SecretKey keyFor(uint64_t n) {
     unsigned char seed[crypto_sign_SEEDBYTES] = {};
@@ -214,7 +240,9 @@ class Generator {
     ChangeId id = crypto::changeId(crypto::asBytes(body));
     envelopes_.push_back(signChange(network_, body, a.key));
     a.prev = id;
-    ++counts[c.op == OpKind::kCreate ? "creates" : c.op == OpKind::kUpdate ? "events" : "certificates"];
+    ++counts[c.op == OpKind::kCreate   ? "creates"
+             : c.op == OpKind::kUpdate ? "events"
+                                       : "certificates"];
     return id;
   }
   std::string create(Author& a, RecordKind kind, const std::string& scope, std::vector<Field> f) {
@@ -245,9 +273,12 @@ class Generator {
     bool inSession = pick(10) < 8;
     uint64_t submitted = inSession ? date("2026-01-08") + pick(5) * domain::kDayMs
                                    : date("2026-02-01") + pick(250) * domain::kDayMs;
-    std::vector<Field> f = {{"title", std::string("关于") + kTopics[pick(kTopics.size())] + "的建议"},
-                            {"lead", lead}, {"category", domain::Config{}.categories[pick(6)]},
-                            {"body", "情况、分析和具体建议。"}, {"submittedIn", inSession ? "大会期间" : "闭会期间"}};
+    std::vector<Field> f = {
+        {"title", std::string("关于") + kTopics[pick(kTopics.size())] + "的建议"},
+        {"lead", lead},
+        {"category", domain::Config{}.categories[pick(6)]},
+        {"body", "情况、分析和具体建议。"},
+        {"submittedIn", inSession ? "大会期间" : "闭会期间"}};
     if (inSession) f.push_back({"session", session});
     std::string hex = create(town, RecordKind::kSuggestion, kTownships[t], f);
     ChangeId id = *fromHexId(hex);
@@ -271,27 +302,34 @@ class Generator {
     std::string helper;
     if (pick(10) < 3) {
       helper = units_[pick(units_.size())];
-      if (helper != unit) event(office, id, "assign", {{"unit", helper}, {"role", "assisting"}, at(assigned)});
-      else helper.clear();
+      if (helper != unit)
+        event(office, id, "assign", {{"unit", helper}, {"role", "assisting"}, at(assigned)});
+      else
+        helper.clear();
     }
     if (stage < 22) return;
     event(office, id, "accept", {{"unit", unit}, at(assigned + domain::kDayMs)});
-    if (!helper.empty()) event(office, id, "accept", {{"unit", helper}, at(assigned + domain::kDayMs)});
+    if (!helper.empty())
+      event(office, id, "accept", {{"unit", helper}, at(assigned + domain::kDayMs)});
     if (pick(2)) event(office, id, "meet", {{"unit", unit}, at(assigned + 10 * domain::kDayMs)});
     if (stage < 42) return;
     uint64_t replied = std::min(assigned + (20 + pick(90)) * domain::kDayMs, date("2026-11-15"));
-    if (!helper.empty()) event(office, id, "reply", {{"unit", helper}, at(replied - domain::kDayMs)});
+    if (!helper.empty())
+      event(office, id, "reply", {{"unit", helper}, at(replied - domain::kDayMs)});
     static const char* outcomes[] = {"A", "A", "A", "A", "A", "B", "B", "B", "C", "D"};
     event(office, id, "reply", {{"unit", unit}, {"outcome", outcomes[pick(10)]}, at(replied)});
     if (stage < 55) return;
     uint64_t rated = replied + (2 + pick(5)) * domain::kDayMs;
     bool unhappy = stage >= 90;
     static const char* ratings[] = {"满意", "满意", "满意", "基本满意"};
-    event(town, id, "evaluate", {{"result", unhappy ? "不满意" : ratings[pick(4)]},
-                                 {"process", pick(3) ? "满意" : "基本满意"}, at(rated)});
+    event(town, id, "evaluate",
+          {{"result", unhappy ? "不满意" : ratings[pick(4)]},
+           {"process", pick(3) ? "满意" : "基本满意"},
+           at(rated)});
     if (unhappy) return event(office, id, "rehandle", {at(rated + domain::kDayMs)});
     event(office, id, "close", {at(rated + domain::kDayMs)});
-    if (stage >= 85) event(office, id, "carryOver", {{"years", "1"}, at(rated + 2 * domain::kDayMs)});
+    if (stage >= 85)
+      event(office, id, "carryOver", {{"years", "1"}, at(rated + 2 * domain::kDayMs)});
   }
   static std::optional<ChangeId> fromHexId(const std::string& hex) {
     auto raw = fromHex(hex);
@@ -323,7 +361,7 @@ struct Options {
 };
 
 double fileMb(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return ::stat(path.c_str(), &st) == 0 ? double(st.st_size) / 1e6 : 0;
 }
 
@@ -338,10 +376,11 @@ int run(Options o) {
   char when[64];
   std::time_t wall = std::time(nullptr);
   std::strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", std::localtime(&wall));
-  std::printf("== bench_report --seed %llu --reps %d%s\n   build %s, %ld cores online, %s, folder %s\n",
-              static_cast<unsigned long long>(o.seed), o.reps,
-              o.dirGiven ? (" --dir " + o.dir).c_str() : "", RENDA_BUILD_TYPE,
-              sysconf(_SC_NPROCESSORS_ONLN), when, o.dir.c_str());
+  std::printf(
+      "== bench_report --seed %llu --reps %d%s\n   build %s, %ld cores online, %s, folder %s\n",
+      static_cast<unsigned long long>(o.seed), o.reps,
+      o.dirGiven ? (" --dir " + o.dir).c_str() : "", RENDA_BUILD_TYPE,
+      sysconf(_SC_NPROCESSORS_ONLN), when, o.dir.c_str());
 
   auto t0 = Clock::now();
   Generator gen(o.seed);
@@ -361,12 +400,13 @@ int run(Options o) {
     if (r->notApplied) die("a generated change was not applied: " + r->notes.front());
   }
   double ingestMs = msSince(t0);
-  std::printf("-- data: %zu signed changes (%llu creates, %llu events, %llu certificates) from 16 keys;\n"
-              "   generated and signed in %.0f ms, ingested in %.0f ms (batches of 4096; not part of "
-              "any figure below)\n",
-              all.size(), static_cast<unsigned long long>(gen.counts["creates"]),
-              static_cast<unsigned long long>(gen.counts["events"]),
-              static_cast<unsigned long long>(gen.counts["certificates"]), genMs, ingestMs);
+  std::printf(
+      "-- data: %zu signed changes (%llu creates, %llu events, %llu certificates) from 16 keys;\n"
+      "   generated and signed in %.0f ms, ingested in %.0f ms (batches of 4096; not part of "
+      "any figure below)\n",
+      all.size(), static_cast<unsigned long long>(gen.counts["creates"]),
+      static_cast<unsigned long long>(gen.counts["events"]),
+      static_cast<unsigned long long>(gen.counts["certificates"]), genMs, ingestMs);
 
   std::vector<double> loads;
   t0 = Clock::now();
@@ -385,11 +425,13 @@ int run(Options o) {
   for (const auto& s : d.suggestions)
     for (const auto& e : s.events)
       if (!e.applied && ++refused) why = e.action + ": " + e.reason;
-  if (refused) die(std::to_string(refused) + " generated life-cycle events were refused, e.g. " + why);
-  std::printf("   dataset: %zu deputies, %zu suggestions, %zu duty records, %zu receptions, "
-              "%zu issues, %zu report-backs, %zu units\n",
-              d.deputies.size(), d.suggestions.size(), d.dutyRecords.size(), d.receptions.size(),
-              d.issues.size(), d.reportBacks.size(), d.units.size());
+  if (refused)
+    die(std::to_string(refused) + " generated life-cycle events were refused, e.g. " + why);
+  std::printf(
+      "   dataset: %zu deputies, %zu suggestions, %zu duty records, %zu receptions, "
+      "%zu issues, %zu report-backs, %zu units\n",
+      d.deputies.size(), d.suggestions.size(), d.dutyRecords.size(), d.receptions.size(),
+      d.issues.size(), d.reportBacks.size(), d.units.size());
   std::printf("-- (1) loadDataset (LMDB reads + suggestion folds)   median %8.1f ms of %zu\n",
               median(loads), loads.size());
 
@@ -413,8 +455,10 @@ int run(Options o) {
     }
     totals.push_back(msSince(start));
   }
-  std::printf("-- (2) all %zu county reports, county-wide           median %8.1f ms of %d "
-              "(target <= 100 ms)\n", domain::reportNames().size(), median(totals), o.reps);
+  std::printf(
+      "-- (2) all %zu county reports, county-wide           median %8.1f ms of %d "
+      "(target <= 100 ms)\n",
+      domain::reportNames().size(), median(totals), o.reps);
   std::printf("       %-14s %8.2f ms  (Dataset::index(): record fields read once)\n", "index",
               median(indexing));
   for (const auto& [name, what] : domain::reportNames())
@@ -436,7 +480,8 @@ int run(Options o) {
     auto start = Clock::now();
     std::vector<std::string> names;
     for (const auto& dep : d.deputies)
-      if (std::find(names.begin(), names.end(), dep.scope) == names.end()) names.push_back(dep.scope);
+      if (std::find(names.begin(), names.end(), dep.scope) == names.end())
+        names.push_back(dep.scope);
     for (const auto& town : names) {
       domain::ReportQuery tq = q;
       tq.township = town;
@@ -459,9 +504,10 @@ int run(Options o) {
     sugRows += a.suggestions.rows.size();
     actRows += a.activities.rows.size();
   }
-  std::printf("-- (4) per-deputy archive, all %zu deputies         median %8.1f ms of %zu "
-              "(%zu suggestion rows, %zu activity rows)\n",
-              arch.size(), median(archives), archives.size(), sugRows, actRows);
+  std::printf(
+      "-- (4) per-deputy archive, all %zu deputies         median %8.1f ms of %zu "
+      "(%zu suggestion rows, %zu activity rows)\n",
+      arch.size(), median(archives), archives.size(), sugRows, actRows);
 
   auto timeWrite = [&](const char* label, auto write, const std::string& path) {
     std::vector<double> ms;
@@ -481,18 +527,29 @@ int run(Options o) {
   check(table.status(), "archive");
   std::string f1 = o.dir + "/summary.xlsx", f2 = o.dir + "/suggestions.xlsx",
               f3 = o.dir + "/archive.xlsx", f4 = o.dir + "/archive.csv";
-  timeWrite("summary.xlsx", [&] {
-    return app::writeXlsx(f1, {{summary->title, {&*summary}, false}}, summary->title, q.nowMs);
-  }, f1);
-  timeWrite("suggestions.xlsx (the full list)", [&] {
-    return app::writeXlsx(f2, {{list->title, {&*list}, false}}, list->title, q.nowMs);
-  }, f2);
-  timeWrite("archive.xlsx (汇总 + 1 sheet/deputy)", [&] {
-    std::vector<app::SheetSpec> sheets = {{"汇总", {&*table}, false}};
-    for (const auto& a : arch) sheets.push_back({a.name, {&a.summary, &a.suggestions, &a.activities}, true});
-    return app::writeXlsx(f3, sheets, table->title, q.nowMs);
-  }, f3);
-  timeWrite("archive.csv (all deputies)", [&] { return app::writeCsv(f4, *table); }, f4);
+  timeWrite(
+      "summary.xlsx",
+      [&] {
+        return app::writeXlsx(f1, {{summary->title, {&*summary}, false}}, summary->title, q.nowMs);
+      },
+      f1);
+  timeWrite(
+      "suggestions.xlsx (the full list)",
+      [&] {
+        return app::writeXlsx(f2, {{list->title, {&*list}, false}}, list->title, q.nowMs);
+      },
+      f2);
+  timeWrite(
+      "archive.xlsx (汇总 + 1 sheet/deputy)",
+      [&] {
+        std::vector<app::SheetSpec> sheets = {{"汇总", {&*table}, false}};
+        for (const auto& a : arch)
+          sheets.push_back({a.name, {&a.summary, &a.suggestions, &a.activities}, true});
+        return app::writeXlsx(f3, sheets, table->title, q.nowMs);
+      },
+      f3);
+  timeWrite(
+      "archive.csv (all deputies)", [&] { return app::writeCsv(f4, *table); }, f4);
 
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);

@@ -85,8 +85,8 @@ Tally tally(const Index& ix, const std::vector<size_t>& deps, int year) {
   size_t n = deps.size();
   Tally t;
   t.byType.assign(n, std::vector<uint64_t>(d.config.dutyTypes.size(), 0));
-  for (auto* v : {&t.lead, &t.cosigned, &t.receptions, &t.visitors, &t.issues, &t.issuesClosed,
-                  &t.reports})
+  for (auto* v :
+       {&t.lead, &t.cosigned, &t.receptions, &t.visitors, &t.issues, &t.issuesClosed, &t.reports})
     v->assign(n, 0);
   t.reportScore.assign(n, "");
   std::vector<long> row(d.deputies.size(), -1);
@@ -194,8 +194,8 @@ std::shared_ptr<const DatasetFacts> buildFacts(const Dataset& d, bool lists) {
   };
   f->duty.reserve(d.dutyRecords.size());
   for (const auto& r : d.dutyRecords)
-    f->duty.push_back({deputy(field(r, "deputy")), intern(field(r, "type")), intern(r.scope),
-                       dateOf(r, "date")});
+    f->duty.push_back(
+        {deputy(field(r, "deputy")), intern(field(r, "type")), intern(r.scope), dateOf(r, "date")});
   for (size_t i = 0; i < d.receptions.size(); ++i) {
     const Record& r = d.receptions[i];
     f->receptionAt.emplace(toHex(r.id), int32_t(i));
@@ -228,9 +228,13 @@ std::shared_ptr<const DatasetFacts> buildFacts(const Dataset& d, bool lists) {
 Table townshipsReport(const Index& ix, const ReportQuery& q, int year) {
   const Dataset& d = ix.data();
   const DatasetFacts& f = ix.facts();
-  Table t{"townships", yearTitle(year, "各乡镇汇总"),
-          {"乡镇", "代表", "建议", "已办结", "办结率", "履职记录", "接待", "社情民意", "已办结民意"},
-          {}, {}, {0}};
+  Table t{
+      "townships",
+      yearTitle(year, "各乡镇汇总"),
+      {"乡镇", "代表", "建议", "已办结", "办结率", "履职记录", "接待", "社情民意", "已办结民意"},
+      {},
+      {},
+      {0}};
   struct Row {
     uint64_t deputies = 0, sugg = 0, closed = 0, duty = 0, rec = 0, iss = 0, issClosed = 0;
   };
@@ -272,8 +276,9 @@ Table townshipsReport(const Index& ix, const ReportQuery& q, int year) {
     t.rows.push_back({name, num(r.deputies), num(r.sugg), num(r.closed), percent(r.closed, r.sugg),
                       num(r.duty), num(r.rec), num(r.iss), num(r.issClosed)});
   }
-  t.notes = {"建议按领衔代表所在乡镇、按批次统计（含乡镇自行办理的）；履职记录、接待、社情民意按年度统计；"
-             "代表为在任代表。"};
+  t.notes = {
+      "建议按领衔代表所在乡镇、按批次统计（含乡镇自行办理的）；履职记录、接待、社情民意按年度统计；"
+      "代表为在任代表。"};
   return t;
 }
 
@@ -283,17 +288,22 @@ Table archiveReport(const Index& ix, const ReportQuery& q, int year) {
   auto deps = archiveDeputies(ix, q);
   Tally tl = tally(ix, deps, year);
   for (size_t i = 0; i < deps.size(); ++i) t.rows.push_back(archiveRow(d.deputies[deps[i]], tl, i));
-  t.notes = {"“提出建议”“附议”由建议记录自动计入（按提交年份，撤回的不计），无需另行填报；"
-             "履职类型按本县配置，已不在配置中的类型计入“其他”。",
-             "履职次数合计 = 各类履职记录 + 领衔建议 + 附议 + 进站接待 + 述职。"};
+  t.notes = {
+      "“提出建议”“附议”由建议记录自动计入（按提交年份，撤回的不计），无需另行填报；"
+      "履职类型按本县配置，已不在配置中的类型计入“其他”。",
+      "履职次数合计 = 各类履职记录 + 领衔建议 + 附议 + 进站接待 + 述职。"};
   return t;
 }
 
 Table activityReport(const Index& ix, const ReportQuery& q, int year) {
   const Dataset& d = ix.data();
   const DatasetFacts& f = ix.facts();
-  Table t{"activity", yearTitle(year, "代表活跃度"), {"月份", "有履职记录的代表", "代表总数", "活跃度"},
-          {}, {}, {0}};
+  Table t{"activity",
+          yearTitle(year, "代表活跃度"),
+          {"月份", "有履职记录的代表", "代表总数", "活跃度"},
+          {},
+          {},
+          {0}};
   std::vector<bool> counted(d.deputies.size(), false);
   size_t total = 0;
   for (size_t i = 0; i < d.deputies.size(); ++i)
@@ -368,8 +378,12 @@ Table reportBackReport(const Index& ix, const ReportQuery& q) {
 
 Table issuesReport(const Index& ix, const ReportQuery& q, int year) {
   const DatasetFacts& f = ix.facts();
-  Table t{"issues", yearTitle(year, "社情民意办理"), {"去向", "收集", "已办结", "办结率", "平均办理天数"},
-          {}, {}, {0}};
+  Table t{"issues",
+          yearTitle(year, "社情民意办理"),
+          {"去向", "收集", "已办结", "办结率", "平均办理天数"},
+          {},
+          {},
+          {0}};
   struct Row {
     uint64_t n = 0, closed = 0, timed = 0, days = 0;
   };
@@ -384,7 +398,8 @@ Table issuesReport(const Index& ix, const ReportQuery& q, int year) {
       p->closed += x.closed;
       if (x.closedMs) {
         ++p->timed;
-        p->days += x.closedMs > x.receivedMs ? uint64_t(dayOf(x.closedMs) - dayOf(x.receivedMs)) : 0;
+        p->days +=
+            x.closedMs > x.receivedMs ? uint64_t(dayOf(x.closedMs) - dayOf(x.receivedMs)) : 0;
       }
     }
   }
@@ -397,8 +412,9 @@ Table issuesReport(const Index& ix, const ReportQuery& q, int year) {
   for (const auto& [route, r] : byRoute)
     t.rows.push_back({route, num(r.n), num(r.closed), percent(r.closed, r.n), avg(r)});
   t.rows.push_back({"合计", num(all.n), num(all.closed), percent(all.closed, all.n), avg(all)});
-  t.notes = {"按收到日期所在年度统计；平均办理天数 = 已办结件的（办结日期 − 收到日期）之和 / 其件数"
-             "（办结日期不是日期的不计入天数）。"};
+  t.notes = {
+      "按收到日期所在年度统计；平均办理天数 = 已办结件的（办结日期 − 收到日期）之和 / 其件数"
+      "（办结日期不是日期的不计入天数）。"};
   return t;
 }
 
@@ -426,7 +442,8 @@ std::vector<DeputyArchive> deputyArchives(const Dataset& d, const ReportQuery& q
     if (submittedIn(s, year)) submitted.push_back(&s);
   sortForList(submitted);
   std::vector<std::string> suggestionCols = {"角色"};
-  suggestionCols.insert(suggestionCols.end(), suggestionColumns().begin(), suggestionColumns().end());
+  suggestionCols.insert(suggestionCols.end(), suggestionColumns().begin(),
+                        suggestionColumns().end());
 
   std::vector<DeputyArchive> out;
   out.reserve(deps.size());
@@ -436,11 +453,13 @@ std::vector<DeputyArchive> deputyArchives(const Dataset& d, const ReportQuery& q
     a.deputyId = f.deputyHex[deps[i]];
     a.name = field(dep, "name");
     a.township = dep.scope;
-    a.summary = Table{"archive", yearTitle(year, "履职档案：") + a.name, {"项目", "数值"}, {}, {}, {}};
+    a.summary =
+        Table{"archive", yearTitle(year, "履职档案：") + a.name, {"项目", "数值"}, {}, {}, {}};
     auto row = archiveRow(dep, tl, i);
     for (size_t c = 0; c < cols.size(); ++c) a.summary.rows.push_back({cols[c], row[c]});
 
-    a.suggestions = Table{"suggestions", yearTitle(year, "提出的建议"), suggestionCols, {}, {}, {1, 2}};
+    a.suggestions =
+        Table{"suggestions", yearTitle(year, "提出的建议"), suggestionCols, {}, {}, {1, 2}};
     for (const SuggestionView* s : submitted) {
       std::string role = s->lead == a.deputyId ? "领衔" : "";
       for (const auto& [c, agreed] : s->cosigners)
@@ -451,28 +470,31 @@ std::vector<DeputyArchive> deputyArchives(const Dataset& d, const ReportQuery& q
       a.suggestions.rows.push_back(std::move(r));
     }
 
-    a.activities = Table{"activities", yearTitle(year, "履职记录"), {"日期", "类型", "标题", "地点/说明"},
-                         {}, {}, {0, 2, 3}};
+    a.activities = Table{
+        "activities", yearTitle(year, "履职记录"), {"日期", "类型", "标题", "地点/说明"}, {}, {},
+        {0, 2, 3}};
     std::vector<std::pair<uint64_t, std::vector<std::string>>> acts;
     for (size_t k : dutyOf[deps[i]]) {
       uint64_t when = f.duty[k].dateMs;
       if (!inYear(when, year)) continue;
       const Record& r = d.dutyRecords[k];
-      acts.push_back({when, {dayText(when), ix.name(f.duty[k].type), field(r, "title"),
-                             field(r, "place")}});
+      acts.push_back(
+          {when, {dayText(when), ix.name(f.duty[k].type), field(r, "title"), field(r, "place")}});
     }
     for (size_t k : receptionsOf[deps[i]]) {
       uint64_t when = f.receptions[k].dateMs;
       if (!inYear(when, year)) continue;
-      acts.push_back({when, {dayText(when), "进站接待", field(d.receptions[k], "title"),
-                             "接待群众" + num(f.receptions[k].visitors) + "人次"}});
+      acts.push_back({when,
+                      {dayText(when), "进站接待", field(d.receptions[k], "title"),
+                       "接待群众" + num(f.receptions[k].visitors) + "人次"}});
     }
     for (size_t k : reportsOf[deps[i]]) {
       uint64_t when = f.reportBacks[k].dateMs;
       if (!inYear(when, year)) continue;
       const std::string& score = field(d.reportBacks[k], "satisfaction");
-      acts.push_back({when, {dayText(when), "述职", field(d.reportBacks[k], "place"),
-                             score.empty() ? "" : "测评满意率" + score}});
+      acts.push_back({when,
+                      {dayText(when), "述职", field(d.reportBacks[k], "place"),
+                       score.empty() ? "" : "测评满意率" + score}});
     }
     std::stable_sort(acts.begin(), acts.end());
     for (auto& [when, r] : acts) a.activities.rows.push_back(std::move(r));

@@ -54,8 +54,8 @@ struct DatasetFacts {
     int32_t deputy = -1, reception = -1;
     uint32_t scope = 0, route = 0;
     uint64_t receivedMs = 0;
-    bool closed = false;       // has a closedDate
-    uint64_t closedMs = 0;     // 0 when closedDate is not a date
+    bool closed = false;    // has a closedDate
+    uint64_t closedMs = 0;  // 0 when closedDate is not a date
   };
   struct ReportBack {
     int32_t deputy = -1;

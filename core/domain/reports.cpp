@@ -9,7 +9,6 @@
 #include <set>
 
 #include "core/domain/report_index.h"
-#include "core/hlc.h"
 
 namespace renda::domain {
 
@@ -190,8 +189,8 @@ std::string unitsOf(const Index& ix, const SuggestionView& s) {
 }
 
 const std::vector<std::string>& suggestionColumns() {
-  static const std::vector<std::string> cols = {"编号", "标题", "领衔代表", "乡镇", "类别",
-                                                "状态", "承办单位", "期限", "答复类别", "测评"};
+  static const std::vector<std::string> cols = {"编号", "标题",     "领衔代表", "乡镇",     "类别",
+                                                "状态", "承办单位", "期限",     "答复类别", "测评"};
   return cols;
 }
 
@@ -206,16 +205,23 @@ std::vector<std::string> suggestionRow(const Index& ix, const SuggestionView& s)
     rating = ratingLabel(e->result);
     if (e->round > 1) rating += "（第" + num(e->round) + "轮）";
   }
-  return {s.number,   s.title,       ix.deputyName(s.lead),
+  return {s.number,
+          s.title,
+          ix.deputyName(s.lead),
           ix.townshipOf(s).empty() ? "（县级）" : ix.townshipOf(s),
-          s.category, stateLabel(s.state), unitsOf(ix, s),
-          s.deadlineMs ? formatDate(s.deadlineMs) : "", outcome, rating};
+          s.category,
+          stateLabel(s.state),
+          unitsOf(ix, s),
+          s.deadlineMs ? formatDate(s.deadlineMs) : "",
+          outcome,
+          rating};
 }
 
 void sortForList(std::vector<const SuggestionView*>& list) {
-  list.erase(std::remove_if(list.begin(), list.end(),
-                            [](const SuggestionView* s) { return s->state == SuggestionState::kDraft; }),
-             list.end());
+  list.erase(
+      std::remove_if(list.begin(), list.end(),
+                     [](const SuggestionView* s) { return s->state == SuggestionState::kDraft; }),
+      list.end());
   std::stable_sort(list.begin(), list.end(), [](const SuggestionView* a, const SuggestionView* b) {
     bool ra = !a->number.empty(), rb = !b->number.empty();
     if (ra != rb) return ra;
@@ -235,8 +241,8 @@ Table summary(const Index& ix, const ReportQuery& q) {
   const Dataset& d = ix.data();
   Table t{"summary", "代表建议办理情况汇总", {"指标", "数值", "分子", "分母"}, {}, {}, {}};
   uint64_t n = 0, assigned = 0, replied = 0, onTime = 0, met = 0, rated = 0, sat = 0, basic = 0,
-           unsat = 0, firstRated = 0, firstOk = 0, a = 0, ab = 0, late = 0, near = 0,
-           procRated = 0, procOk = 0, key = 0;
+           unsat = 0, firstRated = 0, firstOk = 0, a = 0, ab = 0, late = 0, near = 0, procRated = 0,
+           procOk = 0, key = 0;
   for (const SuggestionView* s : select(ix, q)) {
     if (!registered(*s)) continue;
     ++n;
@@ -253,9 +259,12 @@ Table summary(const Index& ix, const ReportQuery& q) {
     if (anyMet) ++met;
     if (const EvaluationInfo* e = finalRating(*s)) {
       ++rated;
-      if (e->result == "satisfied") ++sat;
-      else if (e->result == "basic") ++basic;
-      else ++unsat;
+      if (e->result == "satisfied")
+        ++sat;
+      else if (e->result == "basic")
+        ++basic;
+      else
+        ++unsat;
       if (!e->process.empty()) {
         ++procRated;
         if (e->process != "unsatisfied") ++procOk;
@@ -291,11 +300,12 @@ Table summary(const Index& ix, const ReportQuery& q) {
   count("不满意件", unsat);
   count("超期未答复", late);
   count("临期（" + std::to_string(d.config.warningDays) + "天内）", near);
-  t.notes = {"分母为本批次登记的建议数（撤回、不予立案的不计）；办复以第一轮主办、分办单位全部答复计，"
-             "协办意见不计；按期以第一轮期限（含批准延期）当日为限。",
-             "见面率：答复前承办单位与代表见面沟通的件数 / 登记数。",
-             "满意率以领衔代表最后一轮测评计，分母为已测评件数；初次满意率以第一轮测评计。",
-             "答复类别按各自方案映射到全国A/B/C/D。"};
+  t.notes = {
+      "分母为本批次登记的建议数（撤回、不予立案的不计）；办复以第一轮主办、分办单位全部答复计，"
+      "协办意见不计；按期以第一轮期限（含批准延期）当日为限。",
+      "见面率：答复前承办单位与代表见面沟通的件数 / 登记数。",
+      "满意率以领衔代表最后一轮测评计，分母为已测评件数；初次满意率以第一轮测评计。",
+      "答复类别按各自方案映射到全国A/B/C/D。"};
   return t;
 }
 
@@ -325,15 +335,18 @@ Table outcomes(const Index& ix, const ReportQuery& q) {
 
 Table deadlineList(const Index& ix, const ReportQuery& q, bool overdueList) {
   const Dataset& d = ix.data();
-  Table t{overdueList ? "overdue" : "nearDeadline", overdueList ? "超期未答复建议" : "临期建议",
+  Table t{overdueList ? "overdue" : "nearDeadline",
+          overdueList ? "超期未答复建议" : "临期建议",
           {"编号", "标题", "乡镇", "承办单位", "期限", overdueList ? "超期天数" : "剩余天数"},
-          {}, {}, {0, 1}};
+          {},
+          {},
+          {0, 1}};
   for (const SuggestionView* s : select(ix, q)) {
-    bool hit = overdueList ? overdue(*s, q.nowMs)
-                           : nearDeadline(*s, q.nowMs, d.configFor(*s).warningDays);
+    bool hit =
+        overdueList ? overdue(*s, q.nowMs) : nearDeadline(*s, q.nowMs, d.configFor(*s).warningDays);
     if (!hit) continue;
-    int64_t days = overdueList ? dayOf(q.nowMs) - dayOf(s->deadlineMs)
-                               : dayOf(s->deadlineMs) - dayOf(q.nowMs);
+    int64_t days =
+        overdueList ? dayOf(q.nowMs) - dayOf(s->deadlineMs) : dayOf(s->deadlineMs) - dayOf(q.nowMs);
     t.rows.push_back({s->number, s->title, ix.townshipOf(*s), unitsOf(ix, *s),
                       formatDate(s->deadlineMs), num(static_cast<uint64_t>(days))});
   }
@@ -342,8 +355,12 @@ Table deadlineList(const Index& ix, const ReportQuery& q, bool overdueList) {
 }
 
 Table unsatisfied(const Index& ix, const ReportQuery& q) {
-  Table t{"unsatisfied", "不满意件", {"编号", "标题", "领衔代表", "承办单位", "轮次", "状态", "意见"},
-          {}, {}, {0, 1}};
+  Table t{"unsatisfied",
+          "不满意件",
+          {"编号", "标题", "领衔代表", "承办单位", "轮次", "状态", "意见"},
+          {},
+          {},
+          {0, 1}};
   for (const SuggestionView* s : select(ix, q)) {
     if (!registered(*s)) continue;
     const EvaluationInfo* e = finalRating(*s);
@@ -356,10 +373,13 @@ Table unsatisfied(const Index& ix, const ReportQuery& q) {
 
 Table units(const Index& ix, const ReportQuery& q) {
   const Dataset& d = ix.data();
-  Table t{"units", "承办单位办理情况",
+  Table t{"units",
+          "承办单位办理情况",
           {"承办单位", "主办", "协办", "分办", "已答复", "按期答复", "测评", "满意(含基本)", "A",
            "B", "C", "D"},
-          {}, {}, {0}};
+          {},
+          {},
+          {0}};
   struct Row {
     uint64_t lead = 0, assist = 0, sep = 0, replied = 0, onTime = 0, rated = 0, ok = 0;
     std::map<std::string, uint64_t> cls;
@@ -371,9 +391,12 @@ Table units(const Index& ix, const ReportQuery& q) {
     for (const auto& u : s->units) {
       if (u.returned || !seen.insert(u.unit).second) continue;
       Row& r = rows[u.unit];
-      if (u.role == "lead") ++r.lead;
-      else if (u.role == "assisting") ++r.assist;
-      else ++r.sep;
+      if (u.role == "lead")
+        ++r.lead;
+      else if (u.role == "assisting")
+        ++r.assist;
+      else
+        ++r.sep;
       uint64_t first = 0;
       std::string lastOutcome;
       for (const auto& rep : s->replies) {
@@ -398,8 +421,9 @@ Table units(const Index& ix, const ReportQuery& q) {
                       num(r.onTime), num(r.rated), percent(r.ok, r.rated), num(r.cls["A"]),
                       num(r.cls["B"]), num(r.cls["C"]), num(r.cls["D"])});
   std::sort(t.rows.begin(), t.rows.end());
-  t.notes = {"每件建议每个单位计一次（按首次交办的角色）；已答复、按期答复以第一轮计；"
-             "测评、满意率只计主办、分办单位；类别按该单位最后一次答复计。"};
+  t.notes = {
+      "每件建议每个单位计一次（按首次交办的角色）；已答复、按期答复以第一轮计；"
+      "测评、满意率只计主办、分办单位；类别按该单位最后一次答复计。"};
   return t;
 }
 
@@ -490,21 +514,36 @@ Result<Table> computeReport(const std::string& name, const Dataset& d, const Rep
   int year = q.year ? q.year : detail::ymdOf(q.nowMs).year;
   Index ix(d);
   std::optional<Table> t;
-  if (name == "summary") t = summary(ix, q);
-  else if (name == "outcomes") t = outcomes(ix, q);
-  else if (name == "overdue") t = deadlineList(ix, q, true);
-  else if (name == "nearDeadline") t = deadlineList(ix, q, false);
-  else if (name == "unsatisfied") t = unsatisfied(ix, q);
-  else if (name == "units") t = units(ix, q);
-  else if (name == "suggestions") t = suggestionList(ix, q);
-  else if (name == "townships") t = townshipsReport(ix, q, year);
-  else if (name == "archive") t = archiveReport(ix, q, year);
-  else if (name == "activity") t = activityReport(ix, q, year);
-  else if (name == "reportBack") t = reportBackReport(ix, q);
-  else if (name == "issues") t = issuesReport(ix, q, year);
-  else return Status::notFound("no report named '" + name + "'; see renda report --help");
-  if (!q.cohort.empty()) t->title += "（" + cohortName(d, q.cohort) + "）";
-  else if (cohortBased(name)) t->title += "（全部批次）";
+  if (name == "summary")
+    t = summary(ix, q);
+  else if (name == "outcomes")
+    t = outcomes(ix, q);
+  else if (name == "overdue")
+    t = deadlineList(ix, q, true);
+  else if (name == "nearDeadline")
+    t = deadlineList(ix, q, false);
+  else if (name == "unsatisfied")
+    t = unsatisfied(ix, q);
+  else if (name == "units")
+    t = units(ix, q);
+  else if (name == "suggestions")
+    t = suggestionList(ix, q);
+  else if (name == "townships")
+    t = townshipsReport(ix, q, year);
+  else if (name == "archive")
+    t = archiveReport(ix, q, year);
+  else if (name == "activity")
+    t = activityReport(ix, q, year);
+  else if (name == "reportBack")
+    t = reportBackReport(ix, q);
+  else if (name == "issues")
+    t = issuesReport(ix, q, year);
+  else
+    return Status::notFound("no report named '" + name + "'; run `renda report` to list them");
+  if (!q.cohort.empty())
+    t->title += "（" + cohortName(d, q.cohort) + "）";
+  else if (cohortBased(name))
+    t->title += "（全部批次）";
   if (!q.township.empty()) t->title += "（" + q.township + "）";
   return std::move(*t);
 }

@@ -7,14 +7,13 @@
 // every node, whatever order the changes arrived in.
 //
 // Record fields the reports read (beyond the suggestion fold):
-//   deputy          name, level, status ("终止"/"terminated" leaves the denominators); scope = township
-//   dutyRecord      deputy (id), type, date, title, place
-//   reception       deputies (ids, comma/、-separated), date, visitors (count)
-//   constituentIssue receivedDate, closedDate, route, deputy (id who collected it), reception (id)
-//   reportBack      deputy (id), date, satisfaction (text, e.g. "95.00%")
-//   handlingUnit    name;  session name;  township name
-//   term            name, startDate, endDate (the current term bounds 述职率)
-//   suggestion      session (session record id), submittedIn (大会期间 | 闭会期间)
+//   deputy          name, level, status ("终止"/"terminated" leaves the denominators); scope =
+//   township dutyRecord      deputy (id), type, date, title, place reception       deputies (ids,
+//   comma/、-separated), date, visitors (count) constituentIssue receivedDate, closedDate, route,
+//   deputy (id who collected it), reception (id) reportBack      deputy (id), date, satisfaction
+//   (text, e.g. "95.00%") handlingUnit    name;  session name;  township name term            name,
+//   startDate, endDate (the current term bounds 述职率) suggestion      session (session record
+//   id), submittedIn (大会期间 | 闭会期间)
 // Dates are "YYYY-MM-DD" in China time; a record without one counts at its creation time.
 #pragma once
 
@@ -32,8 +31,8 @@
 namespace renda::domain {
 
 struct Table {
-  std::string name;    // "summary"
-  std::string title;   // "代表建议办理情况汇总"
+  std::string name;   // "summary"
+  std::string title;  // "代表建议办理情况汇总"
   std::vector<std::string> columns;
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> notes;  // formulas and caveats, shown under the table
@@ -85,10 +84,10 @@ struct ReportQuery {
   std::string cohort;    // "" = every cohort
   std::string township;  // "" = every township
   uint64_t nowMs = 0;
-  int year = 0;          // for the archive and activity reports; 0 = year of nowMs
+  int year = 0;  // for the archive and activity reports; 0 = year of nowMs
 };
 
-// Names of every report with a one-line description, for `renda report --help`.
+// Names of every report with a one-line description (listed by `renda report`).
 const std::vector<std::pair<std::string, std::string>>& reportNames();
 // Computes report `name`; NotFound for an unknown name. The title carries the
 // cohort and township asked for.

@@ -7,13 +7,14 @@
 // exactly the report's rows — counts as numbers, percentages as the report's
 // text — and the per-deputy archive must have one correctly named sheet per
 // deputy.
-#include <catch2/catch.hpp>
+#include "app/export.h"
 
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -21,7 +22,6 @@
 #include <string>
 #include <vector>
 
-#include "app/export.h"
 #include "app/table_out.h"
 #include "tests/app/report_fixtures.h"
 
@@ -95,6 +95,8 @@ def report(path):
 (xlsx if sys.argv[1] == 'xlsx' else report)(sys.argv[2])
 )PY";
 
+const char* kFormulaTitle = "=HYPERLINK(\"http://example.invalid\",\"关于,路灯\")";
+
 struct Cell {
   char type = 'e';  // s text, n number, e empty
   bool bold = false;
@@ -149,7 +151,8 @@ std::vector<Sheet> parseDump(const std::string& text) {
     REQUIRE_FALSE(sheets.empty());
     if (!line.empty() && line[0] == '~') {
       if (line.size() > 1)
-        for (const auto& w : split(line.substr(1), '\t')) sheets.back().widths.push_back(std::stod(w));
+        for (const auto& w : split(line.substr(1), '\t'))
+          sheets.back().widths.push_back(std::stod(w));
       continue;
     }
     std::vector<Cell> row;
@@ -174,7 +177,8 @@ struct Run {
 };
 
 // Runs a program (found on PATH) with this process's environment plus `env`.
-Run spawn(const std::string& dir, std::vector<std::string> argv, std::vector<std::string> env = {}) {
+Run spawn(const std::string& dir, std::vector<std::string> argv,
+          std::vector<std::string> env = {}) {
   for (char** e = environ; *e; ++e) env.emplace_back(*e);
   std::string outPath = dir + "/out.txt", errPath = dir + "/err.txt";
   posix_spawn_file_actions_t fa;
@@ -210,7 +214,14 @@ class ExportFixture {
       // Names that need fixing as sheet names.
       county.create(c, RecordKind::kDeputy, "东风乡", {{"name", "张三"}});  // a second 张三
       county.create(c, RecordKind::kDeputy, "东风乡", {{"name", "欧阳/娜娜:[副]"}});
-      county.create(c, RecordKind::kDeputy, "东风乡", {{"name", std::string(25, 'x') + "阿依古丽·买买提艾力江"}});
+      county.create(c, RecordKind::kDeputy, "东风乡",
+                    {{"name", std::string(25, 'x') + "阿依古丽·买买提艾力江"}});
+      // A title a spreadsheet would run as a formula, with a comma and a quote.
+      RecordId item = county.create(
+          c, RecordKind::kSuggestion, "",
+          {{"title", kFormulaTitle}, {"lead", ReportCounty::hex(county.wang)},
+           {"session", ReportCounty::hex(county.session)}, {"submittedIn", "大会期间"}});
+      county.event(c, item, "submit", {{"date", "2026-01-12"}});
       session_ = ReportCounty::hex(county.session);
     }  // stores closed
     std::ofstream(dir_.sub("dump.py")) << kDumpScript;
@@ -263,8 +274,7 @@ bool isCount(const std::string& s) {
 
 // The data rows of `expected` (a report: header + rows + notes) are the first
 // rows of the sheet, cell for cell: counts as numbers, everything else as text.
-void checkSameRows(const Sheet& expected, size_t rowCount, const Sheet& got,
-                   size_t firstRow = 0) {
+void checkSameRows(const Sheet& expected, size_t rowCount, const Sheet& got, size_t firstRow = 0) {
   for (size_t r = 0; r <= rowCount; ++r) {
     const auto& want = expected.rows[r];
     INFO("sheet " << got.name << " row " << firstRow + r);
@@ -298,9 +308,12 @@ std::vector<std::vector<std::string>> parseCsv(const std::string& s) {
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (quoted) {
-      if (c == '"' && i + 1 < s.size() && s[i + 1] == '"') cell += s[++i];
-      else if (c == '"') quoted = false;
-      else cell += c;
+      if (c == '"' && i + 1 < s.size() && s[i + 1] == '"')
+        cell += s[++i];
+      else if (c == '"')
+        quoted = false;
+      else
+        cell += c;
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
@@ -354,7 +367,8 @@ TEST_CASE("Export: every report as XLSX and CSV holds the report's rows", "[app]
       const Sheet& got = sheets[0];
       checkSameRows(want, rows, got);
       // Then a blank row and the notes.
-      for (size_t n = rows + 1; n < want.rows.size(); ++n) CHECK(got.text(n + 1, 0) == want.rows[n][0].text);
+      for (size_t n = rows + 1; n < want.rows.size(); ++n)
+        CHECK(got.text(n + 1, 0) == want.rows[n][0].text);
       // Columns are at least as wide as their header (CJK counts double).
       REQUIRE(got.widths.size() == want.rows[0].size());
       for (size_t col = 0; col < got.widths.size(); ++col)
@@ -369,7 +383,8 @@ TEST_CASE("Export: every report as XLSX and CSV holds the report's rows", "[app]
     REQUIRE(table.size() == rows + 1);
     for (size_t r = 0; r <= rows; ++r) {
       std::vector<std::string> w;
-      for (const auto& cell : want.rows[r]) w.push_back(cell.text);
+      for (const auto& cell : want.rows[r])  // a would-be formula gets an apostrophe
+        w.push_back(cell.text.rfind('=', 0) == 0 ? "'" + cell.text : cell.text);
       CHECK(table[r] == w);
     }
   }
@@ -396,10 +411,14 @@ TEST_CASE("Export: the archive workbook has one sheet per deputy", "[app][export
   for (size_t i = 0; i < names.size(); ++i) {
     INFO(want[i] << " -> " << names[i]);
     CHECK(names[i].find_first_of("[]:*?/\\") == std::string::npos);
-    if (want[i] == "欧阳/娜娜:[副]") CHECK(names[i] == "欧阳_娜娜__副_");
-    else if (want[i].size() > 40) CHECK(names[i] == std::string(25, 'x') + "阿依古丽·买");
-    else if (want[i] == "张三" && table.rows[i + 1][1].text == "城关镇") CHECK(names[i] == "张三(2)");
-    else CHECK(names[i] == want[i]);
+    if (want[i] == "欧阳/娜娜:[副]")
+      CHECK(names[i] == "欧阳_娜娜__副_");
+    else if (want[i].size() > 40)
+      CHECK(names[i] == std::string(25, 'x') + "阿依古丽·买");
+    else if (want[i] == "张三" && table.rows[i + 1][1].text == "城关镇")
+      CHECK(names[i] == "张三(2)");
+    else
+      CHECK(names[i] == want[i]);
   }
 
   // Each deputy's sheet: the archive row laid out as 项目 | 数值, then their
@@ -437,6 +456,36 @@ TEST_CASE("Export: the archive workbook has one sheet per deputy", "[app][export
   auto csv = parseCsv(readFile(f.path("archive.csv")).substr(3));
   REQUIRE(csv.size() == deputies + 1);
   CHECK(csv[1][0] == table.rows[1][0].text);
+}
+
+TEST_CASE("Export: a typed formula stays text in XLSX and CSV", "[app][export]") {
+  ExportFixture f;
+  f.ok({"export", "suggestions", "-o", f.path("s.xlsx")});
+  f.ok({"export", "suggestions", "-o", f.path("s.csv")});
+  auto sheets = f.dump("xlsx", f.path("s.xlsx"));
+  REQUIRE(sheets.size() == 1);
+  bool found = false;
+  for (const auto& row : sheets[0].rows)
+    if (row.size() > 1 && row[1].text == kFormulaTitle) {
+      found = true;
+      CHECK(row[1].type == 's');
+    }
+  CHECK(found);
+  std::string csv = readFile(f.path("s.csv"));
+  CHECK(csv.find("\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"关于,路灯\"\")\"") !=
+        std::string::npos);
+  // The sheet XML holds no formula at all.
+  Run r = spawn(f.path(""), {"python3", "-c",
+                             "import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); "
+                             "print(b'<f>' in z.read('xl/worksheets/sheet1.xml'))",
+                             f.path("s.xlsx")});
+  CHECK(r.out == "False\n");
+}
+
+TEST_CASE("Export: CSV is UTF-8 with a BOM, CRLF lines and RFC 4180 quoting", "[app][export]") {
+  domain::Table t{"x", "标题", {"名称", "数"}, {{"a,b", "1"}, {"说\"明\"", "2"}, {"两\n行", "-3"}}, {}, {}};
+  CHECK(tableCsv(t) ==
+        "\xEF\xBB\xBF名称,数\r\n\"a,b\",1\r\n\"说\"\"明\"\"\",2\r\n\"两\n行\",'-3\r\n");
 }
 
 TEST_CASE("Export: bad requests write nothing", "[app][export]") {
@@ -478,7 +527,8 @@ TEST_CASE("Export: sheet names follow Excel's rules", "[app][export]") {
 }
 
 TEST_CASE("Export: which cells are numbers", "[app][export]") {
-  for (const char* yes : {"0", "7", "1234", "3.5", "10.0", "999999999999999"}) CHECK(isNumberCell(yes));
+  for (const char* yes : {"0", "7", "1234", "3.5", "10.0", "999999999999999"})
+    CHECK(isNumberCell(yes));
   for (const char* no : {"", "007", "66.67%", "—", "2026-04-20", "1e5", "-3", "3.", ".5", "S-001",
                          "1234567890123456", "13800001234x"})
     CHECK_FALSE(isNumberCell(no));

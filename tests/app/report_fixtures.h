@@ -47,7 +47,8 @@ class ReportCounty {
     return write(n, e);
   }
   // A life-cycle event ("" = a plain field edit).
-  void event(ReportNode& n, const RecordId& id, const std::string& action, std::vector<Field> fields) {
+  void event(ReportNode& n, const RecordId& id, const std::string& action,
+             std::vector<Field> fields) {
     storage::LocalEdit e;
     e.op = OpKind::kUpdate;
     e.record = id;
@@ -120,17 +121,26 @@ class ReportCounty {
     zhao = create(t2, RecordKind::kDeputy, "东风乡", {{"name", "赵六"}, {"status", "终止"}});
 
     itemA = create(t1, RecordKind::kSuggestion, "城关镇",
-                   {{"title", "关于修缮村道的建议"}, {"lead", hex(zhang)}, {"category", "农业农村"},
-                    {"session", hex(session)}, {"submittedIn", "大会期间"}});
+                   {{"title", "关于修缮村道的建议"},
+                    {"lead", hex(zhang)},
+                    {"category", "农业农村"},
+                    {"session", hex(session)},
+                    {"submittedIn", "大会期间"}});
     event(t1, itemA, "submit", {{"date", "2026-01-10"}});
     event(t1, itemA, "cosign", {{"deputy", hex(li)}, {"date", "2026-01-10"}});
     itemC = create(t1, RecordKind::kSuggestion, "城关镇",
-                   {{"title", "关于增设路灯的建议"}, {"lead", hex(li)}, {"category", "城建环资"},
-                    {"session", hex(session)}, {"submittedIn", "大会期间"}});
+                   {{"title", "关于增设路灯的建议"},
+                    {"lead", hex(li)},
+                    {"category", "城建环资"},
+                    {"session", hex(session)},
+                    {"submittedIn", "大会期间"}});
     event(t1, itemC, "submit", {{"date", "2026-01-11"}});
     itemB = create(t2, RecordKind::kSuggestion, "东风乡",
-                   {{"title", "关于东风乡学校扩建的建议"}, {"lead", hex(wang)}, {"category", "教科文卫"},
-                    {"session", hex(session)}, {"submittedIn", "闭会期间"}});
+                   {{"title", "关于东风乡学校扩建的建议"},
+                    {"lead", hex(wang)},
+                    {"category", "教科文卫"},
+                    {"session", hex(session)},
+                    {"submittedIn", "闭会期间"}});
     event(t2, itemB, "submit", {{"date", "2026-03-01"}});
     syncAll();
 
@@ -141,32 +151,46 @@ class ReportCounty {
     event(c, zhang, "", {{"level", "乡镇级"}});
     event(c, itemC, "register", {{"number", "S-002"}, {"date", "2026-01-15"}});
     event(c, itemA, "register", {{"number", "S-001"}, {"date", "2026-01-15"}});
-    event(c, itemA, "assign", {{"unit", hex(traffic)}, {"role", "lead"}, {"deadline", "2026-04-20"},
-                               {"date", "2026-01-20"}});
+    event(c, itemA, "assign",
+          {{"unit", hex(traffic)},
+           {"role", "lead"},
+           {"deadline", "2026-04-20"},
+           {"date", "2026-01-20"}});
     event(c, itemA, "accept", {{"unit", hex(traffic)}, {"date", "2026-01-21"}});
     event(c, itemA, "reply", {{"unit", hex(traffic)}, {"outcome", "A"}, {"date", "2026-04-15"}});
     event(c, itemB, "register", {{"number", "B-001"}, {"date", "2026-03-05"}});
-    event(c, itemB, "assign", {{"unit", hex(finance)}, {"role", "lead"}, {"deadline", "2026-06-05"},
-                               {"date", "2026-03-06"}});
+    event(c, itemB, "assign",
+          {{"unit", hex(finance)},
+           {"role", "lead"},
+           {"deadline", "2026-06-05"},
+           {"date", "2026-03-06"}});
     event(c, itemB, "accept", {{"unit", hex(finance)}, {"date", "2026-03-07"}});
     event(c, itemB, "meet", {{"unit", hex(finance)}, {"date", "2026-03-10"}});
     syncAll();
 
     event(t1, itemA, "evaluate", {{"result", "满意"}, {"process", "满意"}, {"date", "2026-04-20"}});
-    create(t1, RecordKind::kDutyRecord, "城关镇",
-           {{"deputy", hex(zhang)}, {"type", "视察"}, {"date", "2026-03-10"}, {"title", "视察村道"}});
+    create(
+        t1, RecordKind::kDutyRecord, "城关镇",
+        {{"deputy", hex(zhang)}, {"type", "视察"}, {"date", "2026-03-10"}, {"title", "视察村道"}});
     create(t1, RecordKind::kDutyRecord, "城关镇",
            {{"deputy", hex(li)}, {"type", "调研"}, {"date", "2026-04-02"}, {"title", "调研路灯"}});
     RecordId reception = create(t1, RecordKind::kReception, "城关镇",
-                                {{"deputies", hex(zhang) + "," + hex(li)}, {"date", "2026-04-08"},
-                                 {"visitors", "8"}, {"title", "四月接待日"}});
+                                {{"deputies", hex(zhang) + "," + hex(li)},
+                                 {"date", "2026-04-08"},
+                                 {"visitors", "8"},
+                                 {"title", "四月接待日"}});
     create(t1, RecordKind::kConstituentIssue, "城关镇",
-           {{"reception", hex(reception)}, {"receivedDate", "2026-04-08"}, {"route", "答复"},
+           {{"reception", hex(reception)},
+            {"receivedDate", "2026-04-08"},
+            {"route", "答复"},
             {"closedDate", "2026-04-10"}});
     create(t1, RecordKind::kReportBack, "城关镇",
            {{"deputy", hex(zhang)}, {"date", "2026-02-20"}, {"satisfaction", "90.00%"}});
     create(t2, RecordKind::kDutyRecord, "东风乡",
-           {{"deputy", hex(wang)}, {"type", "出席会议"}, {"date", "2026-01-10"}, {"title", "县人代会"}});
+           {{"deputy", hex(wang)},
+            {"type", "出席会议"},
+            {"date", "2026-01-10"},
+            {"title", "县人代会"}});
     create(t2, RecordKind::kConstituentIssue, "东风乡",
            {{"deputy", hex(wang)}, {"receivedDate", "2026-05-01"}, {"route", "转交乡镇"}});
     event(c, itemA, "close", {{"date", "2026-04-25"}});

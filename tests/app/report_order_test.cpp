@@ -4,9 +4,8 @@
 // registration and a field edited on two nodes) are ingested into fresh stores
 // in different causal orders, and every report, in every cohort and township,
 // and every per-deputy archive comes out byte-identical.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <iostream>
 #include <map>
 #include <random>
@@ -169,6 +168,28 @@ TEST_CASE("Reports: the same changes in different arrival orders give identical 
       CHECK(outputs[key] == json);
     }
   }
+}
+
+TEST_CASE("Reports: an item naming an inter-session period record counts in its year",
+          "[app][reports]") {
+  test::TempDir dir;
+  ReportCounty county(dir.path());
+  auto& c = county.county;
+  RecordId period = county.create(c, RecordKind::kSession, "",
+                                  {{"name", "2026年闭会期间"}, {"type", "闭会期间"}});
+  RecordId item = county.create(c, RecordKind::kSuggestion, "",
+                                {{"title", "关于闭会期间的建议"},
+                                 {"lead", ReportCounty::hex(county.zhang)},
+                                 {"session", ReportCounty::hex(period)}});
+  county.event(c, item, "submit", {{"date", "2026-05-01"}});
+  auto data = loadDataset(*c.store);
+  REQUIRE(data);
+  const domain::SuggestionView* view = nullptr;
+  for (const auto& s : data->suggestions)
+    if (s.id == item) view = &s;
+  REQUIRE(view);
+  CHECK(domain::cohortOf(*view) == "Y2026");
+  CHECK(domain::townshipOf(*data, *view) == "城关镇");
 }
 
 }  // namespace

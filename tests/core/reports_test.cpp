@@ -4,14 +4,15 @@
 // foldSuggestion), a session cohort and an inter-session year cohort that must
 // never mix, township filters, and the deputy-centric tables for 2026. The
 // expected strings below are worked out in the comments from the fixture.
-#include <catch2/catch.hpp>
+#include "core/domain/reports.h"
 
+#include <catch2/catch.hpp>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "core/domain/reports.h"
+#include "core/domain/report_index.h"
 #include "core/domain/suggestion.h"
 #include "core/record.h"
 #include "tests/core/fixtures.h"
@@ -64,8 +65,8 @@ class County {
   // the fields carry no date).
   void event(Record& r, test::Author& a, const std::string& action, std::vector<Field> fields,
              uint64_t atMs = 0) {
-    Change c = test::Author::updateOp(r.id, r.heads(), std::move(fields),
-                                      atMs ? Hlc::make(atMs, 0) : 0);
+    Change c =
+        test::Author::updateOp(r.id, r.heads(), std::move(fields), atMs ? Hlc::make(atMs, 0) : 0);
     c.action = action;
     auto s = a.add(std::move(c));
     REQUIRE(applyUpdate(r, s.change, s.id, true));
@@ -112,23 +113,30 @@ class Fixture {
     session = c.add(d.sessions, o, RecordKind::kSession, "", {{"name", "第十八届第二次会议"}});
     c.add(d.terms, o, RecordKind::kTerm, "",
           {{"name", "第十八届"}, {"startDate", "2023-01-01"}, {"endDate", "2027-12-31"}});
-    zhang = c.add(d.deputies, cg, RecordKind::kDeputy, "城关镇", {{"name", "张三"}, {"level", "乡镇级"}});
-    li = c.add(d.deputies, cg, RecordKind::kDeputy, "城关镇", {{"name", "李四"}, {"level", "乡镇级"}});
-    wang = c.add(d.deputies, df, RecordKind::kDeputy, "东风乡", {{"name", "王五"}, {"level", "县级"}});
+    zhang = c.add(d.deputies, cg, RecordKind::kDeputy, "城关镇",
+                  {{"name", "张三"}, {"level", "乡镇级"}});
+    li = c.add(d.deputies, cg, RecordKind::kDeputy, "城关镇",
+               {{"name", "李四"}, {"level", "乡镇级"}});
+    wang =
+        c.add(d.deputies, df, RecordKind::kDeputy, "东风乡", {{"name", "王五"}, {"level", "县级"}});
     zhao = c.add(d.deputies, df, RecordKind::kDeputy, "东风乡",
                  {{"name", "赵六"}, {"level", "乡镇级"}, {"status", "终止"}});
     traffic = c.add(d.units, o, RecordKind::kHandlingUnit, "", {{"name", "交通局"}});
     finance = c.add(d.units, o, RecordKind::kHandlingUnit, "", {{"name", "财政局"}});
     water = c.add(d.units, o, RecordKind::kHandlingUnit, "", {{"name", "水利局"}});
-    townOffice = c.add(d.units, df, RecordKind::kHandlingUnit, "东风乡", {{"name", "东风乡政府办"}});
+    townOffice =
+        c.add(d.units, df, RecordKind::kHandlingUnit, "东风乡", {{"name", "东风乡政府办"}});
     Record settings = c.create(df, RecordKind::kSettings, "东风乡", {{"outcomeScheme", "甲乙丙"}});
     d.townshipConfigs.emplace("东风乡", Config::fromRecord(settings));
 
     auto sessionItem = [&](test::Author& a, const std::string& scope, const std::string& lead,
                            const char* title) {
       Record r = c.create(a, RecordKind::kSuggestion, scope,
-                          {{"title", title}, {"lead", lead}, {"category", "农业农村"},
-                           {"session", session}, {"submittedIn", "大会期间"}});
+                          {{"title", title},
+                           {"lead", lead},
+                           {"category", "农业农村"},
+                           {"session", session},
+                           {"submittedIn", "大会期间"}});
       c.event(r, a, "submit", {{"date", "2026-01-10"}});
       return r;
     };
@@ -166,7 +174,10 @@ class Fixture {
     c.event(s2, o, "reply", {{"unit", finance}, {"text", "协办意见"}, {"date", "2026-03-01"}});
     c.event(s2, o, "reply", {{"unit", traffic}, {"outcome", "B"}, {"date", "2026-05-10"}});
     c.event(s2, cg, "evaluate",
-            {{"result", "不满意"}, {"process", "基本满意"}, {"reason", "线路未落实"}, {"date", "2026-05-15"}});
+            {{"result", "不满意"},
+             {"process", "基本满意"},
+             {"reason", "线路未落实"},
+             {"date", "2026-05-15"}});
     c.event(s2, o, "rehandle", {{"deadline", "2026-06-30"}, {"date", "2026-06-01"}});
 
     Record s3 = sessionItem(o, "", wang, "关于东风乡灌渠改造的建议");
@@ -192,7 +203,9 @@ class Fixture {
     registerAs(s6, "S-006");
 
     Record s7 = c.create(cg, RecordKind::kSuggestion, "城关镇",
-                         {{"title", "关于闭会期间的建议"}, {"lead", zhang}, {"session", session},
+                         {{"title", "关于闭会期间的建议"},
+                          {"lead", zhang},
+                          {"session", session},
                           {"submittedIn", "闭会期间"}});
     c.event(s7, cg, "submit", {{"date", "2026-03-01"}});
     c.event(s7, o, "register", {{"number", "B-001"}, {"date", "2026-03-05"}});
@@ -201,50 +214,62 @@ class Fixture {
     c.event(s7, o, "reply", {{"unit", traffic}, {"outcome", "A"}, {"date", "2026-06-01"}});
     c.event(s7, cg, "evaluate", {{"result", "满意"}, {"date", "2026-06-05"}});
 
-    Record s8 = c.create(df, RecordKind::kSuggestion, "东风乡",
-                         {{"title", "关于东风乡学校的建议"}, {"lead", wang}, {"submittedIn", "闭会期间"}});
+    Record s8 =
+        c.create(df, RecordKind::kSuggestion, "东风乡",
+                 {{"title", "关于东风乡学校的建议"}, {"lead", wang}, {"submittedIn", "闭会期间"}});
     c.event(s8, df, "submit", {{"date", "2026-04-01"}});
     c.event(s8, o, "register", {{"number", "B-002"}, {"date", "2026-04-03"}});
     assign(s8, finance, "lead", "2026-07-01", "2026-04-04");
     accept(s8, finance, "2026-04-05");
 
     Record s9 = c.create(df, RecordKind::kSuggestion, "东风乡",
-                         {{"title", "关于东风乡集市管理的建议"}, {"lead", wang}, {"level", "township"},
+                         {{"title", "关于东风乡集市管理的建议"},
+                          {"lead", wang},
+                          {"level", "township"},
                           {"submittedIn", "闭会期间"}});
     c.event(s9, df, "submit", {{"date", "2026-04-10"}});
     c.event(s9, df, "register", {{"number", "DF-001"}, {"date", "2026-04-11"}});
-    c.event(s9, df, "assign", {{"unit", townOffice}, {"deadline", "2026-07-15"}, {"date", "2026-04-12"}});
+    c.event(s9, df, "assign",
+            {{"unit", townOffice}, {"deadline", "2026-07-15"}, {"date", "2026-04-12"}});
     c.event(s9, df, "accept", {{"unit", townOffice}, {"date", "2026-04-13"}});
     c.event(s9, df, "reply", {{"unit", townOffice}, {"outcome", "甲"}, {"date", "2026-05-01"}});
     c.event(s9, df, "evaluate", {{"result", "满意"}, {"date", "2026-05-03"}});
     c.event(s9, df, "close", {{"date", "2026-05-04"}});
 
-    for (Record* r : {&s1, &s2, &s3, &s4, &s5, &s6, &s7, &s8}) d.suggestions.push_back(c.fold(*r, d.config));
+    for (Record* r : {&s1, &s2, &s3, &s4, &s5, &s6, &s7, &s8})
+      d.suggestions.push_back(c.fold(*r, d.config));
     d.suggestions.push_back(c.fold(s9, d.townshipConfigs.at("东风乡")));
 
     // Duty records, receptions, issues and report-backs.
     auto duty = [&](test::Author& a, const char* town, const std::string& dep, const char* type,
                     const char* date) {
-      c.add(d.dutyRecords, a, RecordKind::kDutyRecord, town,
-            {{"deputy", dep}, {"type", type}, {"date", date}, {"title", std::string(type) + "活动"}});
+      c.add(
+          d.dutyRecords, a, RecordKind::kDutyRecord, town,
+          {{"deputy", dep}, {"type", type}, {"date", date}, {"title", std::string(type) + "活动"}});
     };
     duty(cg, "城关镇", zhang, "视察", "2026-03-10");
     duty(cg, "城关镇", zhang, "调研", "2026-03-15");
-    duty(cg, "城关镇", zhang, "视察", "2025-12-30");      // last year
-    duty(cg, "城关镇", zhang, "旧类型", "2026-05-01");    // no longer configured → 其他
+    duty(cg, "城关镇", zhang, "视察", "2025-12-30");    // last year
+    duty(cg, "城关镇", zhang, "旧类型", "2026-05-01");  // no longer configured → 其他
     duty(cg, "城关镇", li, "学习培训", "2026-05-20");
     duty(df, "东风乡", wang, "出席会议", "2026-01-10");
-    duty(df, "东风乡", zhao, "视察", "2026-02-01");       // a former deputy
+    duty(df, "东风乡", zhao, "视察", "2026-02-01");  // a former deputy
     std::string reception = c.add(d.receptions, cg, RecordKind::kReception, "城关镇",
-                                  {{"deputies", zhang + "," + li}, {"date", "2026-04-08"},
-                                   {"visitors", "12"}, {"title", "四月接待日"}});
+                                  {{"deputies", zhang + "," + li},
+                                   {"date", "2026-04-08"},
+                                   {"visitors", "12"},
+                                   {"title", "四月接待日"}});
     c.add(d.issues, cg, RecordKind::kConstituentIssue, "城关镇",
-          {{"reception", reception}, {"receivedDate", "2026-04-08"}, {"route", "答复"},
+          {{"reception", reception},
+           {"receivedDate", "2026-04-08"},
+           {"route", "答复"},
            {"closedDate", "2026-04-12"}});
     c.add(d.issues, cg, RecordKind::kConstituentIssue, "城关镇",
           {{"deputy", zhang}, {"receivedDate", "2026-04-08"}, {"route", "转交乡镇"}});
     c.add(d.issues, df, RecordKind::kConstituentIssue, "东风乡",
-          {{"deputy", wang}, {"receivedDate", "2026-05-01"}, {"route", "转交乡镇"},
+          {{"deputy", wang},
+           {"receivedDate", "2026-05-01"},
+           {"route", "转交乡镇"},
            {"closedDate", "2026-05-11"}});
     c.add(d.reportBacks, cg, RecordKind::kReportBack, "城关镇",
           {{"deputy", zhang}, {"date", "2026-02-20"}, {"satisfaction", "95.00%"}});
@@ -282,6 +307,27 @@ TEST_CASE("Reports: percent rounds half up to two decimals", "[core][reports]") 
   CHECK(percent(0, 0) == "—");
 }
 
+TEST_CASE("Reports: the fast calendar helpers agree with parseDate and formatDate",
+          "[core][reports]") {
+  // Every day from 1970-01-02 (earlier dates clamp to 0 ms) to 2200, and odd strings.
+  uint64_t first = *parseDate("1970-01-02"), last = *parseDate("2200-12-31");
+  size_t days = 0;
+  for (uint64_t ms = first; ms <= last; ms += kDayMs, ++days) {
+    std::string text = formatDate(ms);
+    REQUIRE(detail::dayText(ms) == text);
+    REQUIRE(detail::dayText(ms + kDayMs - 1) == text);
+    REQUIRE(detail::fastDate(text) == parseDate(text));
+    REQUIRE(detail::ymdOf(ms).year == std::stoi(text.substr(0, 4)));
+  }
+  CHECK(days == 84370);
+  for (const char* s : {"2026-02-29", "2024-02-29", "2100-02-29", "2000-02-29", "2026-04-31",
+                        "2026-13-01", "2026-00-10", "1948-12-31", "1949-10-01", "2201-01-01",
+                        "2026-1-5", "2026/01/05", "", "2026-01-05x", " 2026-01-05"}) {
+    INFO(s);
+    CHECK(detail::fastDate(s) == parseDate(s));
+  }
+}
+
 TEST_CASE("Reports: an inter-session item is never in a session's cohort", "[core][reports]") {
   Fixture f;
   const auto& s = f.data.suggestions;
@@ -291,7 +337,8 @@ TEST_CASE("Reports: an inter-session item is never in a session's cohort", "[cor
   CHECK(cohortName(f.data, f.session) == "第十八届第二次会议");
   CHECK(cohortName(f.data, "Y2026") == "2026年闭会期间");
   auto keys = cohorts(f.data);
-  CHECK(std::set<std::string>(keys.begin(), keys.end()) == std::set<std::string>{f.session, "Y2026"});
+  CHECK(std::set<std::string>(keys.begin(), keys.end()) ==
+        std::set<std::string>{f.session, "Y2026"});
   CHECK(townshipOf(f.data, s[2]) == "东风乡");  // written at the county for 王五 of 东风乡
 }
 
@@ -316,9 +363,10 @@ TEST_CASE("Reports: summary of a session cohort", "[core][reports]") {
   CHECK(f.find(t, "初次满意率") == Row{"初次满意率", "66.67%", "2", "3"});
   CHECK(f.find(t, "办理过程满意率") == Row{"办理过程满意率", "100.00%", "2", "2"});
   CHECK(f.find(t, "解决率（A类）") == Row{"解决率（A类）", "20.00%", "1", "5"});
-  CHECK(f.find(t, "解决和正在解决率（A+B类）") == Row{"解决和正在解决率（A+B类）", "40.00%", "2", "5"});
+  CHECK(f.find(t, "解决和正在解决率（A+B类）") ==
+        Row{"解决和正在解决率（A+B类）", "40.00%", "2", "5"});
   CHECK(f.find(t, "不满意件") == Row{"不满意件", "1", "", ""});
-  CHECK(f.find(t, "超期未答复") == Row{"超期未答复", "1", "", ""});      // s4
+  CHECK(f.find(t, "超期未答复") == Row{"超期未答复", "1", "", ""});          // s4
   CHECK(f.find(t, "临期（15天内）") == Row{"临期（15天内）", "1", "", ""});  // s2, due 06-30
 }
 
@@ -372,25 +420,26 @@ TEST_CASE("Reports: outcome distribution, units and the unsatisfied list", "[cor
   // rated s1 满意 and s2 不满意. 财政局: lead on s3, assisting on s2 (its opinion in
   // time); only s3 is rated. 水利局: s4, nothing yet. Sorted by name.
   Table u = f.report("units", f.session);
-  CHECK(u.rows == std::vector<Row>{
-                      {"交通局", "2", "0", "0", "2", "1", "2", "50.00%", "1", "1", "0", "0"},
-                      {"水利局", "1", "0", "0", "0", "0", "0", "—", "0", "0", "0", "0"},
-                      {"财政局", "1", "1", "0", "2", "2", "1", "100.00%", "0", "0", "1", "0"}});
+  CHECK(u.rows ==
+        std::vector<Row>{{"交通局", "2", "0", "0", "2", "1", "2", "50.00%", "1", "1", "0", "0"},
+                         {"水利局", "1", "0", "0", "0", "0", "0", "—", "0", "0", "0", "0"},
+                         {"财政局", "1", "1", "0", "2", "2", "1", "100.00%", "0", "0", "1", "0"}});
 
   Table un = f.report("unsatisfied", f.session);
-  CHECK(un.rows == std::vector<Row>{
-                       {"S-002", "关于增设农村公交线路的建议", "李四", "交通局", "1", "重新办理", "线路未落实"}});
+  CHECK(un.rows == std::vector<Row>{{"S-002", "关于增设农村公交线路的建议", "李四", "交通局", "1",
+                                     "重新办理", "线路未落实"}});
 }
 
 TEST_CASE("Reports: overdue and near-deadline lists count calendar days", "[core][reports]") {
   Fixture f;
   Table o = f.report("overdue");
-  CHECK(o.rows == std::vector<Row>{
-                      {"S-004", "关于修复东风乡堤坝的建议", "东风乡", "水利局", "2026-04-20", "61"}});
+  CHECK(o.rows == std::vector<Row>{{"S-004", "关于修复东风乡堤坝的建议", "东风乡", "水利局",
+                                    "2026-04-20", "61"}});
   Table n = f.report("nearDeadline");
-  CHECK(n.rows == std::vector<Row>{
-                      {"S-002", "关于增设农村公交线路的建议", "城关镇", "交通局", "2026-06-30", "10"},
-                      {"B-002", "关于东风乡学校的建议", "东风乡", "财政局", "2026-07-01", "11"}});
+  CHECK(n.rows ==
+        std::vector<Row>{
+            {"S-002", "关于增设农村公交线路的建议", "城关镇", "交通局", "2026-06-30", "10"},
+            {"B-002", "关于东风乡学校的建议", "东风乡", "财政局", "2026-07-01", "11"}});
   // On its deadline day an item is not yet overdue.
   f.data.suggestions[3].deadlineMs = day("2026-06-20");
   ReportQuery q{"", "", kNow, 0};
@@ -404,13 +453,14 @@ TEST_CASE("Reports: the suggestion list", "[core][reports]") {
   REQUIRE(t.rows.size() == 6);  // registered by number, then the withdrawn s5
   CHECK(t.rows[0] == Row{"S-001", "关于修缮城关镇村道的建议", "张三", "城关镇", "农业农村", "办结",
                          "交通局", "2026-04-20", "A", "满意"});
-  CHECK(t.rows[1] == Row{"S-002", "关于增设农村公交线路的建议", "李四", "城关镇", "农业农村", "重新办理",
-                         "交通局", "2026-06-30", "B", "不满意"});
+  CHECK(t.rows[1] == Row{"S-002", "关于增设农村公交线路的建议", "李四", "城关镇", "农业农村",
+                         "重新办理", "交通局", "2026-06-30", "B", "不满意"});
   CHECK(t.rows[4][0] == "S-006");
-  CHECK(t.rows[5] == Row{"", "关于撤回的建议", "张三", "城关镇", "农业农村", "已撤回", "", "", "", ""});
+  CHECK(t.rows[5] ==
+        Row{"", "关于撤回的建议", "张三", "城关镇", "农业农村", "已撤回", "", "", "", ""});
   Table y = f.report("suggestions", "Y2026");
-  CHECK(f.find(y, "DF-001") == Row{"DF-001", "关于东风乡集市管理的建议", "王五", "东风乡", "", "办结",
-                                   "东风乡政府办", "2026-07-15", "甲（A）", "满意"});
+  CHECK(f.find(y, "DF-001") == Row{"DF-001", "关于东风乡集市管理的建议", "王五", "东风乡", "",
+                                   "办结", "东风乡政府办", "2026-07-15", "甲（A）", "满意"});
 }
 
 TEST_CASE("Reports: per-township table", "[core][reports]") {
@@ -436,12 +486,14 @@ TEST_CASE("Reports: the per-deputy yearly archive", "[core][reports]") {
   // 张三: 视察 1 (the 2025 one is last year's), 调研 1, 其他 1 (an unconfigured type);
   // led s1 s7 (s5 withdrawn), co-signed s3; reception with 12 visitors; issues: one
   // through the reception (closed), one directly; one report-back scored 95.00%.
-  CHECK(t.rows[2] == Row{"张三", "城关镇", "乡镇级", "0", "0", "1", "1", "0", "0", "0", "0", "0",
-                         "0", "0", "0", "1", "2", "1", "1", "12", "2", "1", "1", "95.00%", "8"});
+  CHECK(t.rows[2] == Row{"张三", "城关镇", "乡镇级", "0", "0", "1",      "1", "0", "0",
+                         "0",    "0",      "0",      "0", "0", "0",      "1", "2", "1",
+                         "1",    "12",     "2",      "1", "1", "95.00%", "8"});
   // 李四: 学习培训 1; led s2 s6; co-signed s1; the reception; its issue; the 2022
   // report-back is another year.
-  CHECK(t.rows[3] == Row{"李四", "城关镇", "乡镇级", "0", "0", "0", "0", "0", "0", "0", "0", "1",
-                         "0", "0", "0", "0", "2", "1", "1", "12", "1", "1", "0", "", "5"});
+  CHECK(t.rows[3] == Row{"李四", "城关镇", "乡镇级", "0", "0", "0", "0", "0", "0",
+                         "0",    "0",      "1",      "0", "0", "0", "0", "2", "1",
+                         "1",    "12",     "1",      "1", "0", "",  "5"});
   ReportQuery q{"", "城关镇", kNow, 2025};
   auto last = computeReport("archive", f.data, q);
   REQUIRE(last);
@@ -468,9 +520,11 @@ TEST_CASE("Reports: one archive per deputy matches the archive table", "[core][r
   CHECK(zhang.suggestions.rows[0][0] == "领衔");
   CHECK(zhang.suggestions.rows[0][1] == "B-001");
   CHECK(zhang.suggestions.rows[1][1] == "S-001");
-  CHECK(zhang.suggestions.rows[2] == Row{"附议", "S-003", "关于东风乡灌渠改造的建议", "王五", "东风乡",
-                                         "农业农村", "办结", "财政局", "2026-05-31", "C", "基本满意"});
-  // 2026 activities by date: report-back 02-20, 视察 03-10, 调研 03-15, reception 04-08, 旧类型 05-01.
+  CHECK(zhang.suggestions.rows[2] == Row{"附议", "S-003", "关于东风乡灌渠改造的建议", "王五",
+                                         "东风乡", "农业农村", "办结", "财政局", "2026-05-31", "C",
+                                         "基本满意"});
+  // 2026 activities by date: report-back 02-20, 视察 03-10, 调研 03-15, reception 04-08, 旧类型
+  // 05-01.
   REQUIRE(zhang.activities.rows.size() == 5);
   CHECK(zhang.activities.rows[0] == Row{"2026-02-20", "述职", "", "测评满意率95.00%"});
   CHECK(zhang.activities.rows[1] == Row{"2026-03-10", "视察", "视察活动", ""});
