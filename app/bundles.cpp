@@ -57,6 +57,10 @@ Result<ImportResult> importBundle(Node& node, const std::string& path, bool prog
   uint64_t done = 0;
   uint64_t now = Node::nowMs();
   bool showProgress = progress && info->changeCount >= 20000;
+  // Many batches: defer LMDB's meta flushes and flush once at the end, before
+  // anything is reported as imported (Store::beginBulk).
+  bool bulk = info->changeCount > 4096;
+  if (bulk) RENDA_TRY(node.store().beginBulk());
   Status s = net::readBundle(path, 4096, 8 << 20, [&](const std::vector<std::string>& batch) {
     auto r = node.store().ingestAt(batch, now);
     if (!r) {
@@ -83,6 +87,10 @@ Result<ImportResult> importBundle(Node& node, const std::string& path, bool prog
     return Status::ok();
   });
   if (showProgress) std::fprintf(stderr, "\n");
+  if (bulk) {
+    Status flushed = node.store().endBulk();
+    if (s) s = flushed;
+  }
   if (!s) return s;
   return out;
 }

@@ -427,6 +427,7 @@ Result<app::ImportResult> importWithBatch(app::Node& node, const std::string& pa
   if (!info) return info.status();
   out.info = *info;
   uint64_t now = app::Node::nowMs();
+  RENDA_TRY(node.store().beginBulk());  // as importBundle does
   Status s = net::readBundle(path, batch, batch * 2048, [&](const std::vector<std::string>& b) {
     auto r = node.store().ingestAt(b, now);
     if (!r) return r.status();
@@ -437,7 +438,9 @@ Result<app::ImportResult> importWithBatch(app::Node& node, const std::string& pa
     ++out.batches;
     return Status::ok();
   });
+  Status flushed = node.store().endBulk();
   if (!s) return s;
+  if (!flushed) return flushed;
   return out;
 }
 

@@ -2,6 +2,7 @@
 #include "core/record.h"
 
 #include <algorithm>
+#include <cstring>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -238,6 +239,14 @@ class Reader {
 constexpr uint8_t kRecordFormat = 2;
 
 }  // namespace
+
+Result<RecordId> recordIdOf(crypto::Bytes bytes) {
+  if (bytes.size() < 1 + 32 || bytes[0] != kRecordFormat)
+    return Status::corruption("a stored record has an unknown format");
+  RecordId id;
+  std::memcpy(id.data(), bytes.data() + 1, 32);
+  return id;
+}
 
 std::string encodeRecord(const Record& r) {
   Writer w;

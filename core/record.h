@@ -103,5 +103,7 @@ Result<Record> foldRecord(std::vector<FoldInput> inputs);
 std::string encodeRecord(const Record& record);
 // Corruption on any defect (our own store is the only source of these bytes).
 Result<Record> decodeRecord(crypto::Bytes bytes);
+// The id of an encoded record, without decoding the rest.
+Result<RecordId> recordIdOf(crypto::Bytes bytes);
 
 }  // namespace renda

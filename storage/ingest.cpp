@@ -155,17 +155,31 @@ Status Applier::putMember(const Membership& m) {
   return txn_.put(t_.members, bytesOf(keys::fixed(m.subject)), bytesOf(m.encode()));
 }
 
+Result<std::optional<uint64_t>> Applier::rowOf(const RecordId& id) {
+  // A record's row is the arrival number of its creating change, whose id is
+  // the record's id.
+  auto arrival = txn_.get(t_.byid, bytesOf(keys::fixed(id)));
+  if (!arrival) return arrival.status();
+  if (!arrival->has_value()) return std::optional<uint64_t>();
+  if ((*arrival)->size() != 8) return Status::corruption("the id index is damaged");
+  return std::optional<uint64_t>(keys::getBe64((*arrival)->data()));
+}
+
 Result<std::optional<Record>> Applier::loadRecord(const RecordId& id) {
-  auto v = txn_.get(t_.records, bytesOf(keys::fixed(id)));
+  auto row = rowOf(id);
+  if (!row) return row.status();
+  if (!*row) return std::optional<Record>();
+  auto v = txn_.get(t_.records, bytesOf(keys::rowKey(**row)));
   if (!v) return v.status();
-  if (!v->has_value()) return std::optional<Record>();
+  if (!v->has_value()) return std::optional<Record>();  // an id of a change, not a record
   auto r = decodeRecord(**v);
   if (!r) return r.status();
+  if (r->id != id) return Status::corruption("a record is stored under another record's row");
   return std::optional<Record>(std::move(*r));
 }
 
-Status Applier::putRecord(const Record& r) {
-  return txn_.put(t_.records, bytesOf(keys::fixed(r.id)), bytesOf(encodeRecord(r)));
+Status Applier::putRecord(const Record& r, uint64_t row, unsigned flags) {
+  return txn_.put(t_.records, bytesOf(keys::rowKey(row)), bytesOf(encodeRecord(r)), flags);
 }
 
 Result<Hash> Applier::signatureHash(const ChangeId& id) {
@@ -313,24 +327,30 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
                            who(c.author) + ", which the county has not enrolled");
   if (effect) effect = checkApplies(*m, c, rec ? &rec->scope : nullptr);
   bool applied = effect.isOk();
-  if (c.op == OpKind::kCreate) {
-    rec = createRecord(c, p.id, applied);
-    std::string bk(1, static_cast<char>(c.kind));
-    keys::putFixed(bk, p.id);
-    RENDA_TRY(txn_.put(t_.bykind, bytesOf(bk), {}));
-  } else if (c.op == OpKind::kUpdate) {
-    RENDA_TRY(applyUpdate(*rec, c, p.id, applied));
-  }
   auto arrival = nextArrival();
   if (!arrival) return arrival.status();
   std::string arrivalKey = keys::be64(*arrival);
-  if (rec) {
-    RENDA_TRY(putRecord(*rec));
-    RENDA_TRY(txn_.put(t_.recchanges, bytesOf(keys::fixed(rec->id) + arrivalKey), {}));
+  // Arrival numbers only grow, so a new record's row, its first recchanges
+  // entry and the change itself all go at the end of their tables (MDB_APPEND:
+  // full pages, no search). Edits mostly touch recent rows.
+  if (c.op == OpKind::kCreate) {
+    rec = createRecord(c, p.id, applied);
+    std::string bk(1, static_cast<char>(c.kind));
+    bk += arrivalKey;
+    RENDA_TRY(txn_.put(t_.bykind, bytesOf(bk), {}));
+    RENDA_TRY(putRecord(*rec, *arrival, MDB_APPEND));
+    RENDA_TRY(txn_.put(t_.recchanges, bytesOf(arrivalKey + arrivalKey), {}, MDB_APPEND));
+  } else if (c.op == OpKind::kUpdate) {
+    RENDA_TRY(applyUpdate(*rec, c, p.id, applied));
+    auto row = rowOf(rec->id);
+    if (!row) return row.status();
+    if (!*row) return Status::corruption("an edited record has no row");
+    RENDA_TRY(putRecord(*rec, **row));
+    RENDA_TRY(txn_.put(t_.recchanges, bytesOf(keys::rowKey(**row) + arrivalKey), {}));
   }
   // changes: header | envelope
   size_t size = keys::kChangeHeader + p.raw.size();
-  auto dst = txn_.reserve(t_.changes, bytesOf(arrivalKey), size);
+  auto dst = txn_.reserve(t_.changes, bytesOf(arrivalKey), size, MDB_APPEND);
   if (!dst) return dst.status();
   unsigned char* d = *dst;
   d[0] = keys::kChangeFormat;
@@ -340,8 +360,7 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
   std::memcpy(d + 34, seqBe.data(), 8);
   std::memcpy(d + keys::kChangeHeader, p.raw.data(), p.raw.size());
   RENDA_TRY(txn_.put(t_.byid, bytesOf(keys::fixed(p.id)), bytesOf(arrivalKey)));
-  RENDA_TRY(txn_.put(t_.log, bytesOf(keys::authorSeq(c.author, c.seq)),
-                     bytesOf(keys::fixed(p.id))));
+  RENDA_TRY(txn_.put(t_.log, bytesOf(keys::authorSeq(c.author, c.seq)), bytesOf(arrivalKey)));
   vv_[c.author] = VersionEntry{c.author, c.seq, p.id};
   RENDA_TRY(loadClock());
   if (Hlc::isFuture(c.hlc, nowMs_, limits::kMaxClockAheadMs))
@@ -419,11 +438,9 @@ Status Applier::reevaluate(const PublicKey& author) {
       if (!ok) return ok.status();
       if (!*ok || c->key().size() != 40 || std::memcmp(c->key().data(), prefix.data(), 32) != 0)
         break;
-      auto arrival = txn_.get(t_.byid, c->value());
-      if (!arrival) return arrival.status();
-      if (!arrival->has_value()) return Status::corruption("an author log entry has no change");
-      std::string arrivalKey(viewOf(**arrival));
-      auto stored = txn_.get(t_.changes, **arrival);
+      if (c->value().size() != 8) return Status::corruption("an author log entry is damaged");
+      std::string arrivalKey(viewOf(c->value()));
+      auto stored = txn_.get(t_.changes, c->value());
       if (!stored) return stored.status();
       if (!stored->has_value() || (*stored)->size() < keys::kChangeHeader)
         return Status::corruption("a stored change is missing");
@@ -457,15 +474,18 @@ Status Applier::refold(const RecordId& id) {
   std::vector<Change> changes;
   std::vector<ChangeId> ids;
   std::vector<bool> applied;
-  std::string prefix = keys::fixed(id);
+  auto row = rowOf(id);
+  if (!row) return row.status();
+  if (!*row) return Status::corruption("a record to re-derive has no row");
+  std::string prefix = keys::rowKey(**row);
   {
     auto c = Cursor::open(txn_, t_.recchanges);
     if (!c) return c.status();
     for (auto ok = c->seek(bytesOf(prefix)); ; ok = c->next()) {
       if (!ok) return ok.status();
-      if (!*ok || c->key().size() != 40 || std::memcmp(c->key().data(), prefix.data(), 32) != 0)
+      if (!*ok || c->key().size() != 16 || std::memcmp(c->key().data(), prefix.data(), 8) != 0)
         break;
-      auto stored = txn_.get(t_.changes, c->key().subspan(32));
+      auto stored = txn_.get(t_.changes, c->key().subspan(8));
       if (!stored) return stored.status();
       if (!stored->has_value()) return Status::corruption("a record names a missing change");
       Bytes v = **stored;
@@ -482,7 +502,7 @@ Status Applier::refold(const RecordId& id) {
   for (size_t i = 0; i < changes.size(); ++i) inputs.push_back({ids[i], &changes[i], applied[i]});
   auto r = foldRecord(std::move(inputs));
   if (!r) return Status::corruption("a record cannot be re-derived: " + r.status().message());
-  return putRecord(*r);
+  return putRecord(*r, **row);
 }
 
 // --- Store entry points -----------------------------------------------------
@@ -507,11 +527,28 @@ Result<IngestReport> Store::ingestAt(const std::vector<std::string>& envelopes, 
   Status s = withWriteTxn(env_, [&](WriteTxn& txn) -> Status {
     report = IngestReport{};
     Applier applier(txn, *t_, *net, nowMs);
-    for (const auto& p : prepared) RENDA_TRY(applier.apply(p, report));
+    for (size_t i = 0; i < prepared.size(); ++i) {
+      RENDA_TRY(applier.apply(prepared[i], report));
+      // Reads scattered over the id index map pages (and the kernel maps
+      // whole folios around them); let go of them as the batch goes.
+      if (bulk_ && i % 1024 == 1023) env_.releaseMappedPages();
+    }
     return applier.finish();
   });
+  if (bulk_) env_.releaseMappedPages();
   if (!s) return s;
   return report;
+}
+
+Status Store::beginBulk() {
+  RENDA_TRY(env_.setBulk(true));
+  bulk_ = true;
+  return Status::ok();
+}
+
+Status Store::endBulk() {
+  bulk_ = false;
+  return env_.setBulk(false);
 }
 
 Result<ChangeId> Store::author(const LocalEdit& edit, const SecretKey& key, uint64_t nowMs) {

@@ -60,7 +60,9 @@ class Applier {
   Status putMember(const Membership& m);
   Status reevaluate(const PublicKey& author);
   Status refold(const RecordId& id);
-  Status putRecord(const Record& r);
+  Status putRecord(const Record& r, uint64_t row, unsigned flags = 0);
+  // The row of a record (the arrival number of its creating change), if held.
+  Result<std::optional<uint64_t>> rowOf(const RecordId& id);
   Result<uint64_t> nextArrival();
 
   WriteTxn& txn_;

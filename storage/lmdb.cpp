@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "storage/lmdb.h"
 
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace renda::storage {
@@ -85,6 +88,39 @@ Status Env::grow() {
   return Status::ok();
 }
 
+Status Env::setBulk(bool on) {
+  int rc = mdb_env_set_flags(env_, MDB_NOMETASYNC, on ? 1 : 0);
+  if (rc) return lmdbStatus(rc, "changing how the store flushes");
+  if (!on) {
+    rc = mdb_env_sync(env_, 1);
+    if (rc) return lmdbStatus(rc, "flushing the store to disk");
+  }
+  return Status::ok();
+}
+
+void Env::releaseMappedPages() {
+  // LMDB does not publish its map's address (mdb_env_info gives it only with
+  // MDB_FIXEDMAP), so find the mapping of data.mdb by device and inode.
+  const char* dir = nullptr;
+  if (mdb_env_get_path(env_, &dir) != 0 || !dir) return;
+  struct stat st;
+  if (::stat((std::string(dir) + "/data.mdb").c_str(), &st) != 0) return;
+  FILE* maps = std::fopen("/proc/self/maps", "r");
+  if (!maps) return;
+  char line[4096];
+  while (std::fgets(line, sizeof line, maps)) {
+    unsigned long lo = 0, hi = 0, off = 0, ino = 0;
+    unsigned major = 0, minor = 0;
+    char perms[8];
+    if (std::sscanf(line, "%lx-%lx %7s %lx %x:%x %lu", &lo, &hi, perms, &off, &major, &minor,
+                    &ino) != 7)
+      continue;
+    if (ino != st.st_ino || makedev(major, minor) != st.st_dev || perms[3] != 's') continue;
+    ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
+  }
+  std::fclose(maps);
+}
+
 Result<std::optional<Bytes>> Txn::get(MDB_dbi dbi, Bytes key) const {
   MDB_val k{key.size(), const_cast<unsigned char*>(key.data())};
   MDB_val v;
@@ -133,10 +169,10 @@ Status WriteTxn::put(MDB_dbi dbi, Bytes key, Bytes value, unsigned flags) {
   return lmdbStatus(mdb_put(txn_, dbi, &k, &v, flags), "writing to the store");
 }
 
-Result<unsigned char*> WriteTxn::reserve(MDB_dbi dbi, Bytes key, size_t size) {
+Result<unsigned char*> WriteTxn::reserve(MDB_dbi dbi, Bytes key, size_t size, unsigned flags) {
   MDB_val k{key.size(), const_cast<unsigned char*>(key.data())};
   MDB_val v{size, nullptr};
-  int rc = mdb_put(txn_, dbi, &k, &v, MDB_RESERVE);
+  int rc = mdb_put(txn_, dbi, &k, &v, MDB_RESERVE | flags);
   if (rc) return lmdbStatus(rc, "writing to the store");
   return static_cast<unsigned char*>(v.mv_data);
 }

@@ -53,6 +53,17 @@ class Env {
   int liveTxns() const { return liveTxns_; }
   // Number of times the map grew since open.
   int growCount() const { return growCount_; }
+  // Bulk mode (a large import): each commit still writes and flushes its data
+  // pages, but the flush of LMDB's meta page is left to the next commit
+  // (MDB_NOMETASYNC). The store stays consistent; a power cut can undo the
+  // last committed batch, which an idempotent import simply redoes. Leaving
+  // bulk mode flushes everything to disk.
+  Status setBulk(bool on);
+  // Drops this process's mappings of store pages. The pages stay in the
+  // kernel's page cache and are mapped again on the next read; this keeps a
+  // long import's resident set to what one batch touches instead of every page
+  // it ever read. Safe with readers open: mapped content is the file's.
+  void releaseMappedPages();
 
  private:
   friend class Txn;
@@ -101,7 +112,7 @@ class WriteTxn : public Txn {
 
   Status put(MDB_dbi dbi, Bytes key, Bytes value, unsigned flags = 0);
   // Reserves `size` bytes for the value and returns where to write them.
-  Result<unsigned char*> reserve(MDB_dbi dbi, Bytes key, size_t size);
+  Result<unsigned char*> reserve(MDB_dbi dbi, Bytes key, size_t size, unsigned flags = 0);
   Status del(MDB_dbi dbi, Bytes key);  // NotFound is not an error here
   // Persists. Marks the transaction dead first; the object is spent either way.
   Status commit();

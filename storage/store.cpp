@@ -19,6 +19,16 @@ constexpr const char* kMetaCounty = "county";
 constexpr const char* kMetaDevice = "device";
 constexpr const char* kMetaInstance = "instance";
 constexpr const char* kMetaHlc = "hlc";
+constexpr const char* kMetaLayout = "layout";
+
+// The row of a record: the arrival number of the change whose id it bears.
+Result<std::optional<std::string>> recordRowKey(const Txn& txn, const Store::Tables& t,
+                                                const RecordId& id) {
+  auto arrival = txn.get(t.byid, bytesOf(keys::fixed(id)));
+  if (!arrival) return arrival.status();
+  if (!arrival->has_value()) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(viewOf(**arrival)));
+}
 
 Result<std::string> instanceTag(Env& env) {
   const char* path = nullptr;
@@ -64,6 +74,26 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, StoreOptions 
       if (!d) return d.status();
       *dbi = *d;
     }
+    // A new store gets the current layout; one made by an older renda with
+    // another layout is refused rather than misread.
+    auto layout = getMeta(txn, tables->meta, kMetaLayout);
+    if (!layout) return layout.status();
+    if (!layout->has_value()) {
+      MDB_stat st;
+      mdb_stat(txn.get(), tables->changes, &st);
+      if (st.ms_entries != 0)
+        return Status::corruption("this store was made by an older version of renda with another "
+                                  "layout; export its records with that version, or copy the "
+                                  "changes again from another node into a new folder");
+      return txn.put(tables->meta, bytesOf(kMetaLayout), bytesOf(keys::be64(keys::kLayout)));
+    }
+    if (**layout != keys::be64(keys::kLayout))
+      return Status::corruption("this store was made by another version of renda (layout " +
+                                std::to_string((*layout)->size() == 8
+                                                   ? keys::getBe64(reinterpret_cast<const unsigned char*>((*layout)->data()))
+                                                   : 0) +
+                                "); use that version, or copy the changes again from another "
+                                "node into a new folder");
     return Status::ok();
   });
   if (!s) return s;
@@ -221,10 +251,16 @@ Status Store::forEachMissing(const VersionVector& theirs,
 Result<Record> Store::record(const RecordId& id) {
   auto txn = ReadTxn::begin(env_);
   if (!txn) return txn.status();
-  auto v = txn->get(t_->records, bytesOf(keys::fixed(id)));
-  if (!v) return v.status();
-  if (!v->has_value()) return Status::notFound("no record " + toHex(id).substr(0, 8) + " here");
-  return decodeRecord(**v);
+  auto row = recordRowKey(*txn, *t_, id);
+  if (!row) return row.status();
+  std::optional<Bytes> v;
+  if (row->has_value()) {
+    auto got = txn->get(t_->records, bytesOf(**row));
+    if (!got) return got.status();
+    v = *got;
+  }
+  if (!v) return Status::notFound("no record " + toHex(id).substr(0, 8) + " here");
+  return decodeRecord(*v);
 }
 
 Result<std::vector<Record>> Store::list(RecordKind kind) {
@@ -236,7 +272,7 @@ Result<std::vector<Record>> Store::list(RecordKind kind) {
   std::string prefix(1, static_cast<char>(kind));
   for (auto ok = c->seek(bytesOf(prefix)); ; ok = c->next()) {
     if (!ok) return ok.status();
-    if (!*ok || c->key().size() != 33 || c->key()[0] != static_cast<uint8_t>(kind)) break;
+    if (!*ok || c->key().size() != 9 || c->key()[0] != static_cast<uint8_t>(kind)) break;
     auto v = txn->get(t_->records, c->key().subspan(1));
     if (!v) return v.status();
     if (!v->has_value()) return Status::corruption("an index entry points at a missing record");
@@ -244,6 +280,8 @@ Result<std::vector<Record>> Store::list(RecordKind kind) {
     if (!r) return r.status();
     if (r->visible) out.push_back(std::move(*r));
   }
+  // Rows follow this node's arrival order; lists are in id order on every node.
+  std::sort(out.begin(), out.end(), [](const Record& a, const Record& b) { return a.id < b.id; });
   return out;
 }
 
@@ -269,16 +307,29 @@ Result<RecordId> Store::findRecord(RecordKind kind, const std::string& hexPrefix
 Result<Hash> Store::digest() {
   auto txn = ReadTxn::begin(env_);
   if (!txn) return txn.status();
-  crypto::Hasher h;
+  // Rows are in this node's arrival order; the digest takes records in id
+  // order (the id is stored at the start of each record) so that nodes
+  // holding the same changes agree.
+  std::vector<std::pair<RecordId, uint64_t>> order;
   auto c = Cursor::open(*txn, t_->records);
   if (!c) return c.status();
   for (auto ok = c->first(); ; ok = c->next()) {
     if (!ok) return ok.status();
     if (!*ok) break;
-    uint32_t n = static_cast<uint32_t>(c->value().size());
-    h.update(c->key());
+    auto id = recordIdOf(c->value());
+    if (!id || c->key().size() != 8) return Status::corruption("a stored record is damaged");
+    order.emplace_back(*id, keys::getBe64(c->key().data()));
+  }
+  std::sort(order.begin(), order.end());
+  crypto::Hasher h;
+  for (const auto& [id, row] : order) {
+    auto v = txn->get(t_->records, bytesOf(keys::rowKey(row)));
+    if (!v) return v.status();
+    if (!v->has_value()) return Status::corruption("a stored record vanished");
+    uint32_t n = static_cast<uint32_t>((*v)->size());
+    h.update(crypto::Bytes(id.data(), id.size()));
     h.update(crypto::Bytes(reinterpret_cast<const unsigned char*>(&n), 4));
-    h.update(c->value());
+    h.update(**v);
   }
   return h.finish();
 }

@@ -42,6 +42,13 @@ inline std::string authorSeq(const PublicKey& a, uint64_t seq) {
   return s;
 }
 
+inline std::string rowKey(uint64_t row) { return be64(row); }
+
+// The store's table layout. 2: records, bykind and recchanges are keyed by the
+// record's row (the arrival number of its creating change) so that new records
+// append; log values are arrival numbers.
+inline constexpr uint64_t kLayout = 2;
+
 // changes value layout
 inline constexpr uint8_t kChangeFormat = 1;
 inline constexpr uint8_t kFlagSigChecked = 1;

@@ -62,7 +62,7 @@ Result<VerifyReport> Store::verify() {
       if (!idx || !idx->has_value() || viewOf(**idx) != viewOf(c->key()))
         problem(at + ": missing from the id index");
       auto lg = txn->get(t_->log, bytesOf(keys::authorSeq(d->change.author, d->change.seq)));
-      if (!lg || !lg->has_value() || viewOf(**lg) != keys::fixed(d->id))
+      if (!lg || !lg->has_value() || viewOf(**lg) != viewOf(c->key()))
         problem(at + ": missing from its author's log");
       auto& chain = chains[d->change.author];
       if (d->change.seq != chain.first + 1) problem(at + ": sequence gap in its author's log");
@@ -95,8 +95,11 @@ Result<VerifyReport> Store::verify() {
     for (const auto& [cid, applied] : versions) inputs.push_back({cid, &all.at(cid), applied});
     auto r = foldRecord(std::move(inputs));
     if (!r) { problem("record " + toHex(rid).substr(0, 8) + ": " + r.status().message()); continue; }
-    auto stored = txn->get(t_->records, bytesOf(keys::fixed(rid)));
-    if (!stored || !stored->has_value() || viewOf(**stored) != encodeRecord(*r))
+    // The record's row is the arrival number of its creating change.
+    auto row = txn->get(t_->byid, bytesOf(keys::fixed(rid)));
+    std::optional<Result<std::optional<Bytes>>> stored;
+    if (row && row->has_value()) stored.emplace(txn->get(t_->records, **row));
+    if (!stored || !*stored || !(*stored)->has_value() || viewOf(***stored) != encodeRecord(*r))
       problem("record " + toHex(rid).substr(0, 8) + " differs from what its changes give");
   }
   return report;
@@ -108,8 +111,11 @@ Result<std::vector<Store::LoggedChange>> Store::history(const RecordId& id) {
   auto txn = ReadTxn::begin(env_);
   if (!txn) return txn.status();
   std::vector<LoggedChange> out;
-  std::string prefix = keys::fixed(id);
-  auto rec = txn->get(t_->records, bytesOf(prefix));
+  auto row = txn->get(t_->byid, bytesOf(keys::fixed(id)));
+  if (!row) return row.status();
+  if (!row->has_value()) return Status::notFound("no record " + toHex(id).substr(0, 8) + " here");
+  std::string prefix(viewOf(**row));
+  auto rec = txn->get(t_->records, **row);
   if (!rec) return rec.status();
   if (!rec->has_value()) return Status::notFound("no record " + toHex(id).substr(0, 8) + " here");
   auto record = decodeRecord(**rec);
@@ -119,9 +125,9 @@ Result<std::vector<Store::LoggedChange>> Store::history(const RecordId& id) {
   if (!c) return c.status();
   for (auto ok = c->seek(bytesOf(prefix)); ; ok = c->next()) {
     if (!ok) return ok.status();
-    if (!*ok || c->key().size() != 40 || std::memcmp(c->key().data(), prefix.data(), 32) != 0)
+    if (!*ok || c->key().size() != 16 || std::memcmp(c->key().data(), prefix.data(), 8) != 0)
       break;
-    auto stored = txn->get(t_->changes, c->key().subspan(32));
+    auto stored = txn->get(t_->changes, c->key().subspan(8));
     if (!stored || !stored->has_value()) return Status::corruption("a record names a missing change");
     auto d = decodeStored(**stored);
     if (!d) return d.status();

@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <random>
 
@@ -424,6 +425,58 @@ TEST_CASE("Env: open clears the reader slot of a killed process", "[storage][env
   uint64_t sizeAfter = test::fileBytes(path + "/data.mdb");
   INFO("data.mdb " << sizeBefore << " -> " << sizeAfter << " bytes");
   CHECK(sizeAfter <= sizeBefore + 16 * 4096);
+}
+
+// Resident pages of this process's mappings of `path` (from /proc/self/smaps).
+long residentKbOf(const std::string& path) {
+  std::FILE* f = std::fopen("/proc/self/smaps", "r");
+  REQUIRE(f);
+  char line[4096];
+  bool in = false;
+  long kb = 0;
+  while (std::fgets(line, sizeof line, f)) {
+    unsigned long lo = 0, hi = 0;
+    char perms[8];
+    if (std::sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3)  // a mapping's header
+      in = std::string(line).find(path) != std::string::npos;
+    else if (in && std::strncmp(line, "Rss:", 4) == 0)
+      kb += std::atol(line + 4);
+  }
+  std::fclose(f);
+  return kb;
+}
+
+TEST_CASE("Env: bulk mode commits as usual, and released pages read back the same",
+          "[storage][env][bulk]") {
+  EnvFixture f(size_t(64) << 20);
+  REQUIRE(f.env.setBulk(true));
+  unsigned flags = 0;
+  mdb_env_get_flags(f.env.get(), &flags);
+  CHECK((flags & MDB_NOMETASYNC) != 0);
+  std::string big(1000, 'x');
+  for (int batch = 0; batch < 4; ++batch) {
+    auto txn = WriteTxn::begin(f.env).value();
+    for (int i = 0; i < 2000; ++i) {
+      std::string k = std::to_string(batch) + "/" + std::to_string(i);
+      REQUIRE(txn.put(f.dbi, bytesOf(k), bytesOf(k + big)));
+    }
+    REQUIRE(txn.commit());
+  }
+  // Read everything (maps the pages), then let go of the mappings.
+  for (int i = 0; i < 2000; i += 7) REQUIRE(f.read("3/" + std::to_string(i)));
+  std::string data = f.dir.sub("env") + "/data.mdb";
+  long before = residentKbOf(data);
+  CHECK(before > 1000);
+  auto reader = ReadTxn::begin(f.env).value();  // an open reader is no obstacle
+  f.env.releaseMappedPages();
+  CHECK(residentKbOf(data) < before / 4);
+  auto v = reader.get(f.dbi, bytesOf(std::string_view("2/1999"))).value();
+  REQUIRE(v);
+  CHECK(viewOf(*v) == "2/1999" + big);
+  REQUIRE(f.env.setBulk(false));
+  mdb_env_get_flags(f.env.get(), &flags);
+  CHECK((flags & MDB_NOMETASYNC) == 0);
+  CHECK(f.read("0/0") == std::optional<std::string>("0/0" + big));
 }
 
 }  // namespace

@@ -688,8 +688,16 @@ TEST_CASE("Store: verify finds damage made directly in LMDB", "[storage][store][
   SECTION("a record's field value rewritten") {
     Record r = s->record(batch[0].id).value();
     r.fields["name"].candidates[0].value = "tampered";
-    overwrite("records", std::string(reinterpret_cast<const char*>(r.id.data()), 32),
-              encodeRecord(r));
+    std::string row;  // records are keyed by the arrival number of their creating change
+    {
+      auto txn = ReadTxn::begin(s->env()).value();
+      MDB_dbi dbi;
+      REQUIRE(mdb_dbi_open(txn.get(), "byid", 0, &dbi) == 0);
+      auto v = txn.get(dbi, crypto::Bytes(r.id.data(), r.id.size())).value();
+      REQUIRE(v);
+      row = std::string(viewOf(*v));
+    }
+    overwrite("records", row, encodeRecord(r));
     CHECK(s->record(batch[0].id).value().get("name") == std::optional<std::string>("tampered"));
     CHECK(s->digest().value() != digestBefore);
     expect = "differs";
@@ -720,6 +728,57 @@ TEST_CASE("Store: verify finds damage made directly in LMDB", "[storage][store][
     mentioned |= p.find(expect) != std::string::npos;
   }
   CHECK(mentioned);
+}
+
+TEST_CASE("Store: lists, records and digest do not depend on arrival order",
+          "[storage][store][layout]") {
+  // Rows follow each node's arrival order; what a node shows must not.
+  Net n;
+  std::vector<Signed> town, office;
+  for (int i = 0; i < 12; ++i) {
+    town.push_back(n.town.create(RecordKind::kDeputy, kTown, named("镇" + std::to_string(i))));
+    office.push_back(n.office.create(RecordKind::kDeputy, "", named("县" + std::to_string(i))));
+  }
+  town.push_back(n.town.update(town[3].id, {town[3].id}, named("镇3改")));
+  office.push_back(n.office.update(town[5].id, {town[5].id}, named("县改镇5")));
+  auto a = n.open("a");
+  auto b = n.open("b");
+  REQUIRE(a->ingest(test::envelopesOf(town)));
+  REQUIRE(a->ingest(test::envelopesOf(office)));
+  REQUIRE(!b->ingest(test::envelopesOf(office)));  // it edits a town record b lacks
+  REQUIRE(b->ingest(test::envelopesOf(std::vector<Signed>(town.begin(), town.begin() + 6))));
+  REQUIRE(b->ingest(test::envelopesOf(office)));
+  REQUIRE(b->ingest(test::envelopesOf(std::vector<Signed>(town.begin() + 6, town.end()))));
+  auto la = a->list(RecordKind::kDeputy).value();
+  auto lb = b->list(RecordKind::kDeputy).value();
+  REQUIRE(la.size() == 24);
+  CHECK(la == lb);
+  CHECK(std::is_sorted(la.begin(), la.end(),
+                       [](const Record& x, const Record& y) { return x.id < y.id; }));
+  CHECK(a->record(town[3].id).value().get("name") == std::optional<std::string>("镇3改"));
+  CHECK(b->record(town[5].id).value().get("name") == std::optional<std::string>("县改镇5"));
+  CHECK(a->digest().value() == b->digest().value());
+  // An id of an edit is not a record.
+  CHECK(a->record(town.back().id).status().code() == Code::kNotFound);
+  CHECK(verifies(*a));
+  CHECK(verifies(*b));
+}
+
+TEST_CASE("Store: a store with another table layout is refused, not misread",
+          "[storage][store][layout]") {
+  Net n;
+  {
+    auto s = n.open("a");
+    REQUIRE(s->ingest({n.town.create(RecordKind::kDeputy, kTown, named("a")).envelope}));
+    auto txn = WriteTxn::begin(s->env()).value();
+    MDB_dbi dbi;
+    REQUIRE(mdb_dbi_open(txn.get(), "meta", 0, &dbi) == 0);
+    REQUIRE(txn.del(dbi, bytesOf(std::string_view("layout"))));
+    REQUIRE(txn.commit());
+  }
+  auto again = Store::open(n.dir.sub("a"));
+  REQUIRE(!again);
+  CHECK(again.status().message().find("older version of renda") != std::string::npos);
 }
 
 }  // namespace
