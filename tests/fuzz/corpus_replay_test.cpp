@@ -143,11 +143,16 @@ TEST_CASE("FuzzCorpus: write the seed corpus", "[.][generate]") {
   revOp.op = OpKind::kRevocation;
   revOp.revocation = rev;
   auto revChange = alice.add(revOp);
+  Change keyOp;
+  keyOp.op = OpKind::kEncryptionKey;
+  keyOp.encryptionKey = BoxPublicKey{};
+  keyOp.encryptionKey->bytes.fill(0x33);
+  auto keyChange = alice.add(keyOp);
 
   const std::pair<const char*, const test::Signed*> changes[] = {
       {"create", &create},          {"duty_record", &duty},          {"update_with_deps", &update},
       {"many_fields", &manyFields}, {"certificate_op", &certChange}, {"revocation_op", &revChange},
-      {"update_action", &action}};
+      {"update_action", &action},   {"encryption_key", &keyChange}};
   for (const auto& [name, s] : changes) {
     writeSeed("envelope", std::string("valid_") + name, s->envelope);
     writeSeed("change", std::string("valid_") + name, s->body);
