@@ -15,7 +15,8 @@ std::string describeAuthor(storage::Store& store, const PublicKey& k) {
   auto m = store.membership(k);
   std::string s = shortKey(k);
   if (m && *m) {
-    s += " " + ((*m)->township.empty() ? std::string("county office") : (*m)->township);
+    s += ' ';
+    s += (*m)->township.empty() ? std::string("county office") : (*m)->township;
     if (!(*m)->label.empty()) s += " (" + (*m)->label + ")";
   }
   return s;
