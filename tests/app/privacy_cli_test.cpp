@@ -227,6 +227,34 @@ TEST_CASE("renda CLI: canary personal fields never leave the nodes that may read
   for (const auto& [what, text] : outputs) checkClean(what, text, canary);
 }
 
+TEST_CASE("renda CLI: a restored store gets a new encryption key and still opens older values",
+          "[app][cli][privacy]") {
+  County county;
+  Harness& h = county.h;
+  std::string station = h.add("t1", "station", {"--name", "城关镇代表之家"});
+  std::string reception = h.add("t1", "reception", {"--station", station.substr(0, 8), "--date",
+                                                   "2026-11-20", "--constituentName", "孙七"});
+  std::string oldKey = readFile(h.path("t1/encryption.key"));
+  fs::copy(h.path("t1"), h.path("t1copy"), fs::copy_options::recursive);
+  Run added = h.ok("t1copy", {"reception", "add", "--station", station.substr(0, 8), "--date",
+                              "2026-11-21", "--constituentName", "周八", "--json"});
+  CHECK_THAT(added.err, Catch::Contains("new device key"));
+  CHECK(readFile(h.path("t1copy/encryption.key")) != oldKey);
+  size_t replaced = 0;
+  for (const auto& e : fs::directory_iterator(h.path("t1copy")))
+    if (e.path().filename().string().rfind("encryption.key.replaced-", 0) == 0) ++replaced;
+  CHECK(replaced == 1);
+  std::string fresh = parseJson(added.out)["id"].str;
+  CHECK(h.json("t1copy", {"reception", "show", reception.substr(0, 8)})["fields"]["constituentName"]
+            .str == "孙七");
+  CHECK(h.json("t1copy", {"reception", "show", fresh.substr(0, 8)})["fields"]["constituentName"]
+            .str == "周八");
+  // The county reads both once the copy's changes (its new keys included) reach it.
+  hop(h, "t1copy", "county", "copy-to-county");
+  CHECK(h.json("county", {"reception", "show", fresh.substr(0, 8)})["fields"]["constituentName"]
+            .str == "周八");
+}
+
 TEST_CASE("renda CLI: personal fields are refused before the county's key is known",
           "[app][privacy]") {
   using namespace renda;
