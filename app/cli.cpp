@@ -10,16 +10,20 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 
+#include "app/privacy.h"
 #include "core/crypto.h"
+#include "core/domain/privacy.h"
+#include "core/sealed.h"
 
 namespace renda::app {
 
 namespace {
 
-const std::vector<std::string> kSwitches = {"json", "yes", "passphrase", "help", "all",
-                                            "quiet", "county", "conflicts"};
+const std::vector<std::string> kSwitches = {"json",   "yes",    "passphrase", "help",  "all",
+                                            "quiet",  "county", "conflicts",  "reveal"};
 constexpr std::string_view kKeyMagic = "RENDA-KEY-v1\n";
 
 }  // namespace
@@ -136,14 +140,23 @@ std::string askPassphrase(const std::string& prompt) {
   return line;
 }
 
-Status writeKeyFile(const std::string& path, const SecretKey& key, const std::string& passphrase) {
-  std::string content(kKeyMagic);
+namespace {
+
+constexpr std::string_view kBoxKeyMagic = "RENDA-BOXKEY-v1\n";
+
+// Writes magic | clear header | u8 sealed | secret (or its passphrase-sealed
+// form) to `path` with mode 0600, beside then renamed into place.
+Status writeSecretFile(const std::string& path, std::string_view magic, std::string_view header,
+                       const unsigned char* secret, size_t secretBytes,
+                       const std::string& passphrase) {
+  std::string content(magic);
+  content += header;
   if (passphrase.empty()) {
     content.push_back(0);
-    content.append(reinterpret_cast<const char*>(key.data()), key.size());
+    content.append(reinterpret_cast<const char*>(secret), secretBytes);
   } else {
     content.push_back(1);
-    content += crypto::sealWithPassphrase(crypto::Bytes(key.data(), key.size()), passphrase);
+    content += crypto::sealWithPassphrase(crypto::Bytes(secret, secretBytes), passphrase);
   }
   std::string tmp = path + ".partial";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_EXCL, 0600);
@@ -159,7 +172,8 @@ Status writeKeyFile(const std::string& path, const SecretKey& key, const std::st
   return Status::ok();
 }
 
-Result<SecretKey> readKeyFile(const std::string& path) {
+// Reads a key file's bytes after checking its mode and magic.
+Result<std::string> readKeyBytes(const std::string& path, std::string_view magic) {
   int fd = ::open(path.c_str(), O_RDONLY);
   if (fd < 0) {
     if (errno == ENOENT) return Status::notFound("no key file " + path + "; run renda init first");
@@ -175,25 +189,86 @@ Result<SecretKey> readKeyFile(const std::string& path) {
   std::string content(4096, '\0');
   ssize_t n = ::read(fd, content.data(), content.size());
   ::close(fd);
-  if (n < ssize_t(kKeyMagic.size() + 1) || content.compare(0, kKeyMagic.size(), kKeyMagic) != 0)
+  if (n < ssize_t(magic.size() + 1) || content.compare(0, magic.size(), magic) != 0) {
+    sodium_memzero(content.data(), content.size());
     return Status::invalid("the key file " + path + " is damaged");
-  content.resize(size_t(n));
-  SecretKey key;
-  uint8_t sealed = content[kKeyMagic.size()];
-  std::string_view rest(content.data() + kKeyMagic.size() + 1, content.size() - kKeyMagic.size() - 1);
-  if (sealed == 0) {
-    if (rest.size() != key.size()) return Status::invalid("the key file " + path + " is damaged");
-    std::memcpy(key.data(), rest.data(), key.size());
-  } else {
-    std::string pass = askPassphrase("Passphrase for " + path + ": ");
-    auto opened = crypto::openWithPassphrase(crypto::asBytes(rest), pass);
-    if (!opened) return opened.status();
-    if (opened->size() != key.size()) return Status::invalid("the key file " + path + " is damaged");
-    std::memcpy(key.data(), opened->data(), key.size());
-    sodium_memzero(opened->data(), opened->size());
   }
-  sodium_memzero(content.data(), content.size());
+  content.resize(size_t(n));
+  return content;
+}
+
+// Opens the secret part (u8 sealed | secret or sealed secret) into `out`.
+Status openSecret(const std::string& path, std::string_view rest, unsigned char* out,
+                  size_t outBytes) {
+  if (rest.empty()) return Status::invalid("the key file " + path + " is damaged");
+  uint8_t sealed = static_cast<uint8_t>(rest[0]);
+  rest.remove_prefix(1);
+  if (sealed == 0) {
+    if (rest.size() != outBytes) return Status::invalid("the key file " + path + " is damaged");
+    std::memcpy(out, rest.data(), outBytes);
+    return Status::ok();
+  }
+  std::string pass = askPassphrase("Passphrase for " + path + ": ");
+  auto opened = crypto::openWithPassphrase(crypto::asBytes(rest), pass);
+  if (!opened) return opened.status();
+  bool fits = opened->size() == outBytes;
+  if (fits) std::memcpy(out, opened->data(), outBytes);
+  sodium_memzero(opened->data(), opened->size());
+  if (!fits) return Status::invalid("the key file " + path + " is damaged");
+  return Status::ok();
+}
+
+}  // namespace
+
+Status writeKeyFile(const std::string& path, const SecretKey& key, const std::string& passphrase) {
+  return writeSecretFile(path, kKeyMagic, "", key.data(), key.size(), passphrase);
+}
+
+Result<SecretKey> readKeyFile(const std::string& path) {
+  auto content = readKeyBytes(path, kKeyMagic);
+  if (!content) return content.status();
+  SecretKey key;
+  std::string_view rest(content->data() + kKeyMagic.size(), content->size() - kKeyMagic.size());
+  Status s = openSecret(path, rest, key.data(), key.size());
+  sodium_memzero(content->data(), content->size());
+  if (!s) return s;
   return key;
+}
+
+Status writeBoxKeyFile(const std::string& path, const BoxSecretKey& key,
+                       const std::string& passphrase) {
+  BoxPublicKey pk = key.publicKey();
+  std::string_view header(reinterpret_cast<const char*>(pk.data()), pk.size());
+  return writeSecretFile(path, kBoxKeyMagic, header, key.data(), key.size(), passphrase);
+}
+
+Result<BoxSecretKey> readBoxKeyFile(const std::string& path) {
+  auto content = readKeyBytes(path, kBoxKeyMagic);
+  if (!content) return content.status();
+  BoxSecretKey key;
+  size_t head = kBoxKeyMagic.size() + BoxPublicKey::kSize;
+  Status s = content->size() < head ? Status::invalid("the key file " + path + " is damaged")
+                                    : openSecret(path,
+                                                 std::string_view(content->data() + head,
+                                                                  content->size() - head),
+                                                 key.data(), key.size());
+  bool matches = s && std::memcmp(key.publicKey().data(), content->data() + kBoxKeyMagic.size(),
+                                  BoxPublicKey::kSize) == 0;
+  sodium_memzero(content->data(), content->size());
+  if (!s) return s;
+  if (!matches) return Status::invalid("the key file " + path + " is damaged");
+  return key;
+}
+
+Result<BoxPublicKey> readBoxPublicKey(const std::string& path) {
+  auto content = readKeyBytes(path, kBoxKeyMagic);
+  if (!content) return content.status();
+  auto pk = content->size() > kBoxKeyMagic.size() + BoxPublicKey::kSize
+                ? BoxPublicKey::fromSpan(content->data() + kBoxKeyMagic.size(), BoxPublicKey::kSize)
+                : std::nullopt;
+  sodium_memzero(content->data(), content->size());
+  if (!pk) return Status::invalid("the key file " + path + " is damaged");
+  return *pk;
 }
 
 Result<const SecretKey*> Node::deviceKey() {
@@ -230,7 +305,16 @@ Result<Membership> Node::self() {
 }
 
 Status Node::prepareToWrite() {
-  if (!store_->restored()) return Status::ok();
+  if (!store_->restored()) {
+    // A store made before encryption keys existed (or a join cut short before
+    // its announcement) announces one before it writes anything else.
+    auto m = self();
+    if (!m) return Status::ok();  // not enrolled yet: county init, or refused later
+    auto filePk = readBoxPublicKey(encryptionPath());
+    if (filePk && m->encryptionKey == *filePk) return Status::ok();
+    if (!filePk && filePk.status().code() != Code::kNotFound) return filePk.status();
+    return announceEncryptionKey();
+  }
   // The store was copied or restored: the old key may have signed changes this
   // copy does not hold. Certify a fresh key with the old one and use that.
   auto oldKey = readKeyFile(devicePath());
@@ -246,7 +330,8 @@ Status Node::prepareToWrite() {
   std::string old = devicePath() + ".replaced-" + toHex(oldKey->publicKey()).substr(0, 8);
   if (::rename(devicePath().c_str(), old.c_str()) != 0)
     return Status::ioError("cannot set the old key file aside");
-  RENDA_TRY(writeKeyFile(devicePath(), fresh, askPassphrase("")));
+  std::string passphrase = askPassphrase("");
+  RENDA_TRY(writeKeyFile(devicePath(), fresh, passphrase));
   RENDA_TRY(store_->setDeviceKey(fresh.publicKey()));
   device_ = std::move(fresh);
   storage::LocalEdit edit;
@@ -254,6 +339,16 @@ Status Node::prepareToWrite() {
   edit.certificate = cert;
   auto id = store_->author(edit, *device_, nowMs());
   if (!id) return id.status();
+  // The new device key gets a new encryption key too. The old one is kept
+  // beside it, so values sealed to it before the restore still open here.
+  if (auto oldBox = readBoxPublicKey(encryptionPath())) {
+    std::string aside = encryptionPath() + ".replaced-" + toHex(*oldBox).substr(0, 8);
+    if (::rename(encryptionPath().c_str(), aside.c_str()) != 0)
+      return Status::ioError("cannot set the old encryption key file aside");
+  }
+  encryption_.reset();
+  RENDA_TRY(makeEncryptionKey(passphrase));
+  RENDA_TRY(announceEncryptionKey());
   std::fprintf(stderr,
                "renda: this store was copied or restored from a backup, so it now signs with a new "
                "device key %s (certified by the old key %s). Nothing was lost.\n",
@@ -261,10 +356,67 @@ Status Node::prepareToWrite() {
   return Status::ok();
 }
 
+Status Node::makeEncryptionKey(const std::string& passphrase) {
+  auto existing = readBoxPublicKey(encryptionPath());
+  if (existing) return Status::ok();
+  if (existing.status().code() != Code::kNotFound) return existing.status();
+  BoxSecretKey key = crypto::generateBoxKey();
+  encryption_.reset();
+  return writeBoxKeyFile(encryptionPath(), key, passphrase);
+}
+
+Status Node::announceEncryptionKey() {
+  auto m = self();
+  if (!m) return m.status();
+  auto pk = readBoxPublicKey(encryptionPath());
+  if (!pk && pk.status().code() == Code::kNotFound) {
+    RENDA_TRY(makeEncryptionKey(askPassphrase("")));
+    pk = readBoxPublicKey(encryptionPath());
+  }
+  if (!pk) return pk.status();
+  if (m->encryptionKey == *pk) return Status::ok();
+  auto key = deviceKey();
+  if (!key) return key.status();
+  storage::LocalEdit edit;
+  edit.op = OpKind::kEncryptionKey;
+  edit.encryptionKey = *pk;
+  auto id = store_->author(edit, **key, nowMs());
+  if (!id) return id.status();
+  return Status::ok();
+}
+
+Result<const std::vector<BoxSecretKey>*> Node::encryptionKeys() {
+  if (encryption_) return &*encryption_;
+  std::vector<BoxSecretKey> keys;
+  std::vector<std::string> paths = {encryptionPath()};
+  std::error_code ec;
+  std::vector<std::string> older;
+  for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.rfind("encryption.key.replaced-", 0) == 0) older.push_back(e.path().string());
+  }
+  std::sort(older.begin(), older.end());
+  paths.insert(paths.end(), older.begin(), older.end());
+  for (const auto& path : paths) {
+    auto k = readBoxKeyFile(path);
+    if (!k && k.status().code() == Code::kNotFound) continue;
+    if (!k) return k.status();
+    keys.push_back(std::move(*k));
+  }
+  encryption_ = std::move(keys);
+  return &*encryption_;
+}
+
 Result<ChangeId> Node::write(const storage::LocalEdit& edit) {
   RENDA_TRY(prepareToWrite());
   auto key = deviceKey();
   if (!key) return key.status();
+  for (const auto& f : edit.fields)
+    if (domain::isPersonalField(f.name) && !f.value.empty() && !looksSealed(f.value)) {
+      storage::LocalEdit sealed = edit;
+      RENDA_TRY(sealPersonalFields(*store_, sealed, nowMs()));
+      return store_->author(sealed, **key, nowMs());
+    }
   return store_->author(edit, **key, nowMs());
 }
 

@@ -53,24 +53,47 @@ class Node {
   // key, certify it with the old one, and record that (so no key ever signs two
   // changes with one number). Prints what it did.
   Status prepareToWrite();
-  // Authors one change with the device key.
+  // Authors one change with the device key. Personal fields (core/domain/
+  // privacy.h) given in clear are sealed first (app/privacy.h); refused when
+  // they cannot be sealed to the county office.
   Result<ChangeId> write(const storage::LocalEdit& edit);
   // Membership of this node's own key, if enrolled.
   Result<Membership> self();
 
+  // Creates this node's X25519 encryption key file (nothing when it exists).
+  Status makeEncryptionKey(const std::string& passphrase);
+  // Announces this node's encryption key in a signed change, unless the
+  // node's membership already names it (creating the key file first when
+  // there is none). REQUIRES: the node is enrolled.
+  Status announceEncryptionKey();
+  // Every encryption secret key this node holds: the current one, then the
+  // ones it replaced (values sealed to them still open). Loaded once; asks for
+  // the passphrase when the files are sealed. Empty when there is none.
+  Result<const std::vector<BoxSecretKey>*> encryptionKeys();
+
   std::string devicePath() const { return dir_ + "/device.key"; }
   std::string rootPath() const { return dir_ + "/county-root.key"; }
+  std::string encryptionPath() const { return dir_ + "/encryption.key"; }
 
  private:
   std::string dir_;
   std::unique_ptr<storage::Store> store_;
   std::optional<SecretKey> device_;
+  std::optional<std::vector<BoxSecretKey>> encryption_;
 };
 
 // Key files: "RENDA-KEY-v1\n" | u8 sealed (0/1) | 64-byte secret key, or its
 // passphrase-sealed form. Written with mode 0600.
 Status writeKeyFile(const std::string& path, const SecretKey& key, const std::string& passphrase);
 Result<SecretKey> readKeyFile(const std::string& path);
+// Encryption key files: "RENDA-BOXKEY-v1\n" | public key 32 | u8 sealed (0/1) |
+// 32-byte X25519 secret key, or its passphrase-sealed form. The public key is
+// in clear so that it can be read without the passphrase. Mode 0600.
+Status writeBoxKeyFile(const std::string& path, const BoxSecretKey& key,
+                       const std::string& passphrase);
+Result<BoxSecretKey> readBoxKeyFile(const std::string& path);
+// The public key of an encryption key file; NotFound when there is no file.
+Result<BoxPublicKey> readBoxPublicKey(const std::string& path);
 // Asks for a passphrase (RENDA_PASSPHRASE, else the terminal without echo).
 std::string askPassphrase(const std::string& prompt);
 

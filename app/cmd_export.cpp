@@ -11,6 +11,7 @@
 #include "app/cli.h"
 #include "app/dataset.h"
 #include "app/export.h"
+#include "app/privacy.h"
 
 namespace renda::app {
 
@@ -47,7 +48,7 @@ Status exportArchive(const std::string& path, const domain::Dataset& data,
 }
 
 Status cmdExport(const Args& args) {
-  RENDA_TRY(args.only({"cohort", "township", "year", "output"}));
+  RENDA_TRY(args.only({"cohort", "township", "year", "output", "reveal"}));
   if (args.positional.size() != 1) return Status::usage("name what to export:" + exportList());
   auto path = args.get("output");
   if (!path || path->empty()) return Status::usage("give the file: -o FILE.xlsx or -o FILE.csv");
@@ -60,6 +61,8 @@ Status cmdExport(const Args& args) {
   if (!data) return data.status();
   auto q = reportQueryFrom(args, (*node)->store(), *data);
   if (!q) return q.status();
+  // Personal fields masked, or in clear with --reveal where allowed.
+  RENDA_TRY(presentDataset(*data, **node, args.has("reveal"), *q));
   if (name == "archive" && xlsx) return exportArchive(*path, *data, *q);
   auto t = domain::computeReport(name, *data, *q);
   if (!t) {
@@ -80,7 +83,7 @@ Status cmdExport(const Args& args) {
 void addExportCommands(std::vector<Command>& out) {
   out.push_back({"export", "a report or list as a file for Excel/WPS (.xlsx or .csv)",
                  "export NAME -o FILE.xlsx|FILE.csv [--cohort SESSION|YEAR] [--township 乡镇名] "
-                 "[--year YYYY]",
+                 "[--year YYYY] [--reveal]",
                  cmdExport});
 }
 

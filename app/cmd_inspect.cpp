@@ -4,6 +4,7 @@
 
 #include "app/cli.h"
 #include "app/json.h"
+#include "app/privacy.h"
 #include "core/hlc.h"
 
 namespace renda::app {
@@ -14,7 +15,8 @@ std::string describeAuthor(storage::Store& store, const PublicKey& k) {
   auto m = store.membership(k);
   std::string s = shortKey(k);
   if (m && *m) {
-    s += " " + ((*m)->township.empty() ? std::string("county office") : (*m)->township);
+    s += ' ';
+    s += (*m)->township.empty() ? std::string("county office") : (*m)->township;
     if (!(*m)->label.empty()) s += " (" + (*m)->label + ")";
   }
   return s;
@@ -46,11 +48,12 @@ Status cmdLog(const Args& args) {
           .field("seq", static_cast<int64_t>(c.seq))
           .field("timeMs", static_cast<int64_t>(Hlc::millis(c.hlc)))
           .field("op", c.op == OpKind::kCreate ? "create" : "update");
+      // Sealed personal values are never opened here (app/privacy.h).
       j.key("signatureValid").boolean(lc.signatureValid);
       j.key("applied").boolean(lc.applied);
       if (!lc.applied) j.field("refusal", lc.refusal);
       j.key("fields").beginObject();
-      for (const auto& f : c.fields) j.field(f.name, f.value);
+      for (const auto& f : c.fields) j.field(f.name, logValue(f.value));
       j.endObject().endObject();
       continue;
     }
@@ -61,7 +64,8 @@ Status cmdLog(const Args& args) {
                 lc.signatureCheckedOnArrival ? "" : " (checked now; arrived authenticated by its hash chain)");
     if (!lc.applied) std::printf("    NOT APPLIED: %s\n", lc.refusal.c_str());
     std::printf("    %s:", c.op == OpKind::kCreate ? "created with" : "set");
-    for (const auto& f : c.fields) std::printf(" %s=%s", f.name.c_str(), f.value.c_str());
+    for (const auto& f : c.fields)
+      std::printf(" %s=%s", f.name.c_str(), logValue(f.value).c_str());
     std::printf("\n");
   }
   j.endArray();

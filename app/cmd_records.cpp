@@ -6,6 +6,7 @@
 #include "app/cli.h"
 #include "app/domain_glue.h"
 #include "app/json.h"
+#include "app/privacy.h"
 #include "app/records_view.h"
 #include "core/hlc.h"
 
@@ -226,13 +227,15 @@ Status cmdList(const KindInfo& k, const Args& args) {
   auto records = (*node)->store().list(k.kind);
   if (!records) return records.status();
   auto township = args.get("township");
+  Unsealer unsealer(**node);
   Json j;
   j.beginArray();
   size_t shown = 0;
-  for (const auto& r : *records) {
-    if (township && r.scope != *township) continue;
-    if (args.has("conflicts") && !r.hasConflicts()) continue;
+  for (const auto& stored : *records) {
+    if (township && stored.scope != *township) continue;
+    if (args.has("conflicts") && !stored.hasConflicts()) continue;
     ++shown;
+    Record r = presentRecord(stored, unsealer, Reveal::kClear);
     if (args.has("json")) {
       recordJson(j, r);
       continue;
@@ -256,8 +259,12 @@ Status cmdShow(const KindInfo& k, const Args& args) {
   if (!node) return node.status();
   auto id = (*node)->store().findRecord(k.kind, args.positional[0]);
   if (!id) return id.status();
-  auto r = (*node)->store().record(*id);
-  if (!r) return r.status();
+  auto stored = (*node)->store().record(*id);
+  if (!stored) return stored.status();
+  Unsealer unsealer(**node);
+  // Personal fields in clear where this node holds a recipient key; the
+  // placeholder elsewhere (app/privacy.h).
+  Result<Record> r = presentRecord(*stored, unsealer, Reveal::kClear);
   if (args.has("json")) {
     Json j;
     recordJson(j, *r, &(*node)->store());

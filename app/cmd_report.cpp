@@ -7,6 +7,7 @@
 #include "app/cli.h"
 #include "app/dataset.h"
 #include "app/export.h"
+#include "app/privacy.h"
 #include "app/table_out.h"
 
 namespace renda::app {
@@ -20,7 +21,7 @@ std::string reportList() {
 }
 
 Status cmdReport(const Args& args) {
-  RENDA_TRY(args.only({"cohort", "township", "year", "json", "csv"}));
+  RENDA_TRY(args.only({"cohort", "township", "year", "json", "csv", "reveal"}));
   if (args.positional.size() != 1) return Status::usage("name a report:" + reportList());
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
@@ -28,6 +29,8 @@ Status cmdReport(const Args& args) {
   if (!data) return data.status();
   auto q = reportQueryFrom(args, (*node)->store(), *data);
   if (!q) return q.status();
+  // Personal fields masked, or in clear with --reveal where allowed.
+  RENDA_TRY(presentDataset(*data, **node, args.has("reveal"), *q));
   auto t = domain::computeReport(args.positional[0], *data, *q);
   if (!t) {
     if (t.status().code() == Code::kNotFound)
@@ -50,7 +53,7 @@ Status cmdReport(const Args& args) {
 void addReportCommands(std::vector<Command>& out) {
   out.push_back({"report", "the county office's reports (`renda report` alone lists them)",
                  "report NAME [--cohort SESSION|YEAR] [--township 乡镇名] [--year YYYY] "
-                 "[--json | --csv FILE]",
+                 "[--reveal] [--json | --csv FILE]",
                  cmdReport});
 }
 

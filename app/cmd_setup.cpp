@@ -28,7 +28,11 @@ Status init(Node& node, const Args& args, bool quiet) {
   if (exists(node.devicePath()))
     return Status::usage("this data folder already has a node key (" + node.devicePath() + ")");
   SecretKey key = crypto::generateSigningKey();
-  RENDA_TRY(writeKeyFile(node.devicePath(), key, newPassphrase(args)));
+  std::string passphrase = newPassphrase(args);
+  RENDA_TRY(writeKeyFile(node.devicePath(), key, passphrase));
+  // The encryption key (X25519) that personal fields are sealed to; separate
+  // from the signing key, announced once the node is enrolled.
+  RENDA_TRY(node.makeEncryptionKey(passphrase));
   RENDA_TRY(node.store().setDeviceKey(key.publicKey()));
   if (!quiet)
     std::printf("Created node in %s\nNode key: %s\n"
@@ -70,6 +74,7 @@ Status cmdCountyInit(const Args& args) {
                                      0, 0, args.get("label").value_or("县人大常委会办公室"));
   auto id = n.write(edit);
   if (!id) return id.status();
+  RENDA_TRY(n.announceEncryptionKey());
   if (!args.has("quiet"))
     std::printf("Created the county network for %s.\nCounty root key: %s (kept in %s — back it "
                 "up offline)\nThis node is the county office node: %s\n",
@@ -165,6 +170,9 @@ Status cmdJoin(const Args& args) {
   }
   auto m = n.self();
   if (!m) return m.status();
+  // Announce this node's encryption key, so the county office and the other
+  // nodes of this township can seal personal fields to it.
+  RENDA_TRY(n.announceEncryptionKey());
   if (!args.has("quiet"))
     std::printf("Joined the %s network as %s (%s). %llu changes imported.\n",
                 ni.countyName.c_str(), m->township.empty() ? "the county office" : m->township.c_str(),

@@ -61,4 +61,31 @@ PublicKey SecretKey::publicKey() const {
   return pk;
 }
 
+BoxSecretKey::BoxSecretKey() {
+  p_ = static_cast<unsigned char*>(sodium_malloc(size()));
+  if (!p_) throw std::bad_alloc();
+  sodium_memzero(p_, size());
+}
+
+BoxSecretKey::~BoxSecretKey() {
+  if (p_) sodium_free(p_);
+}
+
+BoxSecretKey::BoxSecretKey(BoxSecretKey&& other) noexcept : p_(other.p_) { other.p_ = nullptr; }
+
+BoxSecretKey& BoxSecretKey::operator=(BoxSecretKey&& other) noexcept {
+  if (this != &other) {
+    if (p_) sodium_free(p_);
+    p_ = other.p_;
+    other.p_ = nullptr;
+  }
+  return *this;
+}
+
+BoxPublicKey BoxSecretKey::publicKey() const {
+  BoxPublicKey pk;
+  crypto_scalarmult_base(pk.data(), p_);
+  return pk;
+}
+
 }  // namespace renda

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Fixed-size byte values (keys, signatures, ids) as types, hex helpers, and a
-// secret-key holder that lives in sodium_malloc memory and is wiped on free.
+// Fixed-size byte values (keys, signatures, ids) as types, hex helpers, and
+// secret-key holders (signing and encryption) that live in sodium_malloc
+// memory and are wiped on free.
 #pragma once
 
 #include <array>
@@ -51,6 +52,8 @@ using ChangeId = FixedBytes<crypto_generichash_BYTES, ChangeIdTag>;  // also a r
 using RecordId = ChangeId;
 using NetworkId = FixedBytes<32, NetworkIdTag>;
 using Hash = FixedBytes<32, HashTag>;
+// An X25519 public key (crypto_box), for sealing personal fields to a node.
+using BoxPublicKey = FixedBytes<crypto_box_PUBLICKEYBYTES, BoxKeyTag>;
 
 std::string toHex(const void* p, size_t n);
 template <size_t N, typename T>
@@ -79,6 +82,27 @@ class SecretKey {
   static constexpr size_t size() { return crypto_sign_SECRETKEYBYTES; }
   // The public key embedded in the secret key.
   PublicKey publicKey() const;
+
+ private:
+  unsigned char* p_ = nullptr;
+};
+
+// An X25519 secret key (crypto_box) in guarded sodium_malloc memory, separate
+// from the Ed25519 signing key. Move-only; wiped on free.
+class BoxSecretKey {
+ public:
+  BoxSecretKey();
+  ~BoxSecretKey();
+  BoxSecretKey(BoxSecretKey&& other) noexcept;
+  BoxSecretKey& operator=(BoxSecretKey&& other) noexcept;
+  BoxSecretKey(const BoxSecretKey&) = delete;
+  BoxSecretKey& operator=(const BoxSecretKey&) = delete;
+
+  unsigned char* data() { return p_; }
+  const unsigned char* data() const { return p_; }
+  static constexpr size_t size() { return crypto_box_SECRETKEYBYTES; }
+  // The public key that belongs to this secret key.
+  BoxPublicKey publicKey() const;
 
  private:
   unsigned char* p_ = nullptr;

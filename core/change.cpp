@@ -5,8 +5,10 @@
 #include <capnp/serialize.h>
 #include <kj/exception.h>
 
+#include "core/domain/privacy.h"
 #include "core/limits.h"
 #include "core/schema/renda.capnp.h"
+#include "core/sealed.h"
 
 namespace renda {
 
@@ -149,6 +151,8 @@ Status validateChangeShape(const Change& c) {
   if (c.deps.size() > limits::kMaxDepsPerChange) return Status::invalid("too many dependencies");
   bool hasFields = c.op == OpKind::kCreate || c.op == OpKind::kUpdate;
   if (!hasFields && !c.fields.empty()) return Status::invalid("fields on a non-record change");
+  if (c.op != OpKind::kEncryptionKey && c.encryptionKey)
+    return Status::invalid("an encryption key on a change that does not announce one");
   if (c.fields.size() > limits::kMaxFieldsPerChange) return Status::invalid("too many fields");
   for (size_t i = 0; i < c.fields.size(); ++i) {
     const auto& f = c.fields[i];
@@ -158,6 +162,13 @@ Status validateChangeShape(const Change& c) {
     // encodeChange() writes Text through c_str(), which would cut at a NUL.
     if (f.value.find('\0') != std::string::npos)
       return Status::invalid("the value of field '" + f.name + "' contains a NUL byte");
+    // Personal information never travels in clear (design.md, Privacy).
+    if (domain::isPersonalField(f.name) && !f.value.empty()) {
+      Status sealed = checkSealedShape(f.value);
+      if (!sealed)
+        return Status::invalid("field '" + f.name + "' holds personal information that is not "
+                               "sealed: " + sealed.message());
+    }
     for (size_t j = 0; j < i; ++j)
       if (c.fields[j].name == f.name)
         return Status::invalid("field '" + f.name + "' is set twice in one change");
@@ -184,6 +195,10 @@ Status validateChangeShape(const Change& c) {
       break;
     case OpKind::kRevocation:
       if (!c.revocation) return Status::invalid("revocation missing");
+      break;
+    case OpKind::kEncryptionKey:
+      if (!c.encryptionKey) return Status::invalid("encryption key missing");
+      if (c.encryptionKey->isZero()) return Status::invalid("the encryption key is all zeros");
       break;
   }
   return Status::ok();
@@ -230,6 +245,10 @@ std::string encodeChange(const Change& c) {
       auto blob = b.initRevocation();
       blob.setBody(dataOf(c.revocation->body.data(), c.revocation->body.size()));
       blob.setSig(dataOf(c.revocation->sig));
+      break;
+    }
+    case OpKind::kEncryptionKey: {
+      b.initEncryptionKey().setPublicKey(dataOf(*c.encryptionKey));
       break;
     }
   }
@@ -359,6 +378,14 @@ Result<Change> decodeChange(Bytes body) {
               c.revocation->body = stringOf(blob.getBody());
               c.revocation->sig = sig;
             }
+            break;
+          }
+          case schema::Change::ENCRYPTION_KEY: {
+            c.op = OpKind::kEncryptionKey;
+            BoxPublicKey key;
+            if (!fixedFrom(r.getEncryptionKey().getPublicKey(), key))
+              return Status::invalid("the encryption key is not 32 bytes");
+            c.encryptionKey = key;
             break;
           }
           default:

@@ -38,7 +38,13 @@ enum class RecordKind : uint8_t {
 };
 inline constexpr int kRecordKindCount = 15;
 enum class Role : uint8_t { kTownship = 0, kCounty = 1 };
-enum class OpKind : uint8_t { kCreate = 0, kUpdate = 1, kCertificate = 2, kRevocation = 3 };
+enum class OpKind : uint8_t {
+  kCreate = 0,
+  kUpdate = 1,
+  kCertificate = 2,
+  kRevocation = 3,
+  kEncryptionKey = 4,  // the author announces its X25519 encryption key
+};
 
 // English code name of a kind ("deputy", "dutyRecord") and its CLI word ("duty").
 const char* recordKindName(RecordKind kind);
@@ -98,13 +104,16 @@ struct Change {
   // kCertificate / kRevocation
   std::optional<Certificate> certificate;
   std::optional<Revocation> revocation;
+  // kEncryptionKey: the author's X25519 public key
+  std::optional<BoxPublicKey> encryptionKey;
 };
 
 // Canonical single-segment bytes of `change` (no segment table).
 // REQUIRES: the change passes validateChangeShape().
 std::string encodeChange(const Change& change);
 
-// Shape rules that need no store: lengths, counts, names, seq/prev agreement.
+// Shape rules that need no store: lengths, counts, names, seq/prev agreement,
+// and personal fields (core/domain/privacy.h) holding only sealed values.
 Status validateChangeShape(const Change& change);
 
 // A decoded envelope whose signature is not yet checked.

@@ -19,6 +19,13 @@ SecretKey signingKeyFromSeed(const unsigned char seed[crypto_sign_SEEDBYTES]) {
   return sk;
 }
 
+BoxSecretKey generateBoxKey() {
+  BoxSecretKey sk;
+  BoxPublicKey pk;
+  crypto_box_keypair(pk.data(), sk.data());
+  return sk;
+}
+
 namespace {
 
 // Builds context || network || body in one buffer (bodies are at most 64 KiB).

@@ -33,6 +33,9 @@ SecretKey generateSigningKey();
 // Deterministic key pair from a 32-byte seed (tests and known-answer vectors).
 SecretKey signingKeyFromSeed(const unsigned char seed[crypto_sign_SEEDBYTES]);
 
+// A fresh X25519 key pair for sealing personal fields (never used to sign).
+BoxSecretKey generateBoxKey();
+
 Signature sign(std::string_view context, const NetworkId& network, Bytes body,
                const SecretKey& key);
 // True only for a valid signature by `signer` over context || network || body.

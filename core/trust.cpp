@@ -41,9 +41,16 @@ std::string shortKey(const PublicKey& k) { return toHex(k).substr(0, 8); }
 
 }  // namespace
 
+bool Membership::activeAt(uint64_t nowMs) const {
+  if (revokedAfterSeq || frozenFromSeq) return false;
+  for (auto [from, until] : windowsMs)
+    if (nowMs >= from && (until == 0 || nowMs <= until)) return true;
+  return false;
+}
+
 std::string Membership::encode() const {
   std::string s;
-  s.push_back(1);
+  s.push_back(2);
   s.append(reinterpret_cast<const char*>(subject.data()), subject.size());
   s.append(reinterpret_cast<const char*>(issuer.data()), issuer.size());
   putStr(s, township);
@@ -59,13 +66,19 @@ std::string Membership::encode() const {
   putStr(s, revocationReason);
   s.push_back(frozenFromSeq ? 1 : 0);
   putU64(s, frozenFromSeq.value_or(0));
+  s.push_back(encryptionKey ? 1 : 0);
+  BoxPublicKey key = encryptionKey.value_or(BoxPublicKey{});
+  s.append(reinterpret_cast<const char*>(key.data()), key.size());
+  putU64(s, encryptionKeySeq);
   return s;
 }
 
 Result<Membership> Membership::decode(crypto::Bytes bytes) {
   Cursor c{bytes};
   Membership m;
-  if (c.u8() != 1) return Status::corruption("a stored membership has an unknown format");
+  uint8_t format = c.u8();
+  if (format != 1 && format != 2)
+    return Status::corruption("a stored membership has an unknown format");
   c.raw(m.subject.data(), m.subject.size());
   c.raw(m.issuer.data(), m.issuer.size());
   m.township = c.str();
@@ -86,6 +99,13 @@ Result<Membership> Membership::decode(crypto::Bytes bytes) {
   bool hasFrozen = c.u8();
   uint64_t frozen = c.u64();
   if (hasFrozen) m.frozenFromSeq = frozen;
+  if (format == 2) {
+    bool hasKey = c.u8();
+    BoxPublicKey key;
+    c.raw(key.data(), key.size());
+    m.encryptionKeySeq = c.u64();
+    if (hasKey) m.encryptionKey = key;
+  }
   if (!c.ok || c.pos != bytes.size()) return Status::corruption("a stored membership is damaged");
   return m;
 }
@@ -144,6 +164,9 @@ Status checkApplies(const Membership& m, const Change& c, const std::string* tar
   // Certificates and revocations are signed by the county root and stand on
   // their own; they need no scope.
   if (c.op == OpKind::kCertificate || c.op == OpKind::kRevocation) return Status::ok();
+  if (c.op == OpKind::kEncryptionKey && m.windowsMs.empty())
+    return Status::refused("node " + shortKey(m.subject) +
+                           " announced an encryption key before the county enrolled it");
   uint64_t ms = Hlc::millis(c.hlc);
   bool covered = false;
   for (auto [from, until] : m.windowsMs)
@@ -151,13 +174,30 @@ Status checkApplies(const Membership& m, const Change& c, const std::string* tar
   if (!covered)
     return Status::refused("node " + shortKey(m.subject) +
                            " made this change outside the period its enrollment certificate allows");
-  if (m.role == Role::kCounty) return Status::ok();
+  // A node's own encryption key concerns no township's records.
+  if (m.role == Role::kCounty || c.op == OpKind::kEncryptionKey) return Status::ok();
   const std::string& scope = c.op == OpKind::kCreate ? c.scope : *targetScope;
   if (scope != m.township)
     return Status::refused("node " + shortKey(m.subject) + " of " + m.township +
                            " may not write records of " +
                            (scope.empty() ? std::string("the county") : scope));
   return Status::ok();
+}
+
+SealRecipients sealRecipients(const std::vector<Membership>& members, const std::string& scope,
+                              uint64_t nowMs) {
+  SealRecipients out;
+  for (const auto& m : members) {
+    if (!m.encryptionKey || !m.activeAt(nowMs)) continue;
+    bool county = m.role == Role::kCounty;
+    bool township = m.role == Role::kTownship && !scope.empty() && m.township == scope;
+    if (!county && !township) continue;
+    if (std::find(out.keys.begin(), out.keys.end(), *m.encryptionKey) != out.keys.end()) continue;
+    out.keys.push_back(*m.encryptionKey);
+    ++(county ? out.countyKeys : out.townshipKeys);
+  }
+  std::sort(out.keys.begin(), out.keys.end());
+  return out;
 }
 
 }  // namespace renda

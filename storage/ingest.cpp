@@ -307,6 +307,7 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
       break;
     }
     case OpKind::kCreate:
+    case OpKind::kEncryptionKey:
       break;
     case OpKind::kUpdate: {
       auto r = loadRecord(c.record);
@@ -347,6 +348,14 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
     if (!*row) return Status::corruption("an edited record has no row");
     RENDA_TRY(putRecord(*rec, **row));
     RENDA_TRY(txn_.put(t_.recchanges, bytesOf(keys::rowKey(**row) + arrivalKey), {}));
+  } else if (c.op == OpKind::kEncryptionKey && applied) {
+    // The author's current encryption key is its latest applied announcement.
+    Membership updated = *m;
+    if (c.seq > updated.encryptionKeySeq) {
+      updated.encryptionKey = c.encryptionKey;
+      updated.encryptionKeySeq = c.seq;
+      RENDA_TRY(putMember(updated));
+    }
   }
   // changes: header | envelope
   size_t size = keys::kChangeHeader + p.raw.size();
@@ -431,6 +440,9 @@ Status Applier::reevaluate(const PublicKey& author) {
   std::set<RecordId> touched;
   std::string prefix = keys::fixed(author);
   std::vector<std::pair<std::string, std::string>> rewrites;
+  // The latest encryption-key announcement that still applies.
+  std::optional<BoxPublicKey> encKey;
+  uint64_t encKeySeq = 0;
   {
     auto c = Cursor::open(txn_, t_.log);
     if (!c) return c.status();
@@ -449,6 +461,20 @@ Status Applier::reevaluate(const PublicKey& author) {
       if (!env) return Status::corruption("a stored change is damaged");
       auto change = decodeChange(crypto::asBytes(env->body));
       if (!change) return Status::corruption("a stored change is damaged");
+      if (change->op == OpKind::kEncryptionKey) {
+        bool applied = *m && checkApplies(**m, *change, nullptr).isOk();
+        if (applied) {
+          encKey = change->encryptionKey;
+          encKeySeq = change->seq;
+        }
+        if (applied != ((v[1] & keys::kFlagApplied) != 0)) {
+          std::string nv(viewOf(v));
+          nv[1] = static_cast<char>(applied ? (v[1] | keys::kFlagApplied)
+                                            : (v[1] & ~keys::kFlagApplied));
+          rewrites.emplace_back(arrivalKey, std::move(nv));
+        }
+        continue;
+      }
       if (change->op != OpKind::kCreate && change->op != OpKind::kUpdate) continue;
       std::string scope;
       RecordId target = change->op == OpKind::kCreate ? crypto::changeId(crypto::asBytes(env->body))
@@ -467,6 +493,12 @@ Status Applier::reevaluate(const PublicKey& author) {
   }
   for (const auto& [k, v] : rewrites) RENDA_TRY(txn_.put(t_.changes, bytesOf(k), bytesOf(v)));
   for (const auto& id : touched) RENDA_TRY(refold(id));
+  if (*m && ((*m)->encryptionKey != encKey || (*m)->encryptionKeySeq != encKeySeq)) {
+    Membership updated = **m;
+    updated.encryptionKey = encKey;
+    updated.encryptionKeySeq = encKeySeq;
+    RENDA_TRY(putMember(updated));
+  }
   return Status::ok();
 }
 
@@ -585,6 +617,7 @@ Result<ChangeId> Store::author(const LocalEdit& edit, const SecretKey& key, uint
     c.fields = edit.fields;
     c.certificate = edit.certificate;
     c.revocation = edit.revocation;
+    c.encryptionKey = edit.encryptionKey;
     if (edit.op == OpKind::kUpdate) {
       auto r = applier.loadRecord(edit.record);
       if (!r) return r.status();

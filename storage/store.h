@@ -82,6 +82,7 @@ struct LocalEdit {
   std::vector<Field> fields;
   std::optional<Certificate> certificate;
   std::optional<Revocation> revocation;
+  std::optional<BoxPublicKey> encryptionKey;  // kEncryptionKey: this node's X25519 key
 };
 
 struct StoreOptions {

@@ -130,5 +130,8 @@ Table archiveReport(const Index& ix, const ReportQuery& q, int year);
 Table activityReport(const Index& ix, const ReportQuery& q, int year);
 Table reportBackReport(const Index& ix, const ReportQuery& q);
 Table issuesReport(const Index& ix, const ReportQuery& q, int year);
+// report_people.cpp: lists whose columns include personal fields.
+Table issueListReport(const Dataset& d, const ReportQuery& q);
+Table rosterReport(const Dataset& d, const ReportQuery& q);
 
 }  // namespace renda::domain::detail

@@ -506,6 +506,8 @@ const std::vector<std::pair<std::string, std::string>>& reportNames() {
       {"activity", "代表活跃度（逐月）"},
       {"reportBack", "代表述职率"},
       {"issues", "社情民意办理（办结率、平均办理天数）"},
+      {"issueList", "社情民意一览（反映人等个人信息默认遮蔽，--reveal 显示）"},
+      {"roster", "代表名册（身份证号默认遮蔽，--reveal 显示）"},
   };
   return all;
 }
@@ -538,6 +540,10 @@ Result<Table> computeReport(const std::string& name, const Dataset& d, const Rep
     t = reportBackReport(ix, q);
   else if (name == "issues")
     t = issuesReport(ix, q, year);
+  else if (name == "issueList")
+    t = issueListReport(d, q);
+  else if (name == "roster")
+    t = rosterReport(d, q);
   else
     return Status::notFound("no report named '" + name + "'; run `renda report` to list them");
   if (!q.cohort.empty())

@@ -95,6 +95,14 @@ struct Update {
                         # "cosign", ...) whose fields are its data, kept as its own item
 }
 
+# A node announces its own X25519 encryption key (separate from its Ed25519
+# device key), to which other nodes seal personal fields (core/sealed.h). The
+# change's author is the node the key belongs to; its latest applied
+# announcement is its current key.
+struct EncryptionKey {
+  publicKey @0 :Data;   # 32-byte X25519 public key
+}
+
 struct Change {
   suite @0 :UInt16;     # 1
   network @1 :Data;     # 32-byte county network id
@@ -108,6 +116,7 @@ struct Change {
     update @8 :Update;
     certificate @9 :SignedBlob;
     revocation @10 :SignedBlob;
+    encryptionKey @12 :EncryptionKey;  # added later: existing changes' bytes are unchanged
   }
   prevSig @11 :Data;    # BLAKE2b-256 of the signature of the author's change seq-1, so
                         # the hash chain authenticates earlier signatures too; optional

@@ -81,8 +81,12 @@ TEST_CASE("decodeChange: every op round-trips to the same value and bytes", "[co
   rev.op = OpKind::kRevocation;
   rev.certificate.reset();
   rev.revocation = makeRevocation(net, test::keyFromByte(9).publicKey(), 7, "lost", root);
+  Change announce = baseUpdate();
+  announce.op = OpKind::kEncryptionKey;
+  announce.fields.clear();
+  announce.encryptionKey = crypto::generateBoxKey().publicKey();
 
-  for (const Change& c : {baseCreate(), baseUpdate(), cert, rev}) {
+  for (const Change& c : {baseCreate(), baseUpdate(), cert, rev, announce}) {
     INFO("op " << static_cast<int>(c.op));
     std::string body = encodeChange(c);
     CHECK(body.size() % 8 == 0);
@@ -106,6 +110,7 @@ TEST_CASE("decodeChange: every op round-trips to the same value and bytes", "[co
     }
     if (c.certificate) CHECK(d->certificate->body == c.certificate->body);
     if (c.revocation) CHECK(d->revocation->sig == c.revocation->sig);
+    CHECK(d->encryptionKey == c.encryptionKey);
     CHECK(encodeChange(*d) == body);
   }
 }
@@ -287,7 +292,7 @@ TEST_CASE("decodeChange: enum and union values out of range are refused",
   while (at < da.size() && da[at] == db[at]) ++at;
   REQUIRE(at < da.size());
   at &= ~size_t{1};
-  for (uint16_t tag : {4, 7, 0xffff}) {
+  for (uint16_t tag : {5, 7, 0xffff}) {
     std::string bytes = tweaked(body, [&](schema::Change::Builder c) {
       auto data = capnp::toAny(c).getDataSection();
       std::memcpy(data.begin() + at, &tag, 2);
@@ -369,7 +374,7 @@ TEST_CASE("decodeChange: field rules fire (duplicates, count, size, names, NUL)"
   SECTION("too many fields") {
     c.fields.clear();
     for (size_t i = 0; i < limits::kMaxFieldsPerChange; ++i)
-      c.fields.push_back({"f" + std::to_string(i), "v"});
+      c.fields.push_back({std::string("f").append(std::to_string(i)), "v"});
     CHECK(roundTripStatus(c).isOk());
     c.fields.push_back({"extra", "v"});
     CHECK_THAT(roundTripStatus(c).message(), Catch::Contains("too many fields"));
@@ -410,6 +415,36 @@ TEST_CASE("decodeChange: field rules fire (duplicates, count, size, names, NUL)"
     c.scope.push_back('t');
     CHECK(roundTripStatus(c).code() == Code::kInvalidInput);
   }
+}
+
+TEST_CASE("decodeChange: an encryption-key announcement of the wrong size or all zeros is refused",
+          "[core][change][negative]") {
+  Change c = baseUpdate();
+  c.op = OpKind::kEncryptionKey;
+  c.fields.clear();
+  c.encryptionKey = crypto::generateBoxKey().publicKey();
+  std::string body = encodeChange(c);
+  REQUIRE(decodeChange(bytesOf(body)).isOk());
+  for (size_t size : {0, 31, 33, 64}) {
+    std::string bytes = tweaked(body, [&](schema::Change::Builder b) {
+      std::string key(size, '\x07');
+      b.getEncryptionKey().setPublicKey(dataOf(key));
+    });
+    INFO("key of " << size << " bytes");
+    CHECK_THAT(decodeStatus(bytes).message(), Catch::Contains("not 32 bytes"));
+  }
+  c.encryptionKey = BoxPublicKey{};
+  CHECK_THAT(roundTripStatus(c).message(), Catch::Contains("all zeros"));
+  // Fields or a missing key on an announcement are shape errors too.
+  c.encryptionKey = crypto::generateBoxKey().publicKey();
+  c.fields = {{"name", "x"}};
+  CHECK_FALSE(validateChangeShape(c).isOk());
+  c.fields.clear();
+  c.encryptionKey.reset();
+  CHECK_FALSE(validateChangeShape(c).isOk());
+  Change create = baseCreate();
+  create.encryptionKey = crypto::generateBoxKey().publicKey();
+  CHECK_FALSE(validateChangeShape(create).isOk());
 }
 
 TEST_CASE("decodeChange: a certificate op with a bad inner blob is refused",

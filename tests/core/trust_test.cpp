@@ -6,6 +6,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
+#include "core/crypto.h"
+
 #include "tests/core/fixtures.h"
 
 namespace renda {
@@ -203,6 +207,8 @@ TEST_CASE("Membership: encodes, decodes, and refuses every truncation", "[core][
   m.revokedAfterSeq = 12;
   m.revocationReason = "lost";
   m.frozenFromSeq = 20;
+  m.encryptionKey = crypto::generateBoxKey().publicKey();
+  m.encryptionKeySeq = 3;
   std::string bytes = m.encode();
   auto d = Membership::decode(test::bytesOf(bytes));
   REQUIRE(d.isOk());
@@ -211,12 +217,80 @@ TEST_CASE("Membership: encodes, decodes, and refuses every truncation", "[core][
   CHECK(d->windowsMs == m.windowsMs);
   CHECK(d->revokedAfterSeq == 12u);
   CHECK(d->frozenFromSeq == 20u);
+  CHECK(d->encryptionKey == m.encryptionKey);
+  CHECK(d->encryptionKeySeq == 3u);
   for (size_t n = 0; n < bytes.size(); ++n) {
     INFO("length " << n);
     CHECK(Membership::decode(test::bytesOf(bytes.substr(0, n))).status().code() ==
           Code::kCorruption);
   }
   CHECK(Membership::decode(test::bytesOf(bytes + "x")).status().code() == Code::kCorruption);
+}
+
+TEST_CASE("Membership: a format-1 encoding (before encryption keys) still decodes",
+          "[core][trust]") {
+  TrustFixture f;
+  Membership m = f.enrol(f.township, "城关镇", Role::kTownship);
+  std::string v2 = m.encode();
+  // Format 1 is format 2 without its last 41 bytes (u8 has | key 32 | u64 seq).
+  std::string v1 = v2.substr(0, v2.size() - 41);
+  v1[0] = 1;
+  auto d = Membership::decode(test::bytesOf(v1));
+  REQUIRE(d.isOk());
+  CHECK_FALSE(d->encryptionKey.has_value());
+  CHECK(d->encode() == v2);
+}
+
+TEST_CASE("checkApplies: an encryption-key announcement needs an enrollment, not a township",
+          "[core][trust][privacy]") {
+  TrustFixture f;
+  Membership m = f.enrol(f.township, "chengguan", Role::kTownship);
+  Change c = change(2, OpKind::kEncryptionKey, "", kFrom + 1000);
+  c.encryptionKey = crypto::generateBoxKey().publicKey();
+  CHECK(checkApplies(m, c, nullptr).isOk());
+  c.hlc = Hlc::make(kUntil + 1, 0);
+  CHECK(checkApplies(m, c, nullptr).code() == Code::kRefused);
+  Membership stub;  // a revocation that arrived before any certificate
+  stub.subject = f.township.publicKey();
+  c.hlc = Hlc::make(kFrom + 1000, 0);
+  CHECK(checkApplies(stub, c, nullptr).code() == Code::kRefused);
+  m.revokedAfterSeq = 1;
+  CHECK(checkApplies(m, c, nullptr).code() == Code::kRefused);
+}
+
+TEST_CASE("sealRecipients: the county office and the record's township, active and keyed only",
+          "[core][trust][privacy]") {
+  TrustFixture f;
+  SecretKey t2 = test::keyFromByte(0x04), t3 = test::keyFromByte(0x05),
+            county2 = test::keyFromByte(0x06), t4 = test::keyFromByte(0x07);
+  auto keyed = [](Membership m) {
+    m.encryptionKey = crypto::generateBoxKey().publicKey();
+    return m;
+  };
+  Membership own = keyed(f.enrol(f.township, "城关镇", Role::kTownship));
+  Membership ownNoKey = f.enrol(t4, "城关镇", Role::kTownship);
+  Membership other = keyed(f.enrol(t2, "东风乡", Role::kTownship));
+  Membership revoked = keyed(f.enrol(t3, "城关镇", Role::kTownship));
+  revoked.revokedAfterSeq = 4;
+  Membership county = keyed(f.enrol(f.county, "", Role::kCounty));
+  Membership frozenCounty = keyed(f.enrol(county2, "", Role::kCounty));
+  frozenCounty.frozenFromSeq = 2;
+  std::vector<Membership> all = {own, ownNoKey, other, revoked, county, frozenCounty};
+  uint64_t now = kFrom + 1000;
+
+  SealRecipients r = sealRecipients(all, "城关镇", now);
+  CHECK(r.countyKeys == 1);
+  CHECK(r.townshipKeys == 1);
+  std::vector<BoxPublicKey> want = {*own.encryptionKey, *county.encryptionKey};
+  std::sort(want.begin(), want.end());
+  CHECK(r.keys == want);
+
+  SealRecipients countyOnly = sealRecipients(all, "", now);
+  CHECK(countyOnly.keys == std::vector<BoxPublicKey>{*county.encryptionKey});
+  CHECK(countyOnly.townshipKeys == 0);
+
+  CHECK(sealRecipients(all, "城关镇", kUntil + 1).keys.empty());  // every window has ended
+  CHECK(sealRecipients({own, other}, "城关镇", now).countyKeys == 0);
 }
 
 }  // namespace

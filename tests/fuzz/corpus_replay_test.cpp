@@ -128,7 +128,7 @@ TEST_CASE("FuzzCorpus: write the seed corpus", "[.][generate]") {
   auto action = bob.add(event);
   Change many = test::Author::createOp("xinzhen", {}, RecordKind::kSuggestion);
   for (int i = 0; i < 40; ++i)
-    many.fields.push_back({"f" + std::to_string(i), std::string(i, 'x')});
+    many.fields.push_back({std::string("f").append(std::to_string(i)), std::string(i, 'x')});
   auto manyFields = bob.add(many);
   Certificate cert = makeCertificate(net, test::keyFromByte(0x09).publicKey(), root, "chengguan",
                                      Role::kTownship, 1, 0, "城关镇人大主席办公室");
@@ -143,11 +143,16 @@ TEST_CASE("FuzzCorpus: write the seed corpus", "[.][generate]") {
   revOp.op = OpKind::kRevocation;
   revOp.revocation = rev;
   auto revChange = alice.add(revOp);
+  Change keyOp;
+  keyOp.op = OpKind::kEncryptionKey;
+  keyOp.encryptionKey = BoxPublicKey{};
+  keyOp.encryptionKey->bytes.fill(0x33);
+  auto keyChange = alice.add(keyOp);
 
   const std::pair<const char*, const test::Signed*> changes[] = {
       {"create", &create},          {"duty_record", &duty},          {"update_with_deps", &update},
       {"many_fields", &manyFields}, {"certificate_op", &certChange}, {"revocation_op", &revChange},
-      {"update_action", &action}};
+      {"update_action", &action},   {"encryption_key", &keyChange}};
   for (const auto& [name, s] : changes) {
     writeSeed("envelope", std::string("valid_") + name, s->envelope);
     writeSeed("change", std::string("valid_") + name, s->body);
