@@ -101,6 +101,9 @@ std::string suggestionText(const domain::SuggestionView& v, const domain::Config
            std::to_string(u.round) + ", assigned " + dateOf(u.assignedMs);
     if (u.returned) out += ", RETURNED: " + u.returnReason;
     else out += u.accepted ? ", accepted" : ", not yet accepted";
+    if (u.kept)
+      out += ", returned (" + u.returnReason + ") and kept by the office 维持交办" +
+             (u.keepReason.empty() ? std::string() : ": " + u.keepReason);
     if (u.metMs) out += ", met " + dateOf(u.metMs);
     if (!u.progress.empty()) out += ", " + std::to_string(u.progress.size()) + " progress entr" +
                                     (u.progress.size() == 1 ? "y" : "ies");
@@ -172,6 +175,8 @@ void suggestionJson(Json& j, const domain::SuggestionView& v, const domain::Conf
     j.key("accepted").boolean(u.accepted);
     j.key("returned").boolean(u.returned);
     j.field("returnReason", u.returnReason).field("metMs", ms(u.metMs));
+    j.key("kept").boolean(u.kept);
+    j.field("keepReason", u.keepReason);
     j.key("progress").beginArray();
     for (const auto& [at, text] : u.progress)
       j.beginObject().field("atMs", ms(at)).field("text", text).endObject();

@@ -74,6 +74,7 @@ Config Config::fromRecord(const Record& r) {
   };
   num("replyDays", c.replyDays, 1, 365);
   num("maxExtensionDays", c.maxExtensionDays, 0, 365);
+  num("rehandleExtensionDays", c.rehandleExtensionDays, 0, 365);
   num("warningDays", c.warningDays, 0, 90);
   num("returnWindowDays", c.returnWindowDays, 0, 60);
   num("feedbackDays", c.feedbackDays, 1, 90);
@@ -84,6 +85,10 @@ Config Config::fromRecord(const Record& r) {
 
 namespace {
 constexpr int64_t kCstOffsetMs = 8 * 3600 * 1000;
+}
+
+int64_t calendarDay(uint64_t ms) {
+  return (static_cast<int64_t>(ms) + kCstOffsetMs) / static_cast<int64_t>(kDayMs);
 }
 
 std::optional<uint64_t> parseDate(const std::string& ymd) {

@@ -28,6 +28,10 @@ struct Config {
       {"A", "A"}, {"B", "B"}, {"C", "C"}, {"D", "D"}};
   int replyDays = 90;          // 答复期限, from assignment
   int maxExtensionDays = 90;   // on top of replyDays: at most 6 months in all
+  // On top of rehandleDays, for a re-handling round (counted from the
+  // re-handling). The sources give a re-handling no extension (domain.md §3.2:
+  // re-reply within 1 month of re-assignment), so none by default.
+  int rehandleExtensionDays = 0;
   int warningDays = 15;        // 临期 warning
   int returnWindowDays = 10;   // a unit may return an assignment within this
   int feedbackDays = 10;       // deputy's rating after a reply
@@ -41,8 +45,8 @@ struct Config {
 
   // Reads a settings record over the defaults. Fields: categories, dutyTypes
   // (comma- or 、-separated), outcomeScheme ("ABCD" or "甲乙丙"), outcomeMap
-  // ("甲=A,乙=B,丙=C"), replyDays, maxExtensionDays, warningDays,
-  // returnWindowDays, feedbackDays, rehandleDays, urgeIntervalDays.
+  // ("甲=A,乙=B,丙=C"), replyDays, maxExtensionDays, rehandleExtensionDays,
+  // warningDays, returnWindowDays, feedbackDays, rehandleDays, urgeIntervalDays.
   static Config fromRecord(const Record& settings);
 };
 
@@ -53,5 +57,8 @@ std::vector<std::string> splitList(const std::string& s);
 std::optional<uint64_t> parseDate(const std::string& ymd);
 std::string formatDate(uint64_t ms);
 inline constexpr uint64_t kDayMs = 86400000ull;
+// The calendar day (days since 1970-01-01, China time) that `ms` falls on.
+// Deadlines are calendar days: whatever happens on the deadline's day is in time.
+int64_t calendarDay(uint64_t ms);
 
 }  // namespace renda::domain

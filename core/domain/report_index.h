@@ -99,17 +99,12 @@ std::vector<const SuggestionView*> select(const Index& ix, const ReportQuery& q)
 bool registered(const SuggestionView& s);
 // A deputy still in office (status is not 终止).
 bool activeDeputy(const Record& r);
-// When round 1 was fully answered: the latest of the first replies of its
-// lead and separate units (an assisting unit's opinion is not the reply); 0
-// while any of them has not replied.
-uint64_t firstRoundReplyMs(const SuggestionView& s);
+// (When round 1 was answered is SuggestionView::firstReplyMs, computed by the fold.)
 // Round 1's deadline, with its approved extensions.
 uint64_t firstRoundDeadline(const SuggestionView& s);
-// A deadline is a calendar day: anything on that day is in time.
+// A deadline is a calendar day: anything on that day is in time. (Overdue and
+// near-deadline are SuggestionView::overdue / nearDeadline, which use the same rule.)
 bool onOrBefore(uint64_t atMs, uint64_t deadlineMs);
-// Awaiting a reply with the deadline day passed / within warningDays.
-bool overdue(const SuggestionView& s, uint64_t nowMs);
-bool nearDeadline(const SuggestionView& s, uint64_t nowMs, int warningDays);
 // The lead deputy's rating of the latest round that has one.
 const EvaluationInfo* finalRating(const SuggestionView& s);
 // National class (A/B/C/D) of the final outcome under the suggestion's settings.

@@ -35,7 +35,7 @@ int daysInMonth(int y, int m) {
 
 }  // namespace
 
-int64_t dayOf(uint64_t ms) { return (static_cast<int64_t>(ms) + kCstOffsetMs) / int64_t(kDayMs); }
+int64_t dayOf(uint64_t ms) { return calendarDay(ms); }
 
 Ymd ymdOf(uint64_t ms) {
   int64_t z = dayOf(ms) + 719468;
@@ -129,37 +129,12 @@ bool activeDeputy(const Record& r) {
   return status != "终止" && status != "terminated";
 }
 
-uint64_t firstRoundReplyMs(const SuggestionView& s) {
-  uint64_t done = 0;
-  bool any = false;
-  for (const auto& u : s.units) {
-    if (u.round != 1 || u.returned || u.role == "assisting") continue;
-    any = true;
-    uint64_t first = 0;
-    for (const auto& r : s.replies)
-      if (r.round == 1 && r.unit == u.unit && (!first || r.atMs < first)) first = r.atMs;
-    if (!first) return 0;
-    done = std::max(done, first);
-  }
-  return any ? done : 0;
-}
-
 uint64_t firstRoundDeadline(const SuggestionView& s) {
   return s.round == 1 ? s.deadlineMs : s.round1DeadlineMs;
 }
 
 bool onOrBefore(uint64_t atMs, uint64_t deadlineMs) {
   return deadlineMs && dayOf(atMs) <= dayOf(deadlineMs);
-}
-
-bool overdue(const SuggestionView& s, uint64_t nowMs) {
-  return s.awaitingReply() && s.deadlineMs && dayOf(nowMs) > dayOf(s.deadlineMs);
-}
-
-bool nearDeadline(const SuggestionView& s, uint64_t nowMs, int warningDays) {
-  if (!s.awaitingReply() || !s.deadlineMs) return false;
-  int64_t left = dayOf(s.deadlineMs) - dayOf(nowMs);
-  return left >= 0 && left < warningDays;
 }
 
 const EvaluationInfo* finalRating(const SuggestionView& s) {
@@ -248,7 +223,7 @@ Table summary(const Index& ix, const ReportQuery& q) {
     ++n;
     if (s->key) ++key;
     if (s->assignedMs) ++assigned;
-    uint64_t repliedMs = firstRoundReplyMs(*s);
+    uint64_t repliedMs = s->firstReplyMs;
     if (repliedMs) {
       ++replied;
       if (onOrBefore(repliedMs, firstRoundDeadline(*s))) ++onTime;
@@ -277,8 +252,8 @@ Table summary(const Index& ix, const ReportQuery& q) {
     std::string cls = nationalOf(d, *s);
     if (cls == "A") ++a;
     if (cls == "A" || cls == "B") ++ab;
-    if (overdue(*s, q.nowMs)) ++late;
-    if (nearDeadline(*s, q.nowMs, d.configFor(*s).warningDays)) ++near;
+    if (s->overdue(q.nowMs)) ++late;
+    if (s->nearDeadline(q.nowMs, d.configFor(*s).warningDays)) ++near;
   }
   auto rate = [&](const char* name, uint64_t num_, uint64_t den) {
     t.rows.push_back({name, percent(num_, den), num(num_), num(den)});
@@ -343,7 +318,7 @@ Table deadlineList(const Index& ix, const ReportQuery& q, bool overdueList) {
           {0, 1}};
   for (const SuggestionView* s : select(ix, q)) {
     bool hit =
-        overdueList ? overdue(*s, q.nowMs) : nearDeadline(*s, q.nowMs, d.configFor(*s).warningDays);
+        overdueList ? s->overdue(q.nowMs) : s->nearDeadline(q.nowMs, d.configFor(*s).warningDays);
     if (!hit) continue;
     int64_t days =
         overdueList ? dayOf(q.nowMs) - dayOf(s->deadlineMs) : dayOf(s->deadlineMs) - dayOf(q.nowMs);

@@ -5,6 +5,7 @@
 #include <map>
 #include <queue>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/hlc.h"
 
@@ -59,9 +60,10 @@ class Folder {
  public:
   Folder(SuggestionView& v, const Config& c) : v_(v), c_(c) {}
 
-  Status apply(const RecordVersion& ver, const Membership* m, uint64_t atMs);
+  // `seenRound` is the round the event's author had seen: 1 + the round-opening
+  // events (re-handling, carry-over) among its causal ancestors.
+  Status apply(const RecordVersion& ver, const Membership* m, uint64_t atMs, uint32_t seenRound);
 
- private:
   bool isOffice(const Membership* m) const {
     if (!m) return false;
     if (v_.level == "township") return m->role == Role::kTownship && m->township == v_.scope;
@@ -69,6 +71,32 @@ class Folder {
   }
   bool isDeputySide(const Membership* m) const {
     return m && (m->role == Role::kCounty || m->township == v_.scope);
+  }
+
+ private:
+  // Copies the current round's lead and separate units into a new round
+  // (re-handling, carry-over): they carry on without a new acceptance.
+  void openRound(uint64_t atMs) {
+    std::vector<UnitState> next;
+    for (auto* u : currentUnits()) {
+      if (u->role == "assisting") continue;
+      UnitState n;
+      n.unit = u->unit;
+      n.role = u->role;
+      n.round = v_.round + 1;
+      n.assignedMs = atMs;
+      n.accepted = true;
+      next.push_back(n);
+    }
+    if (v_.round == 1) v_.round1DeadlineMs = v_.deadlineMs;
+    ++v_.round;
+    v_.roundStartMs = atMs;
+    v_.units.insert(v_.units.end(), next.begin(), next.end());
+  }
+  std::string codes() const {
+    std::string out;
+    for (const auto& [local, national] : c_.outcomeMap) out += (out.empty() ? "" : "/") + local;
+    return out;
   }
   std::string stateText() const { return stateLabel(v_.state); }
   Status wrongState(const ActionInfo& a) const {
@@ -91,7 +119,8 @@ class Folder {
   const Config& c_;
 };
 
-Status Folder::apply(const RecordVersion& ver, const Membership* m, uint64_t atMs) {
+Status Folder::apply(const RecordVersion& ver, const Membership* m, uint64_t atMs,
+                     uint32_t seenRound) {
   const ActionInfo* a = findAction(ver.action);
   if (!a) return refuse("unknown action '" + ver.action + "'");
   if (a->actor == Actor::kOffice && !isOffice(m)) {
@@ -155,6 +184,7 @@ Status Folder::apply(const RecordVersion& ver, const Membership* m, uint64_t atM
     }
     if (deadline <= atMs) return refuse("the deadline is before the assignment");
     v_.assignedMs = assignedMs;
+    if (v_.round == 1) v_.roundStartMs = assignedMs;
     v_.deadlineMs = deadline;
     UnitState u;
     u.unit = unit;
@@ -168,6 +198,10 @@ Status Folder::apply(const RecordVersion& ver, const Membership* m, uint64_t atM
     UnitState* u = unitOf(get(f, "unit"), v_.round);
     if (!u) return refuse("that unit is not assigned this suggestion");
     if (u->accepted) return refuse("that unit has already accepted it");
+    if (act == "return" && u->kept)
+      return refuse("the office kept this assignment after the unit returned it (维持交办" +
+                    (u->keepReason.empty() ? std::string() : ": " + u->keepReason) +
+                    "); it cannot be returned again");
     if (act == "accept") {
       u->accepted = true;
       bool all = true;
@@ -182,14 +216,41 @@ Status Folder::apply(const RecordVersion& ver, const Membership* m, uint64_t atM
       u->returnReason = get(f, "reason");
       v_.state = S::kReturned;
     }
+  } else if (act == "keep") {
+    // §3.2 S4r→S3: the assigner decides the returned unit keeps it (无需重新分配).
+    if (v_.state != S::kReturned) return wrongState(*a);
+    std::string unit = get(f, "unit");
+    if (unit.empty()) return refuse("name the unit whose return the office overrules (--unit)");
+    if (unitOf(unit, v_.round)) return refuse("that unit is already assigned this suggestion");
+    UnitState* u = nullptr;
+    for (auto& x : v_.units)
+      if (x.unit == unit && x.round == v_.round && x.returned) u = &x;
+    if (!u) return refuse("that unit has not returned this suggestion");
+    u->returned = false;
+    u->kept = true;
+    u->keepReason = get(f, "reason");
+    v_.state = S::kAssigned;
   } else if (act == "extend") {
     if (!in(v_.state, {S::kAssigned, S::kInProgress, S::kReHandling})) return wrongState(*a);
     auto d = parseDate(get(f, "deadline"));
     if (!d) return refuse("an extension needs the new deadline (YYYY-MM-DD)");
     if (*d <= v_.deadlineMs) return refuse("the new deadline is not later than the current one");
-    if (*d > v_.assignedMs + uint64_t(c_.replyDays + c_.maxExtensionDays) * kDayMs)
-      return refuse("the extension goes past the longest allowed handling time (" +
-                    std::to_string(c_.replyDays + c_.maxExtensionDays) + " days)");
+    // Limits count per handling round, from the round's start (domain.md §3.2,
+    // §3.3): the first handling from 交办, replyDays plus at most
+    // maxExtensionDays (3 + 3 months); a re-handling from its re-handling,
+    // rehandleDays plus rehandleExtensionDays (none by default).
+    if (v_.round == 1) {
+      int days = c_.replyDays + c_.maxExtensionDays;
+      if (*d > v_.assignedMs + uint64_t(days) * kDayMs)
+        return refuse("the extension goes past the longest allowed handling time (" +
+                      std::to_string(days) + " days from the assignment, 交办)");
+    } else {
+      int days = c_.rehandleDays + c_.rehandleExtensionDays;
+      if (*d > v_.roundStartMs + uint64_t(days) * kDayMs)
+        return refuse("a re-handling (重新办理) must be answered within " + std::to_string(days) +
+                      " days of being re-handled on " + formatDate(v_.roundStartMs) +
+                      "; the extension goes past that");
+    }
     v_.deadlineMs = *d;
     ++v_.extensions;
   } else if (act == "progress" || act == "meet") {
@@ -209,21 +270,32 @@ Status Folder::apply(const RecordVersion& ver, const Membership* m, uint64_t atM
     std::string outcome = get(f, "outcome");
     if (outcome.empty() && u->role != "assisting")
       return refuse("a reply needs its outcome class (答复类别)");
+    if (!outcome.empty() && !c_.nationalClass(outcome))
+      return refuse("答复类别 '" + outcome + "' is not in this suggestion's outcome scheme (" +
+                    codes() + ")");
     ReplyInfo r{ver.id, u->unit, v_.round, outcome, get(f, "text"), get(f, "docNo"), atMs};
     u->reply = r;
     v_.replies.push_back(r);
-    if (!v_.firstReplyMs) v_.firstReplyMs = atMs;
-    v_.lastReplyMs = atMs;
+    if (u->role != "assisting") v_.lastReplyMs = atMs;
     bool all = true, any = false;
+    uint64_t answered = 0;  // the latest of the lead/separate units' first replies
     for (auto* x : currentUnits()) {
       if (x->role == "assisting") continue;
       any = true;
       all = all && x->reply.has_value();
+      uint64_t first = 0;
+      for (const auto& rep : v_.replies)
+        if (rep.round == v_.round && rep.unit == x->unit && (!first || rep.atMs < first))
+          first = rep.atMs;
+      answered = std::max(answered, first);
     }
+    if (any && all && v_.round == 1 && !v_.firstReplyMs) v_.firstReplyMs = answered;
     if ((any && all) || v_.state == S::kCarriedOver) v_.state = S::kReplied;
   } else if (act == "evaluate") {
     if (!in(v_.state, {S::kReplied, S::kEvaluated})) return wrongState(*a);
-    uint32_t round = v_.round;
+    // A rating refers to a round (§3.5): the one given, else the one its
+    // author had seen, so a late rating of an old round cannot reopen a newer one.
+    uint32_t round = seenRound;
     if (std::string r = get(f, "round"); !r.empty()) {
       char* end = nullptr;
       unsigned long n = std::strtoul(r.c_str(), &end, 10);
@@ -261,20 +333,7 @@ Status Folder::apply(const RecordVersion& ver, const Membership* m, uint64_t atM
       if (!p || *p <= atMs) return refuse("the re-handling deadline must be a later date");
       deadline = *p;
     }
-    std::vector<UnitState> next;
-    for (auto* u : currentUnits()) {
-      if (u->role == "assisting") continue;
-      UnitState n;
-      n.unit = u->unit;
-      n.role = u->role;
-      n.round = v_.round + 1;
-      n.assignedMs = atMs;
-      n.accepted = true;
-      next.push_back(n);
-    }
-    v_.round1DeadlineMs = v_.round == 1 ? v_.deadlineMs : v_.round1DeadlineMs;
-    ++v_.round;
-    v_.units.insert(v_.units.end(), next.begin(), next.end());
+    openRound(atMs);
     v_.deadlineMs = deadline;
     v_.state = S::kReHandling;
   } else if (act == "close") {
@@ -288,6 +347,16 @@ Status Folder::apply(const RecordVersion& ver, const Membership* m, uint64_t atM
     if (!in(v_.state, {S::kReplied, S::kEvaluated, S::kClosed})) return wrongState(*a);
     long years = std::strtol(get(f, "years").c_str(), nullptr, 10);
     if (years < 1 || years > 3) return refuse("carry-over is for 1, 2 or 3 years");
+    uint64_t next = 0;  // a carried-over item has no reply deadline unless one is set
+    if (std::string d = get(f, "deadline"); !d.empty()) {
+      auto p = parseDate(d);
+      if (!p || *p <= atMs) return refuse("the carry-over's deadline must be a later date");
+      next = *p;
+    }
+    // 续办 opens a new round (domain.md §3.2 S9→S5): the units answer again and
+    // the deputy rates that answer, whatever they said of the earlier one.
+    openRound(atMs);
+    v_.deadlineMs = next;
     v_.carryOverYears = static_cast<uint32_t>(years);
     v_.state = S::kCarriedOver;
   } else if (act == "supervise" || act == "urge") {
@@ -332,6 +401,8 @@ std::vector<const RecordVersion*> linearize(const Record& r) {
       ++pending[i];
       children[it->second].push_back(i);
     }
+  // A plain field edit (no action) goes after concurrent office decisions, so
+  // a registration beats a concurrent edit of the deputy's text (field_groups.h).
   auto priority = [&](size_t i) {
     const ActionInfo* a = findAction(r.versions[i].action);
     return a ? a->priority : 5;
@@ -353,6 +424,24 @@ std::vector<const RecordVersion*> linearize(const Record& r) {
       if (--pending[c] == 0) ready.push(c);
   }
   return out;
+}
+
+// 1 + the applied round-opening events among the causal ancestors of `v`.
+uint32_t seenRound(const Record& r, const RecordVersion& v,
+                   const std::unordered_set<ChangeId>& openers) {
+  if (openers.empty()) return 1;
+  uint32_t round = 1;
+  std::unordered_set<ChangeId> seen;
+  std::vector<ChangeId> stack(v.parents.begin(), v.parents.end());
+  while (!stack.empty()) {
+    ChangeId id = stack.back();
+    stack.pop_back();
+    if (!seen.insert(id).second) continue;
+    if (openers.count(id)) ++round;
+    if (const RecordVersion* p = r.version(id))
+      stack.insert(stack.end(), p->parents.begin(), p->parents.end());
+  }
+  return round;
 }
 
 uint64_t eventTime(const RecordVersion& v) {
@@ -382,6 +471,7 @@ const std::vector<ActionInfo>& actions() {
       {"withdraw", Actor::kDeputySide, 9, "撤回"},    {"register", Actor::kOffice, 0, "登记"},
       {"reject", Actor::kOffice, 0, "不予立案"},      {"assign", Actor::kOffice, 1, "交办"},
       {"accept", Actor::kOffice, 2, "接受交办"},      {"return", Actor::kOffice, 2, "退回"},
+      {"keep", Actor::kOffice, 1, "维持交办"},
       {"extend", Actor::kOffice, 2, "延期"},          {"progress", Actor::kOffice, 3, "办理进展"},
       {"meet", Actor::kOffice, 3, "见面沟通"},        {"reply", Actor::kOffice, 3, "答复"},
       {"evaluate", Actor::kDeputySide, 4, "测评"},    {"rehandle", Actor::kOffice, 5, "重新办理"},
@@ -404,12 +494,13 @@ bool SuggestionView::awaitingReply() const {
 }
 
 bool SuggestionView::overdue(uint64_t nowMs) const {
-  return awaitingReply() && deadlineMs && nowMs > deadlineMs;
+  return awaitingReply() && deadlineMs && calendarDay(nowMs) > calendarDay(deadlineMs);
 }
 
 bool SuggestionView::nearDeadline(uint64_t nowMs, int warningDays) const {
-  return awaitingReply() && deadlineMs && nowMs <= deadlineMs &&
-         deadlineMs - nowMs < uint64_t(warningDays) * kDayMs;
+  if (!awaitingReply() || !deadlineMs) return false;
+  int64_t left = calendarDay(deadlineMs) - calendarDay(nowMs);
+  return left >= 0 && left < warningDays;
 }
 
 const EvaluationInfo* SuggestionView::leadEvaluation(uint32_t r) const {
@@ -426,6 +517,12 @@ std::string SuggestionView::outcome() const {
 
 SuggestionView foldSuggestion(const Record& record, const Config& config,
                               const MemberLookup& members) {
+  return foldSuggestion(record, config, members, nullptr);
+}
+
+SuggestionView foldSuggestion(const Record& record, const Config& config,
+                              const MemberLookup& members,
+                              const std::function<void(const EditPoint&)>& onEdit) {
   SuggestionView v;
   v.id = record.id;
   v.scope = record.scope;
@@ -440,8 +537,15 @@ SuggestionView foldSuggestion(const Record& record, const Config& config,
   v.submittedIn = record.get("submittedIn").value_or("");
   v.createdMs = Hlc::millis(record.createdHlc());
   Folder folder(v, config);
+  std::unordered_set<ChangeId> openers;  // applied events that opened a round
   for (const RecordVersion* ver : linearize(record)) {
-    if (ver->action.empty()) continue;
+    if (ver->action.empty()) {
+      if (onEdit && ver->id != record.id) {
+        const Membership* m = members ? members(ver->author) : nullptr;
+        onEdit({ver, &v, folder.isOffice(m), folder.isDeputySide(m)});
+      }
+      continue;
+    }
     EventInfo e;
     e.id = ver->id;
     e.action = ver->action;
@@ -451,8 +555,11 @@ SuggestionView foldSuggestion(const Record& record, const Config& config,
     if (!ver->applied) {
       e.reason = "its change was not accepted (see renda log)";
     } else {
-      Status s = folder.apply(*ver, members ? members(ver->author) : nullptr, e.atMs);
+      uint32_t seen = ver->action == "evaluate" ? seenRound(record, *ver, openers) : 0;
+      Status s = folder.apply(*ver, members ? members(ver->author) : nullptr, e.atMs, seen);
       e.applied = s.isOk();
+      if (e.applied && (ver->action == "rehandle" || ver->action == "carryOver"))
+        openers.insert(ver->id);
       if (!s) e.reason = s.message();
     }
     v.events.push_back(std::move(e));

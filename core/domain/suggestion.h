@@ -55,6 +55,10 @@ struct UnitState {
   uint64_t assignedMs = 0;
   bool accepted = false, returned = false;
   std::string returnReason;
+  // The office overruled the unit's return and kept the assignment (维持交办,
+  // action `keep`): the unit is assigned again and cannot return it a second time.
+  bool kept = false;
+  std::string keepReason;
   uint64_t metMs = 0;  // 见面: first face-to-face contact with the deputy
   std::vector<std::pair<uint64_t, std::string>> progress;
   std::optional<ReplyInfo> reply;  // this round's reply
@@ -99,8 +103,17 @@ struct SuggestionView {
   bool key = false;
   std::string keyLeader;
   uint64_t createdMs = 0, submittedMs = 0, registeredMs = 0, assignedMs = 0, deadlineMs = 0;
+  // When the current round began: the first assignment (交办) for round 1, the
+  // re-handling (重新办理) or carry-over (续办) that opened a later one.
+  uint64_t roundStartMs = 0;
   uint64_t round1DeadlineMs = 0;  // the first round's deadline, with its extensions
-  uint64_t firstReplyMs = 0, lastReplyMs = 0, closedMs = 0;
+  // When round 1 was answered (初次答复, domain.md §3.1 S5 and §4.2 办复率): the
+  // latest of the first replies of its lead and separate units (主办/分办); an
+  // assisting unit's opinion (协办意见) is not a reply. 0 until all have replied.
+  uint64_t firstReplyMs = 0;
+  // The latest reply of a lead or separate unit, in any round.
+  uint64_t lastReplyMs = 0;
+  uint64_t closedMs = 0;
   uint32_t extensions = 0, carryOverYears = 0, urges = 0;
   std::vector<UnitState> units;  // every round's assignments
   std::vector<ReplyInfo> replies;  // all rounds
@@ -108,9 +121,12 @@ struct SuggestionView {
   std::vector<SupervisionInfo> supervision;
   std::vector<EventInfo> events;  // in fold order, applied or not
 
-  // Awaiting a reply past the deadline at nowMs.
+  // Awaiting a reply, and the deadline's calendar day has passed at nowMs
+  // (China time; a reply on the deadline's day is in time). The reports use
+  // these two as well, so a list and a report never disagree.
   bool overdue(uint64_t nowMs) const;
-  // Awaiting a reply, deadline within warningDays.
+  // Awaiting a reply, not overdue, and fewer than warningDays calendar days
+  // left (0 on the deadline's day).
   bool nearDeadline(uint64_t nowMs, int warningDays) const;
   bool awaitingReply() const;
   // The lead deputy's rating for a round, if any.
@@ -125,6 +141,21 @@ using MemberLookup = std::function<const Membership*(const PublicKey&)>;
 // Folds a suggestion record. REQUIRES: record.kind == kSuggestion.
 SuggestionView foldSuggestion(const Record& record, const Config& config,
                               const MemberLookup& members);
+
+// A plain field edit (a version with no action, other than the creating one)
+// at its place in the fold order, as seen by foldSuggestion's `onEdit`.
+struct EditPoint {
+  const RecordVersion* version;
+  const SuggestionView* view;  // the state the fold has reached (events so far)
+  bool byOffice = false;       // its author runs this suggestion's office side
+  bool byDeputySide = false;   // its author may act for the deputy
+};
+// foldSuggestion, calling `onEdit` for every plain field edit (applied or not)
+// where it falls among the events: in causal order, concurrent office
+// decisions first. Used by the one-writer-per-field-group rule (field_groups.h).
+SuggestionView foldSuggestion(const Record& record, const Config& config,
+                              const MemberLookup& members,
+                              const std::function<void(const EditPoint&)>& onEdit);
 
 // Would this event be applied if appended now by `author`? Used before writing a
 // local change, so a refused action writes nothing. Ok, or Refused with the reason.

@@ -17,201 +17,12 @@
 #include "core/domain/suggestion.h"
 #include "core/record.h"
 #include "tests/core/fixtures.h"
+#include "tests/core/suggestion_fixtures.h"
 
 namespace renda::domain {
 namespace {
 
-using test::Author;
-using test::Signed;
-using S = SuggestionState;
-
-// 2026-03-02 00:00 China time: events fall on midnights, so dates compare exactly.
-const uint64_t kT0 = *parseDate("2026-03-02");
-
-enum class Who { kCounty, kOwnTownship, kOtherTownship, kStranger };
-const Who kAllWho[] = {Who::kCounty, Who::kOwnTownship, Who::kOtherTownship, Who::kStranger};
-const char* whoName(Who w) {
-  switch (w) {
-    case Who::kCounty: return "county office";
-    case Who::kOwnTownship: return "城关镇 node";
-    case Who::kOtherTownship: return "东风乡 node";
-    case Who::kStranger: return "unknown key";
-  }
-  return "?";
-}
-
-// Three enrolled nodes and a key nobody certified.
-class World {
- public:
-  World() {
-    enroll(county, "", Role::kCounty);
-    enroll(chengguan, "城关镇", Role::kTownship);
-    enroll(dongfeng, "东风乡", Role::kTownship);
-  }
-  MemberLookup lookup() const {
-    return [this](const PublicKey& k) -> const Membership* {
-      auto it = members_.find(k);
-      return it == members_.end() ? nullptr : &it->second;
-    };
-  }
-  Author& author(Who w) {
-    switch (w) {
-      case Who::kCounty: return county;
-      case Who::kOwnTownship: return chengguan;
-      case Who::kOtherTownship: return dongfeng;
-      case Who::kStranger: return stranger;
-    }
-    return stranger;
-  }
-
-  NetworkId net = test::networkFromByte(0x5a);
-  Author county{0xc0, net}, chengguan{0xc1, net}, dongfeng{0xc2, net}, stranger{0xc9, net};
-
- private:
-  void enroll(const Author& a, const char* township, Role role) {
-    Membership m;
-    m.subject = a.publicKey();
-    m.township = township;
-    m.role = role;
-    m.label = township;
-    members_.emplace(m.subject, m);
-  }
-  std::map<PublicKey, Membership> members_;
-};
-
-// One suggestion of 城关镇's deputy, county-level or township-level, as a record
-// built from signed changes. Each event follows the record's heads and happens
-// one day after the previous one.
-class Suggestion {
- public:
-  Suggestion(World& w, bool townshipLevel, Config config = {})
-      : w_(&w), township_(townshipLevel), config_(std::move(config)) {
-    std::vector<Field> fields = {{"title", "关于修缮村道的建议"}, {"lead", "deputyA"},
-                                 {"category", "农业农村"}};
-    if (townshipLevel) fields.push_back({"level", "township"});
-    Signed c = w.chengguan.create("城关镇", fields, RecordKind::kSuggestion, Hlc::make(kT0, 0));
-    record = createRecord(c.change, c.id, true);
-    changes.push_back(c);
-  }
-
-  // The node that runs the office side: the county, or 城关镇 for its own items.
-  Who office() const { return township_ ? Who::kOwnTownship : Who::kCounty; }
-  bool townshipLevel() const { return township_; }
-  const Config& config() const { return config_; }
-  uint64_t nextMs() const { return clockMs_ + kDayMs; }
-
-  // A signed event following `parents` (default: the current heads), not yet applied.
-  Signed draft(Who who, const std::string& action, std::vector<Field> fields,
-               std::optional<std::vector<ChangeId>> parents = std::nullopt) {
-    clockMs_ += kDayMs;
-    Change c = Author::updateOp(record.id, parents ? *parents : record.heads(), std::move(fields),
-                                Hlc::make(clockMs_, 0));
-    c.action = action;
-    return w_->author(who).add(std::move(c));
-  }
-  // Draft and apply; returns the folded event.
-  EventInfo act(Who who, const std::string& action, std::vector<Field> fields = {}) {
-    Signed s = draft(who, action, std::move(fields));
-    apply(s);
-    return eventOf(s.id);
-  }
-  void apply(const Signed& s) {
-    REQUIRE(applyUpdate(record, s.change, s.id, true).isOk());
-    changes.push_back(s);
-  }
-  // act(), which must be applied.
-  void must(Who who, const std::string& action, std::vector<Field> fields = {}) {
-    EventInfo e = act(who, action, std::move(fields));
-    INFO(action << " by " << whoName(who) << ": " << e.reason);
-    REQUIRE(e.applied);
-  }
-  SuggestionView view() const { return foldSuggestion(record, config_, w_->lookup()); }
-  EventInfo eventOf(const ChangeId& id) const {
-    for (const auto& e : view().events)
-      if (e.id == id) return e;
-    FAIL("no event for that change");
-    return {};
-  }
-  Status check(Who who, const std::string& action, const std::vector<Field>& fields) const {
-    return checkEvent(record, config_, w_->lookup(), w_->author(who).publicKey(), action, fields,
-                      nextMs());
-  }
-
-  Record record;
-  std::vector<Signed> changes;
-
- private:
-  World* w_;
-  bool township_;
-  Config config_;
-  uint64_t clockMs_ = kT0;
-};
-
-// Replays the canonical path of §3.2 to `target`.
-void driveTo(Suggestion& s, S target) {
-  Who office = s.office(), deputy = Who::kOwnTownship;
-  auto registered = [&] {
-    s.must(deputy, "submit");
-    s.must(office, "register", {{"number", "十八届二次-001"}});
-  };
-  auto assigned = [&] {
-    registered();
-    s.must(office, "assign", {{"unit", "U1"}, {"role", "lead"}});
-  };
-  auto inProgress = [&] {
-    assigned();
-    s.must(office, "accept", {{"unit", "U1"}});
-  };
-  auto replied = [&] {
-    inProgress();
-    s.must(office, "reply", {{"unit", "U1"}, {"outcome", "B"}, {"text", "已列入明年计划"}});
-  };
-  auto evaluated = [&] {
-    replied();
-    s.must(deputy, "evaluate", {{"result", "不满意"}, {"rater", "deputyA"}, {"reason", "未落实"}});
-  };
-  switch (target) {
-    case S::kDraft: break;
-    case S::kSubmitted: s.must(deputy, "submit"); break;
-    case S::kRegistered: registered(); break;
-    case S::kRejected:
-      s.must(deputy, "submit");
-      s.must(office, "reject", {{"reason", "属个人诉求"}});
-      break;
-    case S::kWithdrawn:
-      s.must(deputy, "submit");
-      s.must(deputy, "withdraw", {{"reason", "代表撤回"}});
-      break;
-    case S::kSelfHandled:
-      REQUIRE(s.townshipLevel());
-      s.must(deputy, "submit");
-      s.must(office, "selfHandle", {{"text", "镇里自行解决"}});
-      break;
-    case S::kAssigned: assigned(); break;
-    case S::kReturned:
-      assigned();
-      s.must(office, "return", {{"unit", "U1"}, {"reason", "不属本单位职责"}});
-      break;
-    case S::kInProgress: inProgress(); break;
-    case S::kReplied: replied(); break;
-    case S::kEvaluated: evaluated(); break;
-    case S::kReHandling:
-      evaluated();
-      s.must(office, "rehandle");
-      break;
-    case S::kClosed:
-      replied();
-      s.must(deputy, "evaluate", {{"result", "满意"}, {"rater", "deputyA"}});
-      s.must(office, "close");
-      break;
-    case S::kCarriedOver:
-      replied();
-      s.must(office, "carryOver", {{"years", "2"}});
-      break;
-  }
-  INFO("driving to " << stateName(target));
-  REQUIRE(s.view().state == target);
-}
+using namespace testing;  // NOLINT: the fixtures of suggestion_fixtures.h
 
 // --- the expected rules, from domain.md §3.2 -----------------------------------------
 
@@ -245,7 +56,9 @@ std::vector<Rule> rules(bool townshipLevel) {
        {{"unit", "U2"}, {"role", "lead"}}},
       {"accept", true, {S::kAssigned}, S::kInProgress, {{"unit", "U1"}}},
       {"return", true, {S::kAssigned}, S::kReturned, {{"unit", "U1"}, {"reason", "非本单位职责"}}},
-      {"extend", true, {S::kAssigned, S::kInProgress, S::kReHandling}, {},
+      // Also allowed in reHandling, but only within rehandleDays of the
+      // re-handling (§3.2 S7→S5), which extendTo is not: see reasonWords.
+      {"extend", true, {S::kAssigned, S::kInProgress}, {},
        {{"deadline", extendTo}, {"reason", "需协调资金"}}},
       {"progress", true, {S::kAssigned, S::kInProgress, S::kReHandling, S::kCarriedOver}, {},
        {{"unit", "U1"}, {"text", "已现场踏勘"}}},
@@ -282,45 +95,10 @@ std::vector<std::string> reasonWords(const Rule& r, Who who, S state, bool towns
     return {"only the county office", "county-level"};
   }
   if (r.action == "selfHandle" && !townshipLevel) return {"township-level"};
+  if (r.action == "extend" && state == S::kReHandling) return {"re-handling", "within 30 days"};
   if (r.action == "withdraw" && kAfterRegistration.count(state) && state != S::kSelfHandled)
     return {"registered first", stateName(state), stateLabel(state)};
   return {std::string("cannot ") + r.action, stateName(state), stateLabel(state)};
-}
-
-// Every field of a view, for comparing two folds.
-std::string describe(const SuggestionView& v) {
-  std::ostringstream o;
-  o << toHex(v.id) << '|' << v.scope << '|' << v.level << '|' << v.kind << '|' << v.title << '|'
-    << v.number << '|' << v.lead << '|' << stateName(v.state) << '|' << v.round << '|' << v.key
-    << v.keyLeader << '|' << v.submittedMs << ',' << v.registeredMs << ',' << v.assignedMs << ','
-    << v.deadlineMs << ',' << v.round1DeadlineMs << ',' << v.firstReplyMs << ',' << v.lastReplyMs
-    << ',' << v.closedMs << '|' << v.extensions << ',' << v.carryOverYears << ',' << v.urges << '\n';
-  for (const auto& [d, agreed] : v.cosigners) o << "cosigner " << d << agreed << '\n';
-  for (const auto& u : v.units) {
-    o << "unit " << u.unit << ' ' << u.role << ' ' << u.round << ' ' << u.assignedMs << ' '
-      << u.accepted << u.returned << u.returnReason << ' ' << u.metMs << ' ' << u.progress.size()
-      << (u.reply ? " replied " + u.reply->outcome : std::string()) << '\n';
-  }
-  for (const auto& r : v.replies)
-    o << "reply " << toHex(r.id) << r.unit << r.round << r.outcome << r.text << r.atMs << '\n';
-  for (const auto& e : v.evaluations)
-    o << "evaluation " << e.round << e.rater << e.raterRole << e.process << e.result << e.reason
-      << e.anonymous << e.atMs << '\n';
-  for (const auto& s : v.supervision) o << "supervision " << s.action << s.kind << s.by << s.atMs << '\n';
-  for (const auto& e : v.events)
-    o << "event " << toHex(e.id) << ' ' << e.action << ' ' << e.applied << ' ' << e.reason << '\n';
-  return o.str();
-}
-
-uint64_t baseSeed() {
-  const char* env = std::getenv("RENDA_TEST_SEED");
-  return env ? std::strtoull(env, nullptr, 0) : 0x5e6a2026u;
-}
-
-std::vector<FoldInput> inputsOf(const std::vector<Signed>& changes) {
-  std::vector<FoldInput> in;
-  for (const auto& s : changes) in.push_back({s.id, &s.change, true});
-  return in;
 }
 
 // --- (a) every action in every state, for every node --------------------------------
@@ -777,7 +555,7 @@ TEST_CASE("Suggestion: an extension may not go past replyDays + maxExtensionDays
   CHECK_THAT(e.reason, Catch::Contains("120 days"));
 }
 
-TEST_CASE("Suggestion: overdue and near-deadline come from the now passed in",
+TEST_CASE("Suggestion: overdue and near-deadline come from the now passed in, by calendar day",
           "[core][suggestion]") {
   World w;
   Suggestion s(w, false);
@@ -785,24 +563,31 @@ TEST_CASE("Suggestion: overdue and near-deadline come from the now passed in",
   SuggestionView v = s.view();
   uint64_t d = v.deadlineMs;
   REQUIRE(d != 0);
+  REQUIRE(d == *parseDate(formatDate(d)));  // the deadline day starts at d
+  const uint64_t end = d + kDayMs - 1;      // the deadline day's last millisecond
   CHECK_FALSE(v.overdue(d - 16 * kDayMs));
   CHECK_FALSE(v.nearDeadline(d - 16 * kDayMs, 15));
+  // Fifteen calendar days left is not within 15; fourteen is, all day long.
   CHECK_FALSE(v.nearDeadline(d - 15 * kDayMs, 15));
-  CHECK(v.nearDeadline(d - 15 * kDayMs + 1, 15));
+  CHECK_FALSE(v.nearDeadline(d - 14 * kDayMs - 1, 15));
   CHECK(v.nearDeadline(d - 14 * kDayMs, 15));
   CHECK(v.nearDeadline(d, 15));
+  // The whole deadline day is in time; the next day is overdue.
   CHECK_FALSE(v.overdue(d));
-  CHECK(v.overdue(d + 1));
-  CHECK_FALSE(v.nearDeadline(d + 1, 15));
+  CHECK_FALSE(v.overdue(end));
+  CHECK(v.nearDeadline(end, 15));
+  CHECK(v.overdue(end + 1));
+  CHECK_FALSE(v.nearDeadline(end + 1, 15));
   CHECK(v.nearDeadline(d - 20 * kDayMs, 30));  // the warning window is the caller's
+  CHECK_FALSE(v.nearDeadline(d, 0));
   // The same view folded again says the same: nothing reads the wall clock.
-  CHECK(s.view().overdue(d + 1));
+  CHECK(s.view().overdue(end + 1));
   // Returned items still await a reply; replied ones do not.
   Suggestion r(w, false);
   driveTo(r, S::kReturned);
-  CHECK(r.view().overdue(r.view().deadlineMs + 1));
+  CHECK(r.view().overdue(r.view().deadlineMs + kDayMs));
   s.must(Who::kCounty, "reply", {{"unit", "U1"}, {"outcome", "A"}});
-  CHECK_FALSE(s.view().overdue(d + 1));
+  CHECK_FALSE(s.view().overdue(end + 1));
   CHECK_FALSE(s.view().nearDeadline(d, 15));
   // Re-handling sets a new deadline (30 days by default), and overdue follows it.
   Suggestion h(w, false);
@@ -811,7 +596,8 @@ TEST_CASE("Suggestion: overdue and near-deadline come from the now passed in",
   const EventInfo& re = hv.events.back();
   CHECK(hv.deadlineMs == re.atMs + 30 * kDayMs);
   CHECK(hv.round1DeadlineMs == hv.assignedMs + 90 * kDayMs);
-  CHECK(hv.overdue(hv.deadlineMs + 1));
+  CHECK_FALSE(hv.overdue(hv.deadlineMs));
+  CHECK(hv.overdue(hv.deadlineMs + kDayMs));
 }
 
 TEST_CASE("Suggestion: a refused re-handling deadline changes no round",
