@@ -8,6 +8,7 @@
 #include "app/json.h"
 #include "app/privacy.h"
 #include "app/records_view.h"
+#include "app/suggestion_edits.h"
 #include "core/hlc.h"
 
 namespace renda::app {
@@ -209,6 +210,7 @@ Status cmdEdit(const KindInfo& k, const Args& args) {
   auto fields = fieldsFrom(args, n.store());
   if (!fields) return fields.status();
   if (fields->empty()) return Status::usage("say what to change, e.g. --name 李四");
+  if (k.kind == RecordKind::kSuggestion) RENDA_TRY(checkSuggestionEdit(n, *id, *fields));
   storage::LocalEdit edit;
   edit.op = OpKind::kUpdate;
   edit.record = *id;

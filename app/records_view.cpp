@@ -286,6 +286,13 @@ std::string recordText(const Record& r, storage::Store& store) {
     out += "    To resolve it, edit " + name + " again with the right value.\n";
   }
   if (r.kind == RecordKind::kSuggestion) {
+    // Plain edits kept as evidence but not applied (a field group another
+    // node owns, core/domain/field_groups.h); `renda log` says why.
+    size_t kept = 0;
+    for (const auto& v : r.versions) kept += v.action.empty() && v.id != r.id && !v.applied;
+    if (kept)
+      out += "  " + std::to_string(kept) + " edit(s) not applied: see renda log " +
+             toHex(r.id).substr(0, 12) + "\n";
     auto lc = lifecycleOf(r, store);
     if (lc) out += suggestionText(lc->view, lc->config, Node::nowMs(), store);
     else out += "  life cycle: cannot be shown: " + lc.status().message() + "\n";

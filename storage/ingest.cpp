@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "core/domain/field_groups.h"
 #include "core/limits.h"
 
 namespace renda::storage {
@@ -327,6 +328,12 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
     return Status::refused("change number " + std::to_string(c.seq) + " is by node " +
                            who(c.author) + ", which the county has not enrolled");
   if (effect) effect = checkApplies(*m, c, rec ? &rec->scope : nullptr);
+  if (effect && c.op == OpKind::kUpdate && c.action.empty() &&
+      rec->kind == RecordKind::kSuggestion) {
+    auto why = judgeFieldEdit(*rec, c, p.id);
+    if (!why) return why.status();
+    if (*why) effect = Status::refused(**why);
+  }
   bool applied = effect.isOk();
   auto arrival = nextArrival();
   if (!arrival) return arrival.status();
@@ -376,6 +383,10 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
     report.notes.push_back("change number " + std::to_string(c.seq) + " of node " + who(c.author) +
                            " is stamped more than a day ahead of this computer's clock");
   hlc_.observe(c.hlc, nowMs_, limits::kMaxClockAheadMs);
+  // An event can change which plain edits of a suggestion come after its
+  // registration (a registration arriving after a concurrent edit of the text).
+  if (c.op == OpKind::kUpdate && !c.action.empty() && rec->kind == RecordKind::kSuggestion)
+    RENDA_TRY(rejudgeFieldEdits(*rec));
   lastApplied_ = applied;
   if (applied) {
     ++report.added;
@@ -492,7 +503,13 @@ Status Applier::reevaluate(const PublicKey& author) {
     }
   }
   for (const auto& [k, v] : rewrites) RENDA_TRY(txn_.put(t_.changes, bytesOf(k), bytesOf(v)));
-  for (const auto& id : touched) RENDA_TRY(refold(id));
+  for (const auto& id : touched) {
+    RENDA_TRY(refold(id));
+    // Events before its plain edits may have changed (a registration un-applied).
+    auto r = loadRecord(id);
+    if (!r) return r.status();
+    if (*r) RENDA_TRY(rejudgeFieldEdits(**r));
+  }
   if (*m && ((*m)->encryptionKey != encKey || (*m)->encryptionKeySeq != encKeySeq)) {
     Membership updated = **m;
     updated.encryptionKey = encKey;
@@ -535,6 +552,99 @@ Status Applier::refold(const RecordId& id) {
   auto r = foldRecord(std::move(inputs));
   if (!r) return Status::corruption("a record cannot be re-derived: " + r.status().message());
   return putRecord(*r, **row);
+}
+
+Result<std::map<PublicKey, Membership>> Applier::membersOf(const Record& r,
+                                                           const PublicKey* extra) {
+  std::map<PublicKey, Membership> out;
+  auto add = [&](const PublicKey& k) -> Status {
+    if (out.count(k)) return Status::ok();
+    auto m = member(k);
+    if (!m) return m.status();
+    if (*m) out.emplace(k, **m);
+    return Status::ok();
+  };
+  for (const auto& v : r.versions) RENDA_TRY(add(v.author));
+  if (extra) RENDA_TRY(add(*extra));
+  return out;
+}
+
+namespace {
+
+domain::MemberLookup lookupIn(const std::map<PublicKey, Membership>& ms) {
+  return [&ms](const PublicKey& k) -> const Membership* {
+    auto it = ms.find(k);
+    return it == ms.end() ? nullptr : &it->second;
+  };
+}
+
+std::vector<std::string> namesOf(const Change& c) {
+  std::vector<std::string> names;
+  for (const auto& f : c.fields) names.push_back(f.name);
+  return names;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> Applier::judgeFieldEdit(const Record& rec, const Change& c,
+                                                           const ChangeId& id) {
+  Record probe = rec;
+  RENDA_TRY(applyUpdate(probe, c, id, false));
+  auto ms = membersOf(probe, &c.author);
+  if (!ms) return ms.status();
+  auto refused = domain::judgeFieldEdits(probe, {{id, namesOf(c)}}, lookupIn(*ms));
+  auto it = refused.find(id);
+  if (it == refused.end()) return std::optional<std::string>();
+  return std::optional<std::string>(it->second);
+}
+
+Status Applier::rejudgeFieldEdits(const Record& rec) {
+  if (rec.kind != RecordKind::kSuggestion) return Status::ok();
+  bool anyPlain = false;
+  for (const auto& v : rec.versions) anyPlain = anyPlain || (v.action.empty() && v.id != rec.id);
+  if (!anyPlain) return Status::ok();
+  struct Edit {
+    ChangeId id;
+    std::string arrivalKey, stored;
+    bool trusted = false;
+  };
+  std::vector<Edit> plain;
+  std::vector<domain::FieldEdit> judged;
+  auto ms = membersOf(rec, nullptr);
+  if (!ms) return ms.status();
+  for (const auto& v : rec.versions) {
+    if (!v.action.empty() || v.id == rec.id) continue;
+    auto arrival = txn_.get(t_.byid, bytesOf(keys::fixed(v.id)));
+    if (!arrival) return arrival.status();
+    if (!arrival->has_value()) return Status::corruption("a record names a missing change");
+    Edit e{v.id, std::string(viewOf(**arrival)), {}, false};
+    auto stored = txn_.get(t_.changes, **arrival);
+    if (!stored) return stored.status();
+    if (!stored->has_value() || (*stored)->size() < keys::kChangeHeader)
+      return Status::corruption("a stored change is missing");
+    e.stored = std::string(viewOf(**stored));
+    auto env = decodeEnvelope(crypto::asBytes(e.stored).subspan(keys::kChangeHeader));
+    if (!env) return Status::corruption("a stored change is damaged");
+    auto change = decodeChange(crypto::asBytes(env->body));
+    if (!change) return Status::corruption("a stored change is damaged");
+    auto m = ms->find(change->author);
+    e.trusted = m != ms->end() && checkApplies(m->second, *change, &rec.scope).isOk();
+    if (e.trusted) judged.push_back({v.id, namesOf(*change)});
+    plain.push_back(std::move(e));
+  }
+  if (plain.empty()) return Status::ok();
+  auto refused = domain::judgeFieldEdits(rec, judged, lookupIn(*ms));
+  bool changed = false;
+  for (auto& e : plain) {
+    bool applied = e.trusted && !refused.count(e.id);
+    bool was = (e.stored[1] & keys::kFlagApplied) != 0;
+    if (applied == was) continue;
+    e.stored[1] = static_cast<char>(applied ? (e.stored[1] | keys::kFlagApplied)
+                                            : (e.stored[1] & ~keys::kFlagApplied));
+    RENDA_TRY(txn_.put(t_.changes, bytesOf(e.arrivalKey), bytesOf(e.stored)));
+    changed = true;
+  }
+  return changed ? refold(rec.id) : Status::ok();
 }
 
 // --- Store entry points -----------------------------------------------------

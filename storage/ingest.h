@@ -60,6 +60,17 @@ class Applier {
   Status putMember(const Membership& m);
   Status reevaluate(const PublicKey& author);
   Status refold(const RecordId& id);
+  // One writer per field group (core/domain/field_groups.h): why the plain
+  // edit `c` (id `id`) of suggestion `rec` may not take effect, or nullopt.
+  Result<std::optional<std::string>> judgeFieldEdit(const Record& rec, const Change& c,
+                                                    const ChangeId& id);
+  // Re-judges every plain edit of `rec` (as stored; a no-op unless it is a
+  // suggestion) after an event or a trust change altered what precedes them;
+  // rewrites their applied flags (trust and field group both) and re-folds the
+  // record when any changed. REQUIRES: every change of `rec` is stored.
+  Status rejudgeFieldEdits(const Record& rec);
+  // The memberships of every author of `r`'s versions (plus `extra`).
+  Result<std::map<PublicKey, Membership>> membersOf(const Record& r, const PublicKey* extra);
   Status putRecord(const Record& r, uint64_t row, unsigned flags = 0);
   // The row of a record (the arrival number of its creating change), if held.
   Result<std::optional<uint64_t>> rowOf(const RecordId& id);

@@ -3,6 +3,7 @@
 // record re-derived) and a record's full history for `renda log`.
 #include <map>
 
+#include "core/domain/field_groups.h"
 #include "storage/ingest.h"
 
 namespace renda::storage {
@@ -121,6 +122,21 @@ Result<std::vector<Store::LoggedChange>> Store::history(const RecordId& id) {
   auto record = decodeRecord(**rec);
   if (!record) return record.status();
   std::map<PublicKey, std::optional<Membership>> members;
+  auto memberOf = [&](const PublicKey& k) -> const std::optional<Membership>& {
+    auto it = members.find(k);
+    if (it != members.end()) return it->second;
+    auto& m = members[k];
+    auto v = txn->get(t_->members, bytesOf(keys::fixed(k)));
+    if (v && v->has_value()) {
+      auto dm = Membership::decode(**v);
+      if (dm) m = std::move(*dm);
+    }
+    return m;
+  };
+  domain::MemberLookup lookup = [&](const PublicKey& k) -> const Membership* {
+    const auto& m = memberOf(k);
+    return m ? &*m : nullptr;
+  };
   auto c = Cursor::open(*txn, t_->recchanges);
   if (!c) return c.status();
   for (auto ok = c->seek(bytesOf(prefix)); ; ok = c->next()) {
@@ -137,16 +153,17 @@ Result<std::vector<Store::LoggedChange>> Store::history(const RecordId& id) {
     lc.applied = d->flags & keys::kFlagApplied;
     lc.signatureValid = verifyEnvelope(net->network, d->envelope);
     if (!lc.applied) {
-      auto& m = members[d->change.author];
-      if (!m) {
-        auto v = txn->get(t_->members, bytesOf(keys::fixed(d->change.author)));
-        if (v && v->has_value()) {
-          auto dm = Membership::decode(**v);
-          if (dm) m = std::move(*dm);
-        }
-      }
+      const auto& m = memberOf(d->change.author);
       lc.refusal = m ? checkApplies(*m, d->change, &record->scope).message()
                      : "the author is not enrolled";
+      // Not refused by trust: a plain edit of a suggestion by a node that does
+      // not own the field group (core/domain/field_groups.h).
+      if (lc.refusal.empty() && d->change.op == OpKind::kUpdate && d->change.action.empty()) {
+        std::vector<std::string> names;
+        for (const auto& f : d->change.fields) names.push_back(f.name);
+        auto refused = domain::judgeFieldEdits(*record, {{d->id, names}}, lookup);
+        if (auto it = refused.find(d->id); it != refused.end()) lc.refusal = it->second;
+      }
     }
     lc.change = std::move(d->change);
     out.push_back(std::move(lc));
