@@ -438,6 +438,7 @@ const std::vector<Command>& commands() {
     addSetupCommands(v);
     addRecordCommands(v);
     addSuggestionCommands(v);
+    addIssueCommands(v);
     addReportCommands(v);
     addExportCommands(v);
     addSyncCommands(v);

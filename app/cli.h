@@ -120,6 +120,7 @@ int runCommandLine(const std::vector<std::string>& argv);
 void addSetupCommands(std::vector<Command>& out);
 void addRecordCommands(std::vector<Command>& out);
 void addSuggestionCommands(std::vector<Command>& out);
+void addIssueCommands(std::vector<Command>& out);  // cmd_issue.cpp
 void addReportCommands(std::vector<Command>& out);
 void addExportCommands(std::vector<Command>& out);
 void addSyncCommands(std::vector<Command>& out);

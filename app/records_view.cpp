@@ -2,6 +2,7 @@
 #include "app/records_view.h"
 
 #include <map>
+#include <optional>
 
 #include "app/cli.h"
 #include "app/domain_glue.h"
@@ -257,6 +258,51 @@ void recordJson(Json& j, const Record& r, storage::Store* store) {
   j.endObject();
 }
 
+namespace {
+
+// The record `hex` names, if this node holds it and it is of `kind`.
+std::optional<Record> linked(storage::Store& store, const std::string& hex, RecordKind kind) {
+  auto id = fixedFromHex<RecordId>(hex);
+  if (!id) return std::nullopt;
+  auto r = store.record(*id);
+  if (!r || r->kind != kind || !r->visible) return std::nullopt;
+  return std::move(*r);
+}
+
+// The link between a constituent issue and the suggestion made of it
+// (`renda issue to-suggestion`), shown from either side; "" for other records.
+std::string linkText(const Record& r, storage::Store& store) {
+  if (r.kind == RecordKind::kSuggestion) {
+    std::string hex = r.get("issue").value_or("");
+    if (hex.empty()) return "";
+    std::string out = "  from constituent issue (社情民意) " + hex.substr(0, 12);
+    if (auto issue = linked(store, hex, RecordKind::kConstituentIssue)) {
+      std::string text = issue->get("text").value_or("");
+      out += ", received " + issue->get("receivedDate").value_or("?") + ": " + text;
+    } else {
+      out += " (not on this node yet)";
+    }
+    return out + "\n";
+  }
+  if (r.kind == RecordKind::kConstituentIssue) {
+    std::string hex = r.get("suggestion").value_or("");
+    if (hex.empty()) return "";
+    std::string out = "  turned into suggestion (转为代表建议) " + hex.substr(0, 12);
+    if (auto s = linked(store, hex, RecordKind::kSuggestion)) {
+      out += ": " + s->get("title").value_or("");
+      if (auto view = suggestionView(store, *s))
+        out += " — " + std::string(domain::stateLabel(view->state)) +
+               (view->number.empty() ? std::string() : ", number " + view->number);
+    } else {
+      out += " (not on this node yet)";
+    }
+    return out + "\n";
+  }
+  return "";
+}
+
+}  // namespace
+
 std::string recordTitle(const Record& r) {
   for (const char* f : {"name", "title", "type"})
     if (auto v = r.get(f)) return *v;
@@ -285,6 +331,7 @@ std::string recordText(const Record& r, storage::Store& store) {
     }
     out += "    To resolve it, edit " + name + " again with the right value.\n";
   }
+  out += linkText(r, store);
   if (r.kind == RecordKind::kSuggestion) {
     // Plain edits kept as evidence but not applied (a field group another
     // node owns, core/domain/field_groups.h); `renda log` says why.
