@@ -563,7 +563,7 @@ Result<IngestReport> Store::ingestAt(const std::vector<std::string>& envelopes, 
       RENDA_TRY(applier.apply(prepared[i], report));
       // Reads scattered over the id index map pages (and the kernel maps
       // whole folios around them); let go of them as the batch goes.
-      if (bulk_ && i % 1024 == 1023) env_.releaseMappedPages();
+      if (bulk_ && i % 256 == 255) env_.releaseMappedPages();
     }
     return applier.finish();
   });
