@@ -18,8 +18,8 @@ namespace renda::app {
 
 namespace {
 
-const std::vector<std::string> kSwitches = {"json", "yes", "passphrase", "help", "all",
-                                            "quiet", "county", "conflicts"};
+const std::vector<std::string> kSwitches = {"json", "yes",    "passphrase", "help",  "all",
+                                            "quiet", "county", "conflicts",  "force"};
 constexpr std::string_view kKeyMagic = "RENDA-KEY-v1\n";
 
 }  // namespace
@@ -266,6 +266,13 @@ Result<ChangeId> Node::write(const storage::LocalEdit& edit) {
   auto key = deviceKey();
   if (!key) return key.status();
   return store_->author(edit, **key, nowMs());
+}
+
+Result<std::vector<ChangeId>> Node::writeBatch(const std::vector<storage::LocalEdit>& edits) {
+  RENDA_TRY(prepareToWrite());
+  auto key = deviceKey();
+  if (!key) return key.status();
+  return store_->authorBatch(edits, **key, nowMs());
 }
 
 std::string formatTime(uint64_t ms) {

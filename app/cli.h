@@ -55,6 +55,9 @@ class Node {
   Status prepareToWrite();
   // Authors one change with the device key.
   Result<ChangeId> write(const storage::LocalEdit& edit);
+  // Authors every edit with the device key in one transaction (all or
+  // nothing; see Store::authorBatch). For bulk work such as `renda demo --county`.
+  Result<std::vector<ChangeId>> writeBatch(const std::vector<storage::LocalEdit>& edits);
   // Membership of this node's own key, if enrolled.
   Result<Membership> self();
 
