@@ -172,7 +172,18 @@ class Generator {
     }
     fs::create_directories(dir_ + "/usb", ec);
     if (ec) return Status::ioError("cannot create " + dir_ + ": " + ec.message());
-    return Status::ok();
+    // Marks the folder at once, so that --force can replace it even when this
+    // run stops half-way; finish() writes the real contents.
+    return writeFile(dir_ + "/" + kManifest,
+                     "{\"what\":\"renda demo --county\",\"complete\":false}\n");
+  }
+
+  static Status writeFile(const std::string& path, const std::string& text) {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f) return Status::ioError("cannot write " + path);
+    bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    ok = std::fclose(f) == 0 && ok;
+    return ok ? Status::ok() : Status::ioError("cannot write " + path);
   }
 
   // Runs `renda ARGS --data FOLDER --quiet` in-process.
@@ -458,13 +469,7 @@ class Generator {
   }
 
   Status writeManifest() {
-    std::string path = dir_ + "/" + kManifest;
-    std::string text = demoCountyJson(summary_) + "\n";
-    std::FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f) return Status::ioError("cannot write " + path);
-    bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-    ok = std::fclose(f) == 0 && ok;
-    return ok ? Status::ok() : Status::ioError("cannot write " + path);
+    return writeFile(dir_ + "/" + kManifest, demoCountyJson(summary_) + "\n");
   }
 
   std::string dir_;

@@ -46,6 +46,8 @@ std::string demoCountyJson(const DemoCountySummary& s) {
   Json j;
   j.beginObject()
       .field("what", "renda demo --county")
+      .key("complete")
+      .boolean(s.converged)
       .field("county", s.countyName)
       .field("seed", int64_t(s.seed))
       .field("townships", int64_t(s.nodes.size() - 1))
@@ -179,7 +181,8 @@ std::string describeDemoCounty(const DemoCountySummary& s) {
   int64_t chinaMinutes = (int64_t(s.nowMs) + 8 * 3600 * 1000) / 60000 % (24 * 60);
   add("\nThe demo's clock stands at %s %02d:%02d China time: deadlines, overdue and near-deadline\n"
       "lists count from it, so give it to the reports as RENDA_NOW_MS. Try:\n",
-      demo::dateText(demo::dayOfMs(s.nowMs)).c_str(), int(chinaMinutes / 60), int(chinaMinutes % 60));
+      demo::dateText(demo::dayOfMs(s.nowMs)).c_str(), int(chinaMinutes / 60),
+      int(chinaMinutes % 60));
   std::string county = s.dir + "/county";
   add("  RENDA_NOW_MS=%llu renda --data %s report summary\n",
       static_cast<unsigned long long>(s.nowMs), county.c_str());

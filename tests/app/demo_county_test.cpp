@@ -422,7 +422,7 @@ TEST_CASE("Demo county: the same seed gives the same county, another seed anothe
   CHECK(a->nodes.front().key != b->nodes.front().key);
 }
 
-TEST_CASE("Demo county: a non-empty folder is refused; --force replaces only a demo county",
+TEST_CASE("Demo county: a non-empty folder is refused, and --force replaces only a demo county",
           "[app][demo-county][cli]") {
   clitest::Harness h;
   std::string dir = h.path("county-demo");
