@@ -284,8 +284,8 @@ class SuggestionPlanner {
         std::snprintf(buf, sizeof buf, "闭-2026-%03d", n);
         break;
       default:
-        std::snprintf(buf, sizeof buf, "%s十八届五次-%02d", plan_.townships[size_t(t)].name.c_str(),
-                      n);
+        std::snprintf(buf, sizeof buf, "%s%s-%02d", plan_.townships[size_t(t)].name.c_str(),
+                      plan_.townships[size_t(t)].sessionTag.c_str(), n);
     }
     return buf;
   }

@@ -154,8 +154,6 @@ class Planner {
                     {"startDate", dateText(start)},
                     {"endDate", dateText(dayOf(2026, 12, 27))}});
     countyTerm_ = term;
-    plan_.termStart = start;
-    plan_.termEnd = dayOf(2026, 12, 27);
     ctx_.session2025Day = dayOf(2025, 1, 8);
     ctx_.session2026Day = dayOf(2026, 1, 7);
     ctx_.session2025 = add(kCounty, kPlaces, RecordKind::kSession,
@@ -201,20 +199,23 @@ class Planner {
         tp.scheme = "甲乙丙";
         add(t, kPlaces, RecordKind::kSettings, {{"outcomeScheme", "甲乙丙"}});
       }
-      Day start = dayOf(2021, 12, 20) + rng_.between(0, 18);
-      // The 述职 report counts within the term that began last.
-      if (start > plan_.termStart) {
-        plan_.termStart = start;
-        plan_.termEnd = start + 5 * 365;
-      }
+      // 龙泉镇 was formed in 2024 by merging 龙泉乡 and 石坪乡: its congress was
+      // elected then, and its first term ends with the county's. The others
+      // were elected with the county's congress at the end of 2021.
+      bool merged = t == 4;
+      Day start = merged ? dayOf(2024, 3, 18) : dayOf(2021, 12, 20) + rng_.between(0, 18);
+      tp.termStart = start;
+      tp.termEnd = merged ? dayOf(2026, 12, 27) : start + 5 * 365;
+      tp.sessionTag = merged ? "一届三次" : "十八届五次";
+      std::string congress = tp.name + (merged ? "第一届" : "第十八届") + "人民代表大会";
       tp.term = add(t, kPlaces, RecordKind::kTerm,
-                    {{"name", tp.name + "第十八届人民代表大会"},
+                    {{"name", congress},
                      {"level", "乡镇级"},
                      {"startDate", dateText(start)},
-                     {"endDate", dateText(start + 5 * 365)}});
+                     {"endDate", dateText(tp.termEnd)}});
       Day session = dayOf(2026, 1, 3) + rng_.between(0, 10);
       tp.session = add(t, kPeople, RecordKind::kSession,
-                       {{"name", tp.name + "第十八届人民代表大会第五次会议"},
+                       {{"name", congress + (merged ? "第三次会议" : "第五次会议")},
                         {"type", "大会期间"},
                         {"startDate", dateText(session)},
                         {"endDate", dateText(session + 1)}},
@@ -452,9 +453,11 @@ class Planner {
   void reportBacks(int t, const std::vector<const PlanDeputy*>& mine) {
     const auto& villages = ctx_.villages[size_t(t)];
     double rate = 0.55 + double(rng_.below(41)) / 100.0;
-    Day from = dayOf(2022, 6, 1);
     for (const PlanDeputy* d : mine) {
       if (!(d->county || d->townshipSeat) || !rng_.chance(rate)) continue;
+      // Within the deputy's term, after the first months of it.
+      Day from = dayOf(2022, 6, 1);
+      if (!d->county) from = std::max(from, plan_.townships[size_t(t)].termStart + 45);
       Day until = d->active ? plan_.now - 3 : d->leftOn;
       if (until <= from) continue;
       // Later years more likely: most deputies report back in the second half of the term.

@@ -117,7 +117,9 @@ struct TownshipPlan {
   bool congress = true;    // 街道 have none
   std::string scheme = "ABCD";
   int session = -1;  // its congress's 2026 session record
-  int term = -1;
+  int term = -1;     // its congress's current term record
+  Day termStart = 0, termEnd = 0;
+  std::string sessionTag;  // "十八届五次", for numbering its suggestions
 };
 
 struct Plan {
@@ -128,7 +130,6 @@ struct Plan {
   std::vector<TownshipPlan> townships;  // [0] unused: node numbers are 1-based
   std::vector<PlannedRecord> records;
   std::vector<SuggestionFacts> suggestions;
-  Day termStart = 0, termEnd = 0;  // the current term, as the 述职 report takes it
 };
 
 // Makes the whole plan from the options (seed, townships, now).

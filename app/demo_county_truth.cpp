@@ -6,6 +6,8 @@
 // Deliberately independent of core/domain (no fold, no report code): when a
 // report and this disagree, one of the two is wrong.
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "app/demo_county_plan.h"
@@ -212,13 +214,44 @@ DemoCountyTruth countTruth(const Plan& plan, const std::vector<std::string>& ids
   }
   for (int m = 1; m <= 12; ++m) t.activeByMonth[size_t(m)] = active[size_t(m)].size();
 
-  // 述职: deputies in office who reported back within the current term.
+  // 述职 (domain.md §2.11: once per term): a deputy in office has reported
+  // back when a report-back falls in the current term of one of their
+  // mandates — per level, the latest term begun by now. A deputy with no
+  // mandate on record (a city or province deputy at a station) is held to the
+  // latest term begun by now.
+  struct Window {
+    Day from = 0, until = 0;
+  };
+  std::map<int, Window> terms;  // term record -> its days
+  std::optional<Window> latest;
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (records[i].kind != RecordKind::kTerm) continue;
+    Window w{parseDay(records[i].get("startDate")), parseDay(records[i].get("endDate"))};
+    terms[int(i)] = w;
+    if (w.from <= now && (!latest || w.from > latest->from)) latest = w;
+  }
+  std::map<int, std::map<std::string, Window>> current;  // deputy -> level -> term
+  for (const PlannedRecord& r : records) {
+    if (r.kind != RecordKind::kMandate) continue;
+    for (int dep : r.refsOf("deputy"))
+      for (int term : r.refsOf("term")) {
+        const Window& w = terms.at(term);
+        auto& slot = current[dep][r.get("level")];
+        if (w.from <= now && w.from >= slot.from) slot = w;
+      }
+  }
   std::set<int> reported;
   for (const PlannedRecord& r : records) {
     if (r.kind != RecordKind::kReportBack) continue;
     Day d = parseDay(r.get("date"));
-    if (d < plan.termStart || d > plan.termEnd) continue;
-    for (int dep : r.refsOf("deputy")) reported.insert(dep);
+    for (int dep : r.refsOf("deputy")) {
+      std::vector<Window> windows;
+      for (const auto& [level, w] : current[dep])
+        if (w.from) windows.push_back(w);
+      if (windows.empty() && latest) windows.push_back(*latest);
+      for (const Window& w : windows)
+        if (d >= w.from && d <= w.until) reported.insert(dep);
+    }
   }
   for (int dep : reported)
     if (inOffice.count(dep)) ++t.townships[records[size_t(dep)].scope].reportedBack;
