@@ -14,8 +14,9 @@ std::string describeAuthor(storage::Store& store, const PublicKey& k) {
   auto m = store.membership(k);
   std::string s = shortKey(k);
   if (m && *m) {
-    s += " " + ((*m)->township.empty() ? std::string("county office") : (*m)->township);
-    if (!(*m)->label.empty()) s += " (" + (*m)->label + ")";
+    // (appends, not " " + ...: g++ 12 -O3 warns falsely on that)
+    s.append(" ").append((*m)->township.empty() ? "county office" : (*m)->township);
+    if (!(*m)->label.empty()) s.append(" (").append((*m)->label).append(")");
   }
   return s;
 }

@@ -369,7 +369,7 @@ TEST_CASE("decodeChange: field rules fire (duplicates, count, size, names, NUL)"
   SECTION("too many fields") {
     c.fields.clear();
     for (size_t i = 0; i < limits::kMaxFieldsPerChange; ++i)
-      c.fields.push_back({"f" + std::to_string(i), "v"});
+      c.fields.push_back({std::string("f").append(std::to_string(i)), "v"});
     CHECK(roundTripStatus(c).isOk());
     c.fields.push_back({"extra", "v"});
     CHECK_THAT(roundTripStatus(c).message(), Catch::Contains("too many fields"));

@@ -128,7 +128,7 @@ TEST_CASE("FuzzCorpus: write the seed corpus", "[.][generate]") {
   auto action = bob.add(event);
   Change many = test::Author::createOp("xinzhen", {}, RecordKind::kSuggestion);
   for (int i = 0; i < 40; ++i)
-    many.fields.push_back({"f" + std::to_string(i), std::string(i, 'x')});
+    many.fields.push_back({std::string("f").append(std::to_string(i)), std::string(i, 'x')});
   auto manyFields = bob.add(many);
   Certificate cert = makeCertificate(net, test::keyFromByte(0x09).publicKey(), root, "chengguan",
                                      Role::kTownship, 1, 0, "城关镇人大主席办公室");

@@ -230,7 +230,8 @@ struct SigFlip {
   explicit SigFlip(size_t target) {
     run.push_back(n.town.create(RecordKind::kDeputy, kTown, named("a")));
     for (int i = 0; i < 3; ++i)
-      run.push_back(n.town.update(run[0].id, {run.back().id}, named("v" + std::to_string(i))));
+      run.push_back(n.town.update(run[0].id, {run.back().id},
+                                  named(std::string("v").append(std::to_string(i)))));
     Signature sig = decodeEnvelope(crypto::asBytes(run[target].envelope)).value().sig;
     batch = test::envelopesOf(run);
     size_t at = batch[target].find(std::string(reinterpret_cast<const char*>(sig.data()), 64));
@@ -325,7 +326,8 @@ TEST_CASE("Store: a batch is stored whole or not at all", "[storage][store]") {
   Snapshot empty = snap(*s);
   std::vector<Signed> good = n.intro;
   for (int i = 0; i < 10; ++i)
-    good.push_back(n.town.create(RecordKind::kDeputy, kTown, named("d" + std::to_string(i))));
+    good.push_back(n.town.create(RecordKind::kDeputy, kTown,
+                                 named(std::string("d").append(std::to_string(i)))));
   good.push_back(n.office.create(RecordKind::kStation, "", named("站")));
   std::vector<std::string> batch = test::envelopesOf(good);
   SECTION("the last change skips a number") {
