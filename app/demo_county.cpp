@@ -67,9 +67,9 @@ const char* kindLabel(RecordKind k) {
     case RecordKind::kDutyRecord:
       return "履职记录";
     case RecordKind::kTerm:
-      return "届次";
+      return "届";
     case RecordKind::kSession:
-      return "会议";
+      return "次会议";
     case RecordKind::kTownship:
       return "乡镇";
     case RecordKind::kDeputyGroup:

@@ -302,7 +302,7 @@ class Planner {
           {"post", post},
           {"level", level},
           {"district", "第" + num(rng_.between(1, 12)) + "选区"},
-          {"mobile", mobile(rng_)},
+          {"phone", mobile(rng_)},
       };
       char card[32];
       std::snprintf(card, sizeof card, "%s%03d-%04d",

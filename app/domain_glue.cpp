@@ -75,10 +75,6 @@ Result<domain::SuggestionView> suggestionView(storage::Store& store, const Recor
   return domain::foldSuggestion(record, *cfg, (*members)->lookup());
 }
 
-}  // namespace renda::app
-
-namespace renda::app {
-
 const std::vector<std::string>& requiredFields(RecordKind kind) {
   static const std::map<RecordKind, std::vector<std::string>> all = {
       {RecordKind::kDeputy, {"name"}},
