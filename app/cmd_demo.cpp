@@ -99,10 +99,6 @@ Status cmdDemoCounty(const Args& args) {
   const char* env = std::getenv("RENDA_DATA");
   std::string dir = args.get("data") || (env && *env) ? dataDirFrom(args)
                                                       : dataDirFrom(args) + "/demo-county";
-  if (o.progress)
-    std::printf("renda demo --county: a county office and %d township nodes in %s\n",
-                o.townships, dir.c_str());
-  std::fflush(stdout);
   auto made = generateDemoCounty(dir, o);
   if (!made) return made.status();
   std::printf("\n%s", describeDemoCounty(*made).c_str());

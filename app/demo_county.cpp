@@ -110,18 +110,19 @@ class Generator {
 
   Result<DemoCountySummary> run() {
     auto started = Clock::now();
+    const std::string towns =
+        std::to_string(o_.townships) + (o_.townships == 1 ? " township" : " townships");
     RENDA_TRY(prepareFolder());
     ScopedNow clock(o_.nowMs);
     plan_ = makePlan(o_);
     ids_.assign(plan_.records.size(), "");
     progress_.assign(plan_.suggestions.size(), {});
     say("planned " + std::to_string(plan_.records.size()) + " records and " +
-        std::to_string(eventCount()) + " life-cycle events for " +
-        std::to_string(plan_.townships.size() - 1) + " townships (seed " + std::to_string(o_.seed) +
-        ")");
+        std::to_string(eventCount()) + " life-cycle events for " + towns + " (seed " +
+        std::to_string(o_.seed) + ")");
     RENDA_TRY(setUp());
-    say("set up the county office and " + std::to_string(plan_.townships.size() - 1) +
-        " township nodes (county init, init, enroll, join)");
+    say("set up the county office and the nodes of " + towns +
+        " (county init, init, enroll, join)");
     for (int t = 1; t < int(plan_.townships.size()); ++t)
       for (int stage = 1; stage <= 4; ++stage) RENDA_TRY(writeRecords(t, stage));
     say("the townships wrote their records");
@@ -491,6 +492,11 @@ Result<DemoCountySummary> generateDemoCounty(const std::string& dir,
   if (options.townships < 1 || options.townships > most)
     return Status::usage("--townships must be between 1 and " + std::to_string(most));
   if (dir.empty()) return Status::usage("give the folder for the demo county with --data");
+  if (options.progress) {
+    std::printf("renda demo --county: a county office and %d township node%s in %s\n",
+                options.townships, options.townships == 1 ? "" : "s", dir.c_str());
+    std::fflush(stdout);
+  }
   return Generator(dir, options).run();
 }
 
