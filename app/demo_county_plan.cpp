@@ -296,6 +296,7 @@ class Planner {
           {"gender", female[size_t(i)] ? "女" : "男"},
           {"ethnicity", ethnicity(rng_)},
           {"birthday", dateText(dayOf(1958, 1, 1) + rng_.between(0, 37 * 365))},
+          {"idNumber", ""},  // filled below from the birthday; sealed when written
           {"political", politicalStatus(rng_, d.county)},
           {"education", education(rng_)},
           {"sector", sector},
@@ -304,6 +305,11 @@ class Planner {
           {"district", "第" + num(rng_.between(1, 12)) + "选区"},
           {"phone", mobile(rng_)},
       };
+      std::string born;
+      for (const auto& field : f)
+        if (field.name == "birthday") born = field.value;
+      for (auto& field : f)
+        if (field.name == "idNumber") field.value = idNumber(rng_, born);
       char card[32];
       std::snprintf(card, sizeof card, "%s%03d-%04d",
                     d.county         ? "县"
@@ -428,8 +434,9 @@ class Planner {
                                     {"category", category},
                                     {"receivedDate", dateText(day)},
                                     {"route", route},
-                                    {"visitorName", personName(rng_, rng_.chance(0.45))},
-                                    {"visitorPhone", mobile(rng_)}};
+                                    // personal fields: sealed to this township and the county
+                                    {"constituentName", personName(rng_, rng_.chance(0.45))},
+                                    {"constituentPhone", mobile(rng_)}};
             std::vector<Ref> refs = {{"reception", {rec}}, {"deputy", {rng_.pick(who)}}};
             Day closed = route == "当场答复" ? day : day + rng_.between(2, 45);
             if (closed <= plan_.now && (route == "当场答复" || rng_.chance(0.85)))

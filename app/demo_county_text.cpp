@@ -190,6 +190,23 @@ std::pair<std::string, std::string> occupation(Rng& rng, const std::string& town
   }
 }
 
+std::string idNumber(Rng& rng, const std::string& birthday) {
+  // GB 11643: 6-digit area code, birth date, 3-digit sequence (odd for men,
+  // even for women; left to chance here), ISO 7064 MOD 11-2 check character.
+  // The area codes are this made-up county's, not real ones.
+  std::string id = "5199" + std::to_string(10 + rng.below(30));
+  for (char ch : birthday)
+    if (ch >= '0' && ch <= '9') id.push_back(ch);
+  char seq[8];
+  std::snprintf(seq, sizeof seq, "%03llu", static_cast<unsigned long long>(rng.below(1000)));
+  id += seq;
+  static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (size_t i = 0; i < 17 && i < id.size(); ++i) sum += (id[i] - '0') * weights[i];
+  id.push_back("10X98765432"[sum % 11]);
+  return id;
+}
+
 std::string mobile(Rng& rng) {
   static const Strings prefixes = {"130", "131", "133", "135", "136", "137", "138", "139",
                                    "150", "151", "152", "157", "158", "159", "177", "180",

@@ -43,6 +43,9 @@ std::pair<std::string, std::string> occupation(Rng& rng, const std::string& town
                                                const std::vector<std::string>& villages,
                                                bool county);
 std::string mobile(Rng& rng);
+// A made-up resident ID number (身份证号) for a birthday "YYYY-MM-DD", with a
+// valid check character; sealed like any personal field when written.
+std::string idNumber(Rng& rng, const std::string& birthday);
 
 // A suggestion: title (关于……的建议) and body (情况、分析、建议).
 struct SuggestionText {

@@ -15,6 +15,7 @@
 
 #include "app/cli.h"
 #include "app/dataset.h"
+#include "app/privacy.h"
 #include "app/table_out.h"
 #include "core/domain/reports.h"
 #include "tests/app/cli_fixtures.h"
@@ -60,11 +61,14 @@ const Made& made(int townships) {
 
 const Made& smallCounty() { return made(kSmallTownships); }
 
+// A node's dataset as `renda report` presents it: personal fields (sealed in
+// the store) opened with the node's keys and masked.
 domain::Dataset load(const std::string& folder) {
   auto node = Node::open(folder);
   REQUIRE(node);
   auto d = loadDataset((*node)->store());
   REQUIRE(d);
+  REQUIRE(presentDataset(*d, **node, false, domain::ReportQuery{}));
   return std::move(*d);
 }
 
@@ -465,4 +469,32 @@ TEST_CASE("Demo county: the full default county's reports match its fixtures",
 }
 
 }  // namespace
+TEST_CASE("Demo county: personal fields are stored sealed and open on the county",
+          "[app][demo-county][privacy]") {
+  const Made& m = smallCounty();
+  auto node = Node::open(m.dir + "/county");
+  REQUIRE(node);
+  auto raw = loadDataset((*node)->store());
+  REQUIRE(raw);
+  REQUIRE(!raw->deputies.empty());
+  REQUIRE(!raw->issues.empty());
+  for (const auto& d : raw->deputies)
+    CHECK(d.get("idNumber").value_or("").rfind("renda-sealed:v1:", 0) == 0);
+  for (const auto& i : raw->issues) {
+    CHECK(i.get("constituentName").value_or("").rfind("renda-sealed:v1:", 0) == 0);
+    CHECK(i.get("constituentPhone").value_or("").rfind("renda-sealed:v1:", 0) == 0);
+  }
+  domain::Dataset clear = *raw;
+  REQUIRE(presentDataset(clear, **node, true, domain::ReportQuery{}));
+  for (const auto& d : clear.deputies) {
+    std::string id = d.get("idNumber").value_or("");
+    CHECK(id.size() == 18);
+    CHECK(id.find_first_not_of("0123456789X") == std::string::npos);
+  }
+  domain::Dataset masked = *raw;
+  REQUIRE(presentDataset(masked, **node, false, domain::ReportQuery{}));
+  for (size_t i = 0; i < masked.deputies.size(); ++i)
+    CHECK(masked.deputies[i].get("idNumber") != clear.deputies[i].get("idNumber"));
+}
+
 }  // namespace renda::app
