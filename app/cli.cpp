@@ -22,8 +22,8 @@ namespace renda::app {
 
 namespace {
 
-const std::vector<std::string> kSwitches = {"json",   "yes",    "passphrase", "help",  "all",
-                                            "quiet",  "county", "conflicts",  "reveal"};
+const std::vector<std::string> kSwitches = {"json",  "yes",    "passphrase", "help",   "all",
+                                            "quiet", "county", "conflicts",  "reveal", "force"};
 constexpr std::string_view kKeyMagic = "RENDA-KEY-v1\n";
 
 }  // namespace
@@ -407,17 +407,42 @@ Result<const std::vector<BoxSecretKey>*> Node::encryptionKeys() {
   return &*encryption_;
 }
 
+namespace {
+
+bool hasClearPersonalField(const storage::LocalEdit& edit) {
+  for (const auto& f : edit.fields)
+    if (domain::isPersonalField(f.name) && !f.value.empty() && !looksSealed(f.value)) return true;
+  return false;
+}
+
+}  // namespace
+
 Result<ChangeId> Node::write(const storage::LocalEdit& edit) {
   RENDA_TRY(prepareToWrite());
   auto key = deviceKey();
   if (!key) return key.status();
-  for (const auto& f : edit.fields)
-    if (domain::isPersonalField(f.name) && !f.value.empty() && !looksSealed(f.value)) {
-      storage::LocalEdit sealed = edit;
-      RENDA_TRY(sealPersonalFields(*store_, sealed, nowMs()));
-      return store_->author(sealed, **key, nowMs());
-    }
+  if (hasClearPersonalField(edit)) {
+    storage::LocalEdit sealed = edit;
+    RENDA_TRY(sealPersonalFields(*store_, sealed, nowMs()));
+    return store_->author(sealed, **key, nowMs());
+  }
   return store_->author(edit, **key, nowMs());
+}
+
+Result<std::vector<ChangeId>> Node::writeBatch(const std::vector<storage::LocalEdit>& edits) {
+  RENDA_TRY(prepareToWrite());
+  auto key = deviceKey();
+  if (!key) return key.status();
+  // Personal fields are sealed before signing here too (see write()).
+  std::vector<storage::LocalEdit> sealed;
+  const std::vector<storage::LocalEdit>* toWrite = &edits;
+  for (size_t i = 0; i < edits.size(); ++i) {
+    if (!hasClearPersonalField(edits[i])) continue;
+    if (sealed.empty()) sealed = edits;
+    RENDA_TRY(sealPersonalFields(*store_, sealed[i], nowMs()));
+    toWrite = &sealed;
+  }
+  return store_->authorBatch(*toWrite, **key, nowMs());
 }
 
 std::string formatTime(uint64_t ms) {

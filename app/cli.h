@@ -57,6 +57,9 @@ class Node {
   // privacy.h) given in clear are sealed first (app/privacy.h); refused when
   // they cannot be sealed to the county office.
   Result<ChangeId> write(const storage::LocalEdit& edit);
+  // Authors every edit with the device key in one transaction (all or
+  // nothing; see Store::authorBatch). For bulk work such as `renda demo --county`.
+  Result<std::vector<ChangeId>> writeBatch(const std::vector<storage::LocalEdit>& edits);
   // Membership of this node's own key, if enrolled.
   Result<Membership> self();
 

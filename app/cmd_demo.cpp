@@ -2,12 +2,15 @@
 // `renda demo`: a county office and two townships, each a real node with its
 // own store and key, edit records offline and exchange bundles as a clerk
 // would with a USB stick. Every step runs the same code as the real commands.
+// `renda demo --county`: a whole county of that kind (app/demo_county.h).
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "app/cli.h"
+#include "app/demo_county.h"
 
 namespace renda::app {
 
@@ -76,7 +79,34 @@ struct Demo {
 
 void heading(const char* text) { std::printf("\n== %s\n", text); }
 
+Status cmdDemoCounty(const Args& args) {
+  RENDA_TRY(args.only({"county", "seed", "townships", "force", "quiet"}));
+  DemoCountyOptions o;
+  if (auto v = args.get("seed")) {
+    char* end = nullptr;
+    o.seed = std::strtoull(v->c_str(), &end, 10);
+    if (v->empty() || !end || *end) return Status::usage("--seed must be a whole number");
+  }
+  if (auto v = args.get("townships")) {
+    char* end = nullptr;
+    long n = std::strtol(v->c_str(), &end, 10);
+    if (v->empty() || !end || *end) return Status::usage("--townships must be a number");
+    o.townships = int(n);
+  }
+  o.replace = args.has("force");
+  o.progress = !args.has("quiet");
+  // Without --data (or RENDA_DATA) the county goes next to the small demo.
+  const char* env = std::getenv("RENDA_DATA");
+  std::string dir = args.get("data") || (env && *env) ? dataDirFrom(args)
+                                                      : dataDirFrom(args) + "/demo-county";
+  auto made = generateDemoCounty(dir, o);
+  if (!made) return made.status();
+  std::printf("\n%s", describeDemoCounty(*made).c_str());
+  return Status::ok();
+}
+
 Status cmdDemo(const Args& args) {
+  if (args.has("county")) return cmdDemoCounty(args);
   RENDA_TRY(args.only({}));
   Demo d;
   d.root = dataDirFrom(args) + "/demo";
@@ -167,7 +197,11 @@ Status cmdDemo(const Args& args) {
 
 void addDemoCommands(std::vector<Command>& out) {
   out.push_back({"demo", "a county and two townships edit records and exchange bundles",
-                 "demo [--data DIR]   (uses DIR/demo, recreated each run)", cmdDemo});
+                 "demo [--data DIR]   (uses DIR/demo, recreated each run)\n"
+                 "       renda demo --county [--seed N] [--townships N] [--data DIR] [--force]\n"
+                 "         (a whole demo county: DIR/county and one folder per township; default\n"
+                 "          DIR ./renda-data/demo-county; --force replaces an earlier demo county)",
+                 cmdDemo});
 }
 
 }  // namespace renda::app

@@ -18,41 +18,39 @@ namespace {
 struct KindInfo {
   const char* word;
   RecordKind kind;
-  std::vector<const char*> required;
   const char* example;
 };
 
 const std::vector<KindInfo>& kinds() {
   static const std::vector<KindInfo> all = {
-      {"deputy", RecordKind::kDeputy, {"name"}, "--name 张三 --gender 男 --level 乡镇级"},
-      {"station", RecordKind::kStation, {"name"}, "--name 城关镇代表之家 --address 镇政府二楼"},
-      {"suggestion", RecordKind::kSuggestion, {"title"},
+      {"deputy", RecordKind::kDeputy, "--name 张三 --gender 男 --level 乡镇级"},
+      {"station", RecordKind::kStation, "--name 城关镇代表之家 --address 镇政府二楼"},
+      {"suggestion", RecordKind::kSuggestion,
        "--title 关于修缮村道的建议 --body TEXT --lead DEPUTY"},
-      {"duty", RecordKind::kDutyRecord, {"type", "deputy"},
+      {"duty", RecordKind::kDutyRecord,
        "--deputy DEPUTY --type 视察 --date 2026-11-20 --title TEXT"},
-      {"unit", RecordKind::kHandlingUnit, {"name"},
+      {"unit", RecordKind::kHandlingUnit,
        "--name 县交通运输局 --category 政府部门 --contact 王科长 --phone 0000-1234567"},
-      {"term", RecordKind::kTerm, {"name"},
+      {"term", RecordKind::kTerm,
        "--name 第十八届 --level 县级 --startDate 2026-01-01 --endDate 2030-12-31"},
-      {"session", RecordKind::kSession, {"name"},
+      {"session", RecordKind::kSession,
        "--name 第十八届第二次会议 --term TERM --type 大会期间|闭会期间 --startDate 2026-02-20"},
-      {"township", RecordKind::kTownship, {"name"}, "--name 城关镇 --code 001 --type 镇"},
-      {"group", RecordKind::kDeputyGroup, {"name"}, "--name 第一代表小组 --leader 张三"},
-      {"settings", RecordKind::kSettings, {},
+      {"township", RecordKind::kTownship, "--name 城关镇 --code 001 --type 镇"},
+      {"group", RecordKind::kDeputyGroup, "--name 第一代表小组 --leader 张三"},
+      {"settings", RecordKind::kSettings,
        "--categories 财政经济,农业农村 --dutyTypes 视察,调研 --outcomeScheme ABCD|甲乙丙 "
        "--outcomeMap 甲=A,乙=B,丙=C --replyDays 90 --maxExtensionDays 90 --warningDays 15 "
        "--returnWindowDays 10 --feedbackDays 10 --rehandleDays 30 --urgeIntervalDays 3"},
-      {"reception", RecordKind::kReception, {"station", "date"},
+      {"reception", RecordKind::kReception,
        "--station STATION --date 2026-11-20 --deputies DEPUTYID,DEPUTYID --visitors 5"},
-      {"issue", RecordKind::kConstituentIssue, {"text", "receivedDate", "route"},
+      {"issue", RecordKind::kConstituentIssue,
        "--reception RECEPTION --deputy DEPUTY --text TEXT --receivedDate 2026-11-20 "
        "--route 当场答复|转村（社区）|转乡镇人大|转为代表建议|转上级代表 [--closedDate 2026-11-25]"},
-      {"reportback", RecordKind::kReportBack, {"deputy", "date"},
+      {"reportback", RecordKind::kReportBack,
        "--deputy DEPUTY --date 2026-12-01 --place 村委会 --attendees 60 --satisfaction 95%"},
-      {"rota", RecordKind::kRotaSlot, {"deputy", "station", "date"},
+      {"rota", RecordKind::kRotaSlot,
        "--deputy DEPUTY --station STATION --date 2026-12-07 --slot 上午"},
-      {"mandate", RecordKind::kMandate, {"deputy", "level", "term"},
-       "--deputy DEPUTY --level 乡镇级|县级 --term TERM"},
+      {"mandate", RecordKind::kMandate, "--deputy DEPUTY --level 乡镇级|县级 --term TERM"},
   };
   return all;
 }
@@ -129,45 +127,6 @@ Result<std::vector<Field>> fieldsFrom(const Args& args, storage::Store& store) {
   return out;
 }
 
-std::optional<std::string> fieldOf(const std::vector<Field>& fields, const char* name) {
-  for (const auto& f : fields)
-    if (f.name == name) return f.value;
-  return std::nullopt;
-}
-
-std::string joinList(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& x : items) out += (out.empty() ? "" : "、") + x;
-  return out;
-}
-
-// A suggestion's category and a duty record's type come from the settings that
-// govern the new record (the county's, or its township's for township items).
-// A value outside the list is a usage error, before anything is written.
-Status checkTaxonomy(const KindInfo& k, const std::vector<Field>& fields, storage::Store& store,
-                     const std::string& scope) {
-  if (k.kind == RecordKind::kSuggestion) {
-    auto category = fieldOf(fields, "category");
-    if (!category) return Status::ok();
-    std::string level = fieldOf(fields, "level").value_or("");
-    bool township = level == "township" || level == "乡镇级" || level == "乡镇";
-    auto cfg = configFor(store, township ? scope : "");
-    if (!cfg) return cfg.status();
-    if (!cfg->isCategory(*category))
-      return Status::usage("建议类别 '" + *category + "' is not in the county's list; use one of: " +
-                           joinList(cfg->categories));
-  } else if (k.kind == RecordKind::kDutyRecord) {
-    auto type = fieldOf(fields, "type");
-    if (!type) return Status::ok();
-    auto cfg = configFor(store, scope);
-    if (!cfg) return cfg.status();
-    if (!cfg->isDutyType(*type))
-      return Status::usage("履职类型 '" + *type + "' is not in the county's list; use one of: " +
-                           joinList(cfg->dutyTypes));
-  }
-  return Status::ok();
-}
-
 Status cmdAdd(const KindInfo& k, const Args& args) {
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
@@ -176,7 +135,7 @@ Status cmdAdd(const KindInfo& k, const Args& args) {
   if (!self) return self.status();
   auto fields = fieldsFrom(args, n.store());
   if (!fields) return fields.status();
-  for (const char* req : k.required) {
+  for (const auto& req : requiredFields(k.kind)) {
     bool has = false;
     for (const auto& f : *fields) has = has || (f.name == req && !f.value.empty());
     if (!has) return Status::usage(std::string("a ") + k.word + " needs --" + req);
@@ -192,7 +151,9 @@ Status cmdAdd(const KindInfo& k, const Args& args) {
   } else {
     edit.scope = args.get("township").value_or("");
   }
-  RENDA_TRY(checkTaxonomy(k, edit.fields, n.store(), edit.scope));
+  auto cfg = configForNew(n.store(), k.kind, edit.fields, edit.scope);
+  if (!cfg) return cfg.status();
+  RENDA_TRY(checkTaxonomy(*cfg, k.kind, edit.fields));
   auto id = n.write(edit);
   if (!id) return id.status();
   if (args.has("json")) std::printf("{\"id\":\"%s\"}\n", toHex(*id).c_str());

@@ -63,44 +63,20 @@ Status runAction(const ActionArgs& a, const Args& args) {
   if (!id) return id.status();
   auto record = store.record(*id);
   if (!record) return record.status();
-  std::string level = record->get("level").value_or("");
-  bool township = level == "township" || level == "乡镇级" || level == "乡镇";
-  auto cfg = configFor(store, township ? record->scope : "");
-  if (!cfg) return cfg.status();
-  std::vector<Field> fields;
-  for (const auto& [k, v] : args.options) {
-    if (k == "data") continue;
-    std::string value = v;
-    if (k == "unit") {
-      auto u = store.findRecord(RecordKind::kHandlingUnit, v);
-      if (!u) return u.status();
-      value = toHex(*u);
-    } else if (k == "deputy" || k == "rater") {
-      auto d = store.findRecord(RecordKind::kDeputy, v);
-      if (!d) return d.status();
-      value = toHex(*d);
-    } else if (k == "date" || k == "deadline") {
-      if (!domain::parseDate(v)) return Status::usage("--" + k + " must be a date like 2026-12-31");
-    } else if (k == "outcome" && !cfg->nationalClass(v)) {
-      std::string codes;
-      for (const auto& [local, national] : cfg->outcomeMap) codes += (codes.empty() ? "" : "/") + local;
-      return Status::usage("答复类别 '" + v + "' is not in this county's scheme (" + codes + ")");
-    }
-    fields.push_back({k, value});
-  }
+  auto fields = eventFields(store, *record, args.options);
+  if (!fields) return fields.status();
   RENDA_TRY(n.prepareToWrite());
   auto key = n.deviceKey();
   if (!key) return key.status();
   auto members = MemberTable::load(store);
   if (!members) return members.status();
-  Status ok = domain::checkEvent(*record, *cfg, (*members)->lookup(), (*key)->publicKey(), a.action,
-                                 fields, Node::nowMs());
-  if (!ok) return Status::refused(ok.message() + "; nothing was recorded");
+  RENDA_TRY(checkLifeCycleEvent(store, **members, *record, (*key)->publicKey(), a.action, *fields,
+                                Node::nowMs()));
   storage::LocalEdit edit;
   edit.op = OpKind::kUpdate;
   edit.record = *id;
   edit.action = a.action;
-  edit.fields = std::move(fields);
+  edit.fields = std::move(*fields);
   auto cid = n.write(edit);
   if (!cid) return cid.status();
   auto after = store.record(*id);

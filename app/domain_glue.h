@@ -6,6 +6,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/domain/config.h"
 #include "core/domain/suggestion.h"
@@ -32,5 +34,37 @@ class MemberTable {
 
 // Folds a suggestion record with the store's settings and members.
 Result<domain::SuggestionView> suggestionView(storage::Store& store, const Record& record);
+
+// --- checks before writing (shared by the CLI verbs and `renda demo --county`) ---
+
+// The fields a new record of `kind` must have: what `renda KIND add` insists on.
+const std::vector<std::string>& requiredFields(RecordKind kind);
+
+// The settings that govern a new record with `fields` in `scope`: a
+// township-level suggestion's township's (if it keeps its own), a duty record's
+// township's, else the county's.
+Result<domain::Config> configForNew(storage::Store& store, RecordKind kind,
+                                    const std::vector<Field>& fields, const std::string& scope);
+
+// A new record's taxonomy values (a suggestion's category, a duty record's
+// type) must be in `config`'s lists. Usage error naming the allowed values.
+Status checkTaxonomy(const domain::Config& config, RecordKind kind,
+                     const std::vector<Field>& fields);
+
+// The data fields of a life-cycle event, from `--NAME VALUE` options as
+// `renda suggestion ACTION` takes them: a unit, deputy or rater given as a
+// record number (a full id, or a prefix of at least 4 digits) becomes its full
+// id; dates must be YYYY-MM-DD; an outcome must be in the scheme of the
+// settings governing `suggestion`. Usage or NotFound otherwise.
+Result<std::vector<Field>> eventFields(storage::Store& store, const Record& suggestion,
+                                       const std::vector<std::pair<std::string, std::string>>& options);
+
+// Whether the event would be applied if `author` appended it now: the
+// suggestion's state and the author's role (domain::checkEvent) under the
+// settings governing it. Refused with the reason and "nothing was recorded".
+Status checkLifeCycleEvent(storage::Store& store, const MemberTable& members,
+                           const Record& suggestion, const PublicKey& author,
+                           const std::string& action, const std::vector<Field>& fields,
+                           uint64_t nowMs);
 
 }  // namespace renda::app

@@ -11,7 +11,12 @@
 //   archive   domain::deputyArchives for every deputy
 //   xlsx      `renda export` writers: summary, the suggestion list, and the
 //             archive workbook (汇总 + one sheet per deputy); plus its CSV
+// With --demo-county it times the same on the demo county instead
+// (app::generateDemoCounty, as `renda demo --county` makes it: 16 real nodes
+// that exchanged bundles), reading the county office's node; with --data it
+// reads an existing node folder (e.g. DIR/county of a demo county).
 // Usage: bench_report [--dir DIR] [--seed S] [--reps N] [--keep]
+//                     [--demo-county [--townships N]] [--data NODE_FOLDER]
 #include <sodium.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -30,6 +35,7 @@
 #include <vector>
 
 #include "app/dataset.h"
+#include "app/demo_county.h"
 #include "app/export.h"
 #include "core/change.h"
 #include "core/crypto.h"
@@ -358,12 +364,18 @@ struct Options {
   int reps = 10;
   bool keep = false;
   bool dirGiven = false;
+  bool demoCounty = false;
+  int townships = 15;
+  std::string data;  // an existing node folder to read
 };
 
 double fileMb(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 ? double(st.st_size) / 1e6 : 0;
 }
+
+void measure(storage::Store& store, const Options& o, uint64_t nowMs);
+int runOn(Options o);
 
 int run(Options o) {
   if (!o.dirGiven) {
@@ -372,15 +384,26 @@ int run(Options o) {
     if (!mkdtemp(templ.data())) die("cannot make a temporary folder");
     o.dir = templ;
   }
-  std::filesystem::create_directories(o.dir + "/store");
   char when[64];
   std::time_t wall = std::time(nullptr);
   std::strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", std::localtime(&wall));
+  double load[3] = {0, 0, 0};
+  if (FILE* f = std::fopen("/proc/loadavg", "r")) {
+    if (std::fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3) load[0] = -1;
+    std::fclose(f);
+  }
+  std::string source = o.demoCounty ? " --demo-county --townships " + std::to_string(o.townships)
+                       : o.data.empty() ? ""
+                                        : " --data " + o.data;
   std::printf(
-      "== bench_report --seed %llu --reps %d%s\n   build %s, %ld cores online, %s, folder %s\n",
-      static_cast<unsigned long long>(o.seed), o.reps,
+      "== bench_report --seed %llu --reps %d%s%s\n   build %s, %ld cores online, %s, load "
+      "average %.2f %.2f %.2f, folder %s\n",
+      static_cast<unsigned long long>(o.seed), o.reps, source.c_str(),
       o.dirGiven ? (" --dir " + o.dir).c_str() : "", RENDA_BUILD_TYPE,
-      sysconf(_SC_NPROCESSORS_ONLN), when, o.dir.c_str());
+      sysconf(_SC_NPROCESSORS_ONLN), when, load[0], load[1], load[2],
+      o.data.empty() ? o.dir.c_str() : o.data.c_str());
+  if (o.demoCounty || !o.data.empty()) return runOn(o);
+  std::filesystem::create_directories(o.dir + "/store");
 
   auto t0 = Clock::now();
   Generator gen(o.seed);
@@ -407,15 +430,23 @@ int run(Options o) {
       all.size(), static_cast<unsigned long long>(gen.counts["creates"]),
       static_cast<unsigned long long>(gen.counts["events"]),
       static_cast<unsigned long long>(gen.counts["certificates"]), genMs, ingestMs);
+  measure(**store, o, date("2026-11-20") + 36000000ull);
+  (*store).reset();
+  if (!o.keep && !o.dirGiven) std::filesystem::remove_all(o.dir);
+  return 0;
+}
 
+// Figures (1)-(5) on `store`, with reports as of nowMs.
+void measure(storage::Store& storeRef, const Options& o, uint64_t nowMs) {
+  storage::Store* store = &storeRef;
   std::vector<double> loads;
-  t0 = Clock::now();
-  auto data = app::loadDataset(**store);
+  auto t0 = Clock::now();
+  auto data = app::loadDataset(*store);
   loads.push_back(msSince(t0));
   check(data.status(), "load the dataset");
   for (int i = 1; i < std::max(3, o.reps / 2); ++i) {
     t0 = Clock::now();
-    auto again = app::loadDataset(**store);
+    auto again = app::loadDataset(*store);
     loads.push_back(msSince(t0));
     check(again.status(), "load the dataset");
   }
@@ -435,7 +466,7 @@ int run(Options o) {
   std::printf("-- (1) loadDataset (LMDB reads + suggestion folds)   median %8.1f ms of %zu\n",
               median(loads), loads.size());
 
-  domain::ReportQuery q{"", "", date("2026-11-20") + 36000000ull, 0};
+  domain::ReportQuery q{"", "", nowMs, 0};
   // Reports read record fields through Dataset::index() (done by loadDataset);
   // it is timed here with the reports, as the work they need.
   domain::Dataset work = d;
@@ -476,12 +507,14 @@ int run(Options o) {
               median(unindexed));
 
   std::vector<double> towns;
+  size_t townships = 0;
   for (int rep = 0; rep < o.reps; ++rep) {
     auto start = Clock::now();
     std::vector<std::string> names;
     for (const auto& dep : d.deputies)
       if (std::find(names.begin(), names.end(), dep.scope) == names.end())
         names.push_back(dep.scope);
+    townships = names.size();
     for (const auto& town : names) {
       domain::ReportQuery tq = q;
       tq.township = town;
@@ -489,8 +522,8 @@ int run(Options o) {
     }
     towns.push_back(msSince(start));
   }
-  std::printf("-- (3) summary for each of the 15 townships          median %8.1f ms of %d\n",
-              median(towns), o.reps);
+  std::printf("-- (3) summary for each of the %zu townships          median %8.1f ms of %d\n",
+              townships, median(towns), o.reps);
 
   std::vector<double> archives;
   std::vector<domain::DeputyArchive> arch;
@@ -554,8 +587,44 @@ int run(Options o) {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   std::printf("-- peak RSS %.1f MB\n", double(ru.ru_maxrss) / 1024.0);
-  (*store).reset();
-  if (!o.keep && !o.dirGiven) std::filesystem::remove_all(o.dir);
+}
+
+// The figures on the demo county (made now with --demo-county) or on the node
+// folder given with --data.
+int runOn(Options o) {
+  std::string folder = o.data;
+  uint64_t nowMs = app::kDemoCountyNowMs;
+  if (o.demoCounty) {
+    app::DemoCountyOptions d;
+    d.seed = o.seed;
+    d.townships = o.townships;
+    auto t0 = Clock::now();
+    auto made = app::generateDemoCounty(o.dir + "/demo", d);
+    double ms = msSince(t0);
+    check(made.status(), "make the demo county");
+    std::printf("-- data: the demo county, made by app::generateDemoCounty in %.1f s (as `renda demo "
+                "--county --seed %llu --townships %d` makes it; not part of any figure below):\n",
+                ms / 1000.0, static_cast<unsigned long long>(o.seed), o.townships);
+    std::printf("   %zu nodes, %llu changes on each, %llu life-cycle events, %llu bundle files "
+                "(%.1f MB), %.0f MB on disk\n   records:",
+                made->nodes.size(), static_cast<unsigned long long>(made->changes),
+                static_cast<unsigned long long>(made->events),
+                static_cast<unsigned long long>(made->bundles), double(made->bundleBytes) / 1e6,
+                double(made->folderBytes) / 1e6);
+    for (const auto& [kind, n] : made->records)
+      std::printf(" %s %llu", kind.c_str(), static_cast<unsigned long long>(n));
+    std::printf("\n");
+    folder = o.dir + "/demo/county";
+    nowMs = made->nowMs;
+  }
+  std::printf("   reports as of RENDA_NOW_MS=%llu (the demo county's clock); node %s\n",
+              static_cast<unsigned long long>(nowMs), folder.c_str());
+  {
+    auto store = storage::Store::open(folder);
+    check(store.status(), "open the node's store");
+    measure(**store, o, nowMs);
+  }
+  if (o.demoCounty && !o.keep && !o.dirGiven) std::filesystem::remove_all(o.dir);
   return 0;
 }
 
@@ -583,8 +652,16 @@ int main(int argc, char** argv) {
       o.reps = std::max(1, std::atoi(next().c_str()));
     } else if (a == "--keep") {
       o.keep = true;
+    } else if (a == "--demo-county") {
+      o.demoCounty = true;
+    } else if (a == "--townships") {
+      o.townships = std::atoi(next().c_str());
+    } else if (a == "--data") {
+      o.data = next();
     } else {
-      std::fprintf(stderr, "usage: bench_report [--dir DIR] [--seed S] [--reps N] [--keep]\n");
+      std::fprintf(stderr,
+                   "usage: bench_report [--dir DIR] [--seed S] [--reps N] [--keep]\n"
+                   "                    [--demo-county [--townships N]] [--data NODE_FOLDER]\n");
       return 1;
     }
   }

@@ -673,7 +673,7 @@ Result<IngestReport> Store::ingestAt(const std::vector<std::string>& envelopes, 
       RENDA_TRY(applier.apply(prepared[i], report));
       // Reads scattered over the id index map pages (and the kernel maps
       // whole folios around them); let go of them as the batch goes.
-      if (bulk_ && i % 1024 == 1023) env_.releaseMappedPages();
+      if (bulk_ && i % 256 == 255) env_.releaseMappedPages();
     }
     return applier.finish();
   });
@@ -693,71 +693,116 @@ Status Store::endBulk() {
   return env_.setBulk(false);
 }
 
+namespace {
+
+// Signs `edit` as the next change of `key` and applies it inside the applier's
+// write transaction: the per-change half of Store::author and Store::authorBatch.
+// Refused (and the caller aborts the transaction) when the change would not apply.
+Result<ChangeId> authorOne(Applier& applier, const NetworkInfo& net, const LocalEdit& edit,
+                           const SecretKey& key, uint64_t nowMs) {
+  PublicKey self = key.publicKey();
+  Change c;
+  c.network = net.network;
+  c.author = self;
+  auto vv = applier.vvEntry(self);
+  if (!vv) return vv.status();
+  c.seq = *vv ? (*vv)->seq + 1 : 1;
+  if (*vv) {
+    c.prev = (*vv)->id;
+    auto ps = applier.signatureHash((*vv)->id);
+    if (!ps) return ps.status();
+    c.prevSig = *ps;
+  }
+  auto deps = applier.takeDeps(self);
+  if (!deps) return deps.status();
+  c.deps = std::move(*deps);
+  RENDA_TRY(applier.loadClock());
+  c.hlc = applier.hlc().tick(nowMs);
+  c.op = edit.op;
+  c.kind = edit.kind;
+  c.scope = edit.scope;
+  c.fields = edit.fields;
+  c.certificate = edit.certificate;
+  c.revocation = edit.revocation;
+  c.encryptionKey = edit.encryptionKey;
+  if (edit.op == OpKind::kUpdate) {
+    auto r = applier.loadRecord(edit.record);
+    if (!r) return r.status();
+    if (!*r || !(*r)->visible) return Status::notFound("that record is not on this node");
+    c.record = edit.record;
+    c.parents = (*r)->heads();
+    c.action = edit.action;
+  }
+  RENDA_TRY(validateChangeShape(c));
+  std::string body = encodeChange(c);
+  if (body.size() > limits::kMaxChangeBytes)
+    return Status::usage("the change is too large (more than 64 KiB); shorten the text");
+  std::string envelope = signChange(net.network, body, key);
+  Prepared p;
+  p.raw = envelope;
+  auto e = decodeEnvelope(crypto::asBytes(envelope));
+  if (!e) return e.status();
+  p.envelope = std::move(*e);
+  p.change = std::move(c);
+  p.id = crypto::changeId(crypto::asBytes(body));
+  p.signatureChecked = true;
+  IngestReport report;
+  RENDA_TRY(applier.apply(p, report));
+  if (!applier.lastApplied())
+    return Status::refused(applier.lastRefusal() + "; nothing was recorded");
+  return p.id;
+}
+
+Status refuseRestored() {
+  return Status::refused("this store was copied or restored from a backup; a new device key "
+                         "must be made before it can record anything (renda does this itself "
+                         "when you run a command that writes)");
+}
+
+}  // namespace
+
 Result<ChangeId> Store::author(const LocalEdit& edit, const SecretKey& key, uint64_t nowMs) {
-  if (restored_)
-    return Status::refused("this store was copied or restored from a backup; a new device key "
-                           "must be made before it can record anything (renda does this itself "
-                           "when you run a command that writes)");
+  if (restored_) return refuseRestored();
   auto net = network();
   if (!net) return net.status();
-  PublicKey self = key.publicKey();
   ChangeId id;
   Status s = withWriteTxn(env_, [&](WriteTxn& txn) -> Status {
     Applier applier(txn, *t_, *net, nowMs);
-    Change c;
-    c.network = net->network;
-    c.author = self;
-    auto vv = applier.vvEntry(self);
-    if (!vv) return vv.status();
-    c.seq = *vv ? (*vv)->seq + 1 : 1;
-    if (*vv) {
-      c.prev = (*vv)->id;
-      auto ps = applier.signatureHash((*vv)->id);
-      if (!ps) return ps.status();
-      c.prevSig = *ps;
-    }
-    auto deps = applier.takeDeps(self);
-    if (!deps) return deps.status();
-    c.deps = std::move(*deps);
-    RENDA_TRY(applier.loadClock());
-    c.hlc = applier.hlc().tick(nowMs);
-    c.op = edit.op;
-    c.kind = edit.kind;
-    c.scope = edit.scope;
-    c.fields = edit.fields;
-    c.certificate = edit.certificate;
-    c.revocation = edit.revocation;
-    c.encryptionKey = edit.encryptionKey;
-    if (edit.op == OpKind::kUpdate) {
-      auto r = applier.loadRecord(edit.record);
-      if (!r) return r.status();
-      if (!*r || !(*r)->visible) return Status::notFound("that record is not on this node");
-      c.record = edit.record;
-      c.parents = (*r)->heads();
-      c.action = edit.action;
-    }
-    RENDA_TRY(validateChangeShape(c));
-    std::string body = encodeChange(c);
-    if (body.size() > limits::kMaxChangeBytes)
-      return Status::usage("the change is too large (more than 64 KiB); shorten the text");
-    std::string envelope = signChange(net->network, body, key);
-    Prepared p;
-    p.raw = envelope;
-    auto e = decodeEnvelope(crypto::asBytes(envelope));
-    if (!e) return e.status();
-    p.envelope = std::move(*e);
-    p.change = std::move(c);
-    p.id = crypto::changeId(crypto::asBytes(body));
-    p.signatureChecked = true;
-    IngestReport report;
-    RENDA_TRY(applier.apply(p, report));
-    if (!applier.lastApplied())
-      return Status::refused(applier.lastRefusal() + "; nothing was recorded");
-    id = p.id;
+    auto one = authorOne(applier, *net, edit, key, nowMs);
+    if (!one) return one.status();
+    id = *one;
     return applier.finish();
   });
   if (!s) return s;
   return id;
+}
+
+Result<std::vector<ChangeId>> Store::authorBatch(const std::vector<LocalEdit>& edits,
+                                                 const SecretKey& key, uint64_t nowMs) {
+  if (restored_) return refuseRestored();
+  auto net = network();
+  if (!net) return net.status();
+  std::vector<ChangeId> ids;
+  Status s = withWriteTxn(env_, [&](WriteTxn& txn) -> Status {
+    ids.clear();
+    ids.reserve(edits.size());
+    Applier applier(txn, *t_, *net, nowMs);
+    for (size_t i = 0; i < edits.size(); ++i) {
+      auto one = authorOne(applier, *net, edits[i], key, nowMs);
+      if (!one) {
+        if (edits.size() == 1) return one.status();
+        return Status::error(one.status().code(),
+                             "edit " + std::to_string(i + 1) + " of " +
+                                 std::to_string(edits.size()) +
+                                 " (nothing of the batch was recorded): " +
+                                 one.status().message());
+      }
+      ids.push_back(*one);
+    }
+    return applier.finish();
+  });
+  if (!s) return s;
+  return ids;
 }
 
 }  // namespace renda::storage

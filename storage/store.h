@@ -119,6 +119,13 @@ class Store : public ChangeSource, public ChangeSink {
   // Authors one change with `key` at wall time nowMs, in one transaction with
   // the seq bump. Returns the new change's id (for a create: the record id).
   Result<ChangeId> author(const LocalEdit& edit, const SecretKey& key, uint64_t nowMs);
+  // Authors every edit, in order, as consecutive changes of `key` in one write
+  // transaction (one commit, one fsync): the same rules and checks as author(),
+  // change by change, so a later edit may follow an earlier one of the batch.
+  // All or nothing: when any edit fails, none is recorded and the error names it.
+  // Returns the new changes' ids in the order of `edits`.
+  Result<std::vector<ChangeId>> authorBatch(const std::vector<LocalEdit>& edits,
+                                            const SecretKey& key, uint64_t nowMs);
   // ChangeSink: verify then apply a batch atomically.
   Result<IngestReport> ingest(const std::vector<std::string>& envelopes) override;
   // Same, with the wall clock used to flag far-future stamps.

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -340,20 +342,50 @@ Table reportBackReport(const Index& ix, const ReportQuery& q) {
   const Dataset& d = ix.data();
   const DatasetFacts& f = ix.facts();
   Table t{"reportBack", "代表述职情况", {"乡镇", "代表", "已述职", "述职率"}, {}, {}, {0}};
-  // The current term: the latest whose start is not after now.
-  const Record* term = nullptr;
-  uint64_t from = 0, until = UINT64_MAX;
-  for (const auto& r : d.terms) {
+  // A term's days; only terms begun by now count.
+  struct Window {
+    const Record* term = nullptr;
+    uint64_t from = 0, until = UINT64_MAX;
+  };
+  auto windowOf = [&](const Record& r) -> std::optional<Window> {
     auto start = fastDate(field(r, "startDate"));
-    if (!start || *start > q.nowMs || (term && *start <= from)) continue;
-    term = &r;
-    from = *start;
+    if (!start || *start > q.nowMs) return std::nullopt;
     auto end = fastDate(field(r, "endDate"));
-    until = end ? *end + kDayMs - 1 : UINT64_MAX;
+    return Window{&r, *start, end ? *end + kDayMs - 1 : UINT64_MAX};
+  };
+  // For a deputy with no mandate on record: the latest term begun by now.
+  std::optional<Window> latest;
+  std::unordered_map<std::string, Window> terms;  // hex id -> window
+  for (const auto& r : d.terms)
+    if (auto w = windowOf(r)) {
+      terms.emplace(toHex(r.id), *w);
+      if (!latest || w->from > latest->from) latest = w;
+    }
+  // Each deputy's current terms: per level of their mandates, the latest term
+  // begun by now. A county deputy's term is the county congress's, a township
+  // deputy's that of their township's congress, which can differ (a township
+  // formed by a merger elects its congress later).
+  std::vector<std::map<std::string, Window>> current(d.deputies.size());
+  for (const auto& m : d.mandates) {
+    auto dep = f.deputyAt.find(field(m, "deputy"));
+    auto term = terms.find(field(m, "term"));
+    if (dep == f.deputyAt.end() || term == terms.end()) continue;
+    Window& slot = current[size_t(dep->second)][field(m, "level")];
+    if (!slot.term || term->second.from > slot.from) slot = term->second;
   }
   std::vector<bool> reported(d.deputies.size(), false);
-  for (const auto& x : f.reportBacks)
-    if (x.deputy >= 0 && x.dateMs >= from && x.dateMs <= until) reported[size_t(x.deputy)] = true;
+  bool byMandate = false, byLatest = false;
+  for (const auto& x : f.reportBacks) {
+    if (x.deputy < 0) continue;
+    const auto& own = current[size_t(x.deputy)];
+    if (own.empty()) {
+      if (!latest || (x.dateMs >= latest->from && x.dateMs <= latest->until))
+        reported[size_t(x.deputy)] = true;
+      continue;
+    }
+    for (const auto& [level, w] : own)
+      if (x.dateMs >= w.from && x.dateMs <= w.until) reported[size_t(x.deputy)] = true;
+  }
   std::map<std::string, std::pair<uint64_t, uint64_t>> by;
   for (size_t i = 0; i < d.deputies.size(); ++i) {
     const Record& dep = d.deputies[i];
@@ -361,6 +393,7 @@ Table reportBackReport(const Index& ix, const ReportQuery& q) {
     auto& [total, done] = by[dep.scope];
     ++total;
     done += reported[i];
+    (current[i].empty() ? byLatest : byMandate) = true;
   }
   uint64_t total = 0, done = 0;
   for (const auto& [town, p] : by) {
@@ -370,9 +403,17 @@ Table reportBackReport(const Index& ix, const ReportQuery& q) {
     done += p.second;
   }
   t.rows.push_back({"合计", num(total), num(done), percent(done, total)});
-  std::string span = term ? "本届（" + field(*term, "name") + "，" + formatDate(from) + "起）"
-                          : "全部（未登记届次）";
-  t.notes = {"述职率 = " + span + "已向原选区选民述职的在任代表 / 在任代表总数。"};
+  std::string span =
+      latest ? "本届（" + field(*latest->term, "name") + "，" + formatDate(latest->from) + "起）"
+             : "全部（未登记届次）";
+  if (!byMandate) {
+    t.notes = {"述职率 = " + span + "已向原选区选民述职的在任代表 / 在任代表总数。"};
+  } else {
+    t.notes = {
+        "述职率 = 本届已向原选区选民述职的在任代表 / 在任代表总数；“本届”按各代表的代表资格"
+        "所在届次计（县级代表按县人大的届次，乡镇级代表按本乡镇人大的届次）。"};
+    if (byLatest) t.notes.push_back("没有代表资格记录的代表按最近开始的一届计：" + span + "。");
+  }
   return t;
 }
 

@@ -7,13 +7,19 @@
 // every node, whatever order the changes arrived in.
 //
 // Record fields the reports read (beyond the suggestion fold):
-//   deputy          name, level, status ("终止"/"terminated" leaves the denominators); scope =
-//   township dutyRecord      deputy (id), type, date, title, place reception       deputies (ids,
-//   comma/、-separated), date, visitors (count) constituentIssue receivedDate, closedDate, route,
-//   deputy (id who collected it), reception (id) reportBack      deputy (id), date, satisfaction
-//   (text, e.g. "95.00%") handlingUnit    name;  session name;  township name term            name,
-//   startDate, endDate (the current term bounds 述职率) suggestion      session (session record
-//   id), submittedIn (大会期间 | 闭会期间)
+//   deputy            name, level, status ("终止"/"terminated" leaves the denominators);
+//                     scope = township
+//   dutyRecord        deputy (id), type, date, title, place
+//   reception         deputies (ids, comma/、-separated), date, visitors (count)
+//   constituentIssue  receivedDate, closedDate, route, deputy (id who collected it),
+//                     reception (id)
+//   reportBack        deputy (id), date, satisfaction (text, e.g. "95.00%")
+//   handlingUnit      name;  session: name;  township: name
+//   term              name, startDate, endDate
+//   mandate           deputy (id), level, term (id): the term a deputy's 述职 is
+//                     counted in (per level, the latest begun); a deputy without
+//                     one is held to the latest term begun
+//   suggestion        session (session record id), submittedIn (大会期间 | 闭会期间)
 // Dates are "YYYY-MM-DD" in China time; a record without one counts at its creation time.
 #pragma once
 

@@ -561,6 +561,56 @@ TEST_CASE("Reports: report-back rate covers the current term only", "[core][repo
   CHECK(f.report("reportBack").rows.back() == Row{"合计", "3", "2", "66.67%"});
 }
 
+// Regression: the rate took one window for every deputy — the term that began
+// last, whichever congress it belonged to — so when a township's congress was
+// elected later than the county's (a township formed by a merger), every other
+// deputy's report-back before that date was dropped, and the note named that
+// township's term for the whole county. Found by the demo county
+// (tests/app/demo_county_test.cpp, 龙泉镇 formed in 2024).
+TEST_CASE("Reports: 述职率 holds each deputy to the term of their own mandates",
+          "[core][reports][regression]") {
+  Fixture f;
+  Dataset& d = f.data;
+  auto& o = f.c.office();
+  auto& cg = f.c.chengguan();
+  d.terms.clear();
+  std::string county = f.c.add(d.terms, o, RecordKind::kTerm, "",
+                               {{"name", "县第十八届"},
+                                {"level", "县级"},
+                                {"startDate", "2021-12-28"},
+                                {"endDate", "2026-12-27"}});
+  std::string merged = f.c.add(d.terms, cg, RecordKind::kTerm, "城关镇",
+                               {{"name", "城关镇第一届"},
+                                {"level", "乡镇级"},
+                                {"startDate", "2024-03-18"},
+                                {"endDate", "2026-12-27"}});
+  // 张三 (county mandate) and 李四 (township mandate) both reported in 2023;
+  // 王五 (东风乡, no mandate on record) too.
+  f.c.add(d.mandates, cg, RecordKind::kMandate, "城关镇",
+          {{"deputy", f.zhang}, {"level", "县级"}, {"term", county}});
+  f.c.add(d.mandates, cg, RecordKind::kMandate, "城关镇",
+          {{"deputy", f.li}, {"level", "乡镇级"}, {"term", merged}});
+  d.reportBacks.clear();
+  for (const std::string& who : {f.zhang, f.li, f.wang})
+    f.c.add(d.reportBacks, cg, RecordKind::kReportBack, "城关镇",
+            {{"deputy", who}, {"date", "2023-05-01"}});
+  d.index();
+  Table t = f.report("reportBack");
+  // 张三: within the county's term. 李四: before his congress's term began.
+  // 王五: no mandate, so the latest term begun by now (城关镇第一届, from 2024).
+  CHECK(t.rows == std::vector<Row>{{"东风乡", "1", "0", "0.00%"},
+                                   {"城关镇", "2", "1", "50.00%"},
+                                   {"合计", "3", "1", "33.33%"}});
+  REQUIRE(t.notes.size() == 2);
+  CHECK(t.notes[0].find("代表资格所在届次") != std::string::npos);
+  CHECK(t.notes[1].find("城关镇第一届") != std::string::npos);
+  // 李四 reporting back within his own term counts.
+  f.c.add(d.reportBacks, cg, RecordKind::kReportBack, "城关镇",
+          {{"deputy", f.li}, {"date", "2024-06-01"}});
+  d.index();
+  CHECK(f.report("reportBack").rows.back() == Row{"合计", "3", "2", "66.67%"});
+}
+
 TEST_CASE("Reports: constituent issues by route with cycle time", "[core][reports]") {
   Fixture f;
   Table t = f.report("issues");

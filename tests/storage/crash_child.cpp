@@ -3,7 +3,9 @@
 // store in small batches and, after each committed batch, prints
 // "committed N" (N = changes held) and flushes, so the parent knows what was
 // acknowledged when it kills this process with SIGKILL.
-// Usage: storage_crash_child STORE_DIR BUNDLE_FILE BATCH_SIZE
+// With "bulk" it imports in bulk mode, as `renda bundle import` does for large
+// files (meta flushes deferred, mappings released, one flush at the end).
+// Usage: storage_crash_child STORE_DIR BUNDLE_FILE BATCH_SIZE [bulk]
 #include <sodium.h>
 
 #include <cstdio>
@@ -15,7 +17,8 @@
 
 int main(int argc, char** argv) {
   using namespace renda;
-  if (argc != 4 || sodium_init() < 0) return 1;
+  if ((argc != 4 && argc != 5) || sodium_init() < 0) return 1;
+  bool bulk = argc == 5 && std::string(argv[4]) == "bulk";
   std::string dir = argv[1], bundle = argv[2];
   size_t batch = std::strtoul(argv[3], nullptr, 10);
   storage::StoreOptions o;
@@ -32,6 +35,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "check: %s\n", info.status().toString().c_str());
     return 2;
   }
+  if (bulk && !(*store)->beginBulk()) return 3;
   std::printf("started\n");
   std::fflush(stdout);
   Status s =
@@ -44,6 +48,10 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
         return Status::ok();
       });
+  if (bulk) {
+    Status flushed = (*store)->endBulk();
+    if (s) s = flushed;
+  }
   if (!s) {
     std::fprintf(stderr, "import: %s\n", s.toString().c_str());
     return 2;

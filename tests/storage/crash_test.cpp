@@ -50,7 +50,7 @@ struct ChildRun {
 // Starts the child on `storeDir`; kills it `delayUs` after the start (never,
 // if < 0), unless it finished first.
 ChildRun runChild(const std::string& storeDir, const std::string& bundle, size_t batch,
-                  long delayUs) {
+                  long delayUs, bool bulk = false) {
   int fds[2];
   REQUIRE(::pipe(fds) == 0);
   std::string batchArg = std::to_string(batch);
@@ -62,7 +62,7 @@ ChildRun runChild(const std::string& storeDir, const std::string& bundle, size_t
     ::close(fds[0]);
     ::close(fds[1]);
     const char* argv[] = {RENDA_CRASH_CHILD, storeDir.c_str(), bundle.c_str(), batchArg.c_str(),
-                          nullptr};
+                          bulk ? "bulk" : nullptr, nullptr};
     ::execv(argv[0], const_cast<char* const*>(argv));
     ::_exit(127);
   }
@@ -236,10 +236,12 @@ TEST_CASE("Store: kill -9 during a bundle import never loses a committed batch",
     // do (changes already held are re-read as duplicates), so some runs finish.
     long span = startUs + static_cast<long>(1.1 * importUs * double(kChanges - before) / kChanges);
     long delayUs = static_cast<long>(rng() % static_cast<uint64_t>(span + 1));
+    // Half the runs import in bulk mode, as large `renda bundle import`s do.
+    bool bulk = rng() % 2 == 0;
     auto tc = Clock::now();
-    ChildRun run = runChild(target, bundle, batchSize, delayUs);
+    ChildRun run = runChild(target, bundle, batchSize, delayUs, bulk);
     childUs += std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - tc).count();
-    trace << delayUs << (run.killed ? "k " : "d ");
+    trace << delayUs << (bulk ? "b" : "") << (run.killed ? "k " : "d ");
     INFO("iteration " << iterations << ", delay " << delayUs
                       << " us; delays so far (us): " << trace.str());
     INFO("child output: " << run.output);

@@ -230,7 +230,8 @@ struct SigFlip {
   explicit SigFlip(size_t target) {
     run.push_back(n.town.create(RecordKind::kDeputy, kTown, named("a")));
     for (int i = 0; i < 3; ++i)
-      run.push_back(n.town.update(run[0].id, {run.back().id}, named(std::string("v").append(std::to_string(i)))));
+      run.push_back(n.town.update(run[0].id, {run.back().id},
+                                  named(std::string("v").append(std::to_string(i)))));
     Signature sig = decodeEnvelope(crypto::asBytes(run[target].envelope)).value().sig;
     batch = test::envelopesOf(run);
     size_t at = batch[target].find(std::string(reinterpret_cast<const char*>(sig.data()), 64));
@@ -325,7 +326,8 @@ TEST_CASE("Store: a batch is stored whole or not at all", "[storage][store]") {
   Snapshot empty = snap(*s);
   std::vector<Signed> good = n.intro;
   for (int i = 0; i < 10; ++i)
-    good.push_back(n.town.create(RecordKind::kDeputy, kTown, named(std::string("d").append(std::to_string(i)))));
+    good.push_back(n.town.create(RecordKind::kDeputy, kTown,
+                                 named(std::string("d").append(std::to_string(i)))));
   good.push_back(n.office.create(RecordKind::kStation, "", named("站")));
   std::vector<std::string> batch = test::envelopesOf(good);
   SECTION("the last change skips a number") {
@@ -454,6 +456,77 @@ TEST_CASE("Store: author refuses an edit outside the device's township and write
   CHECK(it->seq == 2);
   CHECK(it->id == *id);
   CHECK(verifies(*s));
+}
+
+TEST_CASE("Store: authorBatch writes consecutive changes like author, all or nothing",
+          "[storage][store][batch]") {
+  Net n;
+  uint64_t now = 1800000000000ull;
+  auto batched = n.open("batched");
+  auto single = n.open("single");
+  REQUIRE(batched->setDeviceKey(n.town.publicKey()));
+  REQUIRE(single->setDeviceKey(n.town.publicKey()));
+  std::vector<LocalEdit> edits;
+  for (const char* name : {"张三", "李四", "王五"}) {
+    LocalEdit e;
+    e.scope = kTown;
+    e.fields = named(name);
+    edits.push_back(e);
+  }
+
+  SECTION("the same changes as one author() call per edit") {
+    auto ids = batched->authorBatch(edits, n.town.key(), now);
+    REQUIRE(ids);
+    REQUIRE(ids->size() == 3);
+    for (size_t i = 0; i < edits.size(); ++i) {
+      auto id = single->author(edits[i], n.town.key(), now);
+      REQUIRE(id);
+      CHECK(*id == (*ids)[i]);  // same seq, prev, prevSig, clock: byte-identical changes
+    }
+    CHECK(snap(*batched) == snap(*single));
+    CHECK(verifies(*batched));
+    // The next change follows the batch's last one.
+    auto next = batched->author(edits[0], n.town.key(), now);
+    REQUIRE(next);
+    auto vv = batched->versionVector().value();
+    auto it = std::find_if(vv.begin(), vv.end(),
+                           [&](const VersionEntry& e) { return e.author == n.town.publicKey(); });
+    REQUIRE(it != vv.end());
+    CHECK(it->seq == 5);  // 1 certificate + 3 + 1
+  }
+  SECTION("an edit of a record created earlier in the batch") {
+    auto first = batched->authorBatch({edits[0]}, n.town.key(), now);
+    REQUIRE(first);
+    LocalEdit edit;
+    edit.op = OpKind::kUpdate;
+    edit.record = (*first)[0];
+    edit.fields = {{"phone", "13800000001"}};
+    auto ids = batched->authorBatch({edits[1], edit, edit}, n.town.key(), now);
+    REQUIRE(ids);
+    auto r = batched->record((*first)[0]);
+    REQUIRE(r);
+    CHECK(r->get("phone") == std::optional<std::string>("13800000001"));
+    CHECK(r->versions.size() == 3);
+    CHECK(verifies(*batched));
+  }
+  SECTION("one refused edit leaves nothing of the batch") {
+    Snapshot before = snap(*batched);
+    LocalEdit outside;
+    outside.scope = kOtherTown;
+    outside.fields = named("planted");
+    auto ids = batched->authorBatch({edits[0], edits[1], outside}, n.town.key(), now);
+    REQUIRE_FALSE(ids);
+    CHECK(ids.status().code() == Code::kRefused);
+    CHECK(ids.status().message().find("edit 3 of 3") != std::string::npos);
+    CHECK(snap(*batched) == before);
+    // And the key's numbering is untouched: the next batch starts at 2.
+    REQUIRE(batched->authorBatch({edits[0]}, n.town.key(), now));
+    auto vv = batched->versionVector().value();
+    auto it = std::find_if(vv.begin(), vv.end(),
+                           [&](const VersionEntry& e) { return e.author == n.town.publicKey(); });
+    REQUIRE(it != vv.end());
+    CHECK(it->seq == 2);
+  }
 }
 
 // The revocation cuts the township key off after its change 3. The same set
