@@ -140,7 +140,14 @@ Result<ScheduleRule> parseRule(std::string_view all) {
       } while (separator(body));
     }
   }
-  if (!body.empty()) return unreadable(all);
+  // Hours written straight after the days: 每月10日上午, 每周一9:00-11:00.
+  if (!body.empty()) {
+    bool hours = body[0] >= '0' && body[0] <= '9';
+    for (std::string_view w : {"上午", "下午", "中午", "晚上", "全天"})
+      hours = hours || body.substr(0, w.size()) == w;
+    if (!hours) return unreadable(all);
+    r.hours = std::string(body) + (r.hours.empty() ? "" : " " + r.hours);
+  }
   return r;
 }
 

@@ -46,6 +46,9 @@ TEST_CASE("parseSchedule: weekly, monthly, nth weekday and odd months", "[schedu
   CHECK(days("单月15日 9:00-11:00", "2026-01-01", "2026-06-30") ==
         V{"2026-01-15 9:00-11:00", "2026-03-15 9:00-11:00", "2026-05-15 9:00-11:00"});
   CHECK(days("双月1日", "2026-01-01", "2026-04-30") == V{"2026-02-01", "2026-04-01"});
+  // Hours straight after the days, as the demo county's stations write them.
+  CHECK(days("每月10日上午", "2026-11-01", "2026-11-30") == V{"2026-11-10 上午"});
+  CHECK(days("每周一9:00-11:00", "2026-11-01", "2026-11-05") == V{"2026-11-02 9:00-11:00"});
   // A day a month lacks is skipped, not moved.
   CHECK(days("每月31日", "2026-01-01", "2026-04-30") == V{"2026-01-31", "2026-03-31"});
   CHECK(days("每月29日", "2028-02-01", "2028-02-29") == V{"2028-02-29"});
