@@ -462,6 +462,7 @@ const std::vector<Command>& commands() {
     std::vector<Command> v;
     addSetupCommands(v);
     addRecordCommands(v);
+    addScheduleCommands(v);
     addSuggestionCommands(v);
     addIssueCommands(v);
     addReportCommands(v);

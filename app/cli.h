@@ -129,5 +129,6 @@ void addExportCommands(std::vector<Command>& out);
 void addSyncCommands(std::vector<Command>& out);
 void addInspectCommands(std::vector<Command>& out);
 void addDemoCommands(std::vector<Command>& out);
+void addScheduleCommands(std::vector<Command>& out);
 
 }  // namespace renda::app

@@ -24,7 +24,8 @@ struct KindInfo {
 const std::vector<KindInfo>& kinds() {
   static const std::vector<KindInfo> all = {
       {"deputy", RecordKind::kDeputy, "--name 张三 --gender 男 --level 乡镇级"},
-      {"station", RecordKind::kStation, "--name 城关镇代表之家 --address 镇政府二楼"},
+      {"station", RecordKind::kStation,
+       "--name 城关镇代表之家 --address 镇政府二楼 --receptionSchedule \"每月10日 9:00-11:30\""},
       {"suggestion", RecordKind::kSuggestion,
        "--title 关于修缮村道的建议 --body TEXT --lead DEPUTY"},
       {"duty", RecordKind::kDutyRecord,
@@ -171,6 +172,7 @@ Status cmdEdit(const KindInfo& k, const Args& args) {
   auto fields = fieldsFrom(args, n.store());
   if (!fields) return fields.status();
   if (fields->empty()) return Status::usage("say what to change, e.g. --name 李四");
+  RENDA_TRY(checkFieldFormats(k.kind, *fields));
   if (k.kind == RecordKind::kSuggestion) RENDA_TRY(checkSuggestionEdit(n, *id, *fields));
   storage::LocalEdit edit;
   edit.op = OpKind::kUpdate;

@@ -240,7 +240,8 @@ class Planner {
                             {"address", tp.name + (street ? "办事处一楼" : "政府二楼")},
                             {"contact", personName(rng_, rng_.chance(0.5))},
                             {"phone", mobile(rng_)},
-                            {"receptionRule", "每月10日上午"}}));
+                            {"receptionSchedule",
+                             t % 3 == 0 ? "每周一 9:00-11:30" : "每月10日上午"}}));
     for (int k = 0, n = rng_.between(2, 4); k < n && k < int(villages.size()); ++k)
       stations.push_back(add(t, kPlaces, RecordKind::kStation,
                              {{"name", villages[size_t(k)] + "人大代表联络站"},
@@ -249,7 +250,7 @@ class Planner {
                               {"address", villages[size_t(k)] + (street ? "居委会" : "村委会")},
                               {"contact", personName(rng_, rng_.chance(0.5))},
                               {"phone", mobile(rng_)},
-                              {"receptionRule", "单月15日上午"}}));
+                              {"receptionSchedule", "单月15日上午"}}));
     stations_[t] = stations;
     deputies(t);
   }

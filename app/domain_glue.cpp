@@ -4,6 +4,8 @@
 #include <map>
 #include <optional>
 
+#include "core/domain/schedule.h"
+
 namespace renda::app {
 
 namespace {
@@ -105,8 +107,20 @@ Result<domain::Config> configForNew(storage::Store& store, RecordKind kind,
   return configFor(store, scope);
 }
 
+Status checkFieldFormats(RecordKind kind, const std::vector<Field>& fields) {
+  if (kind == RecordKind::kStation) {
+    auto schedule = fieldOf(fields, "receptionSchedule");
+    if (schedule && !schedule->empty()) {
+      auto s = domain::parseSchedule(*schedule);
+      if (!s) return s.status();
+    }
+  }
+  return Status::ok();
+}
+
 Status checkTaxonomy(const domain::Config& config, RecordKind kind,
                      const std::vector<Field>& fields) {
+  RENDA_TRY(checkFieldFormats(kind, fields));
   if (kind == RecordKind::kSuggestion) {
     auto category = fieldOf(fields, "category");
     if (category && !config.isCategory(*category))

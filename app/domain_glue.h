@@ -48,6 +48,9 @@ Result<domain::Config> configForNew(storage::Store& store, RecordKind kind,
 
 // A new record's taxonomy values (a suggestion's category, a duty record's
 // type) must be in `config`'s lists. Usage error naming the allowed values.
+// Fields with a format of their own (a station's receptionSchedule, see
+// core/domain/schedule.h); checked on add (inside checkTaxonomy) and on edit.
+Status checkFieldFormats(RecordKind kind, const std::vector<Field>& fields);
 Status checkTaxonomy(const domain::Config& config, RecordKind kind,
                      const std::vector<Field>& fields);
 

@@ -18,6 +18,7 @@
 #include "app/privacy.h"
 #include "app/table_out.h"
 #include "core/domain/reports.h"
+#include "core/domain/schedule.h"
 #include "tests/app/cli_fixtures.h"
 #include "tests/storage/store_fixtures.h"
 
@@ -495,6 +496,17 @@ TEST_CASE("Demo county: personal fields are stored sealed and open on the county
   REQUIRE(presentDataset(masked, **node, false, domain::ReportQuery{}));
   for (size_t i = 0; i < masked.deputies.size(); ++i)
     CHECK(masked.deputies[i].get("idNumber") != clear.deputies[i].get("idNumber"));
+}
+
+TEST_CASE("Demo county: every station's reception days can be read", "[app][demo-county]") {
+  const Made& m = smallCounty();
+  domain::Dataset d = load(m.dir + "/county");
+  REQUIRE(!d.stations.empty());
+  for (const auto& st : d.stations) {
+    INFO(st.get("name").value_or("?"));
+    auto s = domain::parseSchedule(st.get("receptionSchedule").value_or(""));
+    CHECK(s);
+  }
 }
 
 }  // namespace renda::app
