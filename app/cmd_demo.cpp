@@ -196,7 +196,9 @@ Status cmdDemo(const Args& args) {
 }  // namespace
 
 void addDemoCommands(std::vector<Command>& out) {
-  out.push_back({"demo", "a county and two townships edit records and exchange bundles",
+  out.push_back({"demo",
+                 "a county and two townships edit records and exchange bundles "
+                 "(--county: a whole demo county)",
                  "demo [--data DIR]   (uses DIR/demo, recreated each run)\n"
                  "       renda demo --county [--seed N] [--townships N] [--data DIR] [--force]\n"
                  "         (a whole demo county: DIR/county and one folder per township; default\n"

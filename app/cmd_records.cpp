@@ -41,7 +41,8 @@ const std::vector<KindInfo>& kinds() {
       {"settings", RecordKind::kSettings,
        "--categories 财政经济,农业农村 --dutyTypes 视察,调研 --outcomeScheme ABCD|甲乙丙 "
        "--outcomeMap 甲=A,乙=B,丙=C --replyDays 90 --maxExtensionDays 90 --warningDays 15 "
-       "--returnWindowDays 10 --feedbackDays 10 --rehandleDays 30 --urgeIntervalDays 3"},
+       "--returnWindowDays 10 --feedbackDays 10 --rehandleDays 30 --rehandleExtensionDays 0 "
+       "--urgeIntervalDays 3"},
       {"reception", RecordKind::kReception,
        "--station STATION --date 2026-11-20 --deputies DEPUTYID,DEPUTYID --visitors 5"},
       {"issue", RecordKind::kConstituentIssue,

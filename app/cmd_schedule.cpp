@@ -3,6 +3,7 @@
 // core/domain/schedule.h) with the deputies on its rota each day and whether a
 // reception was recorded, so a chair sees at a glance which days have no one
 // on duty and which past reception days have no record.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -118,7 +119,10 @@ Status cmdSchedule(const Args& args) {
       who = "（未排班）";
       ++unstaffed;
     } else {
-      for (const auto& w : r->second) who += (who.empty() ? "" : "、") + w;
+      // In a fixed order, whatever order the records came in.
+      std::vector<std::string> onDuty = r->second;
+      std::sort(onDuty.begin(), onDuty.end());
+      for (const auto& w : onDuty) who += (who.empty() ? "" : "、") + w;
     }
     std::string record;
     if (auto n = received.find(date); n != received.end())
