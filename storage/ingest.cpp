@@ -157,13 +157,7 @@ Status Applier::putMember(const Membership& m) {
 }
 
 Result<std::optional<uint64_t>> Applier::rowOf(const RecordId& id) {
-  // A record's row is the arrival number of its creating change, whose id is
-  // the record's id.
-  auto arrival = txn_.get(t_.byid, bytesOf(keys::fixed(id)));
-  if (!arrival) return arrival.status();
-  if (!arrival->has_value()) return std::optional<uint64_t>();
-  if ((*arrival)->size() != 8) return Status::corruption("the id index is damaged");
-  return std::optional<uint64_t>(keys::getBe64((*arrival)->data()));
+  return keys::recordRow(txn_, t_, id);
 }
 
 Result<std::optional<Record>> Applier::loadRecord(const RecordId& id) {

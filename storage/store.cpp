@@ -21,15 +21,6 @@ constexpr const char* kMetaInstance = "instance";
 constexpr const char* kMetaHlc = "hlc";
 constexpr const char* kMetaLayout = "layout";
 
-// The row of a record: the arrival number of the change whose id it bears.
-Result<std::optional<std::string>> recordRowKey(const Txn& txn, const Store::Tables& t,
-                                                const RecordId& id) {
-  auto arrival = txn.get(t.byid, bytesOf(keys::fixed(id)));
-  if (!arrival) return arrival.status();
-  if (!arrival->has_value()) return std::optional<std::string>();
-  return std::optional<std::string>(std::string(viewOf(**arrival)));
-}
-
 Result<std::string> instanceTag(Env& env) {
   const char* path = nullptr;
   mdb_env_get_path(env.get(), &path);
@@ -251,11 +242,11 @@ Status Store::forEachMissing(const VersionVector& theirs,
 Result<Record> Store::record(const RecordId& id) {
   auto txn = ReadTxn::begin(env_);
   if (!txn) return txn.status();
-  auto row = recordRowKey(*txn, *t_, id);
+  auto row = keys::recordRow(*txn, *t_, id);
   if (!row) return row.status();
   std::optional<Bytes> v;
   if (row->has_value()) {
-    auto got = txn->get(t_->records, bytesOf(**row));
+    auto got = txn->get(t_->records, bytesOf(keys::rowKey(**row)));
     if (!got) return got.status();
     v = *got;
   }

@@ -2,6 +2,7 @@
 // Internal to storage: table handles and key encodings (see store.h for layouts).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/bytes.h"
@@ -48,6 +49,17 @@ inline std::string rowKey(uint64_t row) { return be64(row); }
 // record's row (the arrival number of its creating change) so that new records
 // append; log values are arrival numbers.
 inline constexpr uint64_t kLayout = 2;
+
+// The row of a record: the arrival number of its creating change, whose id is
+// the record's id (so byid finds it). nullopt when the id is not held.
+inline Result<std::optional<uint64_t>> recordRow(const Txn& txn, const Store::Tables& t,
+                                                 const RecordId& id) {
+  auto arrival = txn.get(t.byid, bytesOf(fixed(id)));
+  if (!arrival) return arrival.status();
+  if (!arrival->has_value()) return std::optional<uint64_t>();
+  if ((*arrival)->size() != 8) return Status::corruption("the id index is damaged");
+  return std::optional<uint64_t>(getBe64((*arrival)->data()));
+}
 
 // changes value layout
 inline constexpr uint8_t kChangeFormat = 1;

@@ -96,10 +96,10 @@ Result<VerifyReport> Store::verify() {
     for (const auto& [cid, applied] : versions) inputs.push_back({cid, &all.at(cid), applied});
     auto r = foldRecord(std::move(inputs));
     if (!r) { problem("record " + toHex(rid).substr(0, 8) + ": " + r.status().message()); continue; }
-    // The record's row is the arrival number of its creating change.
-    auto row = txn->get(t_->byid, bytesOf(keys::fixed(rid)));
+    auto row = keys::recordRow(*txn, *t_, rid);
     std::optional<Result<std::optional<Bytes>>> stored;
-    if (row && row->has_value()) stored.emplace(txn->get(t_->records, **row));
+    if (row && row->has_value())
+      stored.emplace(txn->get(t_->records, bytesOf(keys::rowKey(**row))));
     if (!stored || !*stored || !(*stored)->has_value() || viewOf(***stored) != encodeRecord(*r))
       problem("record " + toHex(rid).substr(0, 8) + " differs from what its changes give");
   }
@@ -112,11 +112,11 @@ Result<std::vector<Store::LoggedChange>> Store::history(const RecordId& id) {
   auto txn = ReadTxn::begin(env_);
   if (!txn) return txn.status();
   std::vector<LoggedChange> out;
-  auto row = txn->get(t_->byid, bytesOf(keys::fixed(id)));
+  auto row = keys::recordRow(*txn, *t_, id);
   if (!row) return row.status();
   if (!row->has_value()) return Status::notFound("no record " + toHex(id).substr(0, 8) + " here");
-  std::string prefix(viewOf(**row));
-  auto rec = txn->get(t_->records, **row);
+  std::string prefix = keys::rowKey(**row);
+  auto rec = txn->get(t_->records, bytesOf(prefix));
   if (!rec) return rec.status();
   if (!rec->has_value()) return Status::notFound("no record " + toHex(id).substr(0, 8) + " here");
   auto record = decodeRecord(**rec);
