@@ -36,19 +36,8 @@ Result<ExportResult> exportBundle(Node& node, const VersionVector& theirs,
   return ExportResult{(*writer)->changeCount(), (*writer)->bytesWritten()};
 }
 
-namespace {
-
-// One batch = one write transaction. Larger batches rewrite the pages of the
-// id index (keyed by hash, so scattered) fewer times: at a million changes,
-// 16,384 per batch took 30 s where 4,096 took 54 s. The byte bound keeps a
-// batch of unusually large changes from holding much memory
-// (docs/performance.md).
-constexpr size_t kImportBatchChanges = 16384;
-constexpr size_t kImportBatchBytes = 16 << 20;
-
-}  // namespace
-
-Result<ImportResult> importBundle(Node& node, const std::string& path, bool progress) {
+Result<ImportResult> importBundle(Node& node, const std::string& path, bool progress,
+                                  const ImportOptions& options) {
   auto net = node.store().network();
   if (!net) return net.status();
   ImportResult out;
@@ -67,44 +56,41 @@ Result<ImportResult> importBundle(Node& node, const std::string& path, bool prog
           "(renda summary -o FILE), or a full one (renda bundle export -o FILE)");
   }
   uint64_t done = 0;
-  uint64_t now = Node::nowMs();
   bool showProgress = progress && info->changeCount >= 20000;
   // Many batches: defer LMDB's meta flushes and flush once at the end, before
   // anything is reported as imported (Store::beginBulk).
-  bool bulk = info->changeCount > kImportBatchChanges;
+  bool bulk = info->changeCount > options.batchChanges;
   if (bulk) RENDA_TRY(node.store().beginBulk());
-  Status s = net::readBundle(path, kImportBatchChanges, kImportBatchBytes,
-                             [&](const std::vector<std::string>& batch) {
-    auto r = node.store().ingestAt(batch, now);
-    if (!r) {
-      if (done > 0)
-        return Status::error(r.status().code(),
-                             r.status().message() + " (the first " + std::to_string(done) +
-                                 " changes of the file were imported and are kept)");
-      return r.status();
-    }
-    out.report.received += r->received;
-    out.report.added += r->added;
-    out.report.duplicates += r->duplicates;
-    out.report.notApplied += r->notApplied;
-    out.report.forks += r->forks;
-    for (auto& n : r->notes)
-      if (out.report.notes.size() < 50) out.report.notes.push_back(std::move(n));
-    done += batch.size();
-    ++out.batches;
-    if (showProgress)
-      std::fprintf(stderr, "\rimporting: %llu of %llu changes (%d%%)",
-                   static_cast<unsigned long long>(done),
-                   static_cast<unsigned long long>(info->changeCount),
-                   static_cast<int>(done * 100 / info->changeCount));
-    return Status::ok();
-  });
+  storage::Store::StreamOptions stream;
+  stream.batchChanges = options.batchChanges;
+  stream.batchBytes = options.batchBytes;
+  stream.nowMs = Node::nowMs();
+  auto r = node.store().ingestStream(
+      [&](const storage::Store::Emit& emit) {
+        return net::readBundle(path, options.chunkChanges, options.chunkBytes,
+                               [&](std::vector<std::string>& chunk) { return emit(std::move(chunk)); });
+      },
+      stream,
+      [&](const IngestReport&, uint64_t committed) {
+        done = committed;
+        ++out.batches;
+        if (showProgress)
+          std::fprintf(stderr, "\rimporting: %llu of %llu changes (%d%%)",
+                       static_cast<unsigned long long>(done),
+                       static_cast<unsigned long long>(info->changeCount),
+                       static_cast<int>(done * 100 / info->changeCount));
+      });
   if (showProgress) std::fprintf(stderr, "\n");
+  Status s = r ? Status::ok() : r.status();
+  if (!s && done > 0)
+    s = Status::error(s.code(), s.message() + " (the first " + std::to_string(done) +
+                                    " changes of the file were imported and are kept)");
   if (bulk) {
     Status flushed = node.store().endBulk();
     if (s) s = flushed;
   }
   if (!s) return s;
+  out.report = std::move(*r);
   return out;
 }
 

@@ -475,7 +475,7 @@ Result<BundleInfo> checkBundle(const std::string& path, const NetworkId* expecte
 }
 
 Status readBundle(const std::string& path, size_t maxBatch, size_t maxBatchBytes,
-                  const std::function<Status(const std::vector<std::string>&)>& onBatch) {
+                  const std::function<Status(std::vector<std::string>&)>& onBatch) {
   FrameReader fr(path);
   RENDA_TRY(fr.start());
   std::vector<std::string> batch;

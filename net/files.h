@@ -91,9 +91,10 @@ struct BundleInfo {
 Result<BundleInfo> checkBundle(const std::string& path, const NetworkId* expected);
 
 // Pass 2: streams the changes in batches of at most maxBatch changes /
-// maxBatchBytes bytes to `onBatch`, in file order.
+// maxBatchBytes bytes to `onBatch`, in file order. `onBatch` may move the
+// strings out of the batch.
 // REQUIRES: checkBundle() succeeded on this file.
 Status readBundle(const std::string& path, size_t maxBatch, size_t maxBatchBytes,
-                  const std::function<Status(const std::vector<std::string>&)>& onBatch);
+                  const std::function<Status(std::vector<std::string>&)>& onBatch);
 
 }  // namespace renda::net

@@ -3,6 +3,8 @@
 // changes, logs, version vector, records and indexes in one transaction.
 #include "storage/ingest.h"
 
+#include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 
@@ -22,27 +24,39 @@ std::string describe(size_t index, const Change& c) {
 
 }  // namespace
 
-Result<std::vector<Prepared>> prepareBatch(const std::vector<std::string>& envelopes,
-                                           const NetworkInfo& net, const Txn& txn,
-                                           const Store::Tables& t, bool everySignature) {
-  std::vector<Prepared> out;
-  out.reserve(envelopes.size());
-  std::set<PublicKey> known;     // members seen in the store or introduced in this batch
-  std::set<PublicKey> unknown;   // looked up, not a member
-  auto isMember = [&](const PublicKey& k) -> Result<bool> {
-    if (known.count(k)) return true;
-    if (unknown.count(k)) return false;
+Admission Admission::inStore(const Txn& txn, const Store::Tables& t) {
+  Admission a;
+  a.lookup = [&txn, &t](const PublicKey& k) -> Result<bool> {
     auto v = txn.get(t.members, bytesOf(keys::fixed(k)));
     if (!v) return v.status();
-    (v->has_value() ? known : unknown).insert(k);
     return v->has_value();
   };
+  return a;
+}
+
+Result<bool> Admission::isMember(const PublicKey& k) {
+  if (known.count(k)) return true;
+  if (unknown.count(k) || !lookup) return false;
+  auto v = lookup(k);
+  if (!v) return v.status();
+  (*v ? known : unknown).insert(k);
+  return *v;
+}
+
+Result<std::vector<Prepared>> prepareBatch(const std::vector<std::string>& envelopes,
+                                           const NetworkInfo& net, Admission& admission,
+                                           bool everySignature, size_t firstIndex) {
+  std::vector<Prepared> out;
+  out.reserve(envelopes.size());
+  auto isMember = [&](const PublicKey& k) { return admission.isMember(k); };
+  auto& known = admission.known;
+  auto& unknown = admission.unknown;
   for (size_t i = 0; i < envelopes.size(); ++i) {
     Prepared p;
     p.raw = envelopes[i];
     // 1. Sizes and the envelope's own shape.
     auto env = decodeEnvelope(crypto::asBytes(envelopes[i]));
-    if (!env) return Status::invalid("change " + std::to_string(i + 1) + ": " + env.status().message());
+    if (!env) return Status::invalid("change " + std::to_string(firstIndex + i + 1) + ": " + env.status().message());
     p.envelope = std::move(*env);
     // 2. Author known: enrolled in the store or introduced earlier in this batch.
     const PublicKey& a = p.envelope.signer;
@@ -54,18 +68,18 @@ Result<std::vector<Prepared>> prepareBatch(const std::vector<std::string>& envel
     // checked before its body is parsed.
     if (!member) {
       if (!verifyEnvelope(net.network, p.envelope))
-        return Status::invalid("change " + std::to_string(i + 1) +
+        return Status::invalid("change " + std::to_string(firstIndex + i + 1) +
                                " has a signature that does not verify: the data was altered or forged");
       p.signatureChecked = true;
     }
     // 4. Parse with tight limits; canonical form; ranges.
     auto change = decodeChange(crypto::asBytes(p.envelope.body));
-    if (!change) return Status::invalid("change " + std::to_string(i + 1) + ": " + change.status().message());
+    if (!change) return Status::invalid("change " + std::to_string(firstIndex + i + 1) + ": " + change.status().message());
     p.change = std::move(*change);
     if (p.change.network != net.network)
-      return Status::refused(describe(i, p.change) + " belongs to another county's network");
+      return Status::refused(describe(firstIndex + i, p.change) + " belongs to another county's network");
     if (p.change.author != a)
-      return Status::invalid(describe(i, p.change) + " is signed by a key other than its author");
+      return Status::invalid(describe(firstIndex + i, p.change) + " is signed by a key other than its author");
     p.id = crypto::changeId(crypto::asBytes(p.envelope.body));
     if (!member) {
       bool selfIntro = false;
@@ -79,7 +93,7 @@ Result<std::vector<Prepared>> prepareBatch(const std::vector<std::string>& envel
         }
       }
       if (!selfIntro)
-        return Status::refused(describe(i, p.change) +
+        return Status::refused(describe(firstIndex + i, p.change) +
                                " is by a node the county has not enrolled; import the county's "
                                "certificates first");
       known.insert(a);
@@ -88,7 +102,7 @@ Result<std::vector<Prepared>> prepareBatch(const std::vector<std::string>& envel
     if (p.change.op == OpKind::kCertificate) {
       auto cert = openCertificate(net.network, crypto::asBytes(p.change.certificate->body),
                                   p.change.certificate->sig);
-      if (!cert) return Status::invalid(describe(i, p.change) + ": " + cert.status().message());
+      if (!cert) return Status::invalid(describe(firstIndex + i, p.change) + ": " + cert.status().message());
       auto issuer = isMember(cert->issuer);
       if (!issuer) return issuer.status();
       if (cert->issuer == net.root || *issuer) {
@@ -114,7 +128,7 @@ Result<std::vector<Prepared>> prepareBatch(const std::vector<std::string>& envel
     }
     if (chained || out[i].signatureChecked) continue;
     if (!verifyEnvelope(net.network, out[i].envelope))
-      return Status::invalid(describe(i, out[i].change) +
+      return Status::invalid(describe(firstIndex + i, out[i].change) +
                              " has a signature that does not verify: the data was altered or forged");
     out[i].signatureChecked = true;
   }
@@ -178,7 +192,7 @@ Status Applier::putRecord(const Record& r, uint64_t row, unsigned flags) {
 }
 
 Result<Hash> Applier::signatureHash(const ChangeId& id) {
-  auto arrival = txn_.get(t_.byid, bytesOf(keys::fixed(id)));
+  auto arrival = keys::arrivalOf(txn_, t_, id);
   if (!arrival) return arrival.status();
   if (!arrival->has_value()) return Status::corruption("the previous change is missing");
   auto stored = txn_.get(t_.changes, **arrival);
@@ -215,15 +229,20 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
   lastApplied_ = false;
   lastRefusal_.clear();
   ++report.received;
-  auto held = txn_.get(t_.byid, bytesOf(keys::fixed(p.id)));
-  if (!held) return held.status();
-  if (held->has_value()) {
-    ++report.duplicates;
-    return Status::ok();
-  }
   auto vv = vvEntry(c.author);
   if (!vv) return vv.status();
   uint64_t haveSeq = *vv ? (*vv)->seq : 0;
+  // Every held change of an author is numbered at most the version vector's
+  // entry (an id names its author and number), so only those can be held:
+  // a new change costs no look-up in the id index.
+  if (c.seq <= haveSeq) {
+    auto held = keys::arrivalOf(txn_, t_, p.id);
+    if (!held) return held.status();
+    if (held->has_value()) {
+      ++report.duplicates;
+      return Status::ok();
+    }
+  }
   if (c.seq <= haveSeq) {
     // Same author and number, different bytes: a fork. Keep both, freeze the author.
     std::string key = keys::authorSeq(c.author, c.seq) + keys::fixed(p.id);
@@ -250,7 +269,7 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
     return Status::invalid("change number " + std::to_string(c.seq) + " of node " + who(c.author) +
                            " does not follow that node's previous change: the data was altered");
   for (const auto& d : c.deps) {
-    auto dep = txn_.get(t_.byid, bytesOf(keys::fixed(d)));
+    auto dep = keys::arrivalOf(txn_, t_, d);
     if (!dep) return dep.status();
     if (!dep->has_value())
       return Status::refused("change number " + std::to_string(c.seq) + " of node " +
@@ -369,7 +388,8 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
   std::string seqBe = keys::be64(c.seq);
   std::memcpy(d + 34, seqBe.data(), 8);
   std::memcpy(d + keys::kChangeHeader, p.raw.data(), p.raw.size());
-  RENDA_TRY(txn_.put(t_.byid, bytesOf(keys::fixed(p.id)), bytesOf(arrivalKey)));
+  RENDA_TRY(txn_.put(t_.byidnew, bytesOf(keys::fixed(p.id)), bytesOf(arrivalKey)));
+  lastNew_ = p.id;
   RENDA_TRY(txn_.put(t_.log, bytesOf(keys::authorSeq(c.author, c.seq)), bytesOf(arrivalKey)));
   vv_[c.author] = VersionEntry{c.author, c.seq, p.id};
   RENDA_TRY(loadClock());
@@ -401,6 +421,45 @@ Status Applier::finish() {
   }
   if (clockLoaded_)
     RENDA_TRY(txn_.put(t_.meta, bytesOf("hlc"), bytesOf(keys::be64(hlc_.highWater()))));
+  return settleIdIndex();
+}
+
+Status Applier::settleIdIndex() {
+  auto recent = txn_.entries(t_.byidnew);
+  if (!recent) return recent.status();
+  auto settled = txn_.entries(t_.byid);
+  if (!settled) return settled.status();
+  if (*recent < t_.idIndexMinMerge || *recent < *settled / 4) return Status::ok();
+  // Move one slice of consecutive ids, starting at the last id this
+  // transaction added (ids are hashes, so that is as good a place as any and
+  // needs no state), wrapping around at the end.
+  struct Entry {
+    std::array<unsigned char, 32> id;
+    std::array<unsigned char, 8> arrival;
+  };
+  std::vector<Entry> slice;
+  slice.reserve(std::min<uint64_t>(*recent, t_.idIndexSlice));
+  {
+    auto c = Cursor::open(txn_, t_.byidnew);
+    if (!c) return c.status();
+    auto ok = lastNew_ ? c->seek(bytesOf(keys::fixed(*lastNew_))) : c->first();
+    while (slice.size() < t_.idIndexSlice && slice.size() < *recent) {
+      if (!ok) return ok.status();
+      if (!*ok) {  // past the end: wrap around
+        ok = c->first();
+        continue;
+      }
+      if (c->key().size() != 32 || c->value().size() != 8)
+        return Status::corruption("the id index is damaged");
+      Entry e;
+      std::memcpy(e.id.data(), c->key().data(), 32);
+      std::memcpy(e.arrival.data(), c->value().data(), 8);
+      slice.push_back(e);
+      ok = c->next();
+    }
+  }
+  for (const auto& e : slice) RENDA_TRY(txn_.put(t_.byid, e.id, e.arrival));
+  for (const auto& e : slice) RENDA_TRY(txn_.del(t_.byidnew, e.id));
   return Status::ok();
 }
 
@@ -608,7 +667,7 @@ Status Applier::rejudgeFieldEdits(const Record& rec) {
   if (!ms) return ms.status();
   for (const auto& v : rec.versions) {
     if (!v.action.empty() || v.id == rec.id) continue;
-    auto arrival = txn_.get(t_.byid, bytesOf(keys::fixed(v.id)));
+    auto arrival = keys::arrivalOf(txn_, t_, v.id);
     if (!arrival) return arrival.status();
     if (!arrival->has_value()) return Status::corruption("a record names a missing change");
     Edit e{v.id, std::string(viewOf(**arrival)), {}, false};
@@ -655,7 +714,8 @@ Result<IngestReport> Store::ingestAt(const std::vector<std::string>& envelopes, 
   {
     auto txn = ReadTxn::begin(env_);
     if (!txn) return txn.status();
-    auto p = prepareBatch(envelopes, *net, *txn, *t_, options_.verifyEverySignature);
+    Admission admission = Admission::inStore(*txn, *t_);
+    auto p = prepareBatch(envelopes, *net, admission, options_.verifyEverySignature);
     if (!p) return p.status();
     prepared = std::move(*p);
   }

@@ -4,8 +4,10 @@
 // changes inside one write transaction (shared by ingest and local authoring).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,13 +24,29 @@ struct Prepared {
   bool signatureChecked = false;
 };
 
+// Who may author, as prepareBatch sees it: keys known to be members (of the
+// store, or introduced by a certificate earlier in the batch or stream), keys
+// looked up and found not to be, and how to look up the rest (none: a key
+// that is not known is not a member).
+struct Admission {
+  std::set<PublicKey> known;
+  std::set<PublicKey> unknown;
+  std::function<Result<bool>(const PublicKey&)> lookup;
+  // Looks up members in `txn` (which must outlive the admission).
+  static Admission inStore(const Txn& txn, const Store::Tables& t);
+  Result<bool> isMember(const PublicKey& k);
+};
+
 // Decodes and authenticates a batch. Signatures are checked on the last change
 // of each contiguous run of one author's changes; the hash chain (each change
 // names its predecessor's id) authenticates the rest. With `everySignature`,
-// all are checked. Refused/InvalidInput with a reason naming the change.
+// all are checked. Refused/InvalidInput with a reason naming the change (its
+// number counts from `firstIndex` + 1). Certificates it accepts add their
+// subjects to `admission.known`, for the rest of the batch and any later one
+// prepared with the same admission.
 Result<std::vector<Prepared>> prepareBatch(const std::vector<std::string>& envelopes,
-                                           const NetworkInfo& net, const Txn& txn,
-                                           const Store::Tables& t, bool everySignature);
+                                           const NetworkInfo& net, Admission& admission,
+                                           bool everySignature, size_t firstIndex = 0);
 
 class Applier {
  public:
@@ -39,7 +57,8 @@ class Applier {
   // evidence; changes that may not take effect are kept but not applied.
   // Non-ok (and the caller aborts the txn) for a broken chain or missing deps.
   Status apply(const Prepared& p, IngestReport& report);
-  // Writes cached state (version vector, clock). Call once before commit.
+  // Writes cached state (version vector, clock) and settles the id index
+  // (tables.h). Call once before commit.
   Status finish();
   // Current version-vector entry of an author (cached).
   Result<std::optional<VersionEntry>> vvEntry(const PublicKey& author);
@@ -75,6 +94,9 @@ class Applier {
   // The row of a record (the arrival number of its creating change), if held.
   Result<std::optional<uint64_t>> rowOf(const RecordId& id);
   Result<uint64_t> nextArrival();
+  // Moves a slice of byidnew into byid when byidnew has grown large enough
+  // (tables.h).
+  Status settleIdIndex();
 
   WriteTxn& txn_;
   const Store::Tables& t_;
@@ -83,6 +105,7 @@ class Applier {
   Hlc hlc_;
   bool clockLoaded_ = false;
   std::optional<uint64_t> arrival_;
+  std::optional<ChangeId> lastNew_;  // the last id added to the id index
   std::map<PublicKey, std::optional<VersionEntry>> vv_;
   std::map<PublicKey, std::optional<Membership>> members_;
   bool lastApplied_ = false;

@@ -55,7 +55,11 @@ Result<Env> Env::open(const std::string& dir, const Options& options) {
 }
 
 Env::Env(Env&& other) noexcept
-    : env_(other.env_), liveTxns_(other.liveTxns_), growCount_(other.growCount_) {
+    : env_(other.env_),
+      liveTxns_(other.liveTxns_),
+      growCount_(other.growCount_),
+      mapped_(std::move(other.mapped_)),
+      mappedAtGrow_(other.mappedAtGrow_) {
   other.env_ = nullptr;
 }
 
@@ -65,6 +69,8 @@ Env& Env::operator=(Env&& other) noexcept {
     env_ = other.env_;
     liveTxns_ = other.liveTxns_;
     growCount_ = other.growCount_;
+    mapped_ = std::move(other.mapped_);
+    mappedAtGrow_ = other.mappedAtGrow_;
     other.env_ = nullptr;
   }
   return *this;
@@ -82,6 +88,7 @@ size_t Env::mapBytes() const {
 
 Status Env::grow() {
   RENDA_ASSERT(liveTxns_ == 0);
+  mappedAtGrow_ = -1;  // the map moves, even when growing fails part-way
   int rc = mdb_env_set_mapsize(env_, mapBytes() * 2);
   if (rc) return lmdbStatus(rc, "growing the store");
   ++growCount_;
@@ -99,26 +106,37 @@ Status Env::setBulk(bool on) {
 }
 
 void Env::releaseMappedPages() {
-  // LMDB does not publish its map's address (mdb_env_info gives it only with
-  // MDB_FIXEDMAP), so find the mapping of data.mdb by device and inode.
-  const char* dir = nullptr;
-  if (mdb_env_get_path(env_, &dir) != 0 || !dir) return;
-  struct stat st;
-  if (::stat((std::string(dir) + "/data.mdb").c_str(), &st) != 0) return;
-  FILE* maps = std::fopen("/proc/self/maps", "r");
-  if (!maps) return;
-  char line[4096];
-  while (std::fgets(line, sizeof line, maps)) {
-    unsigned long lo = 0, hi = 0, off = 0, ino = 0;
-    unsigned major = 0, minor = 0;
-    char perms[8];
-    if (std::sscanf(line, "%lx-%lx %7s %lx %x:%x %lu", &lo, &hi, perms, &off, &major, &minor,
-                    &ino) != 7)
-      continue;
-    if (ino != st.st_ino || makedev(major, minor) != st.st_dev || perms[3] != 's') continue;
-    ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
+  if (mappedAtGrow_ != growCount_) {
+    // LMDB does not publish its map's address (mdb_env_info gives it only with
+    // MDB_FIXEDMAP), so find the mapping of data.mdb by device and inode, once
+    // for each map size.
+    mapped_.clear();
+    mappedAtGrow_ = growCount_;
+    const char* dir = nullptr;
+    if (mdb_env_get_path(env_, &dir) != 0 || !dir) return;
+    struct stat st;
+    if (::stat((std::string(dir) + "/data.mdb").c_str(), &st) != 0) return;
+    FILE* maps = std::fopen("/proc/self/maps", "r");
+    if (!maps) return;
+    char line[4096];
+    while (std::fgets(line, sizeof line, maps)) {
+      unsigned long lo = 0, hi = 0, off = 0, ino = 0;
+      unsigned major = 0, minor = 0;
+      char perms[8];
+      if (std::sscanf(line, "%lx-%lx %7s %lx %x:%x %lu", &lo, &hi, perms, &off, &major, &minor,
+                      &ino) != 7)
+        continue;
+      if (ino != st.st_ino || makedev(major, minor) != st.st_dev || perms[3] != 's') continue;
+      mapped_.emplace_back(reinterpret_cast<void*>(lo), hi - lo);
+    }
+    std::fclose(maps);
   }
-  std::fclose(maps);
+  for (const auto& [addr, len] : mapped_) ::madvise(addr, len, MADV_DONTNEED);
+}
+
+bool isMapFull(const Status& s) {
+  return s.code() == Code::kResourceExhausted &&
+         s.message().find("map is full") != std::string::npos;
 }
 
 Result<std::optional<Bytes>> Txn::get(MDB_dbi dbi, Bytes key) const {
@@ -128,6 +146,13 @@ Result<std::optional<Bytes>> Txn::get(MDB_dbi dbi, Bytes key) const {
   if (rc == MDB_NOTFOUND) return std::optional<Bytes>();
   if (rc) return lmdbStatus(rc, "reading the store");
   return std::optional<Bytes>(Bytes(static_cast<const unsigned char*>(v.mv_data), v.mv_size));
+}
+
+Result<uint64_t> Txn::entries(MDB_dbi dbi) const {
+  MDB_stat st;
+  int rc = mdb_stat(txn_, dbi, &st);
+  if (rc) return lmdbStatus(rc, "reading the store");
+  return uint64_t(st.ms_entries);
 }
 
 Result<ReadTxn> ReadTxn::begin(Env& env) {
@@ -182,6 +207,10 @@ Status WriteTxn::del(MDB_dbi dbi, Bytes key) {
   int rc = mdb_del(txn_, dbi, &k, nullptr);
   if (rc == MDB_NOTFOUND) return Status::ok();
   return lmdbStatus(rc, "deleting from the store");
+}
+
+Status WriteTxn::clear(MDB_dbi dbi) {
+  return lmdbStatus(mdb_drop(txn_, dbi, 0), "emptying a table of the store");
 }
 
 Status WriteTxn::commit() {

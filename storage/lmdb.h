@@ -14,6 +14,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/status.h"
 
@@ -73,6 +75,10 @@ class Env {
   MDB_env* env_ = nullptr;
   int liveTxns_ = 0;
   int growCount_ = 0;
+  // Where data.mdb is mapped, found once per map size (the map moves only
+  // when grow() remaps it): {address, length} pairs.
+  std::vector<std::pair<void*, size_t>> mapped_;
+  int mappedAtGrow_ = -1;
 };
 
 class Txn {
@@ -85,6 +91,8 @@ class Txn {
   MDB_txn* get() const { return txn_; }
   // Looks a key up. The view lives until the next write in, or the end of, this txn.
   Result<std::optional<Bytes>> get(MDB_dbi dbi, Bytes key) const;
+  // Number of entries in a table.
+  Result<uint64_t> entries(MDB_dbi dbi) const;
 
  protected:
   Txn(MDB_txn* txn, Env* env) : txn_(txn), env_(env) {}
@@ -114,6 +122,8 @@ class WriteTxn : public Txn {
   // Reserves `size` bytes for the value and returns where to write them.
   Result<unsigned char*> reserve(MDB_dbi dbi, Bytes key, size_t size, unsigned flags = 0);
   Status del(MDB_dbi dbi, Bytes key);  // NotFound is not an error here
+  // Deletes every entry of a table (the table stays).
+  Status clear(MDB_dbi dbi);
   // Persists. Marks the transaction dead first; the object is spent either way.
   Status commit();
   void abort();
@@ -151,6 +161,9 @@ class Cursor {
   Bytes key_, value_;
 };
 
+// True for LMDB's "map is full" (MDB_MAP_FULL): grow the map and try again.
+bool isMapFull(const Status& s);
+
 // Runs `body(txn)` in a write transaction and commits; on MDB_MAP_FULL (from a
 // put or the commit) aborts, grows the map with no transaction open, and runs
 // the whole body again. `body` must be safe to re-run (it sees a fresh txn).
@@ -164,8 +177,7 @@ Status withWriteTxn(Env& env, Body&& body, int maxGrows = 16) {
       s = body(*txn);
       if (s.isOk()) s = txn->commit();
     }
-    if (s.code() != Code::kResourceExhausted || attempt >= maxGrows) return s;
-    if (s.message().find("map is full") == std::string::npos) return s;
+    if (!isMapFull(s) || attempt >= maxGrows) return s;
     RENDA_TRY(env.grow());
   }
 }

@@ -53,9 +53,12 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, StoreOptions 
   auto env = Env::open(dir, eo);
   if (!env) return env.status();
   auto tables = std::make_unique<Tables>();
+  tables->idIndexMinMerge = std::max<uint64_t>(options.idIndexMinMerge, 1);
+  tables->idIndexSlice = std::max<uint64_t>(options.idIndexSlice, 1);
   Status s = withWriteTxn(*env, [&](WriteTxn& txn) -> Status {
     struct { MDB_dbi* dbi; const char* name; } all[] = {
         {&tables->meta, "meta"},       {&tables->changes, "changes"}, {&tables->byid, "byid"},
+        {&tables->byidnew, "byidnew"},
         {&tables->log, "log"},         {&tables->vv, "vv"},           {&tables->records, "records"},
         {&tables->bykind, "bykind"},   {&tables->recchanges, "recchanges"},
         {&tables->members, "members"}, {&tables->forks, "forks"},     {&tables->peers, "peers"},
@@ -78,6 +81,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, StoreOptions 
                                   "changes again from another node into a new folder");
       return txn.put(tables->meta, bytesOf(kMetaLayout), bytesOf(keys::be64(keys::kLayout)));
     }
+    if (**layout == keys::be64(keys::kLayoutUpgradable))
+      return txn.put(tables->meta, bytesOf(kMetaLayout), bytesOf(keys::be64(keys::kLayout)));
     if (**layout != keys::be64(keys::kLayout))
       return Status::corruption("this store was made by another version of renda (layout " +
                                 std::to_string((*layout)->size() == 8

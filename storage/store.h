@@ -9,7 +9,8 @@
 //   meta        text key -> value (network, root key, county name, device key, hlc, ...)
 //   changes     arrival u64 -> u8 format=1 | u8 flags | author 32 | seq u64 | envelope
 //               flags: bit0 signature checked on arrival, bit1 applied
-//   byid        change id 32 -> arrival u64
+//   byid        change id 32 -> arrival u64                (the id index: settled ids)
+//   byidnew     change id 32 -> arrival u64                (recent ids; see tables.h)
 //   log         author 32 | seq u64 -> arrival u64
 //   vv          author 32 -> seq u64 | change id 32        (the version vector)
 //   records     row u64 -> encodeRecord() bytes (the record id is inside)
@@ -17,7 +18,7 @@
 //   recchanges  row u64 | arrival u64 -> ""                (re-folding a record)
 //
 // A record's row is the arrival number of its creating change (found through
-// byid, since a record's id is that change's id). Arrival numbers only grow, so
+// the id index, since a record's id is that change's id). Arrival numbers only grow, so
 // changes, new records and their index entries are appended at the end of
 // their tables instead of scattered by hash: at a million changes this is the
 // difference between rewriting a few pages and a few thousand per batch.
@@ -89,6 +90,11 @@ struct StoreOptions {
   size_t initialMapBytes = size_t(1) << 30;
   // Check every signature on ingest instead of one per contiguous author run.
   bool verifyEverySignature = false;
+  // The id index (tables.h): byidnew moves into byid, idIndexSlice ids per
+  // write transaction, while it holds at least idIndexMinMerge ids and a
+  // quarter as many as byid. Other values than these are for tests.
+  uint64_t idIndexMinMerge = 65536;
+  uint64_t idIndexSlice = 65536;
 };
 
 class Store : public ChangeSource, public ChangeSink {
@@ -130,6 +136,30 @@ class Store : public ChangeSource, public ChangeSink {
   Result<IngestReport> ingest(const std::vector<std::string>& envelopes) override;
   // Same, with the wall clock used to flag far-future stamps.
   Result<IngestReport> ingestAt(const std::vector<std::string>& envelopes, uint64_t nowMs);
+  // A long stream of changes (a bundle import), ingested in consecutive write
+  // transactions with decoding and signature checks on a second thread.
+  //
+  // `produce` runs on that thread. It calls `emit` with consecutive chunks of
+  // envelopes (a few thousand each), in order, moving them in; it stops and
+  // passes the status on when emit returns non-ok (the import was stopped).
+  // Chunks are checked as they come, as ingest() checks a batch, but against
+  // the members known when the stream began plus those introduced earlier in
+  // it; the calling thread applies them in order and commits every
+  // `batchChanges` changes or `batchBytes` bytes, each batch atomically, then
+  // calls `onCommit` with that batch's report and the stream's total so far.
+  // On the first refused change, or when `produce` fails, the batch under way
+  // is abandoned, the earlier ones are kept, and the status says why.
+  struct StreamOptions {
+    size_t batchChanges = 8192;
+    size_t batchBytes = size_t(8) << 20;
+    uint64_t nowMs = 0;  // wall clock for far-future stamps; 0 flags nothing
+    size_t queuedChunks = 2;  // checked chunks waiting for the calling thread
+  };
+  using Emit = std::function<Status(std::vector<std::string>&&)>;
+  using Producer = std::function<Status(const Emit& emit)>;
+  using OnCommit = std::function<void(const IngestReport& batch, uint64_t changesCommitted)>;
+  Result<IngestReport> ingestStream(const Producer& produce, const StreamOptions& options,
+                                    const OnCommit& onCommit);
   // Around an import of many batches (Env::setBulk): batches still commit one
   // by one, each atomically, with one flush of LMDB's meta page fewer each;
   // endBulk() flushes everything to disk and must be called before the import

@@ -11,7 +11,10 @@
 namespace renda::storage {
 
 struct Store::Tables {
-  MDB_dbi meta, changes, byid, log, vv, records, bykind, recchanges, members, forks, peers;
+  MDB_dbi meta, changes, byid, byidnew, log, vv, records, bykind, recchanges, members, forks,
+      peers;
+  // When and how much of byidnew moves into byid (StoreOptions).
+  uint64_t idIndexMinMerge = 0, idIndexSlice = 0;
 };
 
 namespace keys {
@@ -47,17 +50,43 @@ inline std::string rowKey(uint64_t row) { return be64(row); }
 
 // The store's table layout. 2: records, bykind and recchanges are keyed by the
 // record's row (the arrival number of its creating change) so that new records
-// append; log values are arrival numbers.
-inline constexpr uint64_t kLayout = 2;
+// append; log values are arrival numbers. 3: the id index is two tables, byid
+// and byidnew (a layout-2 store is a layout-3 store whose byidnew is empty,
+// and is upgraded in place when opened).
+inline constexpr uint64_t kLayout = 3;
+inline constexpr uint64_t kLayoutUpgradable = 2;
+
+// The id index in two tables. New ids go to byidnew, which stays small, so a
+// batch rewrites a few of its pages instead of most pages of the whole index
+// (ids are hashes: a batch's ids land all over the key space). While byidnew
+// holds at least a quarter as many ids as byid (and at least
+// StoreOptions::idIndexMinMerge, 65,536), each write transaction moves a
+// slice of consecutive ids of byidnew (StoreOptions::idIndexSlice, 65,536)
+// into byid: a stretch of byid's pages then takes many new ids each, where a
+// batch's own ids would have taken one or two per page. At a million changes
+// this writes a third of the bytes and halves the import time
+// (docs/performance.md).
+
+// A change's arrival number (8 bytes, the key of `changes`), if held.
+inline Result<std::optional<Bytes>> arrivalOf(const Txn& txn, const Store::Tables& t,
+                                              const ChangeId& id) {
+  std::string key = fixed(id);
+  auto recent = txn.get(t.byidnew, bytesOf(key));
+  if (!recent) return recent.status();
+  auto found = recent->has_value() ? std::move(recent) : txn.get(t.byid, bytesOf(key));
+  if (!found) return found.status();
+  if (found->has_value() && (*found)->size() != 8)
+    return Status::corruption("the id index is damaged");
+  return found;
+}
 
 // The row of a record: the arrival number of its creating change, whose id is
-// the record's id (so byid finds it). nullopt when the id is not held.
+// the record's id (so the id index finds it). nullopt when the id is not held.
 inline Result<std::optional<uint64_t>> recordRow(const Txn& txn, const Store::Tables& t,
                                                  const RecordId& id) {
-  auto arrival = txn.get(t.byid, bytesOf(fixed(id)));
+  auto arrival = arrivalOf(txn, t, id);
   if (!arrival) return arrival.status();
   if (!arrival->has_value()) return std::optional<uint64_t>();
-  if ((*arrival)->size() != 8) return Status::corruption("the id index is damaged");
   return std::optional<uint64_t>(getBe64((*arrival)->data()));
 }
 

@@ -59,7 +59,7 @@ Result<VerifyReport> Store::verify() {
       if (!d) { problem(at + ": " + d.status().message()); continue; }
       ++report.signaturesChecked;
       if (!verifyEnvelope(net->network, d->envelope)) problem(at + ": bad signature");
-      auto idx = txn->get(t_->byid, bytesOf(keys::fixed(d->id)));
+      auto idx = keys::arrivalOf(*txn, *t_, d->id);
       if (!idx || !idx->has_value() || viewOf(**idx) != viewOf(c->key()))
         problem(at + ": missing from the id index");
       auto lg = txn->get(t_->log, bytesOf(keys::authorSeq(d->change.author, d->change.seq)));
@@ -76,6 +76,15 @@ Result<VerifyReport> Store::verify() {
       if (d->change.op == OpKind::kCreate || d->change.op == OpKind::kUpdate)
         all.emplace(d->id, std::move(d->change));
     }
+  }
+  // The id index holds nothing else (each id once, in one of its two tables).
+  {
+    auto settled = txn->entries(t_->byid);
+    auto recent = txn->entries(t_->byidnew);
+    if (!settled || !recent) return Status::ioError("cannot read the id index");
+    if (*settled + *recent != report.changesChecked)
+      problem("the id index has " + std::to_string(*settled + *recent) + " entries for " +
+              std::to_string(report.changesChecked) + " stored changes");
   }
   // 2. The version vector matches the logs.
   auto vv = versionVector();

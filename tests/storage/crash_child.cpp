@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Child process of the crash test (crash_test.cpp): imports a bundle into a
-// store in small batches and, after each committed batch, prints
+// store in small batches (Store::ingestStream, as `renda bundle import` does)
+// and, after each committed batch, prints
 // "committed N" (N = changes held) and flushes, so the parent knows what was
 // acknowledged when it kills this process with SIGKILL.
 // With "bulk" it imports in bulk mode, as `renda bundle import` does for large
@@ -38,16 +39,24 @@ int main(int argc, char** argv) {
   if (bulk && !(*store)->beginBulk()) return 3;
   std::printf("started\n");
   std::fflush(stdout);
-  Status s =
-      net::readBundle(bundle, batch, size_t(8) << 20, [&](const std::vector<std::string>& b) {
-        auto r = (*store)->ingestAt(b, 1800000000000ull);
-        if (!r) return r.status();
+  // As `renda bundle import` does (app::importBundle): checked in chunks on a
+  // second thread, committed every `batch` changes.
+  storage::Store::StreamOptions so;
+  so.batchChanges = batch;
+  so.nowMs = 1800000000000ull;
+  auto r = (*store)->ingestStream(
+      [&](const storage::Store::Emit& emit) {
+        return net::readBundle(bundle, batch / 4 + 1, size_t(2) << 20,
+                               [&](std::vector<std::string>& chunk) { return emit(std::move(chunk)); });
+      },
+      so,
+      [&](const IngestReport&, uint64_t) {
         auto n = (*store)->changeCount();
-        if (!n) return n.status();
+        if (!n) std::abort();
         std::printf("committed %llu\n", static_cast<unsigned long long>(*n));
         std::fflush(stdout);
-        return Status::ok();
       });
+  Status s = r ? Status::ok() : r.status();
   if (bulk) {
     Status flushed = (*store)->endBulk();
     if (s) s = flushed;
