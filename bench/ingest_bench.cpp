@@ -5,12 +5,14 @@
 // with --phase), so a phase's peak RSS is its own and the import never shares
 // memory with the generator:
 //   gen     N signed changes from 3 authors -> DIR/changes.bundle (net::BundleWriter)
-//   import  a fresh store DIR/store; app::importBundle(), i.e. checkBundle + readBundle
-//           + Store::ingestAt in batches of 4096 (the `renda bundle import` path)
+//   import  a fresh store DIR/store; app::importBundle() (the `renda bundle import`
+//           path): checkBundle, then Store::ingestStream, which checks chunks of 2,048
+//           changes on a second thread and commits batches of 8,192
 //   verify  checkBundle alone; then the same changes decoded batch by batch
 //           (untimed) and a bare verifyEnvelope() (crypto_sign_verify_detached) loop timed
 //   open    Store::open + first reads of the imported store, in a fresh process
-// Usage: bench_ingest N [--dir DIR] [--max-run K] [--seed S] [--keep] [--batch B]
+// Usage: bench_ingest N [--dir DIR] [--max-run K] [--seed S] [--keep]
+//                     [--batch B] [--chunk C] [--sequential]
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -68,7 +70,9 @@ struct Options {
   std::string phase;
   uint64_t maxRun = 400;  // longest run of consecutive changes by one author
   uint64_t seed = 1;
-  uint64_t batch = 0;  // 0: app::importBundle (batches of 4096); else an experiment
+  uint64_t batch = 0;  // experiments: other batch / chunk sizes (0: importBundle's)
+  uint64_t chunk = 0;
+  bool sequential = false;  // experiment: one thread, readBundle + ingestAt per batch
   bool keep = false;
   bool dirGiven = false;
 };
@@ -416,10 +420,10 @@ long long procIoBytes(const char* field) {
   return -1;
 }
 
-// An experiment, not the product path: importBundle()'s steps (the bench's
-// bundle has no prerequisites) with another batch size, to show what the
-// per-commit cost is.
-Result<app::ImportResult> importWithBatch(app::Node& node, const std::string& path, size_t batch) {
+// An experiment, not the product path: the import as it was before
+// Store::ingestStream (the bench's bundle has no prerequisites), on one
+// thread: each batch read, checked, applied and committed in turn.
+Result<app::ImportResult> importSequential(app::Node& node, const std::string& path, size_t batch) {
   auto net = node.store().network();
   if (!net) return net.status();
   app::ImportResult out;
@@ -428,7 +432,7 @@ Result<app::ImportResult> importWithBatch(app::Node& node, const std::string& pa
   out.info = *info;
   uint64_t now = app::Node::nowMs();
   RENDA_TRY(node.store().beginBulk());  // as importBundle does
-  Status s = net::readBundle(path, batch, batch * 2048, [&](const std::vector<std::string>& b) {
+  Status s = net::readBundle(path, batch, batch * 1024, [&](const std::vector<std::string>& b) {
     auto r = node.store().ingestAt(b, now);
     if (!r) return r.status();
     out.report.received += r->received;
@@ -454,8 +458,12 @@ int phaseImport(const Options& o) {
   RssSampler sampler;
   auto t0 = Clock::now();
   double c0 = cpuSeconds();
-  auto r = o.batch ? importWithBatch(**node, o.dir + "/changes.bundle", o.batch)
-                   : app::importBundle(**node, o.dir + "/changes.bundle", false);
+  app::ImportOptions io;
+  if (o.batch) io.batchChanges = o.batch, io.batchBytes = o.batch * 1024;
+  if (o.chunk) io.chunkChanges = o.chunk, io.chunkBytes = o.chunk * 1024;
+  auto r = o.sequential
+               ? importSequential(**node, o.dir + "/changes.bundle", io.batchChanges)
+               : app::importBundle(**node, o.dir + "/changes.bundle", false, io);
   double s = secondsSince(t0), cpu = cpuSeconds() - c0;
   sampler.stopNow();
   result("import_rss_anon_kb_peak", double(sampler.maxAnonKb()));
@@ -575,6 +583,8 @@ PhaseRun runPhase(const Options& o, const std::string& phase) {
                                    "--max-run", std::to_string(o.maxRun), "--seed",
                                    std::to_string(o.seed), "--phase", phase};
   if (o.batch) args.insert(args.end() - 2, {"--batch", std::to_string(o.batch)});
+  if (o.chunk) args.insert(args.end() - 2, {"--chunk", std::to_string(o.chunk)});
+  if (o.sequential) args.insert(args.end() - 2, "--sequential");
   PhaseRun run;
   for (const auto& a : args) run.command += (run.command.empty() ? "" : " ") + a;
   int fds[2];
@@ -663,7 +673,9 @@ int driver(Options o) {
   std::strftime(date, sizeof date, "%Y-%m-%d %H:%M %Z", std::localtime(&now));
   std::string cmd = "bench_ingest " + std::to_string(o.n) + (o.dirGiven ? " --dir " + o.dir : "") +
                     " --max-run " + std::to_string(o.maxRun) + " --seed " + std::to_string(o.seed) +
-                    (o.batch ? " --batch " + std::to_string(o.batch) : "");
+                    (o.batch ? " --batch " + std::to_string(o.batch) : "") +
+                    (o.chunk ? " --chunk " + std::to_string(o.chunk) : "") +
+                    (o.sequential ? " --sequential" : "");
   std::printf("== %s\n   build %s, %ld cores online, %s, folder %s\n", cmd.c_str(),
               RENDA_BUILD_TYPE, sysconf(_SC_NPROCESSORS_ONLN), date, o.dir.c_str());
   std::fflush(stdout);
@@ -704,12 +716,18 @@ int driver(Options o) {
               g["gen_changes"], g["gen_creates"], g["gen_edits"], g["gen_certificates"],
               g["gen_deps"], g["gen_envelope_bytes_avg"], g["bundle_bytes"] / 1e6, g["gen_s"]);
   std::printf("   [%s]\n", gen.command.c_str());
-  if (o.batch)
-    std::printf("-- import EXPERIMENT (importBundle's steps with batches of %llu, not 4096)\n"
-                "   [%s]\n", static_cast<unsigned long long>(o.batch), imp.command.c_str());
+  if (o.sequential)
+    std::printf("-- import EXPERIMENT (one thread: readBundle + ingestAt, batches of %llu)\n"
+                "   [%s]\n", static_cast<unsigned long long>(o.batch ? o.batch : app::ImportOptions{}.batchChanges),
+                imp.command.c_str());
+  else if (o.batch || o.chunk)
+    std::printf("-- import EXPERIMENT (importBundle with batches of %llu, chunks of %llu)\n"
+                "   [%s]\n", static_cast<unsigned long long>(o.batch ? o.batch : app::ImportOptions{}.batchChanges),
+                static_cast<unsigned long long>(o.chunk ? o.chunk : app::ImportOptions{}.chunkChanges), imp.command.c_str());
   else
-    std::printf("-- import (importBundle: checkBundle + readBundle + ingestAt, batches of 4096)\n"
-                "   [%s]\n", imp.command.c_str());
+    std::printf("-- import (importBundle: checkBundle, then ingestStream: chunks of %zu checked "
+                "on a second thread, batches of %zu)\n   [%s]\n", app::ImportOptions{}.chunkChanges,
+                app::ImportOptions{}.batchChanges, imp.command.c_str());
   std::printf("   (a) ingest throughput      %10.0f changes/s  (%.0f changes in %.2f s wall, "
               "%.2f s CPU = %.0f changes/CPU-s; %.0f added, %.0f not applied, %.0f batches, "
               "%.0f map grows)\n",
@@ -767,11 +785,14 @@ int driver(Options o) {
 int usage() {
   std::fprintf(stderr,
                "usage: bench_ingest N [--dir DIR] [--max-run K] [--seed S] [--keep] [--batch B]\n"
+               "                      [--chunk C] [--sequential]\n"
                "  N        changes to generate and import (at least 10)\n"
                "  --dir    working folder (kept); default a new folder under $TMPDIR, removed\n"
                "  --max-run longest run of consecutive changes by one author (default 400)\n"
                "  --seed   seed of the generator (default 1)\n"
-               "  --batch  experiment: import with this batch size instead of importBundle's 4096\n");
+               "  --batch  experiment: commit every B changes instead of importBundle's 8192\n"
+               "  --chunk  experiment: check C changes at a time instead of importBundle's 2048\n"
+               "  --sequential  experiment: the import on one thread, as before ingestStream\n");
   return 1;
 }
 
@@ -794,6 +815,8 @@ int main(int argc, char** argv) {
     else if (a[i] == "--seed") o.seed = std::strtoull(value().c_str(), nullptr, 10);
     else if (a[i] == "--keep") o.keep = true;
     else if (a[i] == "--batch") o.batch = std::strtoull(value().c_str(), nullptr, 10);
+    else if (a[i] == "--chunk") o.chunk = std::strtoull(value().c_str(), nullptr, 10);
+    else if (a[i] == "--sequential") o.sequential = true;
     else if (o.n == 0 && !a[i].empty() && a[i][0] != '-') o.n = std::strtoull(a[i].c_str(), nullptr, 10);
     else return usage();
   }
