@@ -380,7 +380,7 @@ FileSize fileSize(const std::string& path) {
 void printTables(MDB_env* env, double n) {
   MDB_txn* txn = nullptr;
   if (mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn) != 0) return;
-  const char* names[] = {"changes", "byid", "log", "vv", "records", "bykind", "recchanges",
+  const char* names[] = {"changes", "byid", "byidnew", "log", "vv", "records", "bykind", "recchanges",
                          "members", "forks", "meta"};
   std::printf("table        entries     pages  bytes/change  pages by type\n");
   for (const char* name : names) {
