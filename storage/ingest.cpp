@@ -443,9 +443,12 @@ Status Applier::settleIdIndex() {
     auto c = Cursor::open(txn_, t_.byidnew);
     if (!c) return c.status();
     auto ok = lastNew_ ? c->seek(bytesOf(keys::fixed(*lastNew_))) : c->first();
+    bool wrapped = false;
     while (slice.size() < t_.idIndexSlice && slice.size() < *recent) {
       if (!ok) return ok.status();
-      if (!*ok) {  // past the end: wrap around
+      if (!*ok) {  // past the end: wrap around, once
+        if (wrapped) return Status::corruption("the id index is damaged");
+        wrapped = true;
         ok = c->first();
         continue;
       }
