@@ -12,6 +12,7 @@
 #include "app/cli.h"
 #include "app/domain_glue.h"
 #include "core/domain/privacy.h"
+#include "core/text.h"
 
 namespace renda::app {
 
@@ -24,16 +25,9 @@ constexpr const char* kRouteToSuggestion = "转为代表建议";
 std::string excerpt(const std::string& text, size_t maxChars) {
   std::string line = text.substr(0, text.find('\n'));
   std::string out;
-  size_t chars = 0;
-  for (size_t i = 0; i < line.size() && chars < maxChars; ++chars) {
-    unsigned char c = static_cast<unsigned char>(line[i]);
-    size_t len = c < 0x80           ? 1
-                 : (c >> 5) == 0x6  ? 2
-                 : (c >> 4) == 0xE  ? 3
-                 : (c >> 3) == 0x1E ? 4
-                                    : 1;
-    out.append(line, i, len);
-    i += len;
+  for (std::string_view cp : utf8CodePoints(line)) {
+    if (maxChars-- == 0) break;
+    out += cp;
   }
   static const char* const kTrailing[] = {"。", "，", "；", "！", "？", "、", "：",
                                           ",",  ".",  ";",  "!",  "?",  ":",  " "};
@@ -75,9 +69,7 @@ Status cmdToSuggestion(const Args& args) {
   storage::Store& store = n.store();
   auto self = n.self();
   if (!self) return self.status();
-  auto issueId = store.findRecord(RecordKind::kConstituentIssue, args.positional[0]);
-  if (!issueId) return issueId.status();
-  auto issue = store.record(*issueId);
+  auto issue = store.recordByPrefix(RecordKind::kConstituentIssue, args.positional[0]);
   if (!issue) return issue.status();
   const std::string scope = issue->scope;
   if (self->role == Role::kTownship && scope != self->township)
@@ -98,9 +90,7 @@ Status cmdToSuggestion(const Args& args) {
     return Status::usage(
         "say which deputy leads the suggestion: --deputy DEPUTY "
         "(the issue names no deputy)");
-  auto deputyId = store.findRecord(RecordKind::kDeputy, *deputyArg);
-  if (!deputyId) return deputyId.status();
-  auto deputy = store.record(*deputyId);
+  auto deputy = store.recordByPrefix(RecordKind::kDeputy, *deputyArg);
   if (!deputy) return deputy.status();
   auto level = levelFor(args.get("level"), *deputy);
   if (!level) return level.status();
@@ -111,9 +101,9 @@ Status cmdToSuggestion(const Args& args) {
   // particular none of its sealed personal fields.
   std::vector<Field> fields = {{"title", title},
                                {"body", text},
-                               {"lead", toHex(*deputyId)},
+                               {"lead", toHex(deputy->id)},
                                {"level", *level},
-                               {"issue", toHex(*issueId)}};
+                               {"issue", toHex(issue->id)}};
   auto cfg = configFor(store, *level == "乡镇级" ? scope : "");
   if (!cfg) return cfg.status();
   if (auto c = args.get("category")) {
@@ -137,7 +127,7 @@ Status cmdToSuggestion(const Args& args) {
   if (!suggestionId) return suggestionId.status();
   storage::LocalEdit route;
   route.op = OpKind::kUpdate;
-  route.record = *issueId;
+  route.record = issue->id;
   route.fields = {{"route", kRouteToSuggestion}, {"suggestion", toHex(*suggestionId)}};
   auto routed = n.write(route);
   if (!routed)
@@ -145,14 +135,14 @@ Status cmdToSuggestion(const Args& args) {
         routed.status().code(),
         "the draft suggestion " + toHex(*suggestionId).substr(0, 12) +
             " was made, but the issue could not be marked: " + routed.status().message() +
-            "; run `renda issue edit " + toHex(*issueId).substr(0, 12) + " --route " +
+            "; run `renda issue edit " + toHex(issue->id).substr(0, 12) + " --route " +
             kRouteToSuggestion + " --suggestion " + toHex(*suggestionId).substr(0, 12) + "`");
   if (args.has("json")) {
     std::printf("{\"suggestion\":\"%s\",\"issue\":\"%s\"}\n", toHex(*suggestionId).c_str(),
-                toHex(*issueId).c_str());
+                toHex(issue->id).c_str());
   } else if (!args.has("quiet")) {
     std::printf("Draft suggestion %s made from issue %s: %s\n",
-                toHex(*suggestionId).substr(0, 12).c_str(), toHex(*issueId).substr(0, 12).c_str(),
+                toHex(*suggestionId).substr(0, 12).c_str(), toHex(issue->id).substr(0, 12).c_str(),
                 title.c_str());
     std::printf("The issue is marked %s. Next: renda suggestion submit %s\n", kRouteToSuggestion,
                 toHex(*suggestionId).substr(0, 12).c_str());

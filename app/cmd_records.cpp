@@ -10,6 +10,7 @@
 #include "app/records_view.h"
 #include "app/suggestion_edits.h"
 #include "core/hlc.h"
+#include "core/text.h"
 
 namespace renda::app {
 
@@ -78,8 +79,7 @@ size_t displayWidth(std::string_view s) {
   size_t width = 0;
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-    if (i + len > s.size()) len = 1;
+    size_t len = utf8SequenceLength(s, i);
     uint32_t cp = len == 1 ? c : c & (0x7F >> len);
     for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     i += len;
@@ -223,9 +223,7 @@ Status cmdShow(const KindInfo& k, const Args& args) {
   if (args.positional.size() != 1) return Status::usage("give the record's number");
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
-  auto id = (*node)->store().findRecord(k.kind, args.positional[0]);
-  if (!id) return id.status();
-  auto stored = (*node)->store().record(*id);
+  auto stored = (*node)->store().recordByPrefix(k.kind, args.positional[0]);
   if (!stored) return stored.status();
   Unsealer unsealer(**node);
   // Personal fields in clear where this node holds a recipient key; the

@@ -59,9 +59,7 @@ Status runAction(const ActionArgs& a, const Args& args) {
   storage::Store& store = n.store();
   auto self = n.self();
   if (!self) return self.status();
-  auto id = store.findRecord(RecordKind::kSuggestion, args.positional[0]);
-  if (!id) return id.status();
-  auto record = store.record(*id);
+  auto record = store.recordByPrefix(RecordKind::kSuggestion, args.positional[0]);
   if (!record) return record.status();
   auto fields = eventFields(store, *record, args.options);
   if (!fields) return fields.status();
@@ -74,17 +72,17 @@ Status runAction(const ActionArgs& a, const Args& args) {
                                 Node::nowMs()));
   storage::LocalEdit edit;
   edit.op = OpKind::kUpdate;
-  edit.record = *id;
+  edit.record = record->id;
   edit.action = a.action;
   edit.fields = std::move(*fields);
   auto cid = n.write(edit);
   if (!cid) return cid.status();
-  auto after = store.record(*id);
+  auto after = store.record(record->id);
   if (!after) return after.status();
   auto view = suggestionView(store, *after);
   if (!view) return view.status();
   if (!args.has("quiet"))
-    std::printf("%s %s: now %s (%s)\n", a.action, toHex(*id).substr(0, 12).c_str(),
+    std::printf("%s %s: now %s (%s)\n", a.action, toHex(record->id).substr(0, 12).c_str(),
                 domain::stateLabel(view->state), domain::stateName(view->state));
   return Status::ok();
 }

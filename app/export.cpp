@@ -10,6 +10,7 @@
 #include <map>
 
 #include "app/table_out.h"
+#include "core/text.h"
 
 namespace renda::app {
 
@@ -19,23 +20,6 @@ constexpr size_t kMaxSheetUnits = 31;    // Excel's limit, in UTF-16 units
 constexpr size_t kMaxCellBytes = 32767;  // Excel's limit is 32,767 characters
 constexpr double kMinWidth = 6, kMaxWidth = 60;
 
-// Splits UTF-8 into code points (as byte ranges); invalid bytes count as one each.
-std::vector<std::string> codePoints(const std::string& s) {
-  std::vector<std::string> out;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80           ? 1
-                 : (c >> 5) == 0x6  ? 2
-                 : (c >> 4) == 0xE  ? 3
-                 : (c >> 3) == 0x1E ? 4
-                                    : 1;
-    if (i + len > s.size()) len = 1;
-    out.push_back(s.substr(i, len));
-    i += len;
-  }
-  return out;
-}
-
 std::string lowerAscii(std::string s) {
   for (char& c : s)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -43,7 +27,7 @@ std::string lowerAscii(std::string s) {
 }
 
 // The longest prefix of `cps` within `units` UTF-16 units.
-std::string prefixWithin(const std::vector<std::string>& cps, size_t units) {
+std::string prefixWithin(const std::vector<std::string_view>& cps, size_t units) {
   std::string out;
   size_t used = 0;
   for (const auto& cp : cps) {
@@ -170,7 +154,7 @@ std::string sheetName(const std::string& wanted, std::vector<std::string>& used)
   size_t b = clean.find_first_not_of('\''), e = clean.find_last_not_of('\'');
   clean = b == std::string::npos ? "" : clean.substr(b, e - b + 1);
   if (clean.empty()) clean = "Sheet";
-  auto cps = codePoints(clean);
+  auto cps = utf8CodePoints(clean);
   auto taken = [&](const std::string& name) {
     std::string low = lowerAscii(name);
     if (low == "history") return true;  // reserved by Excel

@@ -281,6 +281,12 @@ Result<std::vector<Record>> Store::list(RecordKind kind) {
   return out;
 }
 
+Result<Record> Store::recordByPrefix(RecordKind kind, const std::string& hexPrefix) {
+  auto id = findRecord(kind, hexPrefix);
+  if (!id) return id.status();
+  return record(*id);
+}
+
 Result<RecordId> Store::findRecord(RecordKind kind, const std::string& hexPrefix) {
   if (hexPrefix.size() < 4 || hexPrefix.size() > 64)
     return Status::usage("give at least the first 4 characters of the record number");

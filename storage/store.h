@@ -177,6 +177,8 @@ class Store : public ChangeSource, public ChangeSink {
   Result<std::vector<Record>> list(RecordKind kind);
   // Resolves a hex prefix (at least 4 digits) to a record id of `kind`.
   Result<RecordId> findRecord(RecordKind kind, const std::string& hexPrefix);
+  // findRecord(), then record().
+  Result<Record> recordByPrefix(RecordKind kind, const std::string& hexPrefix);
   // Every change touching a record, in arrival order, with its flags.
   struct LoggedChange {
     ChangeId id;

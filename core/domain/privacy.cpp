@@ -1,22 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/domain/privacy.h"
 
+#include "core/text.h"
+
 namespace renda::domain {
 
 namespace {
-
-// Splits UTF-8 into code points (as byte ranges); a stray byte counts as one.
-std::vector<std::string_view> codePoints(std::string_view s) {
-  std::vector<std::string_view> out;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-    if (i + len > s.size()) len = 1;
-    out.push_back(s.substr(i, len));
-    i += len;
-  }
-  return out;
-}
 
 std::string keep(const std::vector<std::string_view>& cps, size_t head, size_t tail) {
   std::string out;
@@ -49,7 +38,7 @@ std::string maskValue(std::string_view field, std::string_view clear) {
   for (const auto& f : personalFields())
     if (field == f.name) pf = &f;
   if (!pf) return std::string(clear);
-  auto cps = codePoints(clear);
+  auto cps = utf8CodePoints(clear);
   size_t n = cps.size();
   if (n == 0) return "";
   switch (pf->mask) {
