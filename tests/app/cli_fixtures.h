@@ -323,6 +323,23 @@ inline size_t countOf(const std::string& text, const std::string& needle) {
   return n;
 }
 
+// Refused with `code`, saying each of `says`, and nothing written on `node`.
+inline void refused(Harness& h, const std::string& node, const std::vector<std::string>& args,
+                    int code, const std::vector<std::string>& says) {
+  std::string before = h.digest(node);
+  int64_t changes = h.changes(node);
+  Run r = h.at(node, args);
+  INFO("renda --data " << node << " " << Harness::join(args) << "\n" << r.describe());
+  CHECK(r.code == code);
+  for (const auto& s : says) CHECK_THAT(r.err, Catch::Contains(s));
+  CHECK(h.digest(node) == before);
+  CHECK(h.changes(node) == changes);
+}
+inline void refused(Harness& h, const std::string& node, const std::vector<std::string>& args,
+                    int code, const char* says) {
+  refused(h, node, args, code, std::vector<std::string>{says});
+}
+
 // One bundle hop: `to` writes its summary, `from` exports what it lacks, `to`
 // imports it. Returns the import's output.
 inline Run hop(Harness& h, const std::string& from, const std::string& to, const std::string& tag) {

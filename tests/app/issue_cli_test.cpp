@@ -15,18 +15,6 @@ namespace {
 
 using namespace renda::clitest;
 
-void refused(Harness& h, const std::string& node, const std::vector<std::string>& args, int code,
-             const std::string& says) {
-  std::string before = h.digest(node);
-  int64_t changes = h.changes(node);
-  Run r = h.at(node, args);
-  INFO("renda --data " << node << " " << Harness::join(args) << "\n" << r.describe());
-  CHECK(r.code == code);
-  CHECK_THAT(r.err, Catch::Contains(says));
-  CHECK(h.digest(node) == before);
-  CHECK(h.changes(node) == changes);
-}
-
 const std::string kText = "村口路灯不亮，夜间出行不便。";
 const std::string kName = "王CANARY7f3a";
 const std::string kPhone = "13912345678";
@@ -77,7 +65,7 @@ TEST_CASE("renda CLI: a constituent issue becomes a draft suggestion, linked bot
   h.ok("t1", {"suggestion", "submit", s.substr(0, 10)});
   // A second conversion of the same issue is refused.
   refused(h, "t1", {"issue", "to-suggestion", issue.substr(0, 8), "--deputy", zs.substr(0, 8)}, 2,
-          "already turned into suggestion " + s.substr(0, 12));
+          {"already turned into suggestion " + s.substr(0, 12)});
 
   // A second issue names its deputy: that deputy leads, at the deputy's level;
   // a title may be given.

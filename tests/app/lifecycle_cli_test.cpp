@@ -16,19 +16,6 @@ namespace {
 
 using namespace renda::clitest;
 
-// Refused with `code`, saying each of `says`, and nothing written on `node`.
-void refused(Harness& h, const std::string& node, const std::vector<std::string>& args, int code,
-             const std::vector<std::string>& says) {
-  std::string before = h.digest(node);
-  int64_t changes = h.changes(node);
-  Run r = h.at(node, args);
-  INFO("renda --data " << node << " " << Harness::join(args) << "\n" << r.describe());
-  CHECK(r.code == code);
-  for (const auto& s : says) CHECK_THAT(r.err, Catch::Contains(s));
-  CHECK(h.digest(node) == before);
-  CHECK(h.changes(node) == changes);
-}
-
 JsonValue lifecycle(Harness& h, const std::string& node, const std::string& id) {
   return h.json(node, {"suggestion", "show", id.substr(0, 10)})["lifecycle"];
 }

@@ -17,19 +17,6 @@ namespace {
 
 using namespace renda::clitest;
 
-// Refused with `code`, saying `says`, and nothing written on `node`.
-void refused(Harness& h, const std::string& node, const std::vector<std::string>& args, int code,
-             const std::string& says) {
-  std::string before = h.digest(node);
-  int64_t changes = h.changes(node);
-  Run r = h.at(node, args);
-  INFO("renda --data " << node << " " << Harness::join(args) << "\n" << r.describe());
-  CHECK(r.code == code);
-  CHECK_THAT(r.err, Catch::Contains(says));
-  CHECK(h.digest(node) == before);
-  CHECK(h.changes(node) == changes);
-}
-
 // The "lifecycle" object of `suggestion show ID --json` on `node`.
 JsonValue lifecycle(Harness& h, const std::string& node, const std::string& id) {
   JsonValue record = h.json(node, {"suggestion", "show", id.substr(0, 10)});
@@ -378,7 +365,7 @@ TEST_CASE("renda CLI: every register kind can be added, listed and shown", "[app
       std::vector<std::string> args = {c.word, "add"};
       for (size_t i = 0; i + 1 < c.fields.size(); i += 2)
         if (c.fields[i] != "--" + req) args.insert(args.end(), {c.fields[i], c.fields[i + 1]});
-      refused(h, c.node, args, 1, "--" + req);
+      refused(h, c.node, args, 1, {"--" + req});
     }
     std::string id = h.add(c.node, c.word, c.fields);
     JsonValue shown = h.json(c.node, {c.word, "show", id.substr(0, 8)});

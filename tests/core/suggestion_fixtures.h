@@ -8,9 +8,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -253,6 +255,47 @@ inline std::vector<FoldInput> inputsOf(const std::vector<Signed>& changes) {
   std::vector<FoldInput> in;
   for (const auto& s : changes) in.push_back({s.id, &s.change, true});
   return in;
+}
+
+// Every shuffled full fold and every random incremental delivery of
+// `changes` gives the same record bytes and the same view as `wantView`:
+// `shuffles` full folds in random orders, `incremental` deliveries in random
+// causal orders (a parent before its child).
+inline void checkAnyOrder(const std::vector<Signed>& changes, const Config& config, const World& w,
+                          const std::string& wantView, uint64_t seed, int shuffles = 30,
+                          int incremental = 10) {
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  auto first = foldRecord(inputsOf(changes));
+  REQUIRE(first.isOk());
+  std::string bytes = encodeRecord(*first);
+  for (int i = 0; i < shuffles; ++i) {
+    auto in = inputsOf(changes);
+    std::shuffle(in.begin(), in.end(), rng);
+    auto r = foldRecord(in);
+    REQUIRE(r.isOk());
+    CHECK(encodeRecord(*r) == bytes);
+    CHECK(describe(foldSuggestion(*r, config, w.lookup())) == wantView);
+  }
+  for (int i = 0; i < incremental; ++i) {
+    std::vector<const Signed*> pending;
+    for (size_t k = 1; k < changes.size(); ++k) pending.push_back(&changes[k]);
+    Record r = createRecord(changes[0].change, changes[0].id, true);
+    while (!pending.empty()) {
+      std::vector<size_t> ready;
+      for (size_t k = 0; k < pending.size(); ++k) {
+        bool ok = true;
+        for (const auto& p : pending[k]->change.parents) ok = ok && r.version(p);
+        if (ok) ready.push_back(k);
+      }
+      REQUIRE_FALSE(ready.empty());
+      size_t pick = ready[rng() % ready.size()];
+      REQUIRE(applyUpdate(r, pending[pick]->change, pending[pick]->id, true).isOk());
+      pending.erase(pending.begin() + static_cast<long>(pick));
+    }
+    CHECK(encodeRecord(r) == bytes);
+    CHECK(describe(foldSuggestion(r, config, w.lookup())) == wantView);
+  }
 }
 
 

@@ -21,44 +21,6 @@ namespace {
 
 using namespace testing;  // NOLINT: the fixtures of suggestion_fixtures.h
 
-// Every shuffled full fold and every random incremental delivery of
-// `changes` gives the same record bytes and the same view as `want`.
-void checkAnyOrder(const std::vector<Signed>& changes, const Config& config, const World& w,
-                   const std::string& wantView, uint64_t seed) {
-  INFO("seed " << seed);
-  std::mt19937_64 rng(seed);
-  auto first = foldRecord(inputsOf(changes));
-  REQUIRE(first.isOk());
-  std::string bytes = encodeRecord(*first);
-  for (int i = 0; i < 30; ++i) {
-    auto in = inputsOf(changes);
-    std::shuffle(in.begin(), in.end(), rng);
-    auto r = foldRecord(in);
-    REQUIRE(r.isOk());
-    CHECK(encodeRecord(*r) == bytes);
-    CHECK(describe(foldSuggestion(*r, config, w.lookup())) == wantView);
-  }
-  for (int i = 0; i < 10; ++i) {
-    std::vector<const Signed*> pending;
-    for (size_t k = 1; k < changes.size(); ++k) pending.push_back(&changes[k]);
-    Record r = createRecord(changes[0].change, changes[0].id, true);
-    while (!pending.empty()) {
-      std::vector<size_t> ready;
-      for (size_t k = 0; k < pending.size(); ++k) {
-        bool ok = true;
-        for (const auto& p : pending[k]->change.parents) ok = ok && r.version(p);
-        if (ok) ready.push_back(k);
-      }
-      REQUIRE_FALSE(ready.empty());
-      size_t pick = ready[rng() % ready.size()];
-      REQUIRE(applyUpdate(r, pending[pick]->change, pending[pick]->id, true).isOk());
-      pending.erase(pending.begin() + static_cast<long>(pick));
-    }
-    CHECK(encodeRecord(r) == bytes);
-    CHECK(describe(foldSuggestion(r, config, w.lookup())) == wantView);
-  }
-}
-
 // --- (a) a new round is rated again; an old round's rating reopens nothing ----------
 
 TEST_CASE("Suggestion rounds: carry-over opens a new round that the lead deputy rates again",

@@ -16,6 +16,7 @@ namespace {
 
 using test::Signed;
 using test::Signer;
+using test::verifies;
 
 const std::string kTown = "城关镇";
 const std::string kTitle = "关于修缮城东村道的建议";
@@ -59,13 +60,6 @@ struct Registered {
     reg = event(n.office, rid, {submit.id}, "register", {{"number", "十八届二次-001"}});
   }
 };
-
-bool verifies(Store& s) {
-  auto v = s.verify();
-  if (!v) return false;
-  for (const auto& p : v->problems) UNSCOPED_INFO("verify: " << p);
-  return v->problems.empty();
-}
 
 const Store::LoggedChange* logged(const std::vector<Store::LoggedChange>& log, const ChangeId& id) {
   for (const auto& c : log)

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -229,6 +230,14 @@ inline std::string filler(size_t n, char seed = 'a') {
 inline uint64_t fileBytes(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0 ? uint64_t(st.st_size) : 0;
+}
+
+// Whether `store.verify()` finds nothing wrong; what it finds goes to the test's log.
+inline bool verifies(storage::Store& store) {
+  auto v = store.verify();
+  if (!v) return false;
+  for (const auto& p : v->problems) UNSCOPED_INFO("verify: " << p);
+  return v->problems.empty();
 }
 
 }  // namespace renda::test

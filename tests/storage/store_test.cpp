@@ -19,6 +19,7 @@ namespace {
 
 using test::Signed;
 using test::Signer;
+using test::verifies;
 
 const std::string kTown = "城关镇";
 const std::string kOtherTown = "河口乡";
@@ -58,13 +59,6 @@ struct Net {
 };
 
 std::vector<Field> named(const std::string& name) { return {{"name", name}}; }
-
-bool verifies(Store& s) {
-  auto v = s.verify();
-  if (!v) return false;
-  for (const auto& p : v->problems) UNSCOPED_INFO("verify: " << p);
-  return v->problems.empty();
-}
 
 TEST_CASE("Store: changes and records survive closing and reopening", "[storage][store]") {
   Net n;

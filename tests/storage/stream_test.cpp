@@ -24,6 +24,7 @@ namespace {
 
 using test::Signed;
 using test::Signer;
+using test::verifies;
 
 const std::string kTown = "城关镇";
 const std::string kOtherTown = "龙泉镇";
@@ -38,13 +39,6 @@ bool namesChange(const std::string& message, size_t n) {
     if (end == message.size() || message[end] == ':' || message[end] == ' ') return true;
   }
   return false;
-}
-
-bool verifies(Store& s) {
-  auto v = s.verify();
-  if (!v) return false;
-  for (const auto& p : v->problems) UNSCOPED_INFO("verify: " << p);
-  return v->problems.empty();
 }
 
 uint64_t tableEntries(Store& s, const char* table) {
