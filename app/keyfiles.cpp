@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+// Key files on disk: the device, county root and encryption keys, optionally
+// sealed with a passphrase; and asking for that passphrase.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+#include "app/cli.h"
+#include "core/crypto.h"
+
+namespace renda::app {
+
+namespace {
+
+constexpr std::string_view kKeyMagic = "RENDA-KEY-v1\n";
+
+}  // namespace
+
+std::string askPassphrase(const std::string& prompt) {
+  if (const char* env = std::getenv("RENDA_PASSPHRASE")) return env;
+  if (!isatty(STDIN_FILENO)) return "";
+  std::fprintf(stderr, "%s", prompt.c_str());
+  termios old{}, quiet{};
+  tcgetattr(STDIN_FILENO, &old);
+  quiet = old;
+  quiet.c_lflag &= ~ECHO;
+  tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  std::string line;
+  std::getline(std::cin, line);
+  tcsetattr(STDIN_FILENO, TCSANOW, &old);
+  std::fprintf(stderr, "\n");
+  return line;
+}
+
+namespace {
+
+constexpr std::string_view kBoxKeyMagic = "RENDA-BOXKEY-v1\n";
+
+// Writes magic | clear header | u8 sealed | secret (or its passphrase-sealed
+// form) to `path` with mode 0600, beside then renamed into place.
+Status writeSecretFile(const std::string& path, std::string_view magic, std::string_view header,
+                       const unsigned char* secret, size_t secretBytes,
+                       const std::string& passphrase) {
+  std::string content(magic);
+  content += header;
+  if (passphrase.empty()) {
+    content.push_back(0);
+    content.append(reinterpret_cast<const char*>(secret), secretBytes);
+  } else {
+    content.push_back(1);
+    content += crypto::sealWithPassphrase(crypto::Bytes(secret, secretBytes), passphrase);
+  }
+  std::string tmp = path + ".partial";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_EXCL, 0600);
+  if (fd < 0) return Status::ioError("cannot write the key file " + path + ": " + std::strerror(errno));
+  bool ok = ::write(fd, content.data(), content.size()) == ssize_t(content.size());
+  ok = ok && ::fsync(fd) == 0;
+  ::close(fd);
+  sodium_memzero(content.data(), content.size());
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return Status::ioError("cannot write the key file " + path);
+  }
+  return Status::ok();
+}
+
+// Reads a key file's bytes after checking its mode and magic.
+Result<std::string> readKeyBytes(const std::string& path, std::string_view magic) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::notFound("no key file " + path + "; run renda init first");
+    return Status::ioError("cannot read the key file " + path + ": " + std::strerror(errno));
+  }
+  struct stat st;
+  ::fstat(fd, &st);
+  if (st.st_mode & 077) {
+    ::close(fd);
+    return Status::refused("the key file " + path +
+                           " can be read by other users; run: chmod 600 " + path);
+  }
+  std::string content(4096, '\0');
+  ssize_t n = ::read(fd, content.data(), content.size());
+  ::close(fd);
+  if (n < ssize_t(magic.size() + 1) || content.compare(0, magic.size(), magic) != 0) {
+    sodium_memzero(content.data(), content.size());
+    return Status::invalid("the key file " + path + " is damaged");
+  }
+  content.resize(size_t(n));
+  return content;
+}
+
+// Opens the secret part (u8 sealed | secret or sealed secret) into `out`.
+Status openSecret(const std::string& path, std::string_view rest, unsigned char* out,
+                  size_t outBytes) {
+  if (rest.empty()) return Status::invalid("the key file " + path + " is damaged");
+  uint8_t sealed = static_cast<uint8_t>(rest[0]);
+  rest.remove_prefix(1);
+  if (sealed == 0) {
+    if (rest.size() != outBytes) return Status::invalid("the key file " + path + " is damaged");
+    std::memcpy(out, rest.data(), outBytes);
+    return Status::ok();
+  }
+  std::string pass = askPassphrase("Passphrase for " + path + ": ");
+  auto opened = crypto::openWithPassphrase(crypto::asBytes(rest), pass);
+  if (!opened) return opened.status();
+  bool fits = opened->size() == outBytes;
+  if (fits) std::memcpy(out, opened->data(), outBytes);
+  sodium_memzero(opened->data(), opened->size());
+  if (!fits) return Status::invalid("the key file " + path + " is damaged");
+  return Status::ok();
+}
+
+}  // namespace
+
+Status writeKeyFile(const std::string& path, const SecretKey& key, const std::string& passphrase) {
+  return writeSecretFile(path, kKeyMagic, "", key.data(), key.size(), passphrase);
+}
+
+Result<SecretKey> readKeyFile(const std::string& path) {
+  auto content = readKeyBytes(path, kKeyMagic);
+  if (!content) return content.status();
+  SecretKey key;
+  std::string_view rest(content->data() + kKeyMagic.size(), content->size() - kKeyMagic.size());
+  Status s = openSecret(path, rest, key.data(), key.size());
+  sodium_memzero(content->data(), content->size());
+  if (!s) return s;
+  return key;
+}
+
+Status writeBoxKeyFile(const std::string& path, const BoxSecretKey& key,
+                       const std::string& passphrase) {
+  BoxPublicKey pk = key.publicKey();
+  std::string_view header(reinterpret_cast<const char*>(pk.data()), pk.size());
+  return writeSecretFile(path, kBoxKeyMagic, header, key.data(), key.size(), passphrase);
+}
+
+Result<BoxSecretKey> readBoxKeyFile(const std::string& path) {
+  auto content = readKeyBytes(path, kBoxKeyMagic);
+  if (!content) return content.status();
+  BoxSecretKey key;
+  size_t head = kBoxKeyMagic.size() + BoxPublicKey::kSize;
+  Status s = content->size() < head ? Status::invalid("the key file " + path + " is damaged")
+                                    : openSecret(path,
+                                                 std::string_view(content->data() + head,
+                                                                  content->size() - head),
+                                                 key.data(), key.size());
+  bool matches = s && std::memcmp(key.publicKey().data(), content->data() + kBoxKeyMagic.size(),
+                                  BoxPublicKey::kSize) == 0;
+  sodium_memzero(content->data(), content->size());
+  if (!s) return s;
+  if (!matches) return Status::invalid("the key file " + path + " is damaged");
+  return key;
+}
+
+Result<BoxPublicKey> readBoxPublicKey(const std::string& path) {
+  auto content = readKeyBytes(path, kBoxKeyMagic);
+  if (!content) return content.status();
+  auto pk = content->size() > kBoxKeyMagic.size() + BoxPublicKey::kSize
+                ? BoxPublicKey::fromSpan(content->data() + kBoxKeyMagic.size(), BoxPublicKey::kSize)
+                : std::nullopt;
+  sodium_memzero(content->data(), content->size());
+  if (!pk) return Status::invalid("the key file " + path + " is damaged");
+  return *pk;
+}
+
+}  // namespace renda::app

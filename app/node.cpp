@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: Apache-2.0
+// The node a command works on: its store, its keys, and writing changes
+// (sealing personal fields first, and minting a new key after a restore).
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "app/cli.h"
+#include "app/privacy.h"
+#include "core/crypto.h"
+#include "core/domain/privacy.h"
+#include "core/sealed.h"
+
+namespace renda::app {
+
+uint64_t Node::nowMs() {
+  if (const char* env = std::getenv("RENDA_NOW_MS"); env && *env)
+    return std::strtoull(env, nullptr, 10);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<std::unique_ptr<Node>> Node::open(const std::string& dataDir) {
+  auto node = std::make_unique<Node>();
+  node->dir_ = dataDir;
+  auto store = storage::Store::open(dataDir);
+  if (!store) return store.status();
+  node->store_ = std::move(*store);
+  return node;
+}
+
+Result<const SecretKey*> Node::deviceKey() {
+  if (!device_) {
+    auto k = readKeyFile(devicePath());
+    if (!k) return k.status();
+    auto stored = store_->deviceKey();
+    if (!stored) return stored.status();
+    if (k->publicKey() != *stored)
+      return Status::refused("the key file does not belong to this store; was the folder mixed "
+                             "up with another node's?");
+    device_ = std::move(*k);
+  }
+  return &*device_;
+}
+
+Result<SecretKey> Node::rootKey() {
+  auto k = readKeyFile(rootPath());
+  if (!k && k.status().code() == Code::kNotFound)
+    return Status::refused("this node holds no county root key; only the county office can do this");
+  return k;
+}
+
+Result<Membership> Node::self() {
+  auto key = store_->deviceKey();
+  if (!key) return key.status();
+  auto m = store_->membership(*key);
+  if (!m) return m.status();
+  if (!*m)
+    return Status::refused("this node is not enrolled yet: the county office must run "
+                           "`renda enroll` for key " + toHex(*key) +
+                           ", then run `renda join FILE` here with the file it gives you");
+  return **m;
+}
+
+Status Node::prepareToWrite() {
+  if (!store_->restored()) {
+    // A store made before encryption keys existed (or a join cut short before
+    // its announcement) announces one before it writes anything else.
+    auto m = self();
+    if (!m) return Status::ok();  // not enrolled yet: county init, or refused later
+    auto filePk = readBoxPublicKey(encryptionPath());
+    if (filePk && m->encryptionKey == *filePk) return Status::ok();
+    if (!filePk && filePk.status().code() != Code::kNotFound) return filePk.status();
+    return announceEncryptionKey();
+  }
+  // The store was copied or restored: the old key may have signed changes this
+  // copy does not hold. Certify a fresh key with the old one and use that.
+  auto oldKey = readKeyFile(devicePath());
+  if (!oldKey) return oldKey.status();
+  auto m = self();
+  if (!m) return m.status();
+  auto net = store_->network();
+  if (!net) return net.status();
+  SecretKey fresh = crypto::generateSigningKey();
+  Certificate cert = makeCertificate(net->network, fresh.publicKey(), *oldKey, m->township,
+                                     m->role, nowMs() > 60000 ? nowMs() - 60000 : 0, 0,
+                                     m->label);
+  std::string old = devicePath() + ".replaced-" + toHex(oldKey->publicKey()).substr(0, 8);
+  if (::rename(devicePath().c_str(), old.c_str()) != 0)
+    return Status::ioError("cannot set the old key file aside");
+  std::string passphrase = askPassphrase("");
+  RENDA_TRY(writeKeyFile(devicePath(), fresh, passphrase));
+  RENDA_TRY(store_->setDeviceKey(fresh.publicKey()));
+  device_ = std::move(fresh);
+  storage::LocalEdit edit;
+  edit.op = OpKind::kCertificate;
+  edit.certificate = cert;
+  auto id = store_->author(edit, *device_, nowMs());
+  if (!id) return id.status();
+  // The new device key gets a new encryption key too. The old one is kept
+  // beside it, so values sealed to it before the restore still open here.
+  if (auto oldBox = readBoxPublicKey(encryptionPath())) {
+    std::string aside = encryptionPath() + ".replaced-" + toHex(*oldBox).substr(0, 8);
+    if (::rename(encryptionPath().c_str(), aside.c_str()) != 0)
+      return Status::ioError("cannot set the old encryption key file aside");
+  }
+  encryption_.reset();
+  RENDA_TRY(makeEncryptionKey(passphrase));
+  RENDA_TRY(announceEncryptionKey());
+  std::fprintf(stderr,
+               "renda: this store was copied or restored from a backup, so it now signs with a new "
+               "device key %s (certified by the old key %s). Nothing was lost.\n",
+               shortKey(device_->publicKey()).c_str(), shortKey(oldKey->publicKey()).c_str());
+  return Status::ok();
+}
+
+Status Node::makeEncryptionKey(const std::string& passphrase) {
+  auto existing = readBoxPublicKey(encryptionPath());
+  if (existing) return Status::ok();
+  if (existing.status().code() != Code::kNotFound) return existing.status();
+  BoxSecretKey key = crypto::generateBoxKey();
+  encryption_.reset();
+  return writeBoxKeyFile(encryptionPath(), key, passphrase);
+}
+
+Status Node::announceEncryptionKey() {
+  auto m = self();
+  if (!m) return m.status();
+  auto pk = readBoxPublicKey(encryptionPath());
+  if (!pk && pk.status().code() == Code::kNotFound) {
+    RENDA_TRY(makeEncryptionKey(askPassphrase("")));
+    pk = readBoxPublicKey(encryptionPath());
+  }
+  if (!pk) return pk.status();
+  if (m->encryptionKey == *pk) return Status::ok();
+  auto key = deviceKey();
+  if (!key) return key.status();
+  storage::LocalEdit edit;
+  edit.op = OpKind::kEncryptionKey;
+  edit.encryptionKey = *pk;
+  auto id = store_->author(edit, **key, nowMs());
+  if (!id) return id.status();
+  return Status::ok();
+}
+
+Result<const std::vector<BoxSecretKey>*> Node::encryptionKeys() {
+  if (encryption_) return &*encryption_;
+  std::vector<BoxSecretKey> keys;
+  std::vector<std::string> paths = {encryptionPath()};
+  std::error_code ec;
+  std::vector<std::string> older;
+  for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.rfind("encryption.key.replaced-", 0) == 0) older.push_back(e.path().string());
+  }
+  std::sort(older.begin(), older.end());
+  paths.insert(paths.end(), older.begin(), older.end());
+  for (const auto& path : paths) {
+    auto k = readBoxKeyFile(path);
+    if (!k && k.status().code() == Code::kNotFound) continue;
+    if (!k) return k.status();
+    keys.push_back(std::move(*k));
+  }
+  encryption_ = std::move(keys);
+  return &*encryption_;
+}
+
+namespace {
+
+bool hasClearPersonalField(const storage::LocalEdit& edit) {
+  for (const auto& f : edit.fields)
+    if (domain::isPersonalField(f.name) && !f.value.empty() && !looksSealed(f.value)) return true;
+  return false;
+}
+
+}  // namespace
+
+Result<ChangeId> Node::write(const storage::LocalEdit& edit) {
+  RENDA_TRY(prepareToWrite());
+  auto key = deviceKey();
+  if (!key) return key.status();
+  if (hasClearPersonalField(edit)) {
+    storage::LocalEdit sealed = edit;
+    RENDA_TRY(sealPersonalFields(*store_, sealed, nowMs()));
+    return store_->author(sealed, **key, nowMs());
+  }
+  return store_->author(edit, **key, nowMs());
+}
+
+Result<std::vector<ChangeId>> Node::writeBatch(const std::vector<storage::LocalEdit>& edits) {
+  RENDA_TRY(prepareToWrite());
+  auto key = deviceKey();
+  if (!key) return key.status();
+  // Personal fields are sealed before signing here too (see write()).
+  std::vector<storage::LocalEdit> sealed;
+  const std::vector<storage::LocalEdit>* toWrite = &edits;
+  for (size_t i = 0; i < edits.size(); ++i) {
+    if (!hasClearPersonalField(edits[i])) continue;
+    if (sealed.empty()) sealed = edits;
+    RENDA_TRY(sealPersonalFields(*store_, sealed[i], nowMs()));
+    toWrite = &sealed;
+  }
+  return store_->authorBatch(*toWrite, **key, nowMs());
+}
+
+}  // namespace renda::app
