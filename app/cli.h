@@ -62,6 +62,13 @@ class Node {
   Result<std::vector<ChangeId>> writeBatch(const std::vector<storage::LocalEdit>& edits);
   // Membership of this node's own key, if enrolled.
   Result<Membership> self();
+  // Drops the keys read so far (after the key files changed: a hand-over).
+  void forgetKeys() {
+    device_.reset();
+    encryption_.reset();
+  }
+  // Why the store was found restored when it was opened ("" when it was not).
+  const std::string& restoreNote() const { return restoreNote_; }
 
   // Creates this node's X25519 encryption key file (nothing when it exists).
   Status makeEncryptionKey(const std::string& passphrase);
@@ -83,6 +90,7 @@ class Node {
   std::unique_ptr<storage::Store> store_;
   std::optional<SecretKey> device_;
   std::optional<std::vector<BoxSecretKey>> encryption_;
+  std::string restoreNote_;
 };
 
 // Key files: "RENDA-KEY-v1\n" | u8 sealed (0/1) | 64-byte secret key, or its
@@ -97,6 +105,8 @@ Status writeBoxKeyFile(const std::string& path, const BoxSecretKey& key,
 Result<BoxSecretKey> readBoxKeyFile(const std::string& path);
 // The public key of an encryption key file; NotFound when there is no file.
 Result<BoxPublicKey> readBoxPublicKey(const std::string& path);
+// Whether a device or root key file is sealed with a passphrase.
+Result<bool> keyFileSealed(const std::string& path);
 // Asks for a passphrase (RENDA_PASSPHRASE, else the terminal without echo).
 std::string askPassphrase(const std::string& prompt);
 

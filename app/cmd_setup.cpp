@@ -198,10 +198,30 @@ Status cmdRevoke(const Args& args) {
   if (!net) return net.status();
   auto root = n.rootKey();
   if (!root) return root.status();
+  // The revocation pins the last valid change by number and id, and depends
+  // on it, so every node that takes the revocation holds that change.
+  std::optional<ChangeId> pin;
+  if (cutoff > 0) {
+    auto held = n.store().changesNumbered(*subject, cutoff);
+    if (!held) return held.status();
+    if (held->empty())
+      return Status::refused("this node does not hold change number " + std::to_string(cutoff) +
+                             " of node " + shortKey(*subject) +
+                             " yet; import that node's changes first, or revoke after a number "
+                             "this node holds");
+    if (held->size() > 1)
+      return Status::refused("node " + shortKey(*subject) + " signed " +
+                             std::to_string(held->size()) + " different changes numbered " +
+                             std::to_string(cutoff) +
+                             " (a fork); settle it first (renda fork settle), or revoke after "
+                             "an earlier number");
+    pin = held->front();
+  }
   storage::LocalEdit edit;
   edit.op = OpKind::kRevocation;
-  edit.revocation = makeRevocation(net->network, *subject, cutoff,
+  edit.revocation = makeRevocation(net->network, *subject, cutoff, pin,
                                    args.get("reason").value_or(""), *root);
+  if (pin) edit.extraDeps.push_back(*pin);
   auto id = n.write(edit);
   if (!id) return id.status();
   if (!args.has("quiet"))

@@ -168,4 +168,12 @@ Result<BoxPublicKey> readBoxPublicKey(const std::string& path) {
   return *pk;
 }
 
+Result<bool> keyFileSealed(const std::string& path) {
+  auto content = readKeyBytes(path, kKeyMagic);
+  if (!content) return content.status();
+  bool sealed = (*content)[kKeyMagic.size()] != 0;
+  sodium_memzero(content->data(), content->size());
+  return sealed;
+}
+
 }  // namespace renda::app

@@ -11,6 +11,7 @@
 
 #include "app/cli.h"
 #include "app/privacy.h"
+#include "app/restore.h"
 #include "core/crypto.h"
 #include "core/domain/privacy.h"
 #include "core/sealed.h"
@@ -31,6 +32,9 @@ Result<std::unique_ptr<Node>> Node::open(const std::string& dataDir) {
   auto store = storage::Store::open(dataDir);
   if (!store) return store.status();
   node->store_ = std::move(*store);
+  auto note = checkRestore(*node);
+  if (!note) return note.status();
+  node->restoreNote_ = std::move(*note);
   return node;
 }
 
@@ -79,44 +83,10 @@ Status Node::prepareToWrite() {
     return announceEncryptionKey();
   }
   // The store was copied or restored: the old key may have signed changes this
-  // copy does not hold. Certify a fresh key with the old one and use that.
-  auto oldKey = readKeyFile(devicePath());
-  if (!oldKey) return oldKey.status();
-  auto m = self();
-  if (!m) return m.status();
-  auto net = store_->network();
-  if (!net) return net.status();
-  SecretKey fresh = crypto::generateSigningKey();
-  Certificate cert = makeCertificate(net->network, fresh.publicKey(), *oldKey, m->township,
-                                     m->role, nowMs() > 60000 ? nowMs() - 60000 : 0, 0,
-                                     m->label);
-  std::string old = devicePath() + ".replaced-" + toHex(oldKey->publicKey()).substr(0, 8);
-  if (::rename(devicePath().c_str(), old.c_str()) != 0)
-    return Status::ioError("cannot set the old key file aside");
-  std::string passphrase = askPassphrase("");
-  RENDA_TRY(writeKeyFile(devicePath(), fresh, passphrase));
-  RENDA_TRY(store_->setDeviceKey(fresh.publicKey()));
-  device_ = std::move(fresh);
-  storage::LocalEdit edit;
-  edit.op = OpKind::kCertificate;
-  edit.certificate = cert;
-  auto id = store_->author(edit, *device_, nowMs());
-  if (!id) return id.status();
-  // The new device key gets a new encryption key too. The old one is kept
-  // beside it, so values sealed to it before the restore still open here.
-  if (auto oldBox = readBoxPublicKey(encryptionPath())) {
-    std::string aside = encryptionPath() + ".replaced-" + toHex(*oldBox).substr(0, 8);
-    if (::rename(encryptionPath().c_str(), aside.c_str()) != 0)
-      return Status::ioError("cannot set the old encryption key file aside");
-  }
-  encryption_.reset();
-  RENDA_TRY(makeEncryptionKey(passphrase));
-  RENDA_TRY(announceEncryptionKey());
-  std::fprintf(stderr,
-               "renda: this store was copied or restored from a backup, so it now signs with a new "
-               "device key %s (certified by the old key %s). Nothing was lost.\n",
-               shortKey(device_->publicKey()).c_str(), shortKey(oldKey->publicKey()).c_str());
-  return Status::ok();
+  // copy does not hold. Hand over to a fresh key that the old one certifies.
+  return handOver(*this, restoreNote_.empty()
+                             ? "this data folder was copied or restored from a backup"
+                             : restoreNote_);
 }
 
 Status Node::makeEncryptionKey(const std::string& passphrase) {
@@ -145,7 +115,7 @@ Status Node::announceEncryptionKey() {
   edit.encryptionKey = *pk;
   auto id = store_->author(edit, **key, nowMs());
   if (!id) return id.status();
-  return Status::ok();
+  return noteWritten(*this);
 }
 
 Result<const std::vector<BoxSecretKey>*> Node::encryptionKeys() {
@@ -178,18 +148,31 @@ bool hasClearPersonalField(const storage::LocalEdit& edit) {
   return false;
 }
 
+// After a local write: the restore marker learns of it. The change is
+// committed whatever happens here, so a failure only warns.
+void noteWrite(Node& n) {
+  Status s = noteWritten(n);
+  if (!s)
+    std::fprintf(stderr, "renda: warning: the restore marker (%s) could not be updated: %s\n",
+                 markerPath().c_str(), s.message().c_str());
+}
+
 }  // namespace
 
 Result<ChangeId> Node::write(const storage::LocalEdit& edit) {
   RENDA_TRY(prepareToWrite());
   auto key = deviceKey();
   if (!key) return key.status();
+  storage::LocalEdit sealed;
+  const storage::LocalEdit* toWrite = &edit;
   if (hasClearPersonalField(edit)) {
-    storage::LocalEdit sealed = edit;
+    sealed = edit;
     RENDA_TRY(sealPersonalFields(*store_, sealed, nowMs()));
-    return store_->author(sealed, **key, nowMs());
+    toWrite = &sealed;
   }
-  return store_->author(edit, **key, nowMs());
+  auto id = store_->author(*toWrite, **key, nowMs());
+  if (id) noteWrite(*this);
+  return id;
 }
 
 Result<std::vector<ChangeId>> Node::writeBatch(const std::vector<storage::LocalEdit>& edits) {
@@ -205,7 +188,9 @@ Result<std::vector<ChangeId>> Node::writeBatch(const std::vector<storage::LocalE
     RENDA_TRY(sealPersonalFields(*store_, sealed[i], nowMs()));
     toWrite = &sealed;
   }
-  return store_->authorBatch(*toWrite, **key, nowMs());
+  auto ids = store_->authorBatch(*toWrite, **key, nowMs());
+  if (ids) noteWrite(*this);
+  return ids;
 }
 
 }  // namespace renda::app

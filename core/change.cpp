@@ -196,6 +196,9 @@ Status validateChangeShape(const Change& c) {
     case OpKind::kRevocation:
       if (!c.revocation) return Status::invalid("revocation missing");
       break;
+    case OpKind::kSettlement:
+      if (!c.settlement) return Status::invalid("settlement missing");
+      break;
     case OpKind::kEncryptionKey:
       if (!c.encryptionKey) return Status::invalid("encryption key missing");
       if (c.encryptionKey->isZero()) return Status::invalid("the encryption key is all zeros");
@@ -245,6 +248,12 @@ std::string encodeChange(const Change& c) {
       auto blob = b.initRevocation();
       blob.setBody(dataOf(c.revocation->body.data(), c.revocation->body.size()));
       blob.setSig(dataOf(c.revocation->sig));
+      break;
+    }
+    case OpKind::kSettlement: {
+      auto blob = b.initSettlement();
+      blob.setBody(dataOf(c.settlement->body.data(), c.settlement->body.size()));
+      blob.setSig(dataOf(c.settlement->sig));
       break;
     }
     case OpKind::kEncryptionKey: {
@@ -360,23 +369,32 @@ Result<Change> decodeChange(Bytes body) {
             break;
           }
           case schema::Change::CERTIFICATE:
-          case schema::Change::REVOCATION: {
-            bool isCert = r.which() == schema::Change::CERTIFICATE;
-            auto blob = isCert ? r.getCertificate() : r.getRevocation();
+          case schema::Change::REVOCATION:
+          case schema::Change::SETTLEMENT: {
+            auto which = r.which();
+            auto blob = which == schema::Change::CERTIFICATE  ? r.getCertificate()
+                        : which == schema::Change::REVOCATION ? r.getRevocation()
+                                                              : r.getSettlement();
             Signature sig;
             if (!fixedFrom(blob.getSig(), sig)) return Status::invalid("inner signature size");
             if (blob.getBody().size() > limits::kMaxBlobBytes)
               return Status::invalid("certificate too large");
-            if (isCert) {
+            std::string body = stringOf(blob.getBody());
+            if (which == schema::Change::CERTIFICATE) {
               c.op = OpKind::kCertificate;
               c.certificate = Certificate{};
-              c.certificate->body = stringOf(blob.getBody());
+              c.certificate->body = std::move(body);
               c.certificate->sig = sig;
-            } else {
+            } else if (which == schema::Change::REVOCATION) {
               c.op = OpKind::kRevocation;
               c.revocation = Revocation{};
-              c.revocation->body = stringOf(blob.getBody());
+              c.revocation->body = std::move(body);
               c.revocation->sig = sig;
+            } else {
+              c.op = OpKind::kSettlement;
+              c.settlement = Settlement{};
+              c.settlement->body = std::move(body);
+              c.settlement->sig = sig;
             }
             break;
           }
@@ -424,16 +442,19 @@ Certificate makeCertificate(const NetworkId& network, const PublicKey& subject,
 }
 
 Revocation makeRevocation(const NetworkId& network, const PublicKey& subject, uint64_t cutoffSeq,
-                          std::string reason, const SecretKey& rootKey) {
+                          std::optional<ChangeId> cutoffId, std::string reason,
+                          const SecretKey& rootKey) {
   Revocation rev;
   rev.subject = subject;
   rev.cutoffSeq = cutoffSeq;
+  rev.cutoffId = cutoffId;
   rev.reason = std::move(reason);
   capnp::MallocMessageBuilder mb;
   auto b = mb.initRoot<schema::Revocation>();
   b.setSubject(dataOf(subject));
   b.setCutoffSeq(cutoffSeq);
   b.setReason(rev.reason);
+  if (cutoffId) b.setCutoffId(dataOf(*cutoffId));
   rev.body = canonicalBytes<schema::Revocation>(b.asReader());
   rev.sig = crypto::sign(crypto::kRevocationContext, network, crypto::asBytes(rev.body), rootKey);
   return rev;
@@ -473,14 +494,59 @@ Result<Revocation> openRevocation(const NetworkId& network, Bytes body, const Si
         if (!fixedFrom(r.getSubject(), rev.subject)) return Status::invalid("subject key size");
         rev.cutoffSeq = r.getCutoffSeq();
         rev.reason = stringOf(r.getReason());
+        if (r.hasCutoffId()) {
+          ChangeId id;
+          if (!fixedFrom(r.getCutoffId(), id)) return Status::invalid("cut-off change id size");
+          rev.cutoffId = id;
+        }
         return Status::ok();
       });
   if (!s) return s;
+  if (rev.cutoffSeq == 0 && rev.cutoffId)
+    return Status::invalid("a revocation of every change names a last valid change");
   rev.body = std::string(reinterpret_cast<const char*>(body.data()), body.size());
   rev.sig = sig;
   if (!crypto::verify(crypto::kRevocationContext, network, body, sig, rootKey))
     return Status::invalid("the revocation is not signed by the county root key");
   return rev;
+}
+
+Settlement makeSettlement(const NetworkId& network, const PublicKey& subject, const ChangeId& keep,
+                          uint64_t keepSeq, std::string reason, const SecretKey& rootKey) {
+  Settlement st;
+  st.subject = subject;
+  st.keep = keep;
+  st.keepSeq = keepSeq;
+  st.reason = std::move(reason);
+  capnp::MallocMessageBuilder mb;
+  auto b = mb.initRoot<schema::Settlement>();
+  b.setSubject(dataOf(subject));
+  b.setKeep(dataOf(keep));
+  b.setKeepSeq(keepSeq);
+  b.setReason(st.reason);
+  st.body = canonicalBytes<schema::Settlement>(b.asReader());
+  st.sig = crypto::sign(crypto::kSettlementContext, network, crypto::asBytes(st.body), rootKey);
+  return st;
+}
+
+Result<Settlement> openSettlement(const NetworkId& network, Bytes body, const Signature& sig,
+                                  const PublicKey& rootKey) {
+  Settlement st;
+  Status s = readCanonical<schema::Settlement>(
+      body, limits::kMaxBlobBytes, "settlement", [&](schema::Settlement::Reader r) -> Status {
+        if (!fixedFrom(r.getSubject(), st.subject)) return Status::invalid("subject key size");
+        if (!fixedFrom(r.getKeep(), st.keep)) return Status::invalid("kept change id size");
+        st.keepSeq = r.getKeepSeq();
+        st.reason = stringOf(r.getReason());
+        return Status::ok();
+      });
+  if (!s) return s;
+  if (st.keepSeq == 0) return Status::invalid("a settlement keeps change number 0");
+  st.body = std::string(reinterpret_cast<const char*>(body.data()), body.size());
+  st.sig = sig;
+  if (!crypto::verify(crypto::kSettlementContext, network, body, sig, rootKey))
+    return Status::invalid("the settlement is not signed by the county root key");
+  return st;
 }
 
 }  // namespace renda

@@ -44,6 +44,7 @@ enum class OpKind : uint8_t {
   kCertificate = 2,
   kRevocation = 3,
   kEncryptionKey = 4,  // the author announces its X25519 encryption key
+  kSettlement = 5,     // the county root settles a fork: which branch is the author's history
 };
 
 // English code name of a kind ("deputy", "dutyRecord") and its CLI word ("duty").
@@ -71,9 +72,23 @@ struct Certificate {
   Signature sig;
 };
 
+// A revocation pins the subject's last valid change: number cutoffSeq with id
+// cutoffId (none when cutoffSeq is 0, or in a revocation made before pins).
 struct Revocation {
   PublicKey subject;
   uint64_t cutoffSeq = 0;
+  std::optional<ChangeId> cutoffId;
+  std::string reason;
+  std::string body;
+  Signature sig;
+};
+
+// A fork settled by the county root: the branch through `keep` is the
+// subject's history.
+struct Settlement {
+  PublicKey subject;
+  ChangeId keep;
+  uint64_t keepSeq = 0;
   std::string reason;
   std::string body;
   Signature sig;
@@ -104,6 +119,7 @@ struct Change {
   // kCertificate / kRevocation
   std::optional<Certificate> certificate;
   std::optional<Revocation> revocation;
+  std::optional<Settlement> settlement;
   // kEncryptionKey: the author's X25519 public key
   std::optional<BoxPublicKey> encryptionKey;
 };
@@ -143,12 +159,18 @@ Result<Change> decodeChange(crypto::Bytes body);
 Certificate makeCertificate(const NetworkId& network, const PublicKey& subject,
                             const SecretKey& issuerKey, std::string township, Role role,
                             uint64_t validFromMs, uint64_t validUntilMs, std::string label);
+// `cutoffId` is the id of the subject's change cutoffSeq (none only for 0).
 Revocation makeRevocation(const NetworkId& network, const PublicKey& subject, uint64_t cutoffSeq,
-                          std::string reason, const SecretKey& rootKey);
+                          std::optional<ChangeId> cutoffId, std::string reason,
+                          const SecretKey& rootKey);
+Settlement makeSettlement(const NetworkId& network, const PublicKey& subject, const ChangeId& keep,
+                          uint64_t keepSeq, std::string reason, const SecretKey& rootKey);
 // Decode a signed certificate body and check the issuer's signature.
 Result<Certificate> openCertificate(const NetworkId& network, crypto::Bytes body,
                                     const Signature& sig);
 Result<Revocation> openRevocation(const NetworkId& network, crypto::Bytes body,
+                                  const Signature& sig, const PublicKey& rootKey);
+Result<Settlement> openSettlement(const NetworkId& network, crypto::Bytes body,
                                   const Signature& sig, const PublicKey& rootKey);
 
 // Copies untrusted bytes into an 8-byte-aligned word buffer (Cap'n Proto 0.9.2

@@ -18,6 +18,7 @@ namespace renda::crypto {
 inline constexpr std::string_view kChangeContext{"renda/change/v1\0", 16};
 inline constexpr std::string_view kCertContext{"renda/cert/v1\0", 14};
 inline constexpr std::string_view kRevocationContext{"renda/revocation/v1\0", 20};
+inline constexpr std::string_view kSettlementContext{"renda/settle/v1\0", 16};
 inline constexpr std::string_view kBundleContext{"renda/bundle/v1\0", 16};
 inline constexpr std::string_view kIdContext{"renda/id/v1\0", 12};
 inline constexpr uint16_t kSuiteEd25519Blake2b = 1;

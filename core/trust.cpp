@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
+// Memberships (their encoding and the checks made with them), opening trust
+// acts, and who personal fields are sealed to. The derivation of memberships
+// from the held changes is in trust_derive.cpp.
 #include "core/trust.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/hlc.h"
 
@@ -14,6 +18,24 @@ void putU64(std::string& s, uint64_t v) { s.append(reinterpret_cast<const char*>
 void putStr(std::string& s, const std::string& v) {
   putU32(s, static_cast<uint32_t>(v.size()));
   s.append(v);
+}
+template <typename F>
+void putFixed(std::string& s, const F& f) {
+  s.append(reinterpret_cast<const char*>(f.data()), f.size());
+}
+template <typename F>
+void putOptFixed(std::string& s, const std::optional<F>& f) {
+  s.push_back(f ? 1 : 0);
+  putFixed(s, f.value_or(F{}));
+}
+void putOptU64(std::string& s, const std::optional<uint64_t>& v) {
+  s.push_back(v ? 1 : 0);
+  putU64(s, v.value_or(0));
+}
+template <typename F>
+void putFixedList(std::string& s, const std::vector<F>& v) {
+  putU32(s, static_cast<uint32_t>(v.size()));
+  for (const auto& f : v) putFixed(s, f);
 }
 
 struct Cursor {
@@ -35,24 +57,70 @@ struct Cursor {
     pos += n;
     return s;
   }
+  template <typename F>
+  F fixed() {
+    F f;
+    raw(f.data(), f.size());
+    return f;
+  }
+  template <typename F>
+  std::optional<F> optFixed() {
+    bool has = u8();
+    F f = fixed<F>();
+    return has ? std::optional<F>(f) : std::nullopt;
+  }
+  std::optional<uint64_t> optU64() {
+    bool has = u8();
+    uint64_t v = u64();
+    return has ? std::optional<uint64_t>(v) : std::nullopt;
+  }
+  template <typename F>
+  std::vector<F> fixedList() {
+    uint32_t n = u32();
+    std::vector<F> out;
+    if (!ok || n > (b.size() - pos) / F{}.size()) { ok = false; return out; }
+    for (uint32_t i = 0; i < n; ++i) out.push_back(fixed<F>());
+    return out;
+  }
 };
 
 std::string shortKey(const PublicKey& k) { return toHex(k).substr(0, 8); }
 
+bool contains(const std::vector<ChangeId>& ids, const ChangeId& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
 }  // namespace
 
-bool Membership::activeAt(uint64_t nowMs) const {
-  if (revokedAfterSeq || frozenFromSeq) return false;
+bool Membership::onLine(uint64_t seq, const ChangeId& id) const {
+  if (line.limitSeq && seq > *line.limitSeq) return false;
+  if (!line.branchSeq || seq < *line.branchSeq) return true;
+  if (seq <= line.maxBranchSeq + 1) return contains(line.lineIds, id) || contains(line.sideIds, id);
+  return line.aboveOnLine;
+}
+
+bool Membership::coversMs(uint64_t ms) const {
   for (auto [from, until] : windowsMs)
-    if (nowMs >= from && (until == 0 || nowMs <= until)) return true;
+    if (ms >= from && (until == 0 || ms <= until)) return true;
   return false;
+}
+
+bool Membership::activeAt(uint64_t nowMs) const {
+  if (!admitted || revokedAfterSeq || frozenFromSeq) return false;
+  return coversMs(nowMs);
+}
+
+bool Membership::sameEffect(const Membership& o) const {
+  return subject == o.subject && township == o.township && role == o.role &&
+         windowsMs == o.windowsMs && certified == o.certified && admitted == o.admitted &&
+         line == o.line;
 }
 
 std::string Membership::encode() const {
   std::string s;
-  s.push_back(2);
-  s.append(reinterpret_cast<const char*>(subject.data()), subject.size());
-  s.append(reinterpret_cast<const char*>(issuer.data()), issuer.size());
+  s.push_back(3);
+  putFixed(s, subject);
+  putFixed(s, issuer);
   putStr(s, township);
   s.push_back(static_cast<char>(role));
   putStr(s, label);
@@ -61,14 +129,24 @@ std::string Membership::encode() const {
     putU64(s, from);
     putU64(s, until);
   }
-  s.push_back(revokedAfterSeq ? 1 : 0);
-  putU64(s, revokedAfterSeq.value_or(0));
+  s.push_back(certified ? 1 : 0);
+  s.push_back(admitted ? 1 : 0);
+  putStr(s, admissionProblem);
+  putU32(s, generation);
+  putOptFixed(s, successor);
+  putOptU64(s, revokedAfterSeq);
+  putOptFixed(s, revokedAtId);
   putStr(s, revocationReason);
-  s.push_back(frozenFromSeq ? 1 : 0);
-  putU64(s, frozenFromSeq.value_or(0));
-  s.push_back(encryptionKey ? 1 : 0);
-  BoxPublicKey key = encryptionKey.value_or(BoxPublicKey{});
-  s.append(reinterpret_cast<const char*>(key.data()), key.size());
+  putOptU64(s, frozenFromSeq);
+  putStr(s, frozenReason);
+  putOptFixed(s, settledHead);
+  putOptU64(s, line.limitSeq);
+  putOptU64(s, line.branchSeq);
+  putU64(s, line.maxBranchSeq);
+  putFixedList(s, line.lineIds);
+  putFixedList(s, line.sideIds);
+  s.push_back(line.aboveOnLine ? 1 : 0);
+  putOptFixed(s, encryptionKey);
   putU64(s, encryptionKeySeq);
   return s;
 }
@@ -77,10 +155,10 @@ Result<Membership> Membership::decode(crypto::Bytes bytes) {
   Cursor c{bytes};
   Membership m;
   uint8_t format = c.u8();
-  if (format != 1 && format != 2)
+  if (format < 1 || format > 3)
     return Status::corruption("a stored membership has an unknown format");
-  c.raw(m.subject.data(), m.subject.size());
-  c.raw(m.issuer.data(), m.issuer.size());
+  m.subject = c.fixed<PublicKey>();
+  m.issuer = c.fixed<PublicKey>();
   m.township = c.str();
   uint8_t role = c.u8();
   if (role > 1) return Status::corruption("a stored membership has a bad role");
@@ -92,94 +170,117 @@ Result<Membership> Membership::decode(crypto::Bytes bytes) {
     uint64_t from = c.u64(), until = c.u64();
     m.windowsMs.emplace_back(from, until);
   }
-  bool hasRev = c.u8();
-  uint64_t cutoff = c.u64();
-  if (hasRev) m.revokedAfterSeq = cutoff;
-  m.revocationReason = c.str();
-  bool hasFrozen = c.u8();
-  uint64_t frozen = c.u64();
-  if (hasFrozen) m.frozenFromSeq = frozen;
-  if (format == 2) {
-    bool hasKey = c.u8();
-    BoxPublicKey key;
-    c.raw(key.data(), key.size());
+  if (format == 3) {
+    m.certified = c.u8();
+    m.admitted = c.u8();
+    m.admissionProblem = c.str();
+    m.generation = c.u32();
+    m.successor = c.optFixed<PublicKey>();
+    m.revokedAfterSeq = c.optU64();
+    m.revokedAtId = c.optFixed<ChangeId>();
+    m.revocationReason = c.str();
+    m.frozenFromSeq = c.optU64();
+    m.frozenReason = c.str();
+    m.settledHead = c.optFixed<ChangeId>();
+    m.line.limitSeq = c.optU64();
+    m.line.branchSeq = c.optU64();
+    m.line.maxBranchSeq = c.u64();
+    m.line.lineIds = c.fixedList<ChangeId>();
+    m.line.sideIds = c.fixedList<ChangeId>();
+    m.line.aboveOnLine = c.u8();
+    m.encryptionKey = c.optFixed<BoxPublicKey>();
     m.encryptionKeySeq = c.u64();
-    if (hasKey) m.encryptionKey = key;
+  } else {
+    // Before successions and lines: a key with a window was admitted, and the
+    // revocation and fork cut-offs were the whole story.
+    m.certified = m.admitted = !m.windowsMs.empty();
+    m.revokedAfterSeq = c.optU64();
+    m.revocationReason = c.str();
+    m.frozenFromSeq = c.optU64();
+    if (m.frozenFromSeq) m.frozenReason = "signed two different changes with the same number";
+    std::optional<uint64_t> limit = m.revokedAfterSeq;
+    if (m.frozenFromSeq && (!limit || *m.frozenFromSeq - 1 < *limit)) limit = *m.frozenFromSeq - 1;
+    m.line.limitSeq = limit;
+    if (format == 2) {
+      m.encryptionKey = c.optFixed<BoxPublicKey>();
+      m.encryptionKeySeq = c.u64();
+    }
   }
   if (!c.ok || c.pos != bytes.size()) return Status::corruption("a stored membership is damaged");
   return m;
 }
 
-Status addCertificate(std::optional<Membership>& m, const Certificate& cert,
-                      const PublicKey& rootKey, const Membership* issuerMembership) {
-  std::string township = cert.township;
-  Role role = cert.role;
-  if (cert.issuer != rootKey) {
-    // Succession: a member device certifies its own replacement key.
-    if (!issuerMembership)
-      return Status::refused("the certificate is signed by a key the county never enrolled");
-    if (issuerMembership->revokedAfterSeq)
-      return Status::refused("the certificate is signed by a revoked key");
-    if (cert.township != issuerMembership->township || cert.role != issuerMembership->role)
-      return Status::refused("a successor key must keep its predecessor's township and role");
+Result<std::optional<TrustAct>> openAct(const NetworkId& network, const PublicKey& root,
+                                        const Change& c, const ChangeId& id) {
+  if (c.op == OpKind::kCreate || c.op == OpKind::kUpdate) return std::optional<TrustAct>();
+  TrustAct act;
+  act.op = c.op;
+  act.carrier = c.author;
+  act.carrierSeq = c.seq;
+  act.carrierId = id;
+  act.carrierHlc = c.hlc;
+  switch (c.op) {
+    case OpKind::kCertificate: {
+      auto cert = openCertificate(network, crypto::asBytes(c.certificate->body), c.certificate->sig);
+      if (!cert) return cert.status();
+      act.certificate = std::move(*cert);
+      break;
+    }
+    case OpKind::kRevocation: {
+      auto rev = openRevocation(network, crypto::asBytes(c.revocation->body), c.revocation->sig,
+                                root);
+      if (!rev) return rev.status();
+      act.revocation = std::move(*rev);
+      break;
+    }
+    case OpKind::kSettlement: {
+      auto st = openSettlement(network, crypto::asBytes(c.settlement->body), c.settlement->sig,
+                               root);
+      if (!st) return st.status();
+      act.settlement = std::move(*st);
+      break;
+    }
+    case OpKind::kEncryptionKey:
+      act.encryptionKey = c.encryptionKey;
+      break;
+    default:
+      break;
   }
-  if (role == Role::kCounty && !township.empty())
-    return Status::refused("a county certificate must not name a township");
-  if (cert.validUntilMs != 0 && cert.validUntilMs < cert.validFromMs)
-    return Status::refused("the certificate ends before it starts");
-  // A membership without certificate windows is only a stub left by a
-  // revocation (or fork mark) that arrived before the key's first
-  // certificate: enroll it now and keep the cut-off, so arrival order does
-  // not matter.
-  if (!m || m->windowsMs.empty()) {
-    Membership fresh = m ? *m : Membership{};
-    fresh.subject = cert.subject;
-    fresh.issuer = cert.issuer;
-    fresh.township = township;
-    fresh.role = role;
-    fresh.label = cert.label;
-    m = std::move(fresh);
-  } else if (m->township != township || m->role != role) {
-    return Status::refused("this node key is already enrolled for " +
-                           (m->township.empty() ? std::string("the county") : m->township) +
-                           "; enroll a new key instead of moving it");
-  }
-  auto w = std::make_pair(cert.validFromMs, cert.validUntilMs);
-  if (std::find(m->windowsMs.begin(), m->windowsMs.end(), w) == m->windowsMs.end()) {
-    m->windowsMs.push_back(w);
-    std::sort(m->windowsMs.begin(), m->windowsMs.end());
-  }
-  return Status::ok();
+  return std::optional<TrustAct>(std::move(act));
 }
 
-Status checkApplies(const Membership& m, const Change& c, const std::string* targetScope) {
-  if (m.frozenFromSeq && c.seq >= *m.frozenFromSeq)
-    return Status::refused("node " + shortKey(m.subject) +
-                           " signed two different changes with the same number (a fork); its "
-                           "changes from number " + std::to_string(*m.frozenFromSeq) +
-                           " on are held as evidence for the county office");
-  if (m.revokedAfterSeq && c.seq > *m.revokedAfterSeq)
-    return Status::refused("the county revoked node " + shortKey(m.subject) + " after its change " +
-                           std::to_string(*m.revokedAfterSeq));
-  // Certificates and revocations are signed by the county root and stand on
-  // their own; they need no scope.
-  if (c.op == OpKind::kCertificate || c.op == OpKind::kRevocation) return Status::ok();
-  if (c.op == OpKind::kEncryptionKey && m.windowsMs.empty())
-    return Status::refused("node " + shortKey(m.subject) +
-                           " announced an encryption key before the county enrolled it");
+Status checkApplies(const Membership& m, const Change& c, const ChangeId& id,
+                    const std::string* targetScope) {
+  std::string node = "node " + shortKey(m.subject);
+  if (!m.admitted)
+    return Status::refused(node + " is not admitted to the county network" +
+                           (m.admissionProblem.empty() ? std::string() : ": " + m.admissionProblem));
+  if (!m.onLine(c.seq, id)) {
+    if (m.revokedAfterSeq && c.seq > *m.revokedAfterSeq)
+      return Status::refused("the county revoked " + node + " after its change " +
+                             std::to_string(*m.revokedAfterSeq) +
+                             (m.revocationReason.empty() ? "" : " (" + m.revocationReason + ")"));
+    if (m.frozenFromSeq && c.seq >= *m.frozenFromSeq)
+      return Status::refused(node + " " + m.frozenReason + "; its changes from number " +
+                             std::to_string(*m.frozenFromSeq) +
+                             " on are held as evidence for the county office");
+    if (m.revokedAfterSeq)
+      return Status::refused(node + " is revoked, and this change is not among the changes the "
+                             "revocation keeps valid (a change signed with the same number on "
+                             "another branch)");
+    return Status::refused(node + " signed two different changes with the same number (a fork); "
+                           "this one is on a branch that is held as evidence for the county office");
+  }
   uint64_t ms = Hlc::millis(c.hlc);
-  bool covered = false;
-  for (auto [from, until] : m.windowsMs)
-    if (ms >= from && (until == 0 || ms <= until)) covered = true;
-  if (!covered)
-    return Status::refused("node " + shortKey(m.subject) +
+  if (!m.coversMs(ms))
+    return Status::refused(node +
                            " made this change outside the period its enrollment certificate allows");
-  // A node's own encryption key concerns no township's records.
-  if (m.role == Role::kCounty || c.op == OpKind::kEncryptionKey) return Status::ok();
+  // Acts and a node's own encryption key concern no township's records.
+  if (m.role == Role::kCounty || (c.op != OpKind::kCreate && c.op != OpKind::kUpdate))
+    return Status::ok();
   const std::string& scope = c.op == OpKind::kCreate ? c.scope : *targetScope;
   if (scope != m.township)
-    return Status::refused("node " + shortKey(m.subject) + " of " + m.township +
-                           " may not write records of " +
+    return Status::refused(node + " of " + m.township + " may not write records of " +
                            (scope.empty() ? std::string("the county") : scope));
   return Status::ok();
 }

@@ -29,7 +29,10 @@ Admission Admission::inStore(const Txn& txn, const Store::Tables& t) {
   a.lookup = [&txn, &t](const PublicKey& k) -> Result<bool> {
     auto v = txn.get(t.members, bytesOf(keys::fixed(k)));
     if (!v) return v.status();
-    return v->has_value();
+    if (!v->has_value()) return false;
+    auto m = Membership::decode(**v);
+    if (!m) return m.status();
+    return m->certified;
   };
   return a;
 }
@@ -112,19 +115,23 @@ Result<std::vector<Prepared>> prepareBatch(const std::vector<std::string>& envel
     }
     out.push_back(std::move(p));
   }
-  // Signatures: the last change of each contiguous run of one author.
-  std::map<std::pair<PublicKey, uint64_t>, size_t> at;
-  for (size_t i = 0; i < out.size(); ++i) at[{out[i].change.author, out[i].change.seq}] = i;
+  // Signatures: the last change of each chain of one author's changes in the
+  // batch. A change whose successor later in the batch names both its id and
+  // its signature's hash is authenticated by that successor (forks included:
+  // either branch's next change vouches for the change both follow).
+  std::map<ChangeId, std::vector<size_t>> followers;
+  if (!everySignature)
+    for (size_t i = 0; i < out.size(); ++i)
+      if (out[i].change.prev) followers[*out[i].change.prev].push_back(i);
   for (size_t i = 0; i < out.size(); ++i) {
     bool chained = false;
-    if (!everySignature) {
-      auto next = at.find({out[i].change.author, out[i].change.seq + 1});
-      // The successor must name both this change's id and its signature's hash;
-      // otherwise this change's signature bytes would go unchecked.
-      const Change* succ = next != at.end() && next->second > i ? &out[next->second].change : nullptr;
-      chained = succ && succ->prev && *succ->prev == out[i].id && succ->prevSig &&
-                *succ->prevSig == crypto::hash(crypto::Bytes(out[i].envelope.sig.data(),
-                                                             out[i].envelope.sig.size()));
+    if (auto f = followers.find(out[i].id); f != followers.end()) {
+      Hash sigHash = crypto::hash(crypto::Bytes(out[i].envelope.sig.data(), out[i].envelope.sig.size()));
+      for (size_t j : f->second) {
+        const Change& succ = out[j].change;
+        if (j > i && succ.author == out[i].change.author && succ.prevSig && *succ.prevSig == sigHash)
+          chained = true;
+      }
     }
     if (chained || out[i].signatureChecked) continue;
     if (!verifyEnvelope(net.network, out[i].envelope))
@@ -224,6 +231,58 @@ Status Applier::loadClock() {
   return Status::ok();
 }
 
+Result<StoredChange> decodeStored(Bytes v) {
+  if (v.size() < keys::kChangeHeader || v[0] != keys::kChangeFormat)
+    return Status::corruption("a stored change has an unknown format");
+  StoredChange d;
+  d.flags = v[1];
+  auto env = decodeEnvelope(v.subspan(keys::kChangeHeader));
+  if (!env) return Status::corruption("a stored change is damaged: " + env.status().message());
+  d.envelope = std::move(*env);
+  auto change = decodeChange(crypto::asBytes(d.envelope.body));
+  if (!change) return Status::corruption("a stored change is damaged: " + change.status().message());
+  d.change = std::move(*change);
+  d.id = crypto::changeId(crypto::asBytes(d.envelope.body));
+  return d;
+}
+
+Result<std::optional<std::pair<PublicKey, uint64_t>>> Applier::locate(const ChangeId& id) {
+  return locateChange(txn_, t_, id);
+}
+
+Result<std::optional<std::pair<PublicKey, uint64_t>>> locateChange(const Txn& txn,
+                                                                   const Store::Tables& t,
+                                                                   const ChangeId& id) {
+  using Where = std::optional<std::pair<PublicKey, uint64_t>>;
+  auto arrival = keys::arrivalOf(txn, t, id);
+  if (!arrival) return arrival.status();
+  if (!arrival->has_value()) return Where();
+  auto stored = txn.get(t.changes, **arrival);
+  if (!stored) return stored.status();
+  if (!stored->has_value() || (*stored)->size() < keys::kChangeHeader)
+    return Status::corruption("the id index names a change that is not stored");
+  PublicKey author;
+  std::memcpy(author.data(), (*stored)->data() + 2, 32);
+  return Where(std::make_pair(author, keys::getBe64((*stored)->data() + 34)));
+}
+
+Status Applier::setApplied(const std::string& arrivalKey, Bytes stored, bool applied) {
+  if (applied == ((stored[1] & keys::kFlagApplied) != 0)) return Status::ok();
+  std::string nv(viewOf(stored));
+  nv[1] = static_cast<char>(applied ? (stored[1] | keys::kFlagApplied)
+                                    : (stored[1] & ~keys::kFlagApplied));
+  return txn_.put(t_.changes, bytesOf(arrivalKey), bytesOf(nv));
+}
+
+bool Applier::trustEvent(const Change& c, bool placedOnBranch,
+                         const std::optional<Membership>& m) const {
+  if (c.op != OpKind::kCreate && c.op != OpKind::kUpdate) return true;
+  if (placedOnBranch) return true;
+  // Inside an author's branches (or the first change above them) the line is
+  // decided by the derivation; above them a change follows the one chain.
+  return m && m->line.branchSeq && c.seq <= m->line.maxBranchSeq + 1;
+}
+
 Status Applier::apply(const Prepared& p, IngestReport& report) {
   const Change& c = p.change;
   lastApplied_ = false;
@@ -231,11 +290,11 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
   ++report.received;
   auto vv = vvEntry(c.author);
   if (!vv) return vv.status();
-  uint64_t haveSeq = *vv ? (*vv)->seq : 0;
+  uint64_t top = *vv ? (*vv)->seq : 0;
   // Every held change of an author is numbered at most the version vector's
   // entry (an id names its author and number), so only those can be held:
-  // a new change costs no look-up in the id index.
-  if (c.seq <= haveSeq) {
+  // a change numbered above it costs no look-up in the id index.
+  if (c.seq <= top) {
     auto held = keys::arrivalOf(txn_, t_, p.id);
     if (!held) return held.status();
     if (held->has_value()) {
@@ -243,110 +302,104 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
       return Status::ok();
     }
   }
-  if (c.seq <= haveSeq) {
-    // Same author and number, different bytes: a fork. Keep both, freeze the author.
-    std::string key = keys::authorSeq(c.author, c.seq) + keys::fixed(p.id);
-    RENDA_TRY(txn_.put(t_.forks, bytesOf(key), bytesOf(p.raw)));
-    auto m = member(c.author);
-    if (!m) return m.status();
-    if (*m && (!(*m)->frozenFromSeq || *(*m)->frozenFromSeq > c.seq)) {
-      Membership frozen = **m;
-      frozen.frozenFromSeq = c.seq;
-      RENDA_TRY(putMember(frozen));
-      RENDA_TRY(reevaluate(c.author));
-    }
-    ++report.forks;
-    report.notes.push_back("node " + who(c.author) + " signed two different changes numbered " +
-                           std::to_string(c.seq) +
-                           " (a fork): both are kept as evidence and the node is frozen from there");
-    return Status::ok();
-  }
-  if (c.seq != haveSeq + 1)
-    return Status::refused("change number " + std::to_string(c.seq) + " of node " + who(c.author) +
-                           " arrived before its number " + std::to_string(haveSeq + 1) +
+  std::string where = "change number " + std::to_string(c.seq) + " of node " + who(c.author);
+  if (c.seq > top + 1)
+    return Status::refused(where + " arrived before its number " + std::to_string(top + 1) +
                            "; import the earlier changes first");
-  if (c.seq > 1 && (!*vv || !c.prev || *c.prev != (*vv)->id))
-    return Status::invalid("change number " + std::to_string(c.seq) + " of node " + who(c.author) +
-                           " does not follow that node's previous change: the data was altered");
+  // The change follows the author's top change, or (a fork) another held
+  // change of its author numbered one less: both are stored alike.
+  bool extendsTop = c.seq == 1 ? !*vv : (*vv && c.prev && *c.prev == (*vv)->id);
+  bool onBranch = !extendsTop;
+  if (onBranch && c.seq > 1) {
+    auto at = locate(*c.prev);
+    if (!at) return at.status();
+    if (!*at)
+      return Status::refused(where + " follows a change of that node this node does not have "
+                             "yet; import the earlier changes first");
+    if ((*at)->first != c.author || (*at)->second != c.seq - 1)
+      return Status::invalid(where + " names as its previous change one that is not that node's "
+                             "change number " + std::to_string(c.seq - 1) +
+                             ": the change is malformed");
+  }
   for (const auto& d : c.deps) {
     auto dep = keys::arrivalOf(txn_, t_, d);
     if (!dep) return dep.status();
     if (!dep->has_value())
-      return Status::refused("change number " + std::to_string(c.seq) + " of node " +
-                             who(c.author) + " depends on changes this node does not have yet");
+      return Status::refused(where + " depends on changes this node does not have yet");
   }
   auto mres = member(c.author);
   if (!mres) return mres.status();
   std::optional<Membership> m = std::move(*mres);
+  if (!m || !m->certified) {
+    // Unknown here; prepareBatch let it through only with a certificate of its
+    // own, which makes it known.
+    bool introduces = c.op == OpKind::kCertificate;
+    if (!introduces)
+      return Status::refused(where + " is by a node the county has not enrolled");
+  }
+  auto act = openAct(net_.network, net_.root, c, p.id);
+  if (!act) return Status::invalid(where + ": " + act.status().message());
   Status effect = Status::ok();
   std::optional<Record> rec;
-  switch (c.op) {
-    case OpKind::kCertificate: {
-      auto cert = openCertificate(net_.network, crypto::asBytes(c.certificate->body),
-                                  c.certificate->sig);
-      if (!cert) return Status::invalid(cert.status().message());
-      std::optional<Membership> issuer;
-      if (cert->issuer != net_.root) {
-        auto im = member(cert->issuer);
-        if (!im) return im.status();
-        issuer = std::move(*im);
-      }
-      auto subject = member(cert->subject);
+  if (*act) {
+    // Acts are judged by deriving trust again at finish(). Until then, a
+    // certificate by the county root admits its subject at once (the common
+    // case, so that the subject's changes later in the batch apply as they
+    // will stay), and any certificate makes its subject known.
+    const TrustAct& a = **act;
+    if (a.certificate) {
+      auto subject = member(a.certificate->subject);
       if (!subject) return subject.status();
-      std::optional<Membership> updated = *subject;
-      effect = addCertificate(updated, *cert, net_.root, issuer ? &*issuer : nullptr);
-      if (effect) {
-        bool changed = !*subject || updated->windowsMs != (*subject)->windowsMs;
-        RENDA_TRY(putMember(*updated));
-        if (changed && *subject) RENDA_TRY(reevaluate(cert->subject));
-        if (cert->subject == c.author) m = updated;
+      Membership updated = subject->value_or(Membership{});
+      updated.subject = a.certificate->subject;
+      updated.certified = true;
+      const Certificate& cert = *a.certificate;
+      bool fromRoot = cert.issuer == net_.root;
+      bool fits = !updated.admitted || (updated.township == cert.township && updated.role == cert.role);
+      if (fromRoot && fits && (cert.validUntilMs == 0 || cert.validUntilMs >= cert.validFromMs) &&
+          !(cert.role == Role::kCounty && !cert.township.empty())) {
+        if (!updated.admitted) {
+          updated.admitted = true;
+          updated.township = cert.township;
+          updated.role = cert.role;
+          updated.label = cert.label;
+          updated.issuer = net_.root;
+        }
+        auto w = std::make_pair(cert.validFromMs, cert.validUntilMs);
+        if (std::find(updated.windowsMs.begin(), updated.windowsMs.end(), w) == updated.windowsMs.end()) {
+          updated.windowsMs.push_back(w);
+          std::sort(updated.windowsMs.begin(), updated.windowsMs.end());
+        }
+      } else {
+        effect = Status::refused("judged when trust is derived again");
       }
-      break;
+      bool changed = !*subject || !(*subject)->sameEffect(updated);
+      if (!*subject || (*subject)->encode() != updated.encode()) RENDA_TRY(putMember(updated));
+      if (changed && *subject) RENDA_TRY(reevaluate(updated.subject));
+      if (cert.subject == c.author) m = updated;
+    } else {
+      effect = Status::refused("judged when trust is derived again");
     }
-    case OpKind::kRevocation: {
-      auto rev = openRevocation(net_.network, crypto::asBytes(c.revocation->body),
-                                c.revocation->sig, net_.root);
-      if (!rev) return Status::invalid(rev.status().message());
-      auto subject = member(rev->subject);
-      if (!subject) return subject.status();
-      Membership updated;
-      if (*subject) updated = **subject;
-      else updated.subject = rev->subject;
-      if (!updated.revokedAfterSeq || *updated.revokedAfterSeq > rev->cutoffSeq) {
-        updated.revokedAfterSeq = rev->cutoffSeq;
-        updated.revocationReason = rev->reason;
-        RENDA_TRY(putMember(updated));
-        RENDA_TRY(reevaluate(rev->subject));
-      }
-      break;
-    }
-    case OpKind::kCreate:
-    case OpKind::kEncryptionKey:
-      break;
-    case OpKind::kUpdate: {
-      auto r = loadRecord(c.record);
-      if (!r) return r.status();
-      if (!*r)
-        return Status::refused("change number " + std::to_string(c.seq) + " of node " +
-                               who(c.author) + " edits a record this node does not have yet");
-      rec = std::move(*r);
-      for (const auto& parent : c.parents)
-        if (!rec->version(parent))
-          return Status::refused("change number " + std::to_string(c.seq) + " of node " +
-                                 who(c.author) + " follows a record version this node lacks");
-      break;
-    }
+  } else if (c.op == OpKind::kUpdate) {
+    auto r = loadRecord(c.record);
+    if (!r) return r.status();
+    if (!*r)
+      return Status::refused(where + " edits a record this node does not have yet");
+    rec = std::move(*r);
+    for (const auto& parent : c.parents)
+      if (!rec->version(parent))
+        return Status::refused(where + " follows a record version this node lacks");
   }
-  if (!m)
-    return Status::refused("change number " + std::to_string(c.seq) + " is by node " +
-                           who(c.author) + ", which the county has not enrolled");
-  if (effect) effect = checkApplies(*m, c, rec ? &rec->scope : nullptr);
+  if (!m || !m->certified)
+    return Status::refused(where + " is by a node the county has not enrolled");
+  if (!*act) effect = checkApplies(*m, c, p.id, rec ? &rec->scope : nullptr);
   if (effect && c.op == OpKind::kUpdate && c.action.empty() &&
       rec->kind == RecordKind::kSuggestion) {
     auto why = judgeFieldEdit(*rec, c, p.id);
     if (!why) return why.status();
     if (*why) effect = Status::refused(**why);
   }
+  if (trustEvent(c, onBranch, m)) trustDirty_ = true;
   bool applied = effect.isOk();
   auto arrival = nextArrival();
   if (!arrival) return arrival.status();
@@ -368,14 +421,11 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
     if (!*row) return Status::corruption("an edited record has no row");
     RENDA_TRY(putRecord(*rec, **row));
     RENDA_TRY(txn_.put(t_.recchanges, bytesOf(keys::rowKey(**row) + arrivalKey), {}));
-  } else if (c.op == OpKind::kEncryptionKey && applied) {
-    // The author's current encryption key is its latest applied announcement.
-    Membership updated = *m;
-    if (c.seq > updated.encryptionKeySeq) {
-      updated.encryptionKey = c.encryptionKey;
-      updated.encryptionKeySeq = c.seq;
-      RENDA_TRY(putMember(updated));
-    }
+  } else {
+    RENDA_TRY(txn_.put(t_.acts, bytesOf(arrivalKey), bytesOf(effect.isOk() ? std::string()
+                                                                           : effect.message()),
+                       MDB_APPEND));
+    newActs_.push_back(arrivalKey);
   }
   // changes: header | envelope
   size_t size = keys::kChangeHeader + p.raw.size();
@@ -390,22 +440,32 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
   std::memcpy(d + keys::kChangeHeader, p.raw.data(), p.raw.size());
   RENDA_TRY(txn_.put(t_.byidnew, bytesOf(keys::fixed(p.id)), bytesOf(arrivalKey)));
   lastNew_ = p.id;
-  RENDA_TRY(txn_.put(t_.log, bytesOf(keys::authorSeq(c.author, c.seq)), bytesOf(arrivalKey)));
-  vv_[c.author] = VersionEntry{c.author, c.seq, p.id};
+  if (c.seq == top + 1) {
+    // The first change held with this number: the author's top.
+    RENDA_TRY(txn_.put(t_.log, bytesOf(keys::authorSeq(c.author, c.seq)), bytesOf(arrivalKey)));
+    vv_[c.author] = VersionEntry{c.author, c.seq, p.id};
+  } else {
+    // Another change with a number already held: a fork, kept and sent on as
+    // evidence like any change; trust is derived again at finish().
+    RENDA_TRY(txn_.put(t_.forklog, bytesOf(keys::authorSeqId(c.author, c.seq, p.id)),
+                       bytesOf(arrivalKey)));
+    ++report.forks;
+    report.notes.push_back("node " + who(c.author) + " signed two different changes numbered " +
+                           std::to_string(c.seq) +
+                           " (a fork): both are kept as evidence, and the county office can "
+                           "settle which branch stands (renda status shows it)");
+  }
   RENDA_TRY(loadClock());
   if (Hlc::isFuture(c.hlc, nowMs_, limits::kMaxClockAheadMs))
-    report.notes.push_back("change number " + std::to_string(c.seq) + " of node " + who(c.author) +
-                           " is stamped more than a day ahead of this computer's clock");
+    report.notes.push_back(where + " is stamped more than a day ahead of this computer's clock");
   hlc_.observe(c.hlc, nowMs_, limits::kMaxClockAheadMs);
   // An event can change which plain edits of a suggestion come after its
   // registration (a registration arriving after a concurrent edit of the text).
   if (c.op == OpKind::kUpdate && !c.action.empty() && rec->kind == RecordKind::kSuggestion)
     RENDA_TRY(rejudgeFieldEdits(*rec));
   lastApplied_ = applied;
-  if (applied) {
-    ++report.added;
-  } else {
-    ++report.added;
+  ++report.added;
+  if (!applied && !*act) {
     ++report.notApplied;
     lastRefusal_ = effect.message();
     report.notes.push_back("kept but not applied: " + effect.message());
@@ -413,7 +473,7 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
   return Status::ok();
 }
 
-Status Applier::finish() {
+Status Applier::finish(IngestReport* report) {
   for (const auto& [author, e] : vv_) {
     if (!e) continue;
     std::string v = keys::be64(e->seq) + keys::fixed(e->id);
@@ -421,7 +481,49 @@ Status Applier::finish() {
   }
   if (clockLoaded_)
     RENDA_TRY(txn_.put(t_.meta, bytesOf("hlc"), bytesOf(keys::be64(hlc_.highWater()))));
+  if (trustDirty_) {
+    RENDA_TRY(settleTrust());
+    trustDirty_ = false;
+  }
+  if (report)
+    for (const auto& arrival : newActs_) {
+      auto verdict = txn_.get(t_.acts, bytesOf(arrival));
+      if (!verdict) return verdict.status();
+      if (!verdict->has_value() || (*verdict)->empty()) continue;
+      ++report->notApplied;
+      report->notes.push_back("kept but not applied: " + std::string(viewOf(**verdict)));
+    }
+  newActs_.clear();
   return settleIdIndex();
+}
+
+Result<std::pair<bool, std::string>> Applier::appliedNow(const ChangeId& id) {
+  auto arrival = keys::arrivalOf(txn_, t_, id);
+  if (!arrival) return arrival.status();
+  if (!arrival->has_value()) return Status::notFound("no such change");
+  auto stored = txn_.get(t_.changes, **arrival);
+  if (!stored) return stored.status();
+  if (!stored->has_value()) return Status::corruption("a stored change is missing");
+  bool applied = ((**stored)[1] & keys::kFlagApplied) != 0;
+  if (applied) return std::make_pair(true, std::string());
+  auto verdict = txn_.get(t_.acts, **arrival);
+  if (!verdict) return verdict.status();
+  if (verdict->has_value()) return std::make_pair(false, std::string(viewOf(**verdict)));
+  auto d = decodeStored(**stored);
+  if (!d) return d.status();
+  auto m = member(d->change.author);
+  if (!m) return m.status();
+  std::string why = "its author is not enrolled";
+  if (*m) {
+    std::optional<std::string> scope;
+    if (d->change.op == OpKind::kUpdate) {
+      auto r = loadRecord(d->change.record);
+      if (!r) return r.status();
+      if (*r) scope = (*r)->scope;
+    }
+    why = checkApplies(**m, d->change, id, scope ? &*scope : nullptr).message();
+  }
+  return std::make_pair(false, why);
 }
 
 Status Applier::settleIdIndex() {
@@ -499,212 +601,6 @@ Result<std::vector<ChangeId>> Applier::takeDeps(const PublicKey& self) {
   return deps;
 }
 
-// Re-decides which of an author's changes apply (after a revocation, fork or
-// new certificate) and re-folds every record whose applied set changed.
-Status Applier::reevaluate(const PublicKey& author) {
-  auto m = member(author);
-  if (!m) return m.status();
-  std::set<RecordId> touched;
-  std::string prefix = keys::fixed(author);
-  std::vector<std::pair<std::string, std::string>> rewrites;
-  // The latest encryption-key announcement that still applies.
-  std::optional<BoxPublicKey> encKey;
-  uint64_t encKeySeq = 0;
-  {
-    auto c = Cursor::open(txn_, t_.log);
-    if (!c) return c.status();
-    for (auto ok = c->seek(bytesOf(prefix)); ; ok = c->next()) {
-      if (!ok) return ok.status();
-      if (!*ok || c->key().size() != 40 || std::memcmp(c->key().data(), prefix.data(), 32) != 0)
-        break;
-      if (c->value().size() != 8) return Status::corruption("an author log entry is damaged");
-      std::string arrivalKey(viewOf(c->value()));
-      auto stored = txn_.get(t_.changes, c->value());
-      if (!stored) return stored.status();
-      if (!stored->has_value() || (*stored)->size() < keys::kChangeHeader)
-        return Status::corruption("a stored change is missing");
-      Bytes v = **stored;
-      auto env = decodeEnvelope(v.subspan(keys::kChangeHeader));
-      if (!env) return Status::corruption("a stored change is damaged");
-      auto change = decodeChange(crypto::asBytes(env->body));
-      if (!change) return Status::corruption("a stored change is damaged");
-      if (change->op == OpKind::kEncryptionKey) {
-        bool applied = *m && checkApplies(**m, *change, nullptr).isOk();
-        if (applied) {
-          encKey = change->encryptionKey;
-          encKeySeq = change->seq;
-        }
-        if (applied != ((v[1] & keys::kFlagApplied) != 0)) {
-          std::string nv(viewOf(v));
-          nv[1] = static_cast<char>(applied ? (v[1] | keys::kFlagApplied)
-                                            : (v[1] & ~keys::kFlagApplied));
-          rewrites.emplace_back(arrivalKey, std::move(nv));
-        }
-        continue;
-      }
-      if (change->op != OpKind::kCreate && change->op != OpKind::kUpdate) continue;
-      std::string scope;
-      RecordId target = change->op == OpKind::kCreate ? crypto::changeId(crypto::asBytes(env->body))
-                                                      : change->record;
-      auto r = loadRecord(target);
-      if (!r) return r.status();
-      if (*r) scope = (*r)->scope;
-      bool applied = *m && checkApplies(**m, *change, &scope).isOk();
-      bool was = (v[1] & keys::kFlagApplied) != 0;
-      if (applied == was) continue;
-      std::string nv(viewOf(v));
-      nv[1] = static_cast<char>(applied ? (v[1] | keys::kFlagApplied) : (v[1] & ~keys::kFlagApplied));
-      rewrites.emplace_back(arrivalKey, std::move(nv));
-      touched.insert(target);
-    }
-  }
-  for (const auto& [k, v] : rewrites) RENDA_TRY(txn_.put(t_.changes, bytesOf(k), bytesOf(v)));
-  for (const auto& id : touched) {
-    RENDA_TRY(refold(id));
-    // Events before its plain edits may have changed (a registration un-applied).
-    auto r = loadRecord(id);
-    if (!r) return r.status();
-    if (*r) RENDA_TRY(rejudgeFieldEdits(**r));
-  }
-  if (*m && ((*m)->encryptionKey != encKey || (*m)->encryptionKeySeq != encKeySeq)) {
-    Membership updated = **m;
-    updated.encryptionKey = encKey;
-    updated.encryptionKeySeq = encKeySeq;
-    RENDA_TRY(putMember(updated));
-  }
-  return Status::ok();
-}
-
-Status Applier::refold(const RecordId& id) {
-  std::vector<Change> changes;
-  std::vector<ChangeId> ids;
-  std::vector<bool> applied;
-  auto row = rowOf(id);
-  if (!row) return row.status();
-  if (!*row) return Status::corruption("a record to re-derive has no row");
-  std::string prefix = keys::rowKey(**row);
-  {
-    auto c = Cursor::open(txn_, t_.recchanges);
-    if (!c) return c.status();
-    for (auto ok = c->seek(bytesOf(prefix)); ; ok = c->next()) {
-      if (!ok) return ok.status();
-      if (!*ok || c->key().size() != 16 || std::memcmp(c->key().data(), prefix.data(), 8) != 0)
-        break;
-      auto stored = txn_.get(t_.changes, c->key().subspan(8));
-      if (!stored) return stored.status();
-      if (!stored->has_value()) return Status::corruption("a record names a missing change");
-      Bytes v = **stored;
-      auto env = decodeEnvelope(v.subspan(keys::kChangeHeader));
-      if (!env) return Status::corruption("a stored change is damaged");
-      auto change = decodeChange(crypto::asBytes(env->body));
-      if (!change) return Status::corruption("a stored change is damaged");
-      ids.push_back(crypto::changeId(crypto::asBytes(env->body)));
-      changes.push_back(std::move(*change));
-      applied.push_back((v[1] & keys::kFlagApplied) != 0);
-    }
-  }
-  std::vector<FoldInput> inputs;
-  for (size_t i = 0; i < changes.size(); ++i) inputs.push_back({ids[i], &changes[i], applied[i]});
-  auto r = foldRecord(std::move(inputs));
-  if (!r) return Status::corruption("a record cannot be re-derived: " + r.status().message());
-  return putRecord(*r, **row);
-}
-
-Result<std::map<PublicKey, Membership>> Applier::membersOf(const Record& r,
-                                                           const PublicKey* extra) {
-  std::map<PublicKey, Membership> out;
-  auto add = [&](const PublicKey& k) -> Status {
-    if (out.count(k)) return Status::ok();
-    auto m = member(k);
-    if (!m) return m.status();
-    if (*m) out.emplace(k, **m);
-    return Status::ok();
-  };
-  for (const auto& v : r.versions) RENDA_TRY(add(v.author));
-  if (extra) RENDA_TRY(add(*extra));
-  return out;
-}
-
-namespace {
-
-domain::MemberLookup lookupIn(const std::map<PublicKey, Membership>& ms) {
-  return [&ms](const PublicKey& k) -> const Membership* {
-    auto it = ms.find(k);
-    return it == ms.end() ? nullptr : &it->second;
-  };
-}
-
-std::vector<std::string> namesOf(const Change& c) {
-  std::vector<std::string> names;
-  for (const auto& f : c.fields) names.push_back(f.name);
-  return names;
-}
-
-}  // namespace
-
-Result<std::optional<std::string>> Applier::judgeFieldEdit(const Record& rec, const Change& c,
-                                                           const ChangeId& id) {
-  Record probe = rec;
-  RENDA_TRY(applyUpdate(probe, c, id, false));
-  auto ms = membersOf(probe, &c.author);
-  if (!ms) return ms.status();
-  auto refused = domain::judgeFieldEdits(probe, {{id, namesOf(c)}}, lookupIn(*ms));
-  auto it = refused.find(id);
-  if (it == refused.end()) return std::optional<std::string>();
-  return std::optional<std::string>(it->second);
-}
-
-Status Applier::rejudgeFieldEdits(const Record& rec) {
-  if (rec.kind != RecordKind::kSuggestion) return Status::ok();
-  bool anyPlain = false;
-  for (const auto& v : rec.versions) anyPlain = anyPlain || (v.action.empty() && v.id != rec.id);
-  if (!anyPlain) return Status::ok();
-  struct Edit {
-    ChangeId id;
-    std::string arrivalKey, stored;
-    bool trusted = false;
-  };
-  std::vector<Edit> plain;
-  std::vector<domain::FieldEdit> judged;
-  auto ms = membersOf(rec, nullptr);
-  if (!ms) return ms.status();
-  for (const auto& v : rec.versions) {
-    if (!v.action.empty() || v.id == rec.id) continue;
-    auto arrival = keys::arrivalOf(txn_, t_, v.id);
-    if (!arrival) return arrival.status();
-    if (!arrival->has_value()) return Status::corruption("a record names a missing change");
-    Edit e{v.id, std::string(viewOf(**arrival)), {}, false};
-    auto stored = txn_.get(t_.changes, **arrival);
-    if (!stored) return stored.status();
-    if (!stored->has_value() || (*stored)->size() < keys::kChangeHeader)
-      return Status::corruption("a stored change is missing");
-    e.stored = std::string(viewOf(**stored));
-    auto env = decodeEnvelope(crypto::asBytes(e.stored).subspan(keys::kChangeHeader));
-    if (!env) return Status::corruption("a stored change is damaged");
-    auto change = decodeChange(crypto::asBytes(env->body));
-    if (!change) return Status::corruption("a stored change is damaged");
-    auto m = ms->find(change->author);
-    e.trusted = m != ms->end() && checkApplies(m->second, *change, &rec.scope).isOk();
-    if (e.trusted) judged.push_back({v.id, namesOf(*change)});
-    plain.push_back(std::move(e));
-  }
-  if (plain.empty()) return Status::ok();
-  auto refused = domain::judgeFieldEdits(rec, judged, lookupIn(*ms));
-  bool changed = false;
-  for (auto& e : plain) {
-    bool applied = e.trusted && !refused.count(e.id);
-    bool was = (e.stored[1] & keys::kFlagApplied) != 0;
-    if (applied == was) continue;
-    e.stored[1] = static_cast<char>(applied ? (e.stored[1] | keys::kFlagApplied)
-                                            : (e.stored[1] & ~keys::kFlagApplied));
-    RENDA_TRY(txn_.put(t_.changes, bytesOf(e.arrivalKey), bytesOf(e.stored)));
-    changed = true;
-  }
-  return changed ? refold(rec.id) : Status::ok();
-}
-
-// --- Store entry points -----------------------------------------------------
-
 Result<IngestReport> Store::ingest(const std::vector<std::string>& envelopes) {
   return ingestAt(envelopes, 0);
 }
@@ -732,7 +628,7 @@ Result<IngestReport> Store::ingestAt(const std::vector<std::string>& envelopes, 
       // whole folios around them); let go of them as the batch goes.
       if (bulk_ && i % 256 == 255) env_.releaseMappedPages();
     }
-    return applier.finish();
+    return applier.finish(&report);
   });
   if (bulk_) env_.releaseMappedPages();
   if (!s) return s;
@@ -748,118 +644,6 @@ Status Store::beginBulk() {
 Status Store::endBulk() {
   bulk_ = false;
   return env_.setBulk(false);
-}
-
-namespace {
-
-// Signs `edit` as the next change of `key` and applies it inside the applier's
-// write transaction: the per-change half of Store::author and Store::authorBatch.
-// Refused (and the caller aborts the transaction) when the change would not apply.
-Result<ChangeId> authorOne(Applier& applier, const NetworkInfo& net, const LocalEdit& edit,
-                           const SecretKey& key, uint64_t nowMs) {
-  PublicKey self = key.publicKey();
-  Change c;
-  c.network = net.network;
-  c.author = self;
-  auto vv = applier.vvEntry(self);
-  if (!vv) return vv.status();
-  c.seq = *vv ? (*vv)->seq + 1 : 1;
-  if (*vv) {
-    c.prev = (*vv)->id;
-    auto ps = applier.signatureHash((*vv)->id);
-    if (!ps) return ps.status();
-    c.prevSig = *ps;
-  }
-  auto deps = applier.takeDeps(self);
-  if (!deps) return deps.status();
-  c.deps = std::move(*deps);
-  RENDA_TRY(applier.loadClock());
-  c.hlc = applier.hlc().tick(nowMs);
-  c.op = edit.op;
-  c.kind = edit.kind;
-  c.scope = edit.scope;
-  c.fields = edit.fields;
-  c.certificate = edit.certificate;
-  c.revocation = edit.revocation;
-  c.encryptionKey = edit.encryptionKey;
-  if (edit.op == OpKind::kUpdate) {
-    auto r = applier.loadRecord(edit.record);
-    if (!r) return r.status();
-    if (!*r || !(*r)->visible) return Status::notFound("that record is not on this node");
-    c.record = edit.record;
-    c.parents = (*r)->heads();
-    c.action = edit.action;
-  }
-  RENDA_TRY(validateChangeShape(c));
-  std::string body = encodeChange(c);
-  if (body.size() > limits::kMaxChangeBytes)
-    return Status::usage("the change is too large (more than 64 KiB); shorten the text");
-  std::string envelope = signChange(net.network, body, key);
-  Prepared p;
-  p.raw = envelope;
-  auto e = decodeEnvelope(crypto::asBytes(envelope));
-  if (!e) return e.status();
-  p.envelope = std::move(*e);
-  p.change = std::move(c);
-  p.id = crypto::changeId(crypto::asBytes(body));
-  p.signatureChecked = true;
-  IngestReport report;
-  RENDA_TRY(applier.apply(p, report));
-  if (!applier.lastApplied())
-    return Status::refused(applier.lastRefusal() + "; nothing was recorded");
-  return p.id;
-}
-
-Status refuseRestored() {
-  return Status::refused("this store was copied or restored from a backup; a new device key "
-                         "must be made before it can record anything (renda does this itself "
-                         "when you run a command that writes)");
-}
-
-}  // namespace
-
-Result<ChangeId> Store::author(const LocalEdit& edit, const SecretKey& key, uint64_t nowMs) {
-  if (restored_) return refuseRestored();
-  auto net = network();
-  if (!net) return net.status();
-  ChangeId id;
-  Status s = withWriteTxn(env_, [&](WriteTxn& txn) -> Status {
-    Applier applier(txn, *t_, *net, nowMs);
-    auto one = authorOne(applier, *net, edit, key, nowMs);
-    if (!one) return one.status();
-    id = *one;
-    return applier.finish();
-  });
-  if (!s) return s;
-  return id;
-}
-
-Result<std::vector<ChangeId>> Store::authorBatch(const std::vector<LocalEdit>& edits,
-                                                 const SecretKey& key, uint64_t nowMs) {
-  if (restored_) return refuseRestored();
-  auto net = network();
-  if (!net) return net.status();
-  std::vector<ChangeId> ids;
-  Status s = withWriteTxn(env_, [&](WriteTxn& txn) -> Status {
-    ids.clear();
-    ids.reserve(edits.size());
-    Applier applier(txn, *t_, *net, nowMs);
-    for (size_t i = 0; i < edits.size(); ++i) {
-      auto one = authorOne(applier, *net, edits[i], key, nowMs);
-      if (!one) {
-        if (edits.size() == 1) return one.status();
-        return Status::error(one.status().code(),
-                             "edit " + std::to_string(i + 1) + " of " +
-                                 std::to_string(edits.size()) +
-                                 " (nothing of the batch was recorded): " +
-                                 one.status().message());
-      }
-      ids.push_back(*one);
-    }
-    return applier.finish();
-  });
-  if (!s) return s;
-  return ids;
 }
 
 }  // namespace renda::storage

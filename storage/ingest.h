@@ -24,10 +24,42 @@ struct Prepared {
   bool signatureChecked = false;
 };
 
-// Who may author, as prepareBatch sees it: keys known to be members (of the
-// store, or introduced by a certificate earlier in the batch or stream), keys
-// looked up and found not to be, and how to look up the rest (none: a key
-// that is not known is not a member).
+// A change as stored: its header flags and decoded envelope and change.
+struct StoredChange {
+  Envelope envelope;
+  Change change;
+  ChangeId id;
+  uint8_t flags = 0;
+};
+// Decodes a `changes` value (header | envelope). Corruption on any defect.
+Result<StoredChange> decodeStored(Bytes value);
+
+// Where a held change is: its author and number (nullopt when not held).
+Result<std::optional<std::pair<PublicKey, uint64_t>>> locateChange(const Txn& txn,
+                                                                   const Store::Tables& t,
+                                                                   const ChangeId& id);
+
+// Authors whose held changes branch: the lowest and highest number held twice.
+Result<std::map<PublicKey, std::pair<uint64_t, uint64_t>>> forkedAuthors(const Txn& txn,
+                                                                         const Store::Tables& t);
+// Calls fn(arrival, change) for every held change of `author` numbered
+// from..to: the first held with each number (log), then the others (forklog).
+Status forEachHeld(const Txn& txn, const Store::Tables& t, const PublicKey& author, uint64_t from,
+                   uint64_t to, const std::function<Status(uint64_t, const StoredChange&)>& fn);
+
+// Calls fn with every author's version-vector entry (its top), in key order.
+Status forEachTop(const Txn& txn, const Store::Tables& t,
+                  const std::function<Status(const VersionEntry&)>& fn);
+
+// What deriveTrust() needs, read from the tables in `txn` (all but `locate`,
+// which the caller sets).
+Result<TrustInputs> collectTrustInputs(const Txn& txn, const Store::Tables& t,
+                                       const NetworkInfo& net);
+
+// Who may author, as prepareBatch sees it: keys known to the network (some
+// certificate names them, in the store or earlier in the batch or stream),
+// keys looked up and found not to be, and how to look up the rest (none: a
+// key that is not known is not).
 struct Admission {
   std::set<PublicKey> known;
   std::set<PublicKey> unknown;
@@ -38,12 +70,12 @@ struct Admission {
 };
 
 // Decodes and authenticates a batch. Signatures are checked on the last change
-// of each contiguous run of one author's changes; the hash chain (each change
-// names its predecessor's id) authenticates the rest. With `everySignature`,
-// all are checked. Refused/InvalidInput with a reason naming the change (its
-// number counts from `firstIndex` + 1). Certificates it accepts add their
-// subjects to `admission.known`, for the rest of the batch and any later one
-// prepared with the same admission.
+// of each chain of one author's changes in the batch; the hash chain (each
+// change names its predecessor's id and signature hash) authenticates the
+// rest. With `everySignature`, all are checked. Refused/InvalidInput with a
+// reason naming the change (its number counts from `firstIndex` + 1).
+// Certificates it accepts add their subjects to `admission.known`, for the
+// rest of the batch and any later one prepared with the same admission.
 Result<std::vector<Prepared>> prepareBatch(const std::vector<std::string>& envelopes,
                                            const NetworkInfo& net, Admission& admission,
                                            bool everySignature, size_t firstIndex = 0);
@@ -53,13 +85,17 @@ class Applier {
   Applier(WriteTxn& txn, const Store::Tables& t, const NetworkInfo& net, uint64_t nowMs)
       : txn_(txn), t_(t), net_(net), nowMs_(nowMs) {}
 
-  // Stores and applies one change. Duplicates are no-ops; forks are kept as
-  // evidence; changes that may not take effect are kept but not applied.
-  // Non-ok (and the caller aborts the txn) for a broken chain or missing deps.
+  // Stores and applies one change. Duplicates are no-ops; a second change with
+  // a held author and number (a fork) is stored like any other and trust is
+  // derived again at finish(); changes that may not take effect are kept but
+  // not applied. Non-ok (and the caller aborts the txn) for a change whose
+  // predecessor, deps or parents are not held, or that is malformed.
   Status apply(const Prepared& p, IngestReport& report);
-  // Writes cached state (version vector, clock) and settles the id index
-  // (tables.h). Call once before commit.
-  Status finish();
+  // Writes cached state (version vector, clock), derives trust again when an
+  // act or a branch arrived (re-applying what it changes), and settles the id
+  // index (tables.h). Call once before commit. Acts that arrived in this
+  // transaction and did not take effect are counted and noted in `report`.
+  Status finish(IngestReport* report = nullptr);
   // Current version-vector entry of an author (cached).
   Result<std::optional<VersionEntry>> vvEntry(const PublicKey& author);
   Result<std::optional<Membership>> member(const PublicKey& key);
@@ -71,13 +107,25 @@ class Applier {
   Hlc& hlc() { return hlc_; }
   // The deps a new local change should carry, and records them as seen.
   Result<std::vector<ChangeId>> takeDeps(const PublicKey& self);
-  // Whether the last apply() applied its change, and why not when it did not.
+  // Whether the last apply() applied its change, and why not when it did not
+  // (acts are judged at finish(): see appliedNow()).
   bool lastApplied() const { return lastApplied_; }
   const std::string& lastRefusal() const { return lastRefusal_; }
+  // Whether a held change is applied now, and why not ("" when it is).
+  Result<std::pair<bool, std::string>> appliedNow(const ChangeId& id);
+  // Derives every membership and flag again from the held changes, as if
+  // every act had just arrived (layout upgrades, repairs).
+  Status rederiveAll();
 
  private:
   Status putMember(const Membership& m);
+  // trust_state.cpp: derive trust from the held changes, store what changed,
+  // and re-apply the changes of every author whose membership changed.
+  Status settleTrust();
   Status reevaluate(const PublicKey& author);
+  // Where a held change is: its author and number.
+  Result<std::optional<std::pair<PublicKey, uint64_t>>> locate(const ChangeId& id);
+  // refold.cpp
   Status refold(const RecordId& id);
   // One writer per field group (core/domain/field_groups.h): why the plain
   // edit `c` (id `id`) of suggestion `rec` may not take effect, or nullopt.
@@ -94,6 +142,11 @@ class Applier {
   // The row of a record (the arrival number of its creating change), if held.
   Result<std::optional<uint64_t>> rowOf(const RecordId& id);
   Result<uint64_t> nextArrival();
+  // Rewrites the applied flag of the change stored at `arrivalKey`.
+  Status setApplied(const std::string& arrivalKey, Bytes stored, bool applied);
+  // Whether the trust state must be derived again before commit: an act, a
+  // branch, or a change inside an author's branches arrived.
+  bool trustEvent(const Change& c, bool placedOnBranch, const std::optional<Membership>& m) const;
   // Moves a slice of byidnew into byid when byidnew has grown large enough
   // (tables.h).
   Status settleIdIndex();
@@ -104,6 +157,8 @@ class Applier {
   uint64_t nowMs_;
   Hlc hlc_;
   bool clockLoaded_ = false;
+  bool trustDirty_ = false;
+  std::vector<std::string> newActs_;  // arrivals of the acts applied in this transaction
   std::optional<uint64_t> arrival_;
   std::optional<ChangeId> lastNew_;  // the last id added to the id index
   std::map<PublicKey, std::optional<VersionEntry>> vv_;

@@ -108,9 +108,9 @@ Result<IngestReport> Store::ingestStream(const Producer& produce, const StreamOp
       if (!ok) return ok.status();
       if (!*ok) break;
       if (c->key().size() != 32) return Status::corruption("the members table is damaged");
-      PublicKey k;
-      std::memcpy(k.data(), c->key().data(), 32);
-      start.known.insert(k);
+      auto m = Membership::decode(c->value());
+      if (!m) return m.status();
+      if (m->certified) start.known.insert(m->subject);
     }
   }
 
@@ -201,7 +201,7 @@ Result<IngestReport> Store::ingestStream(const Producer& produce, const StreamOp
           batch.push_back(std::move(c));
           s = apply(batch.back());
         }
-        if (s) s = applier.finish();
+        if (s) s = applier.finish(&report);
         if (s) s = txn->commit();
       }
       if (!isMapFull(s) || attempt >= 16) break;

@@ -2,6 +2,7 @@
 // Store: opening, identity, and the read side (lists, history, digest, status).
 #include "storage/store.h"
 
+#include <sodium.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -18,6 +19,7 @@ constexpr const char* kMetaRoot = "root";
 constexpr const char* kMetaCounty = "county";
 constexpr const char* kMetaDevice = "device";
 constexpr const char* kMetaInstance = "instance";
+constexpr const char* kMetaStoreId = "storeid";
 constexpr const char* kMetaHlc = "hlc";
 constexpr const char* kMetaLayout = "layout";
 
@@ -53,15 +55,18 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, StoreOptions 
   auto env = Env::open(dir, eo);
   if (!env) return env.status();
   auto tables = std::make_unique<Tables>();
+  bool upgrade = false;
   tables->idIndexMinMerge = std::max<uint64_t>(options.idIndexMinMerge, 1);
   tables->idIndexSlice = std::max<uint64_t>(options.idIndexSlice, 1);
   Status s = withWriteTxn(*env, [&](WriteTxn& txn) -> Status {
     struct { MDB_dbi* dbi; const char* name; } all[] = {
         {&tables->meta, "meta"},       {&tables->changes, "changes"}, {&tables->byid, "byid"},
         {&tables->byidnew, "byidnew"},
-        {&tables->log, "log"},         {&tables->vv, "vv"},           {&tables->records, "records"},
-        {&tables->bykind, "bykind"},   {&tables->recchanges, "recchanges"},
-        {&tables->members, "members"}, {&tables->forks, "forks"},     {&tables->peers, "peers"},
+        {&tables->log, "log"},         {&tables->forklog, "forklog"}, {&tables->vv, "vv"},
+        {&tables->records, "records"}, {&tables->bykind, "bykind"},
+        {&tables->recchanges, "recchanges"},
+        {&tables->members, "members"}, {&tables->acts, "acts"},       {&tables->forks, "forks"},
+        {&tables->peers, "peers"},
     };
     for (auto& [dbi, name] : all) {
       auto d = txn.openDb(name);
@@ -81,8 +86,11 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, StoreOptions 
                                   "changes again from another node into a new folder");
       return txn.put(tables->meta, bytesOf(kMetaLayout), bytesOf(keys::be64(keys::kLayout)));
     }
-    if (**layout == keys::be64(keys::kLayoutUpgradable))
-      return txn.put(tables->meta, bytesOf(kMetaLayout), bytesOf(keys::be64(keys::kLayout)));
+    for (uint64_t older = keys::kLayoutOldest; older < keys::kLayout; ++older)
+      if (**layout == keys::be64(older)) {
+        upgrade = true;
+        return Status::ok();
+      }
     if (**layout != keys::be64(keys::kLayout))
       return Status::corruption("this store was made by another version of renda (layout " +
                                 std::to_string((*layout)->size() == 8
@@ -94,6 +102,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, StoreOptions 
   });
   if (!s) return s;
   std::unique_ptr<Store> store(new Store(std::move(*env), std::move(tables), options));
+  if (upgrade) RENDA_TRY(store->upgrade());
   RENDA_TRY(store->checkInstance());
   return store;
 }
@@ -158,15 +167,34 @@ Result<PublicKey> Store::deviceKey() {
   return *k;
 }
 
+Result<std::string> Store::instanceBinding() { return instanceTag(env_); }
+
+Status Store::bindDevice(WriteTxn& txn, const PublicKey& key, const std::string& binding) {
+  std::string id(16, '\0');
+  randombytes_buf(id.data(), id.size());
+  RENDA_TRY(txn.put(t_->meta, bytesOf(kMetaDevice), bytesOf(keys::fixed(key))));
+  RENDA_TRY(txn.put(t_->meta, bytesOf(kMetaStoreId), bytesOf(id)));
+  return txn.put(t_->meta, bytesOf(kMetaInstance), bytesOf(binding));
+}
+
 Status Store::setDeviceKey(const PublicKey& key) {
   auto tag = instanceTag(env_);
   if (!tag) return tag.status();
-  RENDA_TRY(withWriteTxn(env_, [&](WriteTxn& txn) -> Status {
-    RENDA_TRY(txn.put(t_->meta, bytesOf(kMetaDevice), bytesOf(keys::fixed(key))));
-    return txn.put(t_->meta, bytesOf(kMetaInstance), bytesOf(*tag));
-  }));
+  RENDA_TRY(withWriteTxn(env_, [&](WriteTxn& txn) -> Status { return bindDevice(txn, key, *tag); }));
   restored_ = false;
   return Status::ok();
+}
+
+Result<std::string> Store::storeId() {
+  auto txn = ReadTxn::begin(env_);
+  if (!txn) return txn.status();
+  auto v = getMeta(*txn, t_->meta, kMetaStoreId);
+  if (!v) return v.status();
+  if (v->has_value()) return **v;
+  // A store bound before store ids existed: its binding stands for one.
+  auto tag = getMeta(*txn, t_->meta, kMetaInstance);
+  if (!tag) return tag.status();
+  return tag->value_or("");
 }
 
 Result<std::optional<Membership>> Store::membership(const PublicKey& key) {
@@ -194,54 +222,6 @@ Result<std::vector<Membership>> Store::members() {
     out.push_back(std::move(*m));
   }
   return out;
-}
-
-Result<VersionVector> Store::versionVector() {
-  auto txn = ReadTxn::begin(env_);
-  if (!txn) return txn.status();
-  VersionVector out;
-  auto c = Cursor::open(*txn, t_->vv);
-  if (!c) return c.status();
-  for (auto ok = c->first(); ; ok = c->next()) {
-    if (!ok) return ok.status();
-    if (!*ok) break;
-    if (c->key().size() != 32 || c->value().size() != 40)
-      return Status::corruption("the version vector is damaged");
-    VersionEntry e;
-    std::memcpy(e.author.data(), c->key().data(), 32);
-    e.seq = keys::getBe64(c->value().data());
-    std::memcpy(e.id.data(), c->value().data() + 8, 32);
-    out.push_back(e);
-  }
-  return out;
-}
-
-Status Store::forEachMissing(const VersionVector& theirs,
-                             const std::function<Status(std::string_view)>& fn) {
-  auto txn = ReadTxn::begin(env_);
-  if (!txn) return txn.status();
-  auto c = Cursor::open(*txn, t_->changes);
-  if (!c) return c.status();
-  // Arrival order is a causal order: ingest stores a change only after its
-  // previous change, its deps and its parents.
-  auto seqOf = [&](const unsigned char* author) -> uint64_t {
-    auto it = std::lower_bound(theirs.begin(), theirs.end(), author,
-                               [](const VersionEntry& e, const unsigned char* a) {
-                                 return std::memcmp(e.author.data(), a, 32) < 0;
-                               });
-    return it != theirs.end() && std::memcmp(it->author.data(), author, 32) == 0 ? it->seq : 0;
-  };
-  for (auto ok = c->first(); ; ok = c->next()) {
-    if (!ok) return ok.status();
-    if (!*ok) break;
-    Bytes v = c->value();
-    if (v.size() < keys::kChangeHeader || v[0] != keys::kChangeFormat)
-      return Status::corruption("a stored change is damaged");
-    uint64_t seq = keys::getBe64(v.data() + 2 + 32);
-    if (seq <= seqOf(v.data() + 2)) continue;
-    RENDA_TRY(fn(viewOf(v.subspan(keys::kChangeHeader))));
-  }
-  return Status::ok();
 }
 
 Result<Record> Store::record(const RecordId& id) {
@@ -386,12 +366,17 @@ Result<StoreStatus> Store::status() {
                       (m.township.empty() ? std::string("county office") : m.township) +
                       (m.label.empty() ? "" : " (" + m.label + ")");
     if (m.frozenFromSeq)
-      out.frozen.push_back(who + ": signed two different changes numbered " +
-                           std::to_string(*m.frozenFromSeq) + " (a fork); frozen from there");
+      out.frozen.push_back(who + ": " + m.frozenReason + "; frozen from change " +
+                           std::to_string(*m.frozenFromSeq));
     if (m.revokedAfterSeq)
       out.revoked.push_back(who + ": revoked after change " + std::to_string(*m.revokedAfterSeq) +
                             (m.revocationReason.empty() ? "" : " — " + m.revocationReason));
+    if (m.certified && !m.admitted)
+      out.notAdmitted.push_back(who + ": " + m.admissionProblem);
   }
+  auto f = forks();
+  if (!f) return f.status();
+  out.forks = std::move(*f);
   out.mapBytes = env_.mapBytes();
   const char* path = nullptr;
   mdb_env_get_path(env_.get(), &path);

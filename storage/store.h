@@ -11,8 +11,10 @@
 //               flags: bit0 signature checked on arrival, bit1 applied
 //   byid        change id 32 -> arrival u64                (the id index: settled ids)
 //   byidnew     change id 32 -> arrival u64                (recent ids; see tables.h)
-//   log         author 32 | seq u64 -> arrival u64
-//   vv          author 32 -> seq u64 | change id 32        (the version vector)
+//   log         author 32 | seq u64 -> arrival u64        (the first change held at that number)
+//   forklog     author 32 | seq u64 | change id 32 -> arrival u64   (every other one: a fork)
+//   vv          author 32 -> seq u64 | change id 32        (the highest number held, and the
+//                                                           first change held with it)
 //   records     row u64 -> encodeRecord() bytes (the record id is inside)
 //   bykind      kind u8 | row u64 -> ""                    (lists)
 //   recchanges  row u64 | arrival u64 -> ""                (re-folding a record)
@@ -23,9 +25,16 @@
 // their tables instead of scattered by hash: at a million changes this is the
 // difference between rewriting a few pages and a few thousand per batch.
 // meta "layout" names this layout (keys::kLayout).
-//   members     device key 32 -> Membership::encode()
-//   forks       author 32 | seq u64 | change id 32 -> envelope (evidence)
+//   members     device key 32 -> Membership::encode()   (derived: core/trust.h deriveTrust)
+//   acts        arrival u64 -> verdict text ("" = it took effect)   (changes that carry
+//               certificates, revocations, settlements and encryption keys)
+//   forks       (layouts 2-3 only: fork evidence, moved into changes on upgrade)
 //   peers       peer key 32 -> cursor bytes (sync)
+//
+// Forks travel: a second change with the same author and number is stored
+// like any other (in forklog), is exported, and satisfies prev, deps and
+// parents look-ups, so it never blocks anyone's later changes. Which changes
+// apply is re-derived (deriveTrust) whenever an act or a branch arrives.
 #pragma once
 
 #include <functional>
@@ -50,6 +59,13 @@ struct NetworkInfo {
   std::string countyName;
 };
 
+// An author whose held changes branch (a fork).
+struct ForkInfo {
+  PublicKey author;
+  uint64_t branchSeq = 0;          // the first number held twice
+  std::vector<VersionEntry> tips;  // every branch's last change, by number then id
+};
+
 // What `renda status` shows.
 struct StoreStatus {
   uint64_t changes = 0;
@@ -60,6 +76,8 @@ struct StoreStatus {
   uint64_t conflicts = 0;
   std::vector<std::string> frozen;   // "key township: reason"
   std::vector<std::string> revoked;
+  std::vector<std::string> notAdmitted;  // certified keys whose admission was refused
+  std::vector<ForkInfo> forks;
   uint64_t mapBytes = 0;
   uint64_t fileBytes = 0;
   bool restored = false;
@@ -83,7 +101,11 @@ struct LocalEdit {
   std::vector<Field> fields;
   std::optional<Certificate> certificate;
   std::optional<Revocation> revocation;
+  std::optional<Settlement> settlement;
   std::optional<BoxPublicKey> encryptionKey;  // kEncryptionKey: this node's X25519 key
+  // Changes the new change must depend on besides what is new since this
+  // node's last change: a revocation's pin, a settlement's kept head.
+  std::vector<ChangeId> extraDeps;
 };
 
 struct StoreOptions {
@@ -114,9 +136,24 @@ class Store : public ChangeSource, public ChangeSink {
   // Records `key` as the device key and binds the store to its current files.
   Status setDeviceKey(const PublicKey& key);
   // True when the store's files are not the ones the device key was bound to
-  // (the store was copied or restored): a new device key must be minted before
+  // (the store was copied or restored), or the app found the store behind
+  // what it had written (markRestored): a new device key must be minted before
   // anything is written, so one key never signs two changes with one number.
   bool restored() const { return restored_; }
+  void markRestored() { restored_ = true; }
+  // A random id of this store's binding to its device key, made anew at every
+  // binding (setDeviceKey, rotateDeviceKey): what the app's restore marker,
+  // kept outside the data folder, is keyed by.
+  Result<std::string> storeId();
+  // Hands over to a new device key in one write transaction: the old key
+  // certifies `newKey` (`cert`, a succession certificate) as its next change,
+  // the new key announces `encryptionKey`, and the store is bound to the new
+  // key. All or nothing; refused when the certificate would not take effect.
+  // Returns the ids of the changes written.
+  Result<std::vector<ChangeId>> rotateDeviceKey(const SecretKey& oldKey, const SecretKey& newKey,
+                                                const Certificate& cert,
+                                                std::optional<BoxPublicKey> encryptionKey,
+                                                uint64_t nowMs);
   // Membership of a key, if enrolled.
   Result<std::optional<Membership>> membership(const PublicKey& key);
   Result<std::vector<Membership>> members();
@@ -169,9 +206,27 @@ class Store : public ChangeSource, public ChangeSink {
   Status endBulk();
 
   // --- reading ------------------------------------------------------------
+  // One entry per author with its highest number; an author whose changes
+  // branch (a fork) has one entry per branch tip.
   Result<VersionVector> versionVector() override;
+  // Every held change `theirs` lacks, in an order where each comes after what
+  // it depends on. What an author's tips in `theirs` do not say (a branch of
+  // theirs this node lacks, when this node's own changes of that author go as
+  // far), makes every change of that author not below a tip they hold go: a
+  // few duplicates rather than a fork left behind. Costs what is missing plus
+  // one look-up per author, not the size of the store.
   Status forEachMissing(const VersionVector& theirs,
                         const std::function<Status(std::string_view)>& fn) override;
+  // Of `theirs`, the tips this node holds (by number and id): what a bundle
+  // made for them may assume they hold.
+  Result<VersionVector> heldTips(const VersionVector& theirs);
+  // The forks held: for each author whose changes branch, every branch tip.
+  Result<std::vector<ForkInfo>> forks();
+  // The held changes of `author` numbered `seq` (more than one: a fork).
+  Result<std::vector<ChangeId>> changesNumbered(const PublicKey& author, uint64_t seq);
+  // Every held change of `author` numbered fromSeq or more: (number, id), by number.
+  Result<std::vector<std::pair<uint64_t, ChangeId>>> changesOf(const PublicKey& author,
+                                                               uint64_t fromSeq);
   Result<Record> record(const RecordId& id);
   // Records of one kind, visible ones only, in id order.
   Result<std::vector<Record>> list(RecordKind kind);
@@ -206,6 +261,13 @@ class Store : public ChangeSource, public ChangeSink {
  private:
   Store(Env env, std::unique_ptr<Tables> tables, StoreOptions options);
   Status checkInstance();
+  // The identity of the store's data file (device and inode).
+  Result<std::string> instanceBinding();
+  // Binds the store to `key` and the current data file, with a new store id.
+  Status bindDevice(WriteTxn& txn, const PublicKey& key, const std::string& binding);
+  // Layouts 2 and 3 to 4 (tables.h): fills `acts`, moves the old fork
+  // evidence into `changes`, derives trust again. Called by open().
+  Status upgrade();
 
   Env env_;
   std::unique_ptr<Tables> t_;

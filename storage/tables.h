@@ -11,8 +11,8 @@
 namespace renda::storage {
 
 struct Store::Tables {
-  MDB_dbi meta, changes, byid, byidnew, log, vv, records, bykind, recchanges, members, forks,
-      peers;
+  MDB_dbi meta, changes, byid, byidnew, log, forklog, vv, records, bykind, recchanges, members,
+      acts, forks, peers;
   // When and how much of byidnew moves into byid (StoreOptions).
   uint64_t idIndexMinMerge = 0, idIndexSlice = 0;
 };
@@ -48,13 +48,27 @@ inline std::string authorSeq(const PublicKey& a, uint64_t seq) {
 
 inline std::string rowKey(uint64_t row) { return be64(row); }
 
+// forklog key: author 32 | seq u64 | change id 32.
+inline std::string authorSeqId(const PublicKey& a, uint64_t seq, const ChangeId& id) {
+  std::string s = authorSeq(a, seq);
+  putFixed(s, id);
+  return s;
+}
+
 // The store's table layout. 2: records, bykind and recchanges are keyed by the
 // record's row (the arrival number of its creating change) so that new records
 // append; log values are arrival numbers. 3: the id index is two tables, byid
 // and byidnew (a layout-2 store is a layout-3 store whose byidnew is empty,
 // and is upgraded in place when opened).
-inline constexpr uint64_t kLayout = 3;
-inline constexpr uint64_t kLayoutUpgradable = 2;
+// 4: forks travel. Every held change is in `changes` and the id index; `log`
+// keeps the first change held at each (author, seq) and `forklog` the others;
+// `acts` lists the changes that carry certificates, revocations, settlements
+// and encryption keys, with the verdict of the last trust derivation. Layouts
+// 2 and 3 are upgraded in place when opened (Store::open): `acts` is filled
+// from the changes, the old `forks` evidence moves into `changes`, and trust
+// is derived again.
+inline constexpr uint64_t kLayout = 4;
+inline constexpr uint64_t kLayoutOldest = 2;
 
 // The id index in two tables. New ids go to byidnew, which stays small, so a
 // batch rewrites a few of its pages instead of most pages of the whole index

@@ -70,12 +70,25 @@ struct Certificate {
   label @6 :Text;       # a human name for the node, e.g. "城关镇人大主席办公室"
 }
 
-# Revocation by the county root: the subject's changes with seq > cutoffSeq are
-# refused (kept as evidence, never applied) everywhere.
+# Revocation by the county root. It pins the subject's last valid change by
+# number and id: the changes that change follows (and it) stay valid; any other
+# change of the subject numbered up to cutoffSeq, and every later one, is kept
+# as evidence and never applied, everywhere.
 struct Revocation {
   subject @0 :Data;     # 32-byte device key
-  cutoffSeq @1 :UInt64; # last valid seq of the subject
+  cutoffSeq @1 :UInt64; # last valid seq of the subject (0: none is valid)
   reason @2 :Text;
+  cutoffId @3 :Data;    # 32-byte id of the subject's change cutoffSeq; empty when cutoffSeq = 0
+}
+
+# Settlement of a fork by the county root: of the subject's branches, the one
+# through change `keep` is its history; the other branches stay as evidence.
+# Signed with context "renda/settle/v1\0".
+struct Settlement {
+  subject @0 :Data;     # 32-byte device key that forked
+  keep @1 :Data;        # 32-byte id of the branch head to keep
+  keepSeq @2 :UInt64;   # its number
+  reason @3 :Text;
 }
 
 # Creates a record. The record id is the id of the change that carries this op.
@@ -117,13 +130,15 @@ struct Change {
     certificate @9 :SignedBlob;
     revocation @10 :SignedBlob;
     encryptionKey @12 :EncryptionKey;  # added later: existing changes' bytes are unchanged
+    settlement @13 :SignedBlob;        # a Settlement, signed by the county root
   }
   prevSig @11 :Data;    # BLAKE2b-256 of the signature of the author's change seq-1, so
                         # the hash chain authenticates earlier signatures too; optional
 }
 
-# A node's version vector: for each author, the highest contiguous seq held and
-# the id of that change.
+# A node's version vector: for each author, the highest seq held and the id of
+# that change. An author whose changes branch (a fork) has one entry per branch
+# tip, sorted by seq then id.
 struct SummaryEntry {
   author @0 :Data;
   seq @1 :UInt64;

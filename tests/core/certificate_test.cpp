@@ -24,7 +24,7 @@ struct CertFixture {
   SecretKey device = test::keyFromByte(0x02);
   Certificate cert = makeCertificate(net, device.publicKey(), root, "chengguan", Role::kTownship,
                                      1000, 2000, "Chengguan township office");
-  Revocation rev = makeRevocation(net, device.publicKey(), 41, "laptop stolen", root);
+  Revocation rev = makeRevocation(net, device.publicKey(), 41, std::nullopt, "laptop stolen", root);
 
   Status open(const std::string& body) const { return open(body, cert.sig); }
   Status open(const std::string& body, const Signature& sig) const {
@@ -196,7 +196,7 @@ TEST_CASE("Revocation: the decoder negative set is refused", "[core][revocation]
   }
   CHECK(f.openRev(f.rev.body + std::string(8, '\0')).code() == Code::kInvalidInput);
   CHECK(f.openRev(f.rev.body + "x").code() == Code::kInvalidInput);
-  auto big = makeRevocation(f.net, f.device.publicKey(), 1, std::string(limits::kMaxBlobBytes, 'r'),
+  auto big = makeRevocation(f.net, f.device.publicKey(), 1, std::nullopt, std::string(limits::kMaxBlobBytes, 'r'),
                             f.root);
   CHECK_THAT(
       openRevocation(f.net, bytesOf(big.body), big.sig, f.root.publicKey()).status().message(),
@@ -218,7 +218,7 @@ TEST_CASE("Revocation: only the county root key's signature in the revocation co
           "[core][revocation][signature]") {
   CertFixture f;
   SecretKey mallory = test::keyFromByte(0x66);
-  auto forged = makeRevocation(f.net, f.device.publicKey(), 0, "forged", mallory);
+  auto forged = makeRevocation(f.net, f.device.publicKey(), 0, std::nullopt, "forged", mallory);
   CHECK_FALSE(openRevocation(f.net, bytesOf(forged.body), forged.sig, f.root.publicKey()));
   CHECK(openRevocation(f.net, bytesOf(forged.body), forged.sig, mallory.publicKey()));
   Signature certCtx = crypto::sign(crypto::kCertContext, f.net, bytesOf(f.rev.body), f.root);

@@ -80,7 +80,7 @@ TEST_CASE("decodeChange: every op round-trips to the same value and bytes", "[co
   Change rev = cert;
   rev.op = OpKind::kRevocation;
   rev.certificate.reset();
-  rev.revocation = makeRevocation(net, test::keyFromByte(9).publicKey(), 7, "lost", root);
+  rev.revocation = makeRevocation(net, test::keyFromByte(9).publicKey(), 7, std::nullopt, "lost", root);
   Change announce = baseUpdate();
   announce.op = OpKind::kEncryptionKey;
   announce.fields.clear();
@@ -292,7 +292,7 @@ TEST_CASE("decodeChange: enum and union values out of range are refused",
   while (at < da.size() && da[at] == db[at]) ++at;
   REQUIRE(at < da.size());
   at &= ~size_t{1};
-  for (uint16_t tag : {5, 7, 0xffff}) {
+  for (uint16_t tag : {6, 7, 0xffff}) {
     std::string bytes = tweaked(body, [&](schema::Change::Builder c) {
       auto data = capnp::toAny(c).getDataSection();
       std::memcpy(data.begin() + at, &tag, 2);

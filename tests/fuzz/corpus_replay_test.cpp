@@ -134,7 +134,7 @@ TEST_CASE("FuzzCorpus: write the seed corpus", "[.][generate]") {
                                      Role::kTownship, 1, 0, "城关镇人大主席办公室");
   Certificate county =
       makeCertificate(net, test::keyFromByte(0x0a).publicKey(), root, "", Role::kCounty, 0, 0, "");
-  Revocation rev = makeRevocation(net, test::keyFromByte(0x09).publicKey(), 3, "lost", root);
+  Revocation rev = makeRevocation(net, test::keyFromByte(0x09).publicKey(), 3, std::nullopt, "lost", root);
   Change certOp;
   certOp.op = OpKind::kCertificate;
   certOp.certificate = cert;
@@ -177,11 +177,17 @@ TEST_CASE("FuzzCorpus: write the seed corpus", "[.][generate]") {
   REQUIRE(conflicted.isOk());
   REQUIRE(conflicted->hasConflicts());
   writeSeed("record", "valid_conflict", encodeRecord(*conflicted));
-  std::optional<Membership> m;
-  REQUIRE(addCertificate(m, cert, root.publicKey(), nullptr).isOk());
-  m->revokedAfterSeq = 3;
-  m->revocationReason = "lost";
-  writeSeed("record", "valid_membership", m->encode());
+  TrustInputs in;
+  in.root = root.publicKey();
+  TrustAct act;
+  act.carrier = cert.subject;
+  act.carrierSeq = 1;
+  act.certificate = cert;
+  in.acts.push_back(act);
+  Membership m = deriveTrust(in).members.at(cert.subject);
+  m.revokedAfterSeq = 3;
+  m.revocationReason = "lost";
+  writeSeed("record", "valid_membership", m.encode());
 }
 
 }  // namespace

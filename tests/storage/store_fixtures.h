@@ -79,7 +79,7 @@ struct County {
     return makeCertificate(network, subject, root, std::move(township), role, 0, 0, "test");
   }
   Revocation revoke(const PublicKey& subject, uint64_t cutoffSeq) const {
-    return makeRevocation(network, subject, cutoffSeq, "laptop stolen", root);
+    return makeRevocation(network, subject, cutoffSeq, std::nullopt, "laptop stolen", root);
   }
 };
 
