@@ -341,6 +341,13 @@ const char* stateLabel(SuggestionState s) {
   return "?";
 }
 
+const char* ratingLabel(const std::string& rating) {
+  if (rating == "satisfied") return "满意";
+  if (rating == "basic") return "基本满意";
+  if (rating == "unsatisfied") return "不满意";
+  return "";
+}
+
 const std::vector<ActionInfo>& actions() {
   // Priorities order concurrent events (suggestion_history.h): register and
   // reject, then assignment decisions, acceptance and extension before a
@@ -386,14 +393,16 @@ bool SuggestionView::nearDeadline(uint64_t nowMs, int warningDays) const {
 }
 
 const EvaluationInfo* SuggestionView::leadEvaluation(uint32_t r) const {
-  if (const RatingConflict* c = ratingConflict(r)) {
-    if (c->open || !c->kept) return nullptr;
-    for (const auto& e : evaluations)
-      if (e.id == *c->kept) return &e;
-    return nullptr;
-  }
+  if (const RatingConflict* c = ratingConflict(r))
+    return c->open || !c->kept ? nullptr : evaluation(*c->kept);
   for (const auto& e : evaluations)
     if (e.round == r && e.raterRole == "lead") return &e;
+  return nullptr;
+}
+
+const EvaluationInfo* SuggestionView::evaluation(const ChangeId& event) const {
+  for (const auto& e : evaluations)
+    if (e.id == event) return &e;
   return nullptr;
 }
 

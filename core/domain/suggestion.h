@@ -35,6 +35,8 @@ enum class SuggestionState {
 };
 const char* stateName(SuggestionState s);       // "inProgress"
 const char* stateLabel(SuggestionState s);      // "办理中"
+// "满意", "基本满意" or "不满意" for a rating (EvaluationInfo::result), "" otherwise.
+const char* ratingLabel(const std::string& rating);
 
 // Every action the fold knows, with who may take it.
 enum class Actor { kDeputySide, kOffice };
@@ -162,6 +164,8 @@ struct SuggestionView {
   const EvaluationInfo* leadEvaluation(uint32_t round) const;
   // The conflict of a round's lead ratings, settled or not; nullptr if none.
   const RatingConflict* ratingConflict(uint32_t round) const;
+  // The rating an evaluate event recorded; nullptr if it recorded none.
+  const EvaluationInfo* evaluation(const ChangeId& event) const;
   // The national outcome class of the latest reply of a lead/separate unit.
   std::string outcome() const;
 };

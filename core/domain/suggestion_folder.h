@@ -66,7 +66,6 @@ class Folder {
   Status urge(const RecordVersion& ver, const ActionInfo& a, uint64_t atMs);
 
   LeadRating leadRating(uint32_t round, const RecordVersion* viewer) const;
-  const EvaluationInfo* evaluation(const ChangeId& id) const;
   std::string conflictText(uint32_t round) const;
   // 1 + the round-opening events (re-handling, carry-over) `ver` had seen.
   uint32_t seenRound(const RecordVersion& ver) const;

@@ -22,13 +22,6 @@ std::string normRating(const std::string& r) {
   return "";
 }
 
-std::string label(const std::string& rating) {
-  if (rating == "satisfied") return "满意";
-  if (rating == "basic") return "基本满意";
-  if (rating == "unsatisfied") return "不满意";
-  return rating;
-}
-
 bool sameRating(const EvaluationInfo& a, const EvaluationInfo& b) {
   return a.result == b.result && a.process == b.process;
 }
@@ -60,18 +53,12 @@ bool Folder::answerUnseen(const RecordVersion& ver) const {
   return it != answered_.end() && !saw(ver, it->second);
 }
 
-const EvaluationInfo* Folder::evaluation(const ChangeId& id) const {
-  for (const auto& e : v_.evaluations)
-    if (e.id == id) return &e;
-  return nullptr;
-}
-
 Folder::LeadRating Folder::leadRating(uint32_t round, const RecordVersion* viewer) const {
   auto seen = [&](const ChangeId& id) { return !viewer || saw(*viewer, id); };
   std::vector<const EvaluationInfo*> ratings;
   if (auto it = leads_.find(round); it != leads_.end())
     for (const auto& id : it->second)
-      if (seen(id)) ratings.push_back(evaluation(id));
+      if (seen(id)) ratings.push_back(v_.evaluation(id));
   LeadRating out;
   if (ratings.empty()) return out;
   // The latest settlements: those no other settlement of the round had seen.
@@ -96,7 +83,7 @@ Folder::LeadRating Folder::leadRating(uint32_t round, const RecordVersion* viewe
       return out;
     }
   out.kept = latest[0]->kept;
-  const EvaluationInfo* kept = evaluation(*out.kept);
+  const EvaluationInfo* kept = v_.evaluation(*out.kept);
   for (const auto* r : ratings) {
     bool covered = r->id == kept->id;
     for (const auto* s : latest) covered = covered || h_.saw(s->id, r->id);
@@ -110,7 +97,8 @@ std::string Folder::conflictText(uint32_t round) const {
   std::string values;
   if (auto it = leads_.find(round); it != leads_.end())
     for (const auto& id : it->second)
-      values += (values.empty() ? "" : ", ") + label(evaluation(id)->result) + " " + shortId(id);
+      values += std::string(values.empty() ? "" : ", ") + ratingLabel(v_.evaluation(id)->result) +
+                " " + shortId(id);
   return "the lead deputy's ratings of round " + std::to_string(round) +
          " were recorded at the same time and differ (" + values +
          "): the office settles them first (renda suggestion settle ID --keep RATING)";
@@ -169,9 +157,9 @@ Status Folder::evaluate(const RecordVersion& ver, const ActionInfo& a, uint64_t 
             (leadRating(round, nullptr).conflict ? "; " + conflictText(round) : ""));
     // Two nodes recorded the same form: it counts once.
     for (const auto& id : leads)
-      if (sameRating(*evaluation(id), e))
+      if (sameRating(*v_.evaluation(id), e))
         return refuse("the lead deputy's same rating of round " + std::to_string(round) + " (" +
-                      label(e.result) + ") was also recorded on another node (change " +
+                      ratingLabel(e.result) + ") was also recorded on another node (change " +
                       shortId(id) + "); it counts once");
     leads.push_back(ver.id);
   }
