@@ -84,9 +84,9 @@ struct EvaluationInfo {
   std::string reason;
   bool anonymous = false;
   uint64_t atMs = 0;
-  // Recorded by a node that had not yet seen its round end (the re-handling,
-  // carry-over or closure that ended it): it counts for its round and
-  // changes nothing in a later one (§3.5).
+  // Recorded at the same time as the re-handling, carry-over or closure that
+  // ended its round (neither had seen the other): it counts for its round
+  // and changes nothing in a later one (§3.5).
   bool late = false;
 };
 
