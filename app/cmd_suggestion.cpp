@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The suggestion life cycle at the command line: `renda suggestion ACTION ID
 // [--FIELD VALUE ...]` for every action of domain.md §3.2 (submit, cosign,
-// register, assign, accept, reply, evaluate, rehandle, close, carryOver, ...).
+// register, assign, accept, reply, evaluate, rehandle, close, carryOver, ...),
+// and `settle`, by which the office decides between two lead ratings of a
+// round recorded at the same time on different nodes (测评冲突).
 // Each action is checked against the suggestion's state and this node's role
 // before anything is written; a refused action writes nothing (exit 2).
 #include <cstdio>
@@ -36,6 +38,7 @@ const std::vector<ActionArgs>& actionArgs() {
       {"reply", {"unit", "outcome", "text", "docNo"}, "ID --unit UNIT --outcome A [--text TEXT] [--docNo 某函〔2026〕1号]"},
       {"evaluate", {"result", "process", "rater", "raterRole", "round", "anonymous", "reason"},
        "ID --result 满意|基本满意|不满意 [--process …] [--rater DEPUTY] [--raterRole lead|cosigner] [--round N] [--anonymous yes]"},
+      {"settle", {"keep", "reason"}, "ID --keep 满意|基本满意|不满意|RATING [--reason TEXT]"},
       {"rehandle", {"deadline", "reason"}, "ID [--deadline YYYY-MM-DD] [--reason TEXT]"},
       {"close", {"reason"}, "ID [--reason TEXT]"},
       {"carryOver", {"years", "reason", "deadline"}, "ID --years 1|2|3 [--deadline YYYY-MM-DD]"},
@@ -45,6 +48,29 @@ const std::vector<ActionArgs>& actionArgs() {
       {"selfHandle", {"text"}, "ID [--text TEXT]"},
   };
   return all;
+}
+
+// `settle --keep`: one of the suggestion's conflicting lead ratings, named by
+// its result (满意, 基本满意, 不满意) where no other conflicting rating has it,
+// or by a prefix of its change id as `renda suggestion show` lists it. Returns
+// the full change id the event records.
+Result<std::string> ratingToKeep(const domain::SuggestionView& v, const std::string& value) {
+  std::vector<ChangeId> matches;
+  for (const auto& c : v.ratingConflicts)
+    for (const auto& id : c.ratings) {
+      const domain::EvaluationInfo* e = v.evaluation(id);
+      bool byId = value.size() >= 4 && toHex(id).rfind(value, 0) == 0;
+      if (byId || (e && (value == domain::ratingLabel(e->result) || value == e->result)))
+        matches.push_back(id);
+    }
+  if (matches.size() == 1) return toHex(matches[0]);
+  if (v.ratingConflicts.empty())
+    return Status::refused("this suggestion has no conflicting ratings to settle; "
+                           "nothing was recorded");
+  return Status::usage("--keep " + value +
+                       (matches.empty() ? " names none" : " names more than one") +
+                       " of the conflicting ratings; give one of the rating numbers that "
+                       "`renda suggestion show` lists under 测评冲突");
 }
 
 Status runAction(const ActionArgs& a, const Args& args) {
@@ -63,6 +89,14 @@ Status runAction(const ActionArgs& a, const Args& args) {
   if (!record) return record.status();
   auto fields = eventFields(store, *record, args.options);
   if (!fields) return fields.status();
+  for (auto& f : *fields) {
+    if (f.name != "keep") continue;
+    auto view = suggestionView(store, *record);
+    if (!view) return view.status();
+    auto kept = ratingToKeep(*view, f.value);
+    if (!kept) return kept.status();
+    f.value = *kept;
+  }
   RENDA_TRY(n.prepareToWrite());
   auto key = n.deviceKey();
   if (!key) return key.status();

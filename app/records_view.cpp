@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/records_view.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -16,13 +17,6 @@ const char* roleLabel(const std::string& role) {
   if (role == "lead") return "主办";
   if (role == "assisting") return "协办";
   if (role == "separate") return "分办";
-  return "";
-}
-
-const char* ratingLabel(const std::string& rating) {
-  if (rating == "satisfied") return "满意";
-  if (rating == "basic") return "基本满意";
-  if (rating == "unsatisfied") return "不满意";
   return "";
 }
 
@@ -52,6 +46,70 @@ std::string authorOf(const PublicKey& k, storage::Store& store) {
   auto m = store.membership(k);
   if (m.isOk() && *m) return (*m)->township.empty() ? "county office" : (*m)->township;
   return shortKey(k);
+}
+
+const domain::EventInfo* eventOf(const domain::SuggestionView& v, const ChangeId& id) {
+  for (const auto& e : v.events)
+    if (e.id == id) return &e;
+  return nullptr;
+}
+
+bool inConflict(const domain::SuggestionView& v, const ChangeId& id) {
+  for (const auto& c : v.ratingConflicts)
+    if (std::find(c.ratings.begin(), c.ratings.end(), id) != c.ratings.end()) return true;
+  return false;
+}
+
+// The commands that settle a conflict, one per rating: --keep by the rating's
+// result where no other conflicting rating has it, else by its number.
+std::vector<std::string> settleCommands(const domain::SuggestionView& v,
+                                        const domain::RatingConflict& c) {
+  std::vector<std::string> out;
+  for (const auto& id : c.ratings) {
+    const domain::EvaluationInfo* e = v.evaluation(id);
+    if (!e) continue;
+    size_t same = 0;
+    for (const auto& other : v.ratingConflicts)
+      for (const auto& oid : other.ratings)
+        if (const auto* o = v.evaluation(oid)) same += o->result == e->result;
+    std::string keep = same == 1 ? domain::ratingLabel(e->result) : shortId(id);
+    out.push_back("renda suggestion settle " + toHex(v.id).substr(0, 12) + " --keep " + keep);
+  }
+  return out;
+}
+
+// The rating conflicts (测评冲突) of a suggestion, for `show`: each rating
+// with who recorded it and when, and how the office settles it.
+std::string conflictText(const domain::SuggestionView& v, storage::Store& store) {
+  std::string out;
+  for (const auto& c : v.ratingConflicts) {
+    std::string round = std::to_string(c.round);
+    if (c.open)
+      out += "    RATING CONFLICT 测评冲突, round " + round +
+             ": the lead deputy's rating was recorded at the same time on different nodes, "
+             "differently. None counts until the office settles it:\n";
+    else
+      out += "    rating conflict 测评冲突, round " + round + ", settled by the office:\n";
+    for (const auto& id : c.ratings) {
+      const domain::EvaluationInfo* e = v.evaluation(id);
+      const domain::EventInfo* ev = eventOf(v, id);
+      if (!e || !ev) continue;
+      out += "      " + shortId(id) + "  " + domain::ratingLabel(e->result);
+      if (!e->process.empty())
+        out += std::string(" (process ") + domain::ratingLabel(e->process) + ")";
+      out += "  recorded " + dateOf(e->atMs) + " by " + authorOf(ev->author, store);
+      if (e->late) out += ", late: before its node saw round " + round + " end";
+      if (c.kept && *c.kept == id) out += "  KEPT";
+      out += "\n";
+    }
+    if (!c.open) continue;
+    out += "      to settle it, run the one that keeps the rating the deputy stands by:\n";
+    for (const auto& cmd : settleCommands(v, c)) out += "        " + cmd + "\n";
+    if (c.round < v.round)
+      out += "      (round " + std::to_string(v.round) +
+             " stays open whichever is kept: a late rating never reopens or closes a round)\n";
+  }
+  return out;
 }
 
 bool townshipLevel(const Record& r) {
@@ -85,6 +143,7 @@ std::string suggestionText(const domain::SuggestionView& v, const domain::Config
          domain::stateName(v.state) + ")\n";
   out += "    number:   " + (v.number.empty() ? std::string("(not registered yet)") : v.number) + "\n";
   out += "    round:    " + std::to_string(v.round) + "\n";
+  out += conflictText(v, store);
   if (v.deadlineMs) {
     out += "    deadline: " + dateOf(v.deadlineMs);
     if (v.extensions) out += " (" + std::to_string(v.extensions) + " extension(s))";
@@ -120,9 +179,12 @@ std::string suggestionText(const domain::SuggestionView& v, const domain::Config
   for (const auto& e : v.evaluations) {
     std::string who = e.anonymous ? " (anonymous)" : e.rater.empty() ? "" : " " + names.of(e.rater);
     out += "      round " + std::to_string(e.round) + " " + e.raterRole + who + ": " +
-           ratingLabel(e.result);
-    if (!e.process.empty()) out += std::string(" (process ") + ratingLabel(e.process) + ")";
+           domain::ratingLabel(e.result);
+    if (!e.process.empty())
+      out += std::string(" (process ") + domain::ratingLabel(e.process) + ")";
     if (!e.reason.empty()) out += " — " + e.reason;
+    if (inConflict(v, e.id)) out += "  [测评冲突 " + shortId(e.id) + "]";
+    if (e.late) out += "  (late)";
     out += "\n";
   }
   if (!v.supervision.empty()) out += "    supervision:\n";
@@ -198,10 +260,27 @@ void suggestionJson(Json& j, const domain::SuggestionView& v, const domain::Conf
   for (const auto& e : v.evaluations) {
     j.beginObject().field("round", static_cast<int64_t>(e.round)).field("rater", e.rater);
     j.field("raterRole", e.raterRole).field("result", e.result);
-    j.field("resultLabel", ratingLabel(e.result)).field("process", e.process);
-    j.field("reason", e.reason);
+    j.field("resultLabel", domain::ratingLabel(e.result)).field("process", e.process);
+    j.field("reason", e.reason).field("change", toHex(e.id));
     j.key("anonymous").boolean(e.anonymous);
+    j.key("late").boolean(e.late);
     j.field("atMs", ms(e.atMs)).endObject();
+  }
+  j.endArray();
+  // Lead ratings of one round recorded at the same time, differently (测评冲突).
+  j.key("ratingConflicts").beginArray();
+  for (const auto& c : v.ratingConflicts) {
+    j.beginObject().field("round", static_cast<int64_t>(c.round));
+    j.key("open").boolean(c.open);
+    j.field("kept", c.kept ? toHex(*c.kept) : std::string());
+    j.key("ratings").beginArray();
+    for (const auto& id : c.ratings) j.str(toHex(id));
+    j.endArray();
+    j.key("settle").beginArray();
+    if (c.open)
+      for (const auto& cmd : settleCommands(v, c)) j.str(cmd);
+    j.endArray();
+    j.endObject();
   }
   j.endArray();
   j.key("supervision").beginArray();

@@ -3,10 +3,18 @@
 // suggestion record's events into its state. Events are record versions with an
 // action ("submit", "register", "assign", ...) and data fields. They are folded
 // in a causal order (parents first); among events neither of which follows the
-// other, office decisions go first (so registration beats a concurrent
-// withdrawal, §3.5), then by id. Each event is checked against the state the
-// fold has reached and against its author's role; one that is not allowed is
-// kept and shown with its reason, never applied.
+// other, by the action's priority (office decisions first, so registration
+// beats a concurrent withdrawal, §3.5), then by id. Each event is checked
+// against the state the fold has reached and against its author's role; one
+// that is not allowed is kept and shown with its reason, never applied.
+//
+// Where two nodes act at once, a decision is judged against what its author
+// had seen (its causal ancestors), so that no verdict depends on which change
+// id sorts lower: a re-handling stands on the rating it was based on, a round
+// once opened is never closed by a change that had not seen it, and two
+// different lead ratings of one round are a conflict (测评冲突) kept side by
+// side until the office settles it (`settle`). docs/design-notes.md lists
+// each concurrent pair and its rule.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +35,8 @@ enum class SuggestionState {
 };
 const char* stateName(SuggestionState s);       // "inProgress"
 const char* stateLabel(SuggestionState s);      // "办理中"
+// "满意", "基本满意" or "不满意" for a rating (EvaluationInfo::result), "" otherwise.
+const char* ratingLabel(const std::string& rating);
 
 // Every action the fold knows, with who may take it.
 enum class Actor { kDeputySide, kOffice };
@@ -65,6 +75,7 @@ struct UnitState {
 };
 
 struct EvaluationInfo {
+  ChangeId id;  // the evaluate event
   uint32_t round = 1;
   std::string rater;    // deputy record id (hex); "" when anonymous
   std::string raterRole;  // lead | cosigner | voter | committee
@@ -73,6 +84,23 @@ struct EvaluationInfo {
   std::string reason;
   bool anonymous = false;
   uint64_t atMs = 0;
+  // Recorded at the same time as the re-handling, carry-over or closure that
+  // ended its round (neither had seen the other): it counts for its round
+  // and changes nothing in a later one (§3.5).
+  bool late = false;
+};
+
+// Two or more lead ratings of one round recorded at the same time on different
+// nodes, and different (测评冲突). All are kept and shown; none counts as the
+// round's rating until the office settles it with action `settle`, naming the
+// rating that stands (field `keep`). A settlement covers the ratings its author
+// had seen: one it had not seen that differs reopens the conflict, as do two
+// settlements made at once that keep different ratings.
+struct RatingConflict {
+  uint32_t round = 1;
+  std::vector<ChangeId> ratings;  // the lead ratings (evaluate events), in fold order
+  std::optional<ChangeId> kept;   // the rating the latest settlement(s) keep
+  bool open = true;               // nothing settled it yet, or not for good
 };
 
 struct SupervisionInfo {
@@ -117,7 +145,8 @@ struct SuggestionView {
   uint32_t extensions = 0, carryOverYears = 0, urges = 0;
   std::vector<UnitState> units;  // every round's assignments
   std::vector<ReplyInfo> replies;  // all rounds
-  std::vector<EvaluationInfo> evaluations;
+  std::vector<EvaluationInfo> evaluations;  // by round, then in fold order
+  std::vector<RatingConflict> ratingConflicts;  // by round
   std::vector<SupervisionInfo> supervision;
   std::vector<EventInfo> events;  // in fold order, applied or not
 
@@ -129,8 +158,14 @@ struct SuggestionView {
   // left (0 on the deadline's day).
   bool nearDeadline(uint64_t nowMs, int warningDays) const;
   bool awaitingReply() const;
-  // The lead deputy's rating for a round, if any.
+  // The lead deputy's rating that counts for a round: the only one, or the one
+  // the office kept when two conflicted. nullptr while the round has none, or
+  // while a conflict of its ratings is open.
   const EvaluationInfo* leadEvaluation(uint32_t round) const;
+  // The conflict of a round's lead ratings, settled or not; nullptr if none.
+  const RatingConflict* ratingConflict(uint32_t round) const;
+  // The rating an evaluate event recorded; nullptr if it recorded none.
+  const EvaluationInfo* evaluation(const ChangeId& event) const;
   // The national outcome class of the latest reply of a lead/separate unit.
   std::string outcome() const;
 };

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Fixtures for the suggestion life-cycle tests (suggestion_test.cpp,
-// suggestion_rounds_test.cpp, field_groups_test.cpp): three enrolled nodes and
-// an unknown key, a suggestion record built from signed changes one day apart,
-// the canonical path of domain.md §3.2 to any state, and a full description of
-// a folded view for comparing folds. Header-only.
+// suggestion_rounds_test.cpp, suggestion_concurrency_test.cpp,
+// field_groups_test.cpp): three enrolled nodes and an unknown key, a
+// suggestion record built from signed changes one day apart, the canonical
+// path of domain.md §3.2 to any state, a full description of a folded view
+// for comparing folds, and the check that every delivery order folds the
+// same. Header-only.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -238,8 +240,14 @@ inline std::string describe(const SuggestionView& v) {
   for (const auto& r : v.replies)
     o << "reply " << toHex(r.id) << r.unit << r.round << r.outcome << r.text << r.atMs << '\n';
   for (const auto& e : v.evaluations)
-    o << "evaluation " << e.round << e.rater << e.raterRole << e.process << e.result << e.reason
-      << e.anonymous << e.atMs << '\n';
+    o << "evaluation " << toHex(e.id) << ' ' << e.round << e.rater << e.raterRole << e.process
+      << e.result << e.reason << e.anonymous << e.atMs << (e.late ? " late" : "") << '\n';
+  for (const auto& c : v.ratingConflicts) {
+    o << "conflict " << c.round << (c.open ? " open" : " settled")
+      << (c.kept ? " kept " + toHex(*c.kept) : std::string());
+    for (const auto& id : c.ratings) o << ' ' << toHex(id);
+    o << '\n';
+  }
   for (const auto& s : v.supervision) o << "supervision " << s.action << s.kind << s.by << s.atMs << '\n';
   for (const auto& e : v.events)
     o << "event " << toHex(e.id) << ' ' << e.action << ' ' << e.applied << ' ' << e.reason << '\n';
@@ -298,5 +306,37 @@ inline void checkAnyOrder(const std::vector<Signed>& changes, const Config& conf
   }
 }
 
+// Where two nodes part: a county-level suggestion driven to `state`, and the
+// record's heads there, which each node's next change follows.
+struct Fork {
+  explicit Fork(S state) {
+    driveTo(s, state);
+    heads = s.record.heads();
+  }
+  Fork(const Fork&) = delete;  // `s` points at `w`
+  Fork& operator=(const Fork&) = delete;
+
+  // Two changes written from `heads`, neither having seen the other; both applied.
+  std::pair<Signed, Signed> race(Who whoA, const std::string& actionA, std::vector<Field> fieldsA,
+                                 Who whoB, const std::string& actionB, std::vector<Field> fieldsB) {
+    Signed a = s.draft(whoA, actionA, std::move(fieldsA), heads);
+    Signed b = s.draft(whoB, actionB, std::move(fieldsB), heads);
+    s.apply(a);
+    s.apply(b);
+    return {a, b};
+  }
+  // checkAnyOrder() of every change so far against the current view, which
+  // it returns.
+  SuggestionView anyOrder(uint64_t seed, int shuffles = 10, int incremental = 6) const {
+    SuggestionView v = s.view();
+    INFO(describe(v));
+    checkAnyOrder(s.changes, s.config(), w, describe(v), seed, shuffles, incremental);
+    return v;
+  }
+
+  World w;
+  Suggestion s{w, false};
+  std::vector<ChangeId> heads;
+};
 
 }  // namespace renda::domain::testing
