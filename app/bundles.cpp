@@ -12,22 +12,18 @@ Result<ExportResult> exportBundle(Node& node, const VersionVector& theirs,
   if (!net) return net.status();
   auto key = node.deviceKey();
   if (!key) return key.status();
-  auto mine = node.store().versionVector();
-  if (!mine) return mine.status();
   net::BundleHeader header;
   header.network = net->network;
   header.producer = (*key)->publicKey();
   header.createdMs = Node::nowMs();
   header.countyName = net->countyName;
   header.rootKey = net->root;
-  // Prerequisites: what the bundle assumes the receiver holds, i.e. their
-  // summary, capped at what this node itself holds.
-  for (const auto& e : theirs) {
-    auto it = std::lower_bound(mine->begin(), mine->end(), e.author,
-                               [](const VersionEntry& x, const PublicKey& a) { return x.author < a; });
-    if (it == mine->end() || it->author != e.author) continue;
-    header.prerequisites.push_back(it->seq <= e.seq ? *it : e);
-  }
+  // Prerequisites: what the bundle assumes the receiver holds: the tips of
+  // their summary that this node holds too, by number and id (so a node on
+  // another branch of a fork is not taken for one that holds this one).
+  auto held = node.store().heldTips(theirs);
+  if (!held) return held.status();
+  header.prerequisites = std::move(*held);
   auto writer = net::BundleWriter::create(path, header, **key);
   if (!writer) return writer.status();
   RENDA_TRY(node.store().forEachMissing(
@@ -44,17 +40,15 @@ Result<ImportResult> importBundle(Node& node, const std::string& path, bool prog
   auto info = net::checkBundle(path, &net->network);
   if (!info) return info.status();
   out.info = *info;
-  auto mine = node.store().versionVector();
-  if (!mine) return mine.status();
-  for (const auto& p : info->header.prerequisites) {
-    auto it = std::lower_bound(mine->begin(), mine->end(), p.author,
-                               [](const VersionEntry& x, const PublicKey& a) { return x.author < a; });
-    if (it == mine->end() || it->author != p.author || it->seq < p.seq)
+  auto held = node.store().heldTips(info->header.prerequisites);
+  if (!held) return held.status();
+  for (const auto& p : info->header.prerequisites)
+    if (std::find(held->begin(), held->end(), p) == held->end())
       return Status::refused(
-          path + " was made for a node that already holds changes this node lacks (from node " +
-          shortKey(p.author) + "). Ask for a bundle made for this node's summary "
-          "(renda summary -o FILE), or a full one (renda bundle export -o FILE)");
-  }
+          path + " was made for a node that holds changes this node lacks (node " +
+          shortKey(p.author) + "'s change " + std::to_string(p.seq) +
+          "). Ask for a bundle made for this node's summary (renda summary -o FILE), or a full "
+          "one (renda bundle export -o FILE)");
   uint64_t done = 0;
   bool showProgress = progress && info->changeCount >= 20000;
   // Many batches: defer LMDB's meta flushes and flush once at the end, before

@@ -120,6 +120,7 @@ const std::vector<Command>& commands() {
     addExportCommands(v);
     addSyncCommands(v);
     addInspectCommands(v);
+    addKeyCommands(v);
     addDemoCommands(v);
     return v;
   }();

@@ -140,5 +140,8 @@ void addSyncCommands(std::vector<Command>& out);
 void addInspectCommands(std::vector<Command>& out);
 void addDemoCommands(std::vector<Command>& out);
 void addScheduleCommands(std::vector<Command>& out);
+void addKeyCommands(std::vector<Command>& out);  // cmd_keys.cpp
+// `renda log --node KEY`: a node's changes and the branches of its fork (cmd_keys.cpp).
+Status cmdLogNode(const Args& args);
 
 }  // namespace renda::app

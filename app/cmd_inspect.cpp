@@ -23,8 +23,12 @@ std::string describeAuthor(storage::Store& store, const PublicKey& k) {
 }
 
 Status cmdLog(const Args& args) {
-  RENDA_TRY(args.only({"json"}));
-  if (args.positional.size() != 1) return Status::usage("give a record number");
+  RENDA_TRY(args.only({"json", "node", "from"}));
+  if (args.get("node")) {
+    if (!args.positional.empty()) return Status::usage("give a record number or --node KEY, not both");
+    return cmdLogNode(args);
+  }
+  if (args.positional.size() != 1) return Status::usage("give a record number, or --node KEY");
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   storage::Store& store = (*node)->store();
@@ -146,6 +150,21 @@ Status cmdStatus(const Args& args) {
     j.key("revoked").beginArray();
     for (const auto& f : st->revoked) j.str(f);
     j.endArray();
+    j.key("notAdmitted").beginArray();
+    for (const auto& f : st->notAdmitted) j.str(f);
+    j.endArray();
+    j.key("forks").beginArray();
+    for (const auto& f : st->forks) {
+      auto m = store.membership(f.author);
+      j.beginObject().field("node", toHex(f.author)).field("from", static_cast<int64_t>(f.branchSeq));
+      j.key("settled").boolean(m && *m && (*m)->settledHead.has_value());
+      j.key("frozen").boolean(m && *m && (*m)->frozenFromSeq.has_value());
+      j.key("tips").beginArray();
+      for (const auto& t : f.tips)
+        j.beginObject().field("seq", static_cast<int64_t>(t.seq)).field("change", toHex(t.id)).endObject();
+      j.endArray().endObject();
+    }
+    j.endArray();
     j.key("restored").boolean(st->restored);
     j.field("fileBytes", static_cast<int64_t>(st->fileBytes));
     j.endObject();
@@ -168,8 +187,35 @@ Status cmdStatus(const Args& args) {
   if (st->notApplied)
     std::printf("Not applied: %llu changes kept as evidence (see renda log)\n",
                 static_cast<unsigned long long>(st->notApplied));
-  for (const auto& f : st->frozen) std::printf("FORK:        %s\n", f.c_str());
+  for (const auto& f : st->frozen) std::printf("FROZEN:      %s\n", f.c_str());
+  for (const auto& f : st->forks) {
+    auto m = store.membership(f.author);
+    bool settled = m && *m && (*m)->settledHead;
+    bool frozen = m && *m && (*m)->frozenFromSeq;
+    if (!settled && !frozen) {
+      std::printf("Hand-over:   node %s handed over to a new key beside changes it made before a "
+                  "restore (number %llu); nothing is frozen\n",
+                  describeAuthor(store, f.author).c_str(),
+                  static_cast<unsigned long long>(f.branchSeq));
+      continue;
+    }
+    std::printf("FORK:        node %s signed different changes with the same number from number "
+                "%llu on; %zu branches:\n",
+                describeAuthor(store, f.author).c_str(),
+                static_cast<unsigned long long>(f.branchSeq), f.tips.size());
+    for (const auto& t : f.tips)
+      std::printf("               up to number %llu, change %s\n",
+                  static_cast<unsigned long long>(t.seq), shortId(t.id).c_str());
+    if (settled)
+      std::printf("             settled by the county office, keeping %s\n",
+                  shortId(*(*m)->settledHead).c_str());
+    else
+      std::printf("             the county office keeps one branch with: renda fork settle --node "
+                  "%s --keep CHANGE\n             (renda log --node %s shows both)\n",
+                  toHex(f.author).c_str(), shortKey(f.author).c_str());
+  }
   for (const auto& r : st->revoked) std::printf("Revoked:     %s\n", r.c_str());
+  for (const auto& r : st->notAdmitted) std::printf("Not admitted: %s\n", r.c_str());
   if (st->restored)
     std::printf("Restored:    this store was copied or restored; it will sign with a new key at its "
                 "next edit\n");
@@ -180,7 +226,8 @@ Status cmdStatus(const Args& args) {
 }  // namespace
 
 void addInspectCommands(std::vector<Command>& out) {
-  out.push_back({"log", "every change to a record: who, when, signature", "log ID [--json]", cmdLog});
+  out.push_back({"log", "every change to a record (or a node's changes and forks)",
+                 "log ID [--json] | log --node KEY [--from N] [--json]", cmdLog});
   out.push_back({"verify", "check every signature and chain, re-derive every record",
                  "verify [--json]", cmdVerify});
   out.push_back({"digest", "one hash of all records (equal on nodes holding the same changes)",

@@ -348,11 +348,13 @@ TrustDerivation deriveTrust(const TrustInputs& in) {
       return std::tie(a->carrierSeq, a->carrierId) < std::tie(b->carrierSeq, b->carrierId);
     });
     const TrustAct* first = nullptr;
+    const TrustAct* second = nullptr;
     for (const TrustAct* a : acts) {
       if (!m.onLine(a->carrierSeq, a->carrierId)) continue;
       if (!first) {
         first = a;
       } else if (a->certificate->subject != first->certificate->subject) {
+        second = a;
         LineOutcome o;
         o.line = m.line;
         o.frozenFrom = m.frozenFromSeq;
@@ -369,7 +371,7 @@ TrustDerivation deriveTrust(const TrustInputs& in) {
         successor[issuer] = a;
         continue;
       }
-      if (m.onLine(a->carrierSeq, a->carrierId))
+      if (a == second || m.onLine(a->carrierSeq, a->carrierId))
         verdicts[a->carrierId] = "node " + shortKey(issuer) + " had already certified a successor";
       else
         verdicts[a->carrierId] = "it is not part of node " + shortKey(issuer) +

@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <tuple>
 
 #include "core/change.h"
 #include "core/crypto.h"
@@ -116,7 +117,10 @@ Status readEntries(capnp::List<schema::SummaryEntry>::Reader list, VersionVector
       return Status::invalid("a listed node has a bad key or id");
     v.seq = e.getSeq();
     if (v.seq == 0) return Status::invalid("a listed node has number 0");
-    if (!out.empty() && !(out.back().author < v.author))
+    // By node, then (a node whose changes branch lists each branch tip) by
+    // number and id.
+    if (!out.empty() && !(std::tie(out.back().author, out.back().seq, out.back().id) <
+                          std::tie(v.author, v.seq, v.id)))
       return Status::invalid("listed nodes are out of order or repeated");
     out.push_back(v);
   }

@@ -425,7 +425,6 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
     RENDA_TRY(txn_.put(t_.acts, bytesOf(arrivalKey), bytesOf(effect.isOk() ? std::string()
                                                                            : effect.message()),
                        MDB_APPEND));
-    newActs_.push_back(arrivalKey);
   }
   // changes: header | envelope
   size_t size = keys::kChangeHeader + p.raw.size();
@@ -449,11 +448,8 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
     // evidence like any change; trust is derived again at finish().
     RENDA_TRY(txn_.put(t_.forklog, bytesOf(keys::authorSeqId(c.author, c.seq, p.id)),
                        bytesOf(arrivalKey)));
-    ++report.forks;
-    report.notes.push_back("node " + who(c.author) + " signed two different changes numbered " +
-                           std::to_string(c.seq) +
-                           " (a fork): both are kept as evidence, and the county office can "
-                           "settle which branch stands (renda status shows it)");
+    auto [at, fresh] = branched_.try_emplace(c.author, c.seq);
+    if (!fresh) at->second = std::min(at->second, c.seq);
   }
   RENDA_TRY(loadClock());
   if (Hlc::isFuture(c.hlc, nowMs_, limits::kMaxClockAheadMs))
@@ -465,11 +461,8 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
     RENDA_TRY(rejudgeFieldEdits(*rec));
   lastApplied_ = applied;
   ++report.added;
-  if (!applied && !*act) {
-    ++report.notApplied;
-    lastRefusal_ = effect.message();
-    report.notes.push_back("kept but not applied: " + effect.message());
-  }
+  if (!applied) lastRefusal_ = effect.message();
+  added_.emplace_back(p.id, applied ? std::string() : effect.message());
   return Status::ok();
 }
 
@@ -484,16 +477,44 @@ Status Applier::finish(IngestReport* report) {
   if (trustDirty_) {
     RENDA_TRY(settleTrust());
     trustDirty_ = false;
+    trustSettled_ = true;
   }
+  // Second changes with a number: a fork, or a restored laptop's hand-over
+  // beside the changes it made before the restore (core/trust.h).
+  for (const auto& [author, seq] : branched_) {
+    if (!report) break;
+    auto m = member(author);
+    if (!m) return m.status();
+    bool frozen = *m && (*m)->frozenFromSeq;
+    bool settled = *m && (*m)->settledHead;
+    if (frozen || settled) ++report->forks;
+    report->notes.push_back(
+        frozen ? "node " + who(author) + " signed two different changes numbered " +
+                     std::to_string(seq) +
+                     " (a fork): both are kept as evidence, the node is frozen from there, and "
+                     "the county office can settle which branch stands (renda status shows it)"
+        : settled ? "node " + who(author) + " has two branches from number " + std::to_string(seq) +
+                        "; the county office settled which one stands"
+                  : "node " + who(author) + " handed over to a new key beside changes it made "
+                        "before a restore (number " + std::to_string(seq) +
+                        "): both are kept, nothing is frozen");
+  }
+  branched_.clear();
+  // What this transaction stored and does not apply, as it stands now (acts
+  // and the changes of authors whose trust changed were judged again above).
   if (report)
-    for (const auto& arrival : newActs_) {
-      auto verdict = txn_.get(t_.acts, bytesOf(arrival));
-      if (!verdict) return verdict.status();
-      if (!verdict->has_value() || (*verdict)->empty()) continue;
+    for (const auto& [id, why] : added_) {
+      std::string reason = why;
+      if (trustSettled_) {
+        auto now = appliedNow(id);
+        if (!now) return now.status();
+        reason = now->first ? std::string() : now->second;
+      }
+      if (reason.empty()) continue;
       ++report->notApplied;
-      report->notes.push_back("kept but not applied: " + std::string(viewOf(**verdict)));
+      report->notes.push_back("kept but not applied: " + reason);
     }
-  newActs_.clear();
+  added_.clear();
   return settleIdIndex();
 }
 
@@ -522,6 +543,8 @@ Result<std::pair<bool, std::string>> Applier::appliedNow(const ChangeId& id) {
       if (*r) scope = (*r)->scope;
     }
     why = checkApplies(**m, d->change, id, scope ? &*scope : nullptr).message();
+    // Trust lets it apply, so the suggestion's field-group rule refused it.
+    if (why.empty()) why = "it sets fields that another office owns at that stage of the suggestion";
   }
   return std::make_pair(false, why);
 }

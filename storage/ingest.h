@@ -158,7 +158,12 @@ class Applier {
   Hlc hlc_;
   bool clockLoaded_ = false;
   bool trustDirty_ = false;
-  std::vector<std::string> newActs_;  // arrivals of the acts applied in this transaction
+  bool trustSettled_ = false;         // trust was derived again in this transaction
+  std::map<PublicKey, uint64_t> branched_;  // authors given a second change with a number: the lowest
+  // The changes stored in this transaction: id, and why not applied when
+  // apply() did not apply it ("" when it did). finish() reports them as they
+  // stand after trust is derived again.
+  std::vector<std::pair<ChangeId, std::string>> added_;
   std::optional<uint64_t> arrival_;
   std::optional<ChangeId> lastNew_;  // the last id added to the id index
   std::map<PublicKey, std::optional<VersionEntry>> vv_;

@@ -46,8 +46,10 @@ Status Store::upgrade() {
           acts.emplace_back(viewOf(c->key()));
       }
       for (const auto& a : acts) RENDA_TRY(txn.put(t_->acts, bytesOf(a), {}));
-      // 2. Old fork evidence becomes held changes.
+      // 2. Trust, from everything held: memberships in today's format.
       Applier applier(txn, *t_, *net, UINT64_MAX / 2 >> 16);
+      RENDA_TRY(applier.rederiveAll());
+      // 3. Old fork evidence becomes held changes (trust is derived again at finish).
       std::vector<std::pair<std::string, std::string>> forks;
       {
         auto f = Cursor::open(txn, t_->forks);
@@ -76,8 +78,6 @@ Status Store::upgrade() {
         RENDA_TRY(applier.apply(p, report));
         RENDA_TRY(txn.del(t_->forks, bytesOf(key)));
       }
-      // 3. Trust, from everything held.
-      RENDA_TRY(applier.rederiveAll());
       RENDA_TRY(applier.finish());
     }
     return txn.put(t_->meta, bytesOf("layout"), bytesOf(keys::be64(keys::kLayout)));

@@ -187,10 +187,26 @@ TEST_CASE("Summary: entries out of order, repeated or numbered 0 are refused",
   SummaryFile s = sampleSummary(4);
   SECTION("out of order") { std::swap(s.entries[1], s.entries[2]); }
   SECTION("reversed") { std::reverse(s.entries.begin(), s.entries.end()); }
-  SECTION("repeated author") { s.entries[2].author = s.entries[1].author; }
+  SECTION("repeated entry") { s.entries[2] = s.entries[1]; }
+  SECTION("one author's branch tips out of order") {
+    s.entries[2] = s.entries[1];
+    s.entries[2].seq = s.entries[1].seq - 1;
+  }
   SECTION("seq 0") { s.entries[3].seq = 0; }
   SECTION("seq 0 first") { s.entries[0].seq = 0; }
   requireInvalid(decodeSummary(encodeSummary(s), nullptr).status(), "bad entries");
+}
+
+TEST_CASE("Summary: an author whose changes branch lists each branch tip, by number then id",
+          "[net][files][summary][fork]") {
+  SummaryFile s = sampleSummary(3);
+  VersionEntry tip = s.entries[1];
+  tip.seq += 1;
+  tip.id.bytes[0] ^= 0xff;
+  s.entries.insert(s.entries.begin() + 2, tip);
+  auto back = decodeSummary(encodeSummary(s), nullptr);
+  REQUIRE(back.isOk());
+  CHECK(back->entries == s.entries);
 }
 
 TEST_CASE("Summary: a well-hashed but malformed message is refused", "[net][files][summary]") {

@@ -96,7 +96,17 @@ struct Signed {
 class Signer {
  public:
   Signer(const NetworkId& network, uint64_t seed)
-      : key_(keyFromSeed(seed)), pk_(key_.publicKey()), network_(network) {}
+      : seed_(seed), key_(keyFromSeed(seed)), pk_(key_.publicKey()), network_(network) {}
+
+  // The same key at the same number, going on separately: what a backup
+  // restored in place, or a thief with a copy of the key, would sign.
+  Signer branch() const {
+    Signer b(network_, seed_);
+    b.seq_ = seq_;
+    b.prev_ = prev_;
+    b.prevSig_ = prevSig_;
+    return b;
+  }
 
   const PublicKey& publicKey() const { return pk_; }
   const SecretKey& key() const { return key_; }
@@ -184,6 +194,7 @@ class Signer {
   }
 
  private:
+  uint64_t seed_;
   SecretKey key_;
   PublicKey pk_;
   NetworkId network_;
