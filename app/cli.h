@@ -93,13 +93,15 @@ class Node {
   std::string restoreNote_;
 };
 
-// Key files: "RENDA-KEY-v1\n" | u8 sealed (0/1) | 64-byte secret key, or its
-// passphrase-sealed form. Written with mode 0600.
+// Key files: "RENDA-KEY-v1\n" | u8 sealed | the 64-byte secret key (sealed 0),
+// or its passphrase-sealed form: 2 = crypto::sealWithPassphrase, which stores
+// its Argon2id cost (MODERATE for files written now); 1 = the form written
+// before the cost was stored (INTERACTIVE), still opened. Mode 0600.
 Status writeKeyFile(const std::string& path, const SecretKey& key, const std::string& passphrase);
 Result<SecretKey> readKeyFile(const std::string& path);
-// Encryption key files: "RENDA-BOXKEY-v1\n" | public key 32 | u8 sealed (0/1) |
-// 32-byte X25519 secret key, or its passphrase-sealed form. The public key is
-// in clear so that it can be read without the passphrase. Mode 0600.
+// Encryption key files: "RENDA-BOXKEY-v1\n" | public key 32 | u8 sealed |
+// 32-byte X25519 secret key, or its passphrase-sealed form (as above). The
+// public key is in clear so that it can be read without the passphrase. Mode 0600.
 Status writeBoxKeyFile(const std::string& path, const BoxSecretKey& key,
                        const std::string& passphrase);
 Result<BoxSecretKey> readBoxKeyFile(const std::string& path);
@@ -107,8 +109,27 @@ Result<BoxSecretKey> readBoxKeyFile(const std::string& path);
 Result<BoxPublicKey> readBoxPublicKey(const std::string& path);
 // Whether a device or root key file is sealed with a passphrase.
 Result<bool> keyFileSealed(const std::string& path);
-// Asks for a passphrase (RENDA_PASSPHRASE, else the terminal without echo).
-std::string askPassphrase(const std::string& prompt);
+// A passphrase as typed: wiped from memory when it goes (sodium_memzero).
+// Move-only, so no copy outlives it.
+class Passphrase {
+ public:
+  Passphrase() = default;
+  explicit Passphrase(std::string text);
+  Passphrase(Passphrase&& other) noexcept;
+  Passphrase& operator=(Passphrase&& other) noexcept;
+  Passphrase(const Passphrase&) = delete;
+  Passphrase& operator=(const Passphrase&) = delete;
+  ~Passphrase();
+  const std::string& text() const { return text_; }
+  bool empty() const { return text_.empty(); }
+
+ private:
+  void wipe();
+  std::string text_;
+};
+// Asks for a passphrase (RENDA_PASSPHRASE, else the terminal without echo;
+// empty when there is neither).
+Passphrase askPassphrase(const std::string& prompt);
 
 // The data folder: --data, else $RENDA_DATA, else ./renda-data.
 std::string dataDirFrom(const Args& args);

@@ -18,21 +18,23 @@ bool exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-std::string newPassphrase(const Args& args) {
-  if (!args.has("passphrase")) return "";
-  std::string a = askPassphrase("New passphrase for the key: ");
-  return a;
+Passphrase newPassphrase(const Args& args) {
+  if (!args.has("passphrase")) return Passphrase();
+  return askPassphrase("New passphrase for the key: ");
 }
 
 Status init(Node& node, const Args& args, bool quiet) {
   if (exists(node.devicePath()))
     return Status::usage("this data folder already has a node key (" + node.devicePath() + ")");
   SecretKey key = crypto::generateSigningKey();
-  std::string passphrase = newPassphrase(args);
-  RENDA_TRY(writeKeyFile(node.devicePath(), key, passphrase));
+  Passphrase passphrase = newPassphrase(args);
+  if (args.has("passphrase") && passphrase.empty())
+    return Status::usage("--passphrase needs a passphrase: run renda at a terminal to type it, "
+                         "or set RENDA_PASSPHRASE");
+  RENDA_TRY(writeKeyFile(node.devicePath(), key, passphrase.text()));
   // The encryption key (X25519) that personal fields are sealed to; separate
   // from the signing key, announced once the node is enrolled.
-  RENDA_TRY(node.makeEncryptionKey(passphrase));
+  RENDA_TRY(node.makeEncryptionKey(passphrase.text()));
   RENDA_TRY(node.store().setDeviceKey(key.publicKey()));
   if (!quiet)
     std::printf("Created node in %s\nNode key: %s\n"
@@ -59,15 +61,17 @@ Status cmdCountyInit(const Args& args) {
   if (n.store().network()) return Status::usage("this node already belongs to a county network");
   if (!exists(n.devicePath())) RENDA_TRY(init(n, args, true));
   if (exists(n.rootPath())) return Status::usage("this folder already holds a county root key");
+  // The device key signs the county's first change: open it (passphrase and
+  // all) before anything is written, so a failure leaves the folder as it was.
+  auto key = n.deviceKey();
+  if (!key) return key.status();
   SecretKey root = crypto::generateSigningKey();
-  RENDA_TRY(writeKeyFile(n.rootPath(), root, newPassphrase(args)));
+  RENDA_TRY(writeKeyFile(n.rootPath(), root, newPassphrase(args).text()));
   storage::NetworkInfo info;
   randombytes_buf(info.network.data(), info.network.size());
   info.root = root.publicKey();
   info.countyName = *name;
   RENDA_TRY(n.store().setNetwork(info));
-  auto key = n.deviceKey();
-  if (!key) return key.status();
   storage::LocalEdit edit;
   edit.op = OpKind::kCertificate;
   edit.certificate = makeCertificate(info.network, (*key)->publicKey(), root, "", Role::kCounty,

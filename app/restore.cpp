@@ -284,14 +284,14 @@ Status handOver(Node& n, const std::string& why) {
                            "office to enroll it again");
   auto sealed = keyFileSealed(n.devicePath());
   if (!sealed) return sealed.status();
-  std::string passphrase = *sealed ? askPassphrase("Passphrase for the new key files: ") : "";
+  Passphrase passphrase =
+      *sealed ? askPassphrase("Passphrase for the new key files: ") : Passphrase();
   SecretKey fresh = crypto::generateSigningKey();
   BoxSecretKey freshBox = crypto::generateBoxKey();
   std::string oldShort = shortKey(self->subject);
   std::string nextDevice = nextDevicePath(n, oldShort, fresh.publicKey());
-  RENDA_TRY(writeKeyFile(nextDevice, fresh, passphrase));
-  RENDA_TRY(writeBoxKeyFile(nextEncryptionPath(n, fresh.publicKey()), freshBox, passphrase));
-  sodium_memzero(passphrase.data(), passphrase.size());
+  RENDA_TRY(writeKeyFile(nextDevice, fresh, passphrase.text()));
+  RENDA_TRY(writeBoxKeyFile(nextEncryptionPath(n, fresh.publicKey()), freshBox, passphrase.text()));
   RENDA_TRY(fsyncDir(n.dir()));
   crashPoint("handover:files-written");
   Certificate cert = makeCertificate(net->network, fresh.publicKey(), *oldKey, self->township,
