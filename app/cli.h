@@ -20,19 +20,48 @@ namespace renda::app {
 inline constexpr int kExitOk = 0, kExitUsage = 1, kExitRefused = 2, kExitInternal = 3;
 int exitCodeFor(const Status& s);
 
-// Parsed arguments: positionals, and --name value options (repeatable).
+struct Args;
+
+// One option a command takes: `--name VALUE`, or a switch `--name` when
+// `value` is empty. `-o` is --output and `-q` is --quiet wherever a command
+// takes them; no other short flag exists.
+struct Option {
+  std::string name;   // without dashes
+  std::string value;  // the value's placeholder in help ("FILE", "YYYY-MM-DD"); "" for a switch
+  std::string help;   // one line
+  bool repeatable = false;
+};
+
+// One verb: `renda NAME ...`.
+struct Command {
+  std::string name;     // "deputy add", "bundle import", ...
+  std::string summary;  // one line for `renda --help`
+  std::string usage;    // after "Usage: renda "
+  std::function<Status(const Args&)> run;
+  // Every option it takes besides --data and --help (which every command takes).
+  std::vector<Option> options = {};
+  // Commands that write records of a kind (`renda deputy add|edit`) also take
+  // `--FIELD VALUE` for each field of that kind (core/domain/fields.h).
+  std::optional<RecordKind> fields = std::nullopt;
+};
+
+// Parsed arguments: positionals, `--name value` options (repeatable ones in
+// order) and switches.
 struct Args {
   std::vector<std::string> positional;
   std::vector<std::pair<std::string, std::string>> options;  // name without dashes
   std::vector<std::string> switches;                         // --json, --yes, ...
 
-  static Result<Args> parse(const std::vector<std::string>& argv);
+  // Parses what follows the command's name, taking only what `command`
+  // understands: its options, its record kind's fields, --data, --help, -h,
+  // and -o / -q where it takes --output / --quiet; everything after `--` is a
+  // positional. An option that needs a value never takes the next option as
+  // one (write --name=-x for a value that starts with '-'). Usage error, naming
+  // the nearest known option or field, otherwise.
+  static Result<Args> parse(const std::vector<std::string>& argv, const Command& command);
   std::optional<std::string> get(const std::string& name) const;
   std::vector<std::string> all(const std::string& name) const;
   bool has(const std::string& name) const;
-  // Usage error unless every option and switch is one of `allowed` (or matches
-  // allowFields: any other --name becomes a record field).
-  Status only(const std::vector<std::string>& allowed) const;
 };
 
 // Everything a command needs about this node.
@@ -139,16 +168,14 @@ std::string formatTime(uint64_t ms);
 std::string shortId(const ChangeId& id);
 std::string shortKey(const PublicKey& k);
 
-// One verb: `renda NAME ...`.
-struct Command {
-  const char* name;
-  const char* summary;
-  const char* usage;
-  std::function<Status(const Args&)> run;
-};
+// Every command, in the order `renda --help` lists them.
 const std::vector<Command>& commands();
 // Runs a full argument vector (argv without the program name); returns the exit code.
 int runCommandLine(const std::vector<std::string>& argv);
+
+// The word for records of `kind` at the command line: deputy, unit, duty, ...
+// (app/cmd_records.cpp).
+const char* kindWord(RecordKind kind);
 
 // Registration helpers, one per cmd_*.cpp.
 void addSetupCommands(std::vector<Command>& out);

@@ -23,7 +23,6 @@ std::string describeAuthor(storage::Store& store, const PublicKey& k) {
 }
 
 Status cmdLog(const Args& args) {
-  RENDA_TRY(args.only({"json"}));
   if (args.positional.size() != 1) return Status::usage("give a record number");
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
@@ -74,7 +73,6 @@ Status cmdLog(const Args& args) {
 }
 
 Status cmdVerify(const Args& args) {
-  RENDA_TRY(args.only({"json", "quiet"}));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   auto r = (*node)->store().verify();
@@ -104,7 +102,6 @@ Status cmdVerify(const Args& args) {
 }
 
 Status cmdDigest(const Args& args) {
-  RENDA_TRY(args.only({}));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   auto d = (*node)->store().digest();
@@ -114,7 +111,6 @@ Status cmdDigest(const Args& args) {
 }
 
 Status cmdStatus(const Args& args) {
-  RENDA_TRY(args.only({"json"}));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   storage::Store& store = (*node)->store();
@@ -180,13 +176,16 @@ Status cmdStatus(const Args& args) {
 }  // namespace
 
 void addInspectCommands(std::vector<Command>& out) {
-  out.push_back({"log", "every change to a record: who, when, signature", "log ID [--json]", cmdLog});
+  const Option json{"json", "", "print it as JSON"};
+  out.push_back({"log", "every change to a record: who, when, signature", "log ID [--json]", cmdLog,
+                 {json}});
   out.push_back({"verify", "check every signature and chain, re-derive every record",
-                 "verify [--json]", cmdVerify});
+                 "verify [--json]", cmdVerify,
+                 {json, {"quiet", "", "print nothing; the exit code says whether all is in order"}}});
   out.push_back({"digest", "one hash of all records (equal on nodes holding the same changes)",
                  "digest", cmdDigest});
   out.push_back({"status", "this node: identity, counts, conflicts, forks", "status [--json]",
-                 cmdStatus});
+                 cmdStatus, {json}});
 }
 
 }  // namespace renda::app

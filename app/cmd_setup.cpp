@@ -45,14 +45,12 @@ Status init(Node& node, const Args& args, bool quiet) {
 }
 
 Status cmdInit(const Args& args) {
-  RENDA_TRY(args.only({"passphrase", "quiet"}));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   return init(**node, args, args.has("quiet"));
 }
 
 Status cmdCountyInit(const Args& args) {
-  RENDA_TRY(args.only({"name", "label", "passphrase", "quiet"}));
   auto name = args.get("name");
   if (!name || name->empty()) return Status::usage("give the county's name with --name");
   auto node = Node::open(dataDirFrom(args));
@@ -88,7 +86,6 @@ Status cmdCountyInit(const Args& args) {
 }
 
 Status cmdEnroll(const Args& args) {
-  RENDA_TRY(args.only({"node", "township", "label", "days", "role", "output", "quiet"}));
   auto nodeKey = args.get("node");
   auto out = args.get("output");
   if (!nodeKey || !out) return Status::usage("give --node KEY and -o FILE");
@@ -136,7 +133,6 @@ Status cmdEnroll(const Args& args) {
 }
 
 Status cmdJoin(const Args& args) {
-  RENDA_TRY(args.only({"quiet"}));
   if (args.positional.size() != 1) return Status::usage("give the enrollment file");
   const std::string& path = args.positional[0];
   auto node = Node::open(dataDirFrom(args));
@@ -185,7 +181,6 @@ Status cmdJoin(const Args& args) {
 }
 
 Status cmdRevoke(const Args& args) {
-  RENDA_TRY(args.only({"node", "after", "reason", "quiet"}));
   auto nodeKey = args.get("node");
   auto after = args.get("after");
   if (!nodeKey || !after)
@@ -238,16 +233,37 @@ Status cmdRevoke(const Args& args) {
 }  // namespace
 
 void addSetupCommands(std::vector<Command>& out) {
-  out.push_back({"init", "create this node's key and store", "init [--passphrase]", cmdInit});
+  const Option quiet{"quiet", "", "print nothing when it worked"};
+  const Option passphrase{"passphrase", "",
+                          "seal the key files with a passphrase (typed at the terminal, or "
+                          "RENDA_PASSPHRASE); asked for whenever a key is used"};
+  out.push_back({"init", "create this node's key and store", "init [--passphrase]", cmdInit,
+                 {passphrase, quiet}});
   out.push_back({"county init", "create the county network (county office only)",
-                 "county init --name 县名 [--label TEXT] [--passphrase]", cmdCountyInit});
+                 "county init --name 县名 [--label TEXT] [--passphrase]", cmdCountyInit,
+                 {{"name", "县名", "the county's name (needed)"},
+                  {"label", "TEXT", "this node's name in logs (default 县人大常委会办公室)"},
+                  passphrase,
+                  quiet}});
   out.push_back({"enroll", "admit a node to the county network (county office)",
                  "enroll --node KEY --township 乡镇名 [--role township|county] [--label TEXT] "
                  "[--days N] -o FILE",
-                 cmdEnroll});
-  out.push_back({"join", "join the county network with the enrollment file", "join FILE", cmdJoin});
+                 cmdEnroll,
+                 {{"node", "KEY", "the node key that `renda init` printed on that laptop (needed)"},
+                  {"township", "乡镇名", "the township the node writes for (needed for a township)"},
+                  {"role", "township|county", "a township node (default) or another county node"},
+                  {"label", "TEXT", "the node's name in logs (default 乡镇名人大)"},
+                  {"days", "N", "the enrollment ends after N days (default: never)"},
+                  {"output", "FILE", "the enrollment file to write (needed)"},
+                  quiet}});
+  out.push_back({"join", "join the county network with the enrollment file", "join FILE", cmdJoin,
+                 {quiet}});
   out.push_back({"revoke", "revoke a node's key after a given change (county office)",
-                 "revoke --node KEY --after N [--reason TEXT]", cmdRevoke});
+                 "revoke --node KEY --after N [--reason TEXT]", cmdRevoke,
+                 {{"node", "KEY", "the node key to revoke (needed)"},
+                  {"after", "N", "the number of its last change to keep (needed)"},
+                  {"reason", "TEXT", "why, for the log"},
+                  quiet}});
 }
 
 }  // namespace renda::app
