@@ -166,6 +166,15 @@ std::string formatTime(uint64_t ms) {
 std::string shortId(const ChangeId& id) { return toHex(id).substr(0, 12); }
 std::string shortKey(const PublicKey& k) { return toHex(k).substr(0, 8); }
 
+std::string fingerprint(const PublicKey& k) {
+  std::string hex = toHex(k), out;
+  for (size_t i = 0; i < 20; i += 4) {
+    if (i) out += '-';
+    out.append(hex, i, 4);
+  }
+  return out;
+}
+
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = [] {
     std::vector<Command> v;

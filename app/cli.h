@@ -167,6 +167,9 @@ std::string dataDirFrom(const Args& args);
 std::string formatTime(uint64_t ms);
 std::string shortId(const ChangeId& id);
 std::string shortKey(const PublicKey& k);
+// The county key's fingerprint, read out over the phone when a node joins:
+// its first 20 hex digits in groups of four, "3f2a-9c01-77de-0b12-4e5a".
+std::string fingerprint(const PublicKey& k);
 
 // Every command, in the order `renda --help` lists them.
 const std::vector<Command>& commands();

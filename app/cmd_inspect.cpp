@@ -128,6 +128,7 @@ Status cmdStatus(const Args& args) {
     j.beginObject();
     j.field("node", key ? toHex(*key) : "");
     j.field("county", net ? net->countyName : "");
+    j.field("countyKey", net ? fingerprint(net->root) : "");
     j.field("township", self ? self->township : "");
     j.field("role", self ? roleName(self->role) : "");
     j.key("enrolled").boolean(self.has_value());
@@ -151,6 +152,7 @@ Status cmdStatus(const Args& args) {
   std::printf("Data folder: %s\n", (*node)->dir().c_str());
   std::printf("Node key:    %s\n", key ? toHex(*key).c_str() : "(none: run renda init)");
   std::printf("County:      %s\n", net ? net->countyName.c_str() : "(not joined yet)");
+  if (net) std::printf("County key:  %s (fingerprint)\n", fingerprint(net->root).c_str());
   if (self)
     std::printf("This node:   %s, %s\n", self->township.empty() ? "county office" : self->township.c_str(),
                 self->label.c_str());

@@ -2,6 +2,7 @@
 // Setting a node up: init, county init, enroll, join, revoke.
 #include <sys/stat.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 
@@ -79,9 +80,10 @@ Status cmdCountyInit(const Args& args) {
   RENDA_TRY(n.announceEncryptionKey());
   if (!args.has("quiet"))
     std::printf("Created the county network for %s.\nCounty root key: %s (kept in %s — back it "
-                "up offline)\nThis node is the county office node: %s\n",
+                "up offline)\nCounty key fingerprint: %s (read it out to each township when it "
+                "joins; `renda status` shows it)\nThis node is the county office node: %s\n",
                 name->c_str(), shortKey(info.root).c_str(), n.rootPath().c_str(),
-                shortKey((*key)->publicKey()).c_str());
+                fingerprint(info.root).c_str(), shortKey((*key)->publicKey()).c_str());
   return Status::ok();
 }
 
@@ -160,6 +162,23 @@ Status cmdJoin(const Args& args) {
   if (!enrolled)
     return Status::refused(path + " does not enroll this node (key " + shortKey(*self) +
                            "); ask the county office to run renda enroll for this key");
+  // The file names the county key this node will trust from now on; only the
+  // county office can say whether it is theirs.
+  const std::string print = fingerprint(info->header.rootKey);
+  if (auto expected = args.get("fingerprint")) {
+    std::string given;
+    for (char ch : *expected)
+      if (std::isxdigit(static_cast<unsigned char>(ch)))
+        given += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    std::string key = toHex(info->header.rootKey);
+    if (given.size() != 20 && given.size() != key.size())
+      return Status::usage("--fingerprint takes the county key's fingerprint: 20 digits and "
+                           "letters a-f in groups of four, like 3f2a-9c01-77de-0b12-4e5a");
+    if (key.compare(0, given.size(), given) != 0)
+      return Status::refused(path + " names the county key " + print + ", not " + *expected +
+                             ": it was not made by your county office. Nothing was changed; ask "
+                             "the county office for a new enrollment file");
+  }
   storage::NetworkInfo ni{info->header.network, info->header.rootKey, info->header.countyName};
   RENDA_TRY(n.store().setNetwork(ni));
   auto imported = importBundle(n, path, true);
@@ -173,10 +192,18 @@ Status cmdJoin(const Args& args) {
   // Announce this node's encryption key, so the county office and the other
   // nodes of this township can seal personal fields to it.
   RENDA_TRY(n.announceEncryptionKey());
-  if (!args.has("quiet"))
+  if (!args.has("quiet")) {
     std::printf("Joined the %s network as %s (%s). %llu changes imported.\n",
                 ni.countyName.c_str(), m->township.empty() ? "the county office" : m->township.c_str(),
                 m->label.c_str(), static_cast<unsigned long long>(imported->report.added));
+    std::printf("County key fingerprint: %s\n", print.c_str());
+    if (!args.get("fingerprint"))
+      std::printf(
+          "This node now trusts that county key. Compare the fingerprint with the county "
+          "office's (by phone: `renda status` there shows it). If they differ, the file did not "
+          "come from your county office: do not use this node; delete this data folder, run "
+          "`renda init` again and ask the county office for a new enrollment file.\n");
+  }
   return Status::ok();
 }
 
@@ -256,8 +283,12 @@ void addSetupCommands(std::vector<Command>& out) {
                   {"days", "N", "the enrollment ends after N days (default: never)"},
                   {"output", "FILE", "the enrollment file to write (needed)"},
                   quiet}});
-  out.push_back({"join", "join the county network with the enrollment file", "join FILE", cmdJoin,
-                 {quiet}});
+  out.push_back({"join", "join the county network with the enrollment file",
+                 "join FILE [--fingerprint XXXX-XXXX-XXXX-XXXX-XXXX]", cmdJoin,
+                 {{"fingerprint", "XXXX-XXXX-XXXX-XXXX-XXXX",
+                   "the county key's fingerprint as the county office read it out: join only "
+                   "if the file's county key has it"},
+                  quiet}});
   out.push_back({"revoke", "revoke a node's key after a given change (county office)",
                  "revoke --node KEY --after N [--reason TEXT]", cmdRevoke,
                  {{"node", "KEY", "the node key to revoke (needed)"},
