@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "storage/lmdb.h"
+
 namespace renda::app {
 
 Result<ExportResult> exportBundle(Node& node, const VersionVector& theirs,
@@ -76,9 +78,24 @@ Result<ImportResult> importBundle(Node& node, const std::string& path, bool prog
       });
   if (showProgress) std::fprintf(stderr, "\n");
   Status s = r ? Status::ok() : r.status();
+  if (!s && storage::isDiskFull(s)) {
+    // A store takes about three times a bundle's bytes (docs/performance.md:
+    // 716 MB of bundle made a 1.9 GB store).
+    auto mb = [](double bytes) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.1f MB", bytes / 1e6);
+      return std::string(buf);
+    };
+    double bytes = double(info->fileBytes);
+    s = Status::error(s.code(), s.message() + ". " +
+                                    (done ? std::string() : "Nothing of " + path + " was imported; ") +
+                                    path + " is " + mb(bytes) + " and the store needs about " +
+                                    mb(std::max(1e6, 3 * bytes)) + " free to take it in");
+  }
   if (!s && done > 0)
     s = Status::error(s.code(), s.message() + " (the first " + std::to_string(done) +
-                                    " changes of the file were imported and are kept)");
+                                    " changes of the file were imported and are kept; the "
+                                    "next import of it adds the rest)");
   if (bulk) {
     Status flushed = node.store().endBulk();
     if (s) s = flushed;

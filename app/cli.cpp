@@ -3,18 +3,15 @@
 #include "app/cli.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 
+#include "app/cli_help.h"
+#include "core/domain/fields.h"
+
 namespace renda::app {
-
-namespace {
-
-const std::vector<std::string> kSwitches = {"json",  "yes",    "passphrase", "help",   "all",
-                                            "quiet", "county", "conflicts",  "reveal", "force"};
-
-}  // namespace
 
 int exitCodeFor(const Status& s) {
   switch (s.code()) {
@@ -27,35 +24,107 @@ int exitCodeFor(const Status& s) {
   }
 }
 
-Result<Args> Args::parse(const std::vector<std::string>& argv) {
+namespace {
+
+// What `renda COMMAND --help` is called in messages.
+std::string helpHint(const Command& c) {
+  std::string group = c.name.substr(0, c.name.find(' '));
+  return c.fields ? "`renda " + group + " --help` lists the fields"
+                  : "`renda " + c.name + " --help` lists the options";
+}
+
+// A word that is an option rather than a value: --anything, or -x for a
+// letter x. "-" alone and negative numbers ("-5") are values.
+bool looksLikeOption(const std::string& s) {
+  if (s.size() < 2 || s[0] != '-') return false;
+  if (s[1] == '-') return true;
+  return std::isalpha(static_cast<unsigned char>(s[1])) != 0;
+}
+
+// What `--name` is for `command`: one of its options, a field of its record
+// kind, or nothing (then a usage error that names the nearest known one).
+Result<Option> lookUp(const Command& c, const std::string& name) {
+  static const Option kData{"data", "DIR", "", false}, kHelp{"help", "", "", false};
+  if (name == "data") return kData;
+  if (name == "help") return kHelp;
+  for (const auto& o : c.options)
+    if (o.name == name) return o;
+  std::vector<domain::FieldInfo> known;
+  for (const auto& o : c.options) known.push_back({o.name.c_str(), "", domain::FieldType::kText});
+  if (c.fields) {
+    if (const auto* f = domain::findField(*c.fields, name))
+      return Option{name, fieldPlaceholder(*f), f->label, false};
+    for (const auto& f : domain::fieldsOf(*c.fields)) known.push_back(f);
+  }
+  const domain::FieldInfo* near = domain::nearestField(known, name);
+  std::string what = c.fields ? "--" + name + " is neither a field of " +
+                                    std::string(domain::kindLabel(*c.fields)) + " (" +
+                                    kindWord(*c.fields) + ") nor an option here"
+                              : "there is no option --" + name + " here";
+  if (!near) return Status::usage(what + " (it takes no options)");
+  return Status::usage(what + "; did you mean --" + near->name + "? " + helpHint(c));
+}
+
+}  // namespace
+
+Result<Args> Args::parse(const std::vector<std::string>& argv, const Command& c) {
   Args a;
+  auto takes = [&](const char* name) {
+    for (const auto& o : c.options)
+      if (o.name == name) return true;
+    return false;
+  };
   for (size_t i = 0; i < argv.size(); ++i) {
-    const std::string& s = argv[i];
-    if (s.size() > 2 && s.compare(0, 2, "--") == 0) {
-      std::string name = s.substr(2), value;
-      auto eq = name.find('=');
-      bool inlineValue = eq != std::string::npos;
-      if (inlineValue) {
-        value = name.substr(eq + 1);
-        name = name.substr(0, eq);
-      }
-      if (!inlineValue && std::find(kSwitches.begin(), kSwitches.end(), name) != kSwitches.end()) {
-        a.switches.push_back(name);
-        continue;
-      }
-      if (!inlineValue) {
-        if (i + 1 >= argv.size()) return Status::usage("--" + name + " needs a value");
-        value = argv[++i];
-      }
-      a.options.emplace_back(name, value);
-    } else if (s == "-o") {
-      if (i + 1 >= argv.size()) return Status::usage("-o needs a file name");
-      a.options.emplace_back("output", argv[++i]);
-    } else if (s == "-h") {
-      a.switches.push_back("help");
-    } else {
-      a.positional.push_back(s);
+    std::string s = argv[i];
+    if (s == "--") {
+      a.positional.insert(a.positional.end(), argv.begin() + long(i) + 1, argv.end());
+      break;
     }
+    if (!looksLikeOption(s)) {
+      a.positional.push_back(s);
+      continue;
+    }
+    // Short flags: -h everywhere, -o and -q where the command takes their long form.
+    if (s[1] != '-') {
+      if (s == "-h") s = "--help";
+      else if (s == "-o" && takes("output")) s = "--output";
+      else if (s == "-q" && takes("quiet")) s = "--quiet";
+      else if (s == "-o" || s == "-q")
+        return Status::usage(std::string("there is no ") + s + " (" +
+                             (s == "-o" ? "--output" : "--quiet") + ") here; " + helpHint(c));
+      else
+        return Status::usage(s + " is not an option: options are written in full, like --" +
+                             (c.options.empty() ? std::string("data") : c.options[0].name) +
+                             " (-h, and -o and -q where a command writes a file or can be "
+                             "quiet, are the only short ones); " + helpHint(c));
+    }
+    std::string name = s.substr(2), value;
+    auto eq = name.find('=');
+    bool inlineValue = eq != std::string::npos;
+    if (inlineValue) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    auto opt = lookUp(c, name);
+    if (!opt) return opt.status();
+    if (opt->value.empty()) {
+      if (inlineValue) return Status::usage("--" + name + " takes no value");
+      if (!a.has(name)) a.switches.push_back(name);
+      continue;
+    }
+    if (!inlineValue) {
+      if (i + 1 >= argv.size())
+        return Status::usage("--" + name + " needs a value (--" + name + " " + opt->value + ")");
+      if (looksLikeOption(argv[i + 1]))
+        return Status::usage("--" + name + " needs a value, but the next word " + argv[i + 1] +
+                             " is an option; give the value after --" + name +
+                             " (write --" + name + "=" + argv[i + 1] +
+                             " if that really is the value)");
+      value = argv[++i];
+    }
+    if (!opt->repeatable && a.get(name))
+      return Status::usage("--" + name + " is given twice; give it once");
+    a.options.emplace_back(name, value);
   }
   return a;
 }
@@ -78,17 +147,6 @@ bool Args::has(const std::string& name) const {
   return std::find(switches.begin(), switches.end(), name) != switches.end();
 }
 
-Status Args::only(const std::vector<std::string>& allowed) const {
-  auto ok = [&](const std::string& n) {
-    return n == "data" || std::find(allowed.begin(), allowed.end(), n) != allowed.end();
-  };
-  for (const auto& [k, v] : options)
-    if (!ok(k)) return Status::usage("unknown option --" + k);
-  for (const auto& s : switches)
-    if (!ok(s) && s != "help") return Status::usage("unknown option --" + s);
-  return Status::ok();
-}
-
 std::string dataDirFrom(const Args& args) {
   if (auto d = args.get("data")) return *d;
   if (const char* env = std::getenv("RENDA_DATA"); env && *env) return env;
@@ -107,6 +165,15 @@ std::string formatTime(uint64_t ms) {
 
 std::string shortId(const ChangeId& id) { return toHex(id).substr(0, 12); }
 std::string shortKey(const PublicKey& k) { return toHex(k).substr(0, 8); }
+
+std::string fingerprint(const PublicKey& k) {
+  std::string hex = toHex(k), out;
+  for (size_t i = 0; i < 20; i += 4) {
+    if (i) out += '-';
+    out.append(hex, i, 4);
+  }
+  return out;
+}
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = [] {
@@ -129,78 +196,130 @@ const std::vector<Command>& commands() {
 
 namespace {
 
-void printHelp() {
-  std::printf(
-      "renda — offline-first records for township people's congresses (乡镇人大)\n\n"
-      "Usage: renda COMMAND [options]    (every command takes --data DIR;\n"
-      "       default $RENDA_DATA, else ./renda-data)\n\nCommands:\n");
-  for (const auto& c : commands()) std::printf("  %-22s %s\n", c.name, c.summary);
-  std::printf(
-      "\nExit codes: 0 ok, 1 the command was asked wrongly, 2 data refused, 3 internal error.\n"
-      "`renda COMMAND --help` shows a command's options.\n");
+// The words of a command's name: "bundle export" -> {"bundle", "export"}.
+std::vector<std::string> wordsOf(const std::string& name) {
+  std::vector<std::string> words;
+  for (size_t pos = 0; pos <= name.size();) {
+    size_t sp = name.find(' ', pos);
+    if (sp == std::string::npos) sp = name.size();
+    words.push_back(name.substr(pos, sp - pos));
+    pos = sp + 1;
+  }
+  return words;
+}
+
+// The command named by the first words of `argv` (the longest match), and how
+// many words its name has.
+std::pair<const Command*, size_t> findCommand(const std::vector<std::string>& argv) {
+  const Command* best = nullptr;
+  size_t bestWords = 0;
+  for (const auto& c : commands()) {
+    std::vector<std::string> words = wordsOf(c.name);
+    if (words.size() > argv.size() || words.size() <= bestWords) continue;
+    if (std::equal(words.begin(), words.end(), argv.begin())) {
+      best = &c;
+      bestWords = words.size();
+    }
+  }
+  return {best, bestWords};
+}
+
+// The first word of a known command nearest to `typed`, for "did you mean".
+std::string nearestCommandWord(const std::string& typed) {
+  std::string best;
+  size_t bestDistance = 0;
+  for (const auto& c : commands()) {
+    std::string first = wordsOf(c.name)[0];
+    size_t d = domain::editDistance(typed, first);
+    if (best.empty() || d < bestDistance) {
+      best = first;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+bool isHelp(const std::string& s) { return s == "--help" || s == "-h"; }
+
+// `renda WORD ...` where WORD begins names of commands but no command matched:
+// `renda deputy`, `renda bundle --help`, `renda suggestion frobnicate`.
+int runGroup(const std::string& group, const std::vector<std::string>& rest) {
+  bool help = std::any_of(rest.begin(), rest.end(), isHelp);
+  if (help) {
+    std::fputs(groupHelp(group).c_str(), stdout);
+    return kExitOk;
+  }
+  if (rest.empty() || rest[0].rfind("-", 0) == 0)
+    std::fprintf(stderr, "renda %s: say what to do.\n\n", group.c_str());
+  else
+    std::fprintf(stderr, "renda %s: there is no '%s'.\n\n", group.c_str(), rest[0].c_str());
+  std::fputs(groupHelp(group).c_str(), stderr);
+  return kExitUsage;
 }
 
 }  // namespace
 
 int runCommandLine(const std::vector<std::string>& rawArgv) {
-  // `renda --data DIR COMMAND ...` is the same as `renda COMMAND ... --data DIR`.
-  std::vector<std::string> argv = rawArgv, global;
-  while (!argv.empty() && (argv[0] == "--data" || argv[0].rfind("--data=", 0) == 0)) {
-    if (argv[0] == "--data") {
-      if (argv.size() < 2) {
-        std::fprintf(stderr, "renda: --data needs a folder\n");
+  // Before the command only --data and --help: `renda --data DIR COMMAND ...`.
+  std::optional<std::string> globalData;
+  size_t at = 0;
+  for (; at < rawArgv.size(); ++at) {
+    const std::string& s = rawArgv[at];
+    if (s == "--data" || s.rfind("--data=", 0) == 0) {
+      std::string dir = s == "--data" ? (at + 1 < rawArgv.size() ? rawArgv[++at] : "") : s.substr(7);
+      if (dir.empty() || (s == "--data" && dir.rfind("-", 0) == 0)) {
+        std::fprintf(stderr, "renda: --data needs a folder, as in renda --data DIR COMMAND\n");
         return kExitUsage;
       }
-      global = {"--data", argv[1]};
-      argv.erase(argv.begin(), argv.begin() + 2);
+      if (globalData) {
+        std::fprintf(stderr, "renda: --data is given twice; give it once\n");
+        return kExitUsage;
+      }
+      globalData = dir;
+    } else if (isHelp(s) || s == "help") {
+      std::fputs(mainHelp().c_str(), stdout);
+      return kExitOk;
+    } else if (s.rfind("-", 0) == 0) {
+      std::fprintf(stderr,
+                   "renda: %s goes after the command (only --data may come before it), as in "
+                   "renda status %s. Run `renda --help` for the commands.\n",
+                   s.c_str(), s.c_str());
+      return kExitUsage;
     } else {
-      global = {argv[0]};
-      argv.erase(argv.begin());
+      break;
     }
   }
-  argv.insert(argv.end(), global.begin(), global.end());
-  // No command at all is a usage error (exit 1); asking for --help is not.
-  bool noCommand = argv.empty() || argv[0].rfind("--data", 0) == 0;
-  if (noCommand) argv.insert(argv.begin(), "--help");
-  if (argv[0] == "--help" || argv[0] == "-h" || argv[0] == "help") {
-    printHelp();
-    return noCommand ? kExitUsage : kExitOk;
-  }
-  // Longest matching command name ("county init", "bundle export", ...).
-  const Command* best = nullptr;
-  size_t bestWords = 0;
-  for (const auto& c : commands()) {
-    std::vector<std::string> words;
-    std::string name = c.name;
-    for (size_t pos = 0; pos <= name.size();) {
-      size_t sp = name.find(' ', pos);
-      if (sp == std::string::npos) sp = name.size();
-      words.push_back(name.substr(pos, sp - pos));
-      pos = sp + 1;
-    }
-    if (words.size() > argv.size()) continue;
-    bool match = true;
-    for (size_t i = 0; i < words.size(); ++i)
-      if (argv[i] != words[i]) match = false;
-    if (match && words.size() > bestWords) {
-      best = &c;
-      bestWords = words.size();
-    }
-  }
-  if (!best) {
-    std::fprintf(stderr, "renda: unknown command '%s'. Run `renda --help` for the list.\n",
-                 argv[0].c_str());
+  std::vector<std::string> argv(rawArgv.begin() + long(at), rawArgv.end());
+  if (argv.empty()) {  // no command at all is a usage error (exit 1)
+    std::fputs(mainHelp().c_str(), stdout);
     return kExitUsage;
   }
-  auto args = Args::parse(std::vector<std::string>(argv.begin() + bestWords, argv.end()));
+  auto [best, words] = findCommand(argv);
+  if (!best) {
+    for (const auto& c : commands())
+      if (wordsOf(c.name)[0] == argv[0])
+        return runGroup(argv[0], std::vector<std::string>(argv.begin() + 1, argv.end()));
+    std::fprintf(stderr,
+                 "renda: unknown command '%s'; did you mean %s? Run `renda --help` for the list.\n",
+                 argv[0].c_str(), nearestCommandWord(argv[0]).c_str());
+    return kExitUsage;
+  }
+  auto args = Args::parse(std::vector<std::string>(argv.begin() + long(words), argv.end()), *best);
   if (!args) {
-    std::fprintf(stderr, "renda %s: %s\nUsage: renda %s\n", best->name,
-                 args.status().message().c_str(), best->usage);
+    std::fprintf(stderr, "renda %s: %s\nUsage: renda %s\n", best->name.c_str(),
+                 args.status().message().c_str(), best->usage.c_str());
     return kExitUsage;
   }
   if (args->has("help")) {
-    std::printf("renda %s — %s\n\nUsage: renda %s\n", best->name, best->summary, best->usage);
+    std::fputs(commandHelp(*best).c_str(), stdout);
     return kExitOk;
+  }
+  if (globalData) {
+    if (args->get("data")) {
+      std::fprintf(stderr, "renda %s: --data is given twice; give it once\n", best->name.c_str());
+      return kExitUsage;
+    }
+    args->options.emplace_back("data", *globalData);
   }
   Status s;
   try {
@@ -209,8 +328,9 @@ int runCommandLine(const std::vector<std::string>& rawArgv) {
     s = Status::error(Code::kIOError, std::string("internal error: ") + e.what());
   }
   if (!s) {
-    std::fprintf(stderr, "renda %s: %s\n", best->name, s.message().c_str());
-    if (s.code() == Code::kUsage) std::fprintf(stderr, "Usage: renda %s\n", best->usage);
+    std::fprintf(stderr, "renda %s: %s\n", best->name.c_str(), s.message().c_str());
+    if (s.code() == Code::kUsage)
+      std::fprintf(stderr, "Usage: renda %s\n", best->usage.c_str());
   }
   return exitCodeFor(s);
 }

@@ -20,19 +20,48 @@ namespace renda::app {
 inline constexpr int kExitOk = 0, kExitUsage = 1, kExitRefused = 2, kExitInternal = 3;
 int exitCodeFor(const Status& s);
 
-// Parsed arguments: positionals, and --name value options (repeatable).
+struct Args;
+
+// One option a command takes: `--name VALUE`, or a switch `--name` when
+// `value` is empty. `-o` is --output and `-q` is --quiet wherever a command
+// takes them; no other short flag exists.
+struct Option {
+  std::string name;   // without dashes
+  std::string value;  // the value's placeholder in help ("FILE", "YYYY-MM-DD"); "" for a switch
+  std::string help;   // one line
+  bool repeatable = false;
+};
+
+// One verb: `renda NAME ...`.
+struct Command {
+  std::string name;     // "deputy add", "bundle import", ...
+  std::string summary;  // one line for `renda --help`
+  std::string usage;    // after "Usage: renda "
+  std::function<Status(const Args&)> run;
+  // Every option it takes besides --data and --help (which every command takes).
+  std::vector<Option> options = {};
+  // Commands that write records of a kind (`renda deputy add|edit`) also take
+  // `--FIELD VALUE` for each field of that kind (core/domain/fields.h).
+  std::optional<RecordKind> fields = std::nullopt;
+};
+
+// Parsed arguments: positionals, `--name value` options (repeatable ones in
+// order) and switches.
 struct Args {
   std::vector<std::string> positional;
   std::vector<std::pair<std::string, std::string>> options;  // name without dashes
   std::vector<std::string> switches;                         // --json, --yes, ...
 
-  static Result<Args> parse(const std::vector<std::string>& argv);
+  // Parses what follows the command's name, taking only what `command`
+  // understands: its options, its record kind's fields, --data, --help, -h,
+  // and -o / -q where it takes --output / --quiet; everything after `--` is a
+  // positional. An option that needs a value never takes the next option as
+  // one (write --name=-x for a value that starts with '-'). Usage error, naming
+  // the nearest known option or field, otherwise.
+  static Result<Args> parse(const std::vector<std::string>& argv, const Command& command);
   std::optional<std::string> get(const std::string& name) const;
   std::vector<std::string> all(const std::string& name) const;
   bool has(const std::string& name) const;
-  // Usage error unless every option and switch is one of `allowed` (or matches
-  // allowFields: any other --name becomes a record field).
-  Status only(const std::vector<std::string>& allowed) const;
 };
 
 // Everything a command needs about this node.
@@ -93,13 +122,15 @@ class Node {
   std::string restoreNote_;
 };
 
-// Key files: "RENDA-KEY-v1\n" | u8 sealed (0/1) | 64-byte secret key, or its
-// passphrase-sealed form. Written with mode 0600.
+// Key files: "RENDA-KEY-v1\n" | u8 sealed | the 64-byte secret key (sealed 0),
+// or its passphrase-sealed form: 2 = crypto::sealWithPassphrase, which stores
+// its Argon2id cost (MODERATE for files written now); 1 = the form written
+// before the cost was stored (INTERACTIVE), still opened. Mode 0600.
 Status writeKeyFile(const std::string& path, const SecretKey& key, const std::string& passphrase);
 Result<SecretKey> readKeyFile(const std::string& path);
-// Encryption key files: "RENDA-BOXKEY-v1\n" | public key 32 | u8 sealed (0/1) |
-// 32-byte X25519 secret key, or its passphrase-sealed form. The public key is
-// in clear so that it can be read without the passphrase. Mode 0600.
+// Encryption key files: "RENDA-BOXKEY-v1\n" | public key 32 | u8 sealed |
+// 32-byte X25519 secret key, or its passphrase-sealed form (as above). The
+// public key is in clear so that it can be read without the passphrase. Mode 0600.
 Status writeBoxKeyFile(const std::string& path, const BoxSecretKey& key,
                        const std::string& passphrase);
 Result<BoxSecretKey> readBoxKeyFile(const std::string& path);
@@ -107,8 +138,27 @@ Result<BoxSecretKey> readBoxKeyFile(const std::string& path);
 Result<BoxPublicKey> readBoxPublicKey(const std::string& path);
 // Whether a device or root key file is sealed with a passphrase.
 Result<bool> keyFileSealed(const std::string& path);
-// Asks for a passphrase (RENDA_PASSPHRASE, else the terminal without echo).
-std::string askPassphrase(const std::string& prompt);
+// A passphrase as typed: wiped from memory when it goes (sodium_memzero).
+// Move-only, so no copy outlives it.
+class Passphrase {
+ public:
+  Passphrase() = default;
+  explicit Passphrase(std::string text);
+  Passphrase(Passphrase&& other) noexcept;
+  Passphrase& operator=(Passphrase&& other) noexcept;
+  Passphrase(const Passphrase&) = delete;
+  Passphrase& operator=(const Passphrase&) = delete;
+  ~Passphrase();
+  const std::string& text() const { return text_; }
+  bool empty() const { return text_.empty(); }
+
+ private:
+  void wipe();
+  std::string text_;
+};
+// Asks for a passphrase (RENDA_PASSPHRASE, else the terminal without echo;
+// empty when there is neither).
+Passphrase askPassphrase(const std::string& prompt);
 
 // The data folder: --data, else $RENDA_DATA, else ./renda-data.
 std::string dataDirFrom(const Args& args);
@@ -117,17 +167,18 @@ std::string dataDirFrom(const Args& args);
 std::string formatTime(uint64_t ms);
 std::string shortId(const ChangeId& id);
 std::string shortKey(const PublicKey& k);
+// The county key's fingerprint, read out over the phone when a node joins:
+// its first 20 hex digits in groups of four, "3f2a-9c01-77de-0b12-4e5a".
+std::string fingerprint(const PublicKey& k);
 
-// One verb: `renda NAME ...`.
-struct Command {
-  const char* name;
-  const char* summary;
-  const char* usage;
-  std::function<Status(const Args&)> run;
-};
+// Every command, in the order `renda --help` lists them.
 const std::vector<Command>& commands();
 // Runs a full argument vector (argv without the program name); returns the exit code.
 int runCommandLine(const std::vector<std::string>& argv);
+
+// The word for records of `kind` at the command line: deputy, unit, duty, ...
+// (app/cmd_records.cpp).
+const char* kindWord(RecordKind kind);
 
 // Registration helpers, one per cmd_*.cpp.
 void addSetupCommands(std::vector<Command>& out);

@@ -80,7 +80,6 @@ struct Demo {
 void heading(const char* text) { std::printf("\n== %s\n", text); }
 
 Status cmdDemoCounty(const Args& args) {
-  RENDA_TRY(args.only({"county", "seed", "townships", "force", "quiet"}));
   DemoCountyOptions o;
   if (auto v = args.get("seed")) {
     char* end = nullptr;
@@ -107,7 +106,10 @@ Status cmdDemoCounty(const Args& args) {
 
 Status cmdDemo(const Args& args) {
   if (args.has("county")) return cmdDemoCounty(args);
-  RENDA_TRY(args.only({}));
+  for (const char* o : {"seed", "townships"})
+    if (args.get(o)) return Status::usage(std::string("--") + o + " goes with --county");
+  for (const char* o : {"force", "quiet"})
+    if (args.has(o)) return Status::usage(std::string("--") + o + " goes with --county");
   Demo d;
   d.root = dataDirFrom(args) + "/demo";
   std::error_code ec;
@@ -203,7 +205,12 @@ void addDemoCommands(std::vector<Command>& out) {
                  "       renda demo --county [--seed N] [--townships N] [--data DIR] [--force]\n"
                  "         (a whole demo county: DIR/county and one folder per township; default\n"
                  "          DIR ./renda-data/demo-county; --force replaces an earlier demo county)",
-                 cmdDemo});
+                 cmdDemo,
+                 {{"county", "", "a whole demo county instead of the small demo"},
+                  {"seed", "N", "with --county: the seed (the same seed, the same county)"},
+                  {"townships", "N", "with --county: how many townships (default 15)"},
+                  {"force", "", "with --county: replace an earlier demo county"},
+                  {"quiet", "", "with --county: no progress lines"}}});
 }
 
 }  // namespace renda::app

@@ -48,7 +48,6 @@ Status exportArchive(const std::string& path, const domain::Dataset& data,
 }
 
 Status cmdExport(const Args& args) {
-  RENDA_TRY(args.only({"cohort", "township", "year", "output", "reveal"}));
   if (args.positional.size() != 1) return Status::usage("name what to export:" + exportList());
   auto path = args.get("output");
   if (!path || path->empty()) return Status::usage("give the file: -o FILE.xlsx or -o FILE.csv");
@@ -81,10 +80,12 @@ Status cmdExport(const Args& args) {
 }  // namespace
 
 void addExportCommands(std::vector<Command>& out) {
+  std::vector<Option> options = reportQueryOptions();
+  options.insert(options.begin(), {"output", "FILE.xlsx|FILE.csv", "the file to write (needed)"});
   out.push_back({"export", "a report or list as a file for Excel/WPS (.xlsx or .csv)",
                  "export NAME -o FILE.xlsx|FILE.csv [--cohort SESSION|YEAR] [--township 乡镇名] "
                  "[--year YYYY] [--reveal]",
-                 cmdExport});
+                 cmdExport, options});
 }
 
 }  // namespace renda::app

@@ -23,7 +23,6 @@ std::string describeAuthor(storage::Store& store, const PublicKey& k) {
 }
 
 Status cmdLog(const Args& args) {
-  RENDA_TRY(args.only({"json", "node", "from"}));
   if (args.get("node")) {
     if (!args.positional.empty()) return Status::usage("give a record number or --node KEY, not both");
     return cmdLogNode(args);
@@ -78,7 +77,6 @@ Status cmdLog(const Args& args) {
 }
 
 Status cmdVerify(const Args& args) {
-  RENDA_TRY(args.only({"json", "quiet"}));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   auto r = (*node)->store().verify();
@@ -108,7 +106,6 @@ Status cmdVerify(const Args& args) {
 }
 
 Status cmdDigest(const Args& args) {
-  RENDA_TRY(args.only({}));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   auto d = (*node)->store().digest();
@@ -118,7 +115,6 @@ Status cmdDigest(const Args& args) {
 }
 
 Status cmdStatus(const Args& args) {
-  RENDA_TRY(args.only({"json"}));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   storage::Store& store = (*node)->store();
@@ -136,6 +132,7 @@ Status cmdStatus(const Args& args) {
     j.beginObject();
     j.field("node", key ? toHex(*key) : "");
     j.field("county", net ? net->countyName : "");
+    j.field("countyKey", net ? fingerprint(net->root) : "");
     j.field("township", self ? self->township : "");
     j.field("role", self ? roleName(self->role) : "");
     j.key("enrolled").boolean(self.has_value());
@@ -174,6 +171,7 @@ Status cmdStatus(const Args& args) {
   std::printf("Data folder: %s\n", (*node)->dir().c_str());
   std::printf("Node key:    %s\n", key ? toHex(*key).c_str() : "(none: run renda init)");
   std::printf("County:      %s\n", net ? net->countyName.c_str() : "(not joined yet)");
+  if (net) std::printf("County key:  %s (fingerprint)\n", fingerprint(net->root).c_str());
   if (self)
     std::printf("This node:   %s, %s\n", self->township.empty() ? "county office" : self->township.c_str(),
                 self->label.c_str());
@@ -226,14 +224,20 @@ Status cmdStatus(const Args& args) {
 }  // namespace
 
 void addInspectCommands(std::vector<Command>& out) {
-  out.push_back({"log", "every change to a record (or a node's changes and forks)",
-                 "log ID [--json] | log --node KEY [--from N] [--json]", cmdLog});
+  const Option json{"json", "", "print it as JSON"};
+  out.push_back({"log", "every change to a record (or a node's changes and its forks)",
+                 "log ID [--json] | log --node KEY [--from N] [--json]", cmdLog,
+                 {json,
+                  {"node", "KEY", "instead of a record: that node's changes, with both branches "
+                                  "of a fork"},
+                  {"from", "N", "with --node: from its change number N (default: around its fork)"}}});
   out.push_back({"verify", "check every signature and chain, re-derive every record",
-                 "verify [--json]", cmdVerify});
+                 "verify [--json]", cmdVerify,
+                 {json, {"quiet", "", "print nothing; the exit code says whether all is in order"}}});
   out.push_back({"digest", "one hash of all records (equal on nodes holding the same changes)",
                  "digest", cmdDigest});
   out.push_back({"status", "this node: identity, counts, conflicts, forks", "status [--json]",
-                 cmdStatus});
+                 cmdStatus, {json}});
 }
 
 }  // namespace renda::app

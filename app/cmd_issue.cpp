@@ -61,7 +61,6 @@ Result<std::string> levelFor(const std::optional<std::string>& given, const Reco
 }
 
 Status cmdToSuggestion(const Args& args) {
-  RENDA_TRY(args.only({"deputy", "title", "level", "category", "json", "quiet"}));
   if (args.positional.size() != 1) return Status::usage("give the issue's number");
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
@@ -157,7 +156,13 @@ void addIssueCommands(std::vector<Command>& out) {
                  "turn a constituent issue into a deputy's draft suggestion (转为代表建议)",
                  "issue to-suggestion ISSUE [--deputy DEPUTY] [--title TEXT] [--level 乡镇级|县级] "
                  "[--category 类别] [--json]",
-                 cmdToSuggestion});
+                 cmdToSuggestion,
+                 {{"deputy", "DEPUTY", "the deputy who leads it (default the issue's deputy)"},
+                  {"title", "TEXT", "its title (default 关于…的建议 from the issue's text)"},
+                  {"level", "乡镇级|县级", "its level (default the deputy's)"},
+                  {"category", "类别", "its category, from the county's list"},
+                  {"json", "", "print the new suggestion's id as JSON"},
+                  {"quiet", "", "print nothing when it worked"}}});
 }
 
 }  // namespace renda::app

@@ -43,7 +43,6 @@ Result<PublicKey> nodeKeyArg(const Args& args) {
 }
 
 Status cmdForkSettle(const Args& args) {
-  RENDA_TRY(args.only({"node", "keep", "reason", "quiet"}));
   auto subject = nodeKeyArg(args);
   if (!subject) return subject.status();
   auto keep = args.get("keep");
@@ -82,7 +81,6 @@ Status cmdForkSettle(const Args& args) {
 }
 
 Status cmdKeyRotate(const Args& args) {
-  RENDA_TRY(args.only({"quiet"}));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   Node& n = **node;
@@ -179,10 +177,16 @@ Status cmdLogNode(const Args& args) {
 }
 
 void addKeyCommands(std::vector<Command>& out) {
+  const Option quiet{"quiet", "", "print nothing when it worked"};
   out.push_back({"fork settle", "settle a node's fork: keep one branch (county office)",
-                 "fork settle --node KEY --keep CHANGE [--reason TEXT]", cmdForkSettle});
+                 "fork settle --node KEY --keep CHANGE [--reason TEXT]", cmdForkSettle,
+                 {{"node", "KEY", "the node that forked (renda status lists it) (needed)"},
+                  {"keep", "CHANGE", "the head of the branch to keep: its id, or its first 8 or "
+                                     "more characters (renda log --node KEY lists them) (needed)"},
+                  {"reason", "TEXT", "why, for the log"},
+                  quiet}});
   out.push_back({"key rotate", "hand over to a new device key, certified by the current one",
-                 "key rotate", cmdKeyRotate});
+                 "key rotate", cmdKeyRotate, {quiet}});
 }
 
 }  // namespace renda::app

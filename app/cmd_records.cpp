@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Records at the command line: `renda deputy|station|suggestion|duty
-// add|edit|list|show`. Any --NAME VALUE (or --set NAME=VALUE) sets a field.
+// add|edit|list|show`. --NAME VALUE (or --set NAME=VALUE) sets a field, when
+// NAME is one of the kind's fields (core/domain/fields.h).
 #include <cstdio>
 
 #include "app/cli.h"
@@ -9,6 +10,7 @@
 #include "app/privacy.h"
 #include "app/records_view.h"
 #include "app/suggestion_edits.h"
+#include "core/domain/fields.h"
 #include "core/hlc.h"
 #include "core/text.h"
 
@@ -58,19 +60,8 @@ const std::vector<KindInfo>& kinds() {
   return all;
 }
 
-// Fields that refer to other records, by the kind they refer to.
-std::optional<RecordKind> referenceKind(const std::string& field) {
-  if (field == "deputy" || field == "lead") return RecordKind::kDeputy;
-  if (field == "station") return RecordKind::kStation;
-  if (field == "suggestion") return RecordKind::kSuggestion;
-  if (field == "unit") return RecordKind::kHandlingUnit;
-  if (field == "term") return RecordKind::kTerm;
-  if (field == "session") return RecordKind::kSession;
-  if (field == "reception") return RecordKind::kReception;
-  return std::nullopt;
-}
-
-const std::vector<std::string> kReserved = {"data", "township", "set", "output"};
+// The options of add and edit that are not fields.
+const std::vector<std::string> kNotFields = {"data", "township", "set", "json", "quiet"};
 
 // Columns a UTF-8 string takes in a terminal: East Asian wide and fullwidth
 // characters (汉字, fullwidth punctuation, Hangul) take 2, combining marks 0,
@@ -103,14 +94,24 @@ std::string padRight(const std::string& s, size_t columns) {
   return w >= columns ? s : s + std::string(columns - w, ' ');
 }
 
-Result<std::vector<Field>> fieldsFrom(const Args& args, storage::Store& store) {
+// The fields given as --NAME VALUE and --set NAME=VALUE, references resolved
+// from a record's number to its id. The parser has checked --NAME against the
+// kind's fields; --set NAME is checked here.
+Result<std::vector<Field>> fieldsFrom(RecordKind kind, const Args& args, storage::Store& store) {
   std::vector<Field> out;
   auto add = [&](const std::string& name, const std::string& value) -> Status {
+    const domain::FieldInfo* info = domain::findField(kind, name);
+    if (!info) {
+      const domain::FieldInfo* near = domain::nearestField(domain::fieldsOf(kind), name);
+      return Status::usage("--set " + name + ": " + name + " is not a field of " +
+                           domain::kindLabel(kind) + "; did you mean " + near->name + "? `renda " +
+                           kindWord(kind) + " --help` lists the fields");
+    }
     for (const auto& f : out)
       if (f.name == name) return Status::usage("field " + name + " is given twice");
     std::string v = value;
-    if (auto ref = referenceKind(name); ref && !v.empty()) {
-      auto id = store.findRecord(*ref, v);
+    if (info->type == domain::FieldType::kReference && !v.empty()) {
+      auto id = store.findRecord(*info->refers, v);
       if (!id) return id.status();
       v = toHex(*id);
     }
@@ -118,7 +119,7 @@ Result<std::vector<Field>> fieldsFrom(const Args& args, storage::Store& store) {
     return Status::ok();
   };
   for (const auto& [k, v] : args.options) {
-    if (std::find(kReserved.begin(), kReserved.end(), k) != kReserved.end()) continue;
+    if (std::find(kNotFields.begin(), kNotFields.end(), k) != kNotFields.end()) continue;
     RENDA_TRY(add(k, v));
   }
   for (const auto& s : args.all("set")) {
@@ -135,7 +136,7 @@ Status cmdAdd(const KindInfo& k, const Args& args) {
   Node& n = **node;
   auto self = n.self();
   if (!self) return self.status();
-  auto fields = fieldsFrom(args, n.store());
+  auto fields = fieldsFrom(k.kind, args, n.store());
   if (!fields) return fields.status();
   for (const auto& req : requiredFields(k.kind)) {
     bool has = false;
@@ -170,7 +171,7 @@ Status cmdEdit(const KindInfo& k, const Args& args) {
   Node& n = **node;
   auto id = n.store().findRecord(k.kind, args.positional[0]);
   if (!id) return id.status();
-  auto fields = fieldsFrom(args, n.store());
+  auto fields = fieldsFrom(k.kind, args, n.store());
   if (!fields) return fields.status();
   if (fields->empty()) return Status::usage("say what to change, e.g. --name 李四");
   RENDA_TRY(checkFieldFormats(k.kind, *fields));
@@ -187,7 +188,6 @@ Status cmdEdit(const KindInfo& k, const Args& args) {
 }
 
 Status cmdList(const KindInfo& k, const Args& args) {
-  RENDA_TRY(args.only({"json", "township", "conflicts"}));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   auto records = (*node)->store().list(k.kind);
@@ -219,7 +219,6 @@ Status cmdList(const KindInfo& k, const Args& args) {
 }
 
 Status cmdShow(const KindInfo& k, const Args& args) {
-  RENDA_TRY(args.only({"json"}));
   if (args.positional.size() != 1) return Status::usage("give the record's number");
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
@@ -241,33 +240,43 @@ Status cmdShow(const KindInfo& k, const Args& args) {
 
 }  // namespace
 
+const char* kindWord(RecordKind kind) {
+  for (const auto& k : kinds())
+    if (k.kind == kind) return k.word;
+  return recordKindName(kind);
+}
+
 void addRecordCommands(std::vector<Command>& out) {
-  static std::vector<std::string> names;  // command names must outlive the table
-  names.reserve(kinds().size() * 4);
+  const Option quiet{"quiet", "", "print nothing when it worked"};
+  const Option set{"set", "NAME=VALUE", "set a field by its name", true};
+  const Option json{"json", "", "print the result as JSON"};
   for (const auto& k : kinds()) {
     const KindInfo* kp = &k;
-    auto name = [&](const char* verb) {
-      names.push_back(std::string(k.word) + " " + verb);
-      return names.back().c_str();
-    };
-    static std::vector<std::string> usages;
-    usages.reserve(kinds().size() * 4);
-    auto usage = [&](std::string u) {
-      usages.push_back(std::move(u));
-      return usages.back().c_str();
-    };
-    out.push_back({name("add"), "add a record", usage(std::string(k.word) + " add " + k.example +
-                                                      " [--township 乡镇名] [--set NAME=VALUE]"),
-                   [kp](const Args& a) { return cmdAdd(*kp, a); }});
-    out.push_back({name("edit"), "change fields of a record (also resolves a conflict)",
-                   usage(std::string(k.word) + " edit ID --NAME VALUE ..."),
-                   [kp](const Args& a) { return cmdEdit(*kp, a); }});
-    out.push_back({name("list"), "list records",
-                   usage(std::string(k.word) + " list [--township 乡镇名] [--conflicts] [--json]"),
-                   [kp](const Args& a) { return cmdList(*kp, a); }});
-    out.push_back({name("show"), "show one record, with any conflicts",
-                   usage(std::string(k.word) + " show ID [--json]"),
-                   [kp](const Args& a) { return cmdShow(*kp, a); }});
+    std::string word = k.word;
+    out.push_back({word + " add", std::string("add a record (") + domain::kindLabel(k.kind) + ")",
+                   word + " add " + k.example + " [--township 乡镇名] [--set NAME=VALUE]",
+                   [kp](const Args& a) { return cmdAdd(*kp, a); },
+                   {{"township", "乡镇名",
+                     "the township the record belongs to (county office only; a township node "
+                     "writes its own)"},
+                    set,
+                    {"json", "", "print the new record's id as JSON"},
+                    quiet},
+                   k.kind});
+    out.push_back({word + " edit", "change fields of a record (also resolves a conflict)",
+                   word + " edit ID --NAME VALUE ...",
+                   [kp](const Args& a) { return cmdEdit(*kp, a); },
+                   {set, json, quiet},
+                   k.kind});
+    out.push_back({word + " list", "list records",
+                   word + " list [--township 乡镇名] [--conflicts] [--json]",
+                   [kp](const Args& a) { return cmdList(*kp, a); },
+                   {{"township", "乡镇名", "only the records of this township"},
+                    {"conflicts", "", "only the records with conflicts to resolve"},
+                    {"json", "", "print the records as JSON"}}});
+    out.push_back({word + " show", "show one record, with any conflicts", word + " show ID [--json]",
+                   [kp](const Args& a) { return cmdShow(*kp, a); },
+                   {{"json", "", "print the record as JSON"}}});
   }
 }
 

@@ -21,7 +21,6 @@ std::string reportList() {
 }
 
 Status cmdReport(const Args& args) {
-  RENDA_TRY(args.only({"cohort", "township", "year", "json", "csv", "reveal"}));
   if (args.positional.size() != 1) return Status::usage("name a report:" + reportList());
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
@@ -51,10 +50,13 @@ Status cmdReport(const Args& args) {
 }  // namespace
 
 void addReportCommands(std::vector<Command>& out) {
+  std::vector<Option> options = reportQueryOptions();
+  options.push_back({"json", "", "print the table as JSON"});
+  options.push_back({"csv", "FILE", "write the table to a CSV file"});
   out.push_back({"report", "the county office's reports (`renda report` alone lists them)",
                  "report NAME [--cohort SESSION|YEAR] [--township 乡镇名] [--year YYYY] "
                  "[--reveal] [--json | --csv FILE]",
-                 cmdReport});
+                 cmdReport, options});
 }
 
 }  // namespace renda::app

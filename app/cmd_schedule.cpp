@@ -47,7 +47,6 @@ Result<uint64_t> dayOption(const Args& args, const char* name, uint64_t fallback
 }
 
 Status cmdSchedule(const Args& args) {
-  RENDA_TRY(args.only({"from", "to", "json"}));
   if (args.positional.size() != 1)
     return Status::usage("give the station's name or number, e.g. renda schedule 城关镇代表之家");
   auto node = Node::open(dataDirFrom(args));
@@ -147,7 +146,10 @@ Status cmdSchedule(const Args& args) {
 void addScheduleCommands(std::vector<Command>& out) {
   out.push_back({"schedule",
                  "a station's reception days with its rota and the receptions recorded",
-                 "schedule STATION [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]", cmdSchedule});
+                 "schedule STATION [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json]", cmdSchedule,
+                 {{"from", "YYYY-MM-DD", "the first day (default today)"},
+                  {"to", "YYYY-MM-DD", "the last day"},
+                  {"json", "", "print the table as JSON"}}});
 }
 
 }  // namespace renda::app

@@ -2,6 +2,7 @@
 // Setting a node up: init, county init, enroll, join, revoke.
 #include <sys/stat.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 
@@ -18,21 +19,23 @@ bool exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-std::string newPassphrase(const Args& args) {
-  if (!args.has("passphrase")) return "";
-  std::string a = askPassphrase("New passphrase for the key: ");
-  return a;
+Passphrase newPassphrase(const Args& args) {
+  if (!args.has("passphrase")) return Passphrase();
+  return askPassphrase("New passphrase for the key: ");
 }
 
 Status init(Node& node, const Args& args, bool quiet) {
   if (exists(node.devicePath()))
     return Status::usage("this data folder already has a node key (" + node.devicePath() + ")");
   SecretKey key = crypto::generateSigningKey();
-  std::string passphrase = newPassphrase(args);
-  RENDA_TRY(writeKeyFile(node.devicePath(), key, passphrase));
+  Passphrase passphrase = newPassphrase(args);
+  if (args.has("passphrase") && passphrase.empty())
+    return Status::usage("--passphrase needs a passphrase: run renda at a terminal to type it, "
+                         "or set RENDA_PASSPHRASE");
+  RENDA_TRY(writeKeyFile(node.devicePath(), key, passphrase.text()));
   // The encryption key (X25519) that personal fields are sealed to; separate
   // from the signing key, announced once the node is enrolled.
-  RENDA_TRY(node.makeEncryptionKey(passphrase));
+  RENDA_TRY(node.makeEncryptionKey(passphrase.text()));
   RENDA_TRY(node.store().setDeviceKey(key.publicKey()));
   if (!quiet)
     std::printf("Created node in %s\nNode key: %s\n"
@@ -43,14 +46,12 @@ Status init(Node& node, const Args& args, bool quiet) {
 }
 
 Status cmdInit(const Args& args) {
-  RENDA_TRY(args.only({"passphrase", "quiet"}));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   return init(**node, args, args.has("quiet"));
 }
 
 Status cmdCountyInit(const Args& args) {
-  RENDA_TRY(args.only({"name", "label", "passphrase", "quiet"}));
   auto name = args.get("name");
   if (!name || name->empty()) return Status::usage("give the county's name with --name");
   auto node = Node::open(dataDirFrom(args));
@@ -59,15 +60,17 @@ Status cmdCountyInit(const Args& args) {
   if (n.store().network()) return Status::usage("this node already belongs to a county network");
   if (!exists(n.devicePath())) RENDA_TRY(init(n, args, true));
   if (exists(n.rootPath())) return Status::usage("this folder already holds a county root key");
+  // The device key signs the county's first change: open it (passphrase and
+  // all) before anything is written, so a failure leaves the folder as it was.
+  auto key = n.deviceKey();
+  if (!key) return key.status();
   SecretKey root = crypto::generateSigningKey();
-  RENDA_TRY(writeKeyFile(n.rootPath(), root, newPassphrase(args)));
+  RENDA_TRY(writeKeyFile(n.rootPath(), root, newPassphrase(args).text()));
   storage::NetworkInfo info;
   randombytes_buf(info.network.data(), info.network.size());
   info.root = root.publicKey();
   info.countyName = *name;
   RENDA_TRY(n.store().setNetwork(info));
-  auto key = n.deviceKey();
-  if (!key) return key.status();
   storage::LocalEdit edit;
   edit.op = OpKind::kCertificate;
   edit.certificate = makeCertificate(info.network, (*key)->publicKey(), root, "", Role::kCounty,
@@ -77,14 +80,14 @@ Status cmdCountyInit(const Args& args) {
   RENDA_TRY(n.announceEncryptionKey());
   if (!args.has("quiet"))
     std::printf("Created the county network for %s.\nCounty root key: %s (kept in %s — back it "
-                "up offline)\nThis node is the county office node: %s\n",
+                "up offline)\nCounty key fingerprint: %s (read it out to each township when it "
+                "joins; `renda status` shows it)\nThis node is the county office node: %s\n",
                 name->c_str(), shortKey(info.root).c_str(), n.rootPath().c_str(),
-                shortKey((*key)->publicKey()).c_str());
+                fingerprint(info.root).c_str(), shortKey((*key)->publicKey()).c_str());
   return Status::ok();
 }
 
 Status cmdEnroll(const Args& args) {
-  RENDA_TRY(args.only({"node", "township", "label", "days", "role", "output", "quiet"}));
   auto nodeKey = args.get("node");
   auto out = args.get("output");
   if (!nodeKey || !out) return Status::usage("give --node KEY and -o FILE");
@@ -132,7 +135,6 @@ Status cmdEnroll(const Args& args) {
 }
 
 Status cmdJoin(const Args& args) {
-  RENDA_TRY(args.only({"quiet"}));
   if (args.positional.size() != 1) return Status::usage("give the enrollment file");
   const std::string& path = args.positional[0];
   auto node = Node::open(dataDirFrom(args));
@@ -160,6 +162,23 @@ Status cmdJoin(const Args& args) {
   if (!enrolled)
     return Status::refused(path + " does not enroll this node (key " + shortKey(*self) +
                            "); ask the county office to run renda enroll for this key");
+  // The file names the county key this node will trust from now on; only the
+  // county office can say whether it is theirs.
+  const std::string print = fingerprint(info->header.rootKey);
+  if (auto expected = args.get("fingerprint")) {
+    std::string given;
+    for (char ch : *expected)
+      if (std::isxdigit(static_cast<unsigned char>(ch)))
+        given += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    std::string key = toHex(info->header.rootKey);
+    if (given.size() != 20 && given.size() != key.size())
+      return Status::usage("--fingerprint takes the county key's fingerprint: 20 digits and "
+                           "letters a-f in groups of four, like 3f2a-9c01-77de-0b12-4e5a");
+    if (key.compare(0, given.size(), given) != 0)
+      return Status::refused(path + " names the county key " + print + ", not " + *expected +
+                             ": it was not made by your county office. Nothing was changed; ask "
+                             "the county office for a new enrollment file");
+  }
   storage::NetworkInfo ni{info->header.network, info->header.rootKey, info->header.countyName};
   RENDA_TRY(n.store().setNetwork(ni));
   auto imported = importBundle(n, path, true);
@@ -173,15 +192,22 @@ Status cmdJoin(const Args& args) {
   // Announce this node's encryption key, so the county office and the other
   // nodes of this township can seal personal fields to it.
   RENDA_TRY(n.announceEncryptionKey());
-  if (!args.has("quiet"))
+  if (!args.has("quiet")) {
     std::printf("Joined the %s network as %s (%s). %llu changes imported.\n",
                 ni.countyName.c_str(), m->township.empty() ? "the county office" : m->township.c_str(),
                 m->label.c_str(), static_cast<unsigned long long>(imported->report.added));
+    std::printf("County key fingerprint: %s\n", print.c_str());
+    if (!args.get("fingerprint"))
+      std::printf(
+          "This node now trusts that county key. Compare the fingerprint with the county "
+          "office's (by phone: `renda status` there shows it). If they differ, the file did not "
+          "come from your county office: do not use this node; delete this data folder, run "
+          "`renda init` again and ask the county office for a new enrollment file.\n");
+  }
   return Status::ok();
 }
 
 Status cmdRevoke(const Args& args) {
-  RENDA_TRY(args.only({"node", "after", "reason", "quiet"}));
   auto nodeKey = args.get("node");
   auto after = args.get("after");
   if (!nodeKey || !after)
@@ -234,16 +260,41 @@ Status cmdRevoke(const Args& args) {
 }  // namespace
 
 void addSetupCommands(std::vector<Command>& out) {
-  out.push_back({"init", "create this node's key and store", "init [--passphrase]", cmdInit});
+  const Option quiet{"quiet", "", "print nothing when it worked"};
+  const Option passphrase{"passphrase", "",
+                          "seal the key files with a passphrase (typed at the terminal, or "
+                          "RENDA_PASSPHRASE); asked for whenever a key is used"};
+  out.push_back({"init", "create this node's key and store", "init [--passphrase]", cmdInit,
+                 {passphrase, quiet}});
   out.push_back({"county init", "create the county network (county office only)",
-                 "county init --name 县名 [--label TEXT] [--passphrase]", cmdCountyInit});
+                 "county init --name 县名 [--label TEXT] [--passphrase]", cmdCountyInit,
+                 {{"name", "县名", "the county's name (needed)"},
+                  {"label", "TEXT", "this node's name in logs (default 县人大常委会办公室)"},
+                  passphrase,
+                  quiet}});
   out.push_back({"enroll", "admit a node to the county network (county office)",
                  "enroll --node KEY --township 乡镇名 [--role township|county] [--label TEXT] "
                  "[--days N] -o FILE",
-                 cmdEnroll});
-  out.push_back({"join", "join the county network with the enrollment file", "join FILE", cmdJoin});
+                 cmdEnroll,
+                 {{"node", "KEY", "the node key that `renda init` printed on that laptop (needed)"},
+                  {"township", "乡镇名", "the township the node writes for (needed for a township)"},
+                  {"role", "township|county", "a township node (default) or another county node"},
+                  {"label", "TEXT", "the node's name in logs (default 乡镇名人大)"},
+                  {"days", "N", "the enrollment ends after N days (default: never)"},
+                  {"output", "FILE", "the enrollment file to write (needed)"},
+                  quiet}});
+  out.push_back({"join", "join the county network with the enrollment file",
+                 "join FILE [--fingerprint XXXX-XXXX-XXXX-XXXX-XXXX]", cmdJoin,
+                 {{"fingerprint", "XXXX-XXXX-XXXX-XXXX-XXXX",
+                   "the county key's fingerprint as the county office read it out: join only "
+                   "if the file's county key has it"},
+                  quiet}});
   out.push_back({"revoke", "revoke a node's key after a given change (county office)",
-                 "revoke --node KEY --after N [--reason TEXT]", cmdRevoke});
+                 "revoke --node KEY --after N [--reason TEXT]", cmdRevoke,
+                 {{"node", "KEY", "the node key to revoke (needed)"},
+                  {"after", "N", "the number of its last change to keep (needed)"},
+                  {"reason", "TEXT", "why, for the log"},
+                  quiet}});
 }
 
 }  // namespace renda::app

@@ -9,46 +9,13 @@
 #include <cstdio>
 
 #include "app/cli.h"
+#include "app/cli_help.h"
 #include "app/domain_glue.h"
+#include "core/domain/fields.h"
 
 namespace renda::app {
 
 namespace {
-
-struct ActionArgs {
-  const char* action;
-  std::vector<const char*> fields;  // allowed --fields
-  const char* usage;
-};
-
-const std::vector<ActionArgs>& actionArgs() {
-  static const std::vector<ActionArgs> all = {
-      {"submit", {}, "ID"},
-      {"cosign", {"deputy", "agreed"}, "ID --deputy DEPUTY [--agreed yes|no]"},
-      {"withdraw", {"reason"}, "ID [--reason TEXT]"},
-      {"register", {"number"}, "ID --number 十八届二次-001"},
-      {"reject", {"reason"}, "ID --reason TEXT"},
-      {"assign", {"unit", "role", "deadline"}, "ID --unit UNIT [--role lead|assisting|separate] [--deadline YYYY-MM-DD]"},
-      {"accept", {"unit"}, "ID --unit UNIT"},
-      {"return", {"unit", "reason"}, "ID --unit UNIT --reason TEXT"},
-      {"keep", {"unit", "reason"}, "ID --unit UNIT [--reason TEXT]"},
-      {"extend", {"deadline", "reason"}, "ID --deadline YYYY-MM-DD [--reason TEXT]"},
-      {"progress", {"unit", "text"}, "ID --unit UNIT --text TEXT"},
-      {"meet", {"unit"}, "ID --unit UNIT"},
-      {"reply", {"unit", "outcome", "text", "docNo"}, "ID --unit UNIT --outcome A [--text TEXT] [--docNo 某函〔2026〕1号]"},
-      {"evaluate", {"result", "process", "rater", "raterRole", "round", "anonymous", "reason"},
-       "ID --result 满意|基本满意|不满意 [--process …] [--rater DEPUTY] [--raterRole lead|cosigner] [--round N] [--anonymous yes]"},
-      {"settle", {"keep", "reason"}, "ID --keep 满意|基本满意|不满意|RATING [--reason TEXT]"},
-      {"rehandle", {"deadline", "reason"}, "ID [--deadline YYYY-MM-DD] [--reason TEXT]"},
-      {"close", {"reason"}, "ID [--reason TEXT]"},
-      {"carryOver", {"years", "reason", "deadline"}, "ID --years 1|2|3 [--deadline YYYY-MM-DD]"},
-      {"supervise", {"kind", "by", "findings"}, "ID --kind 领导督办 --by NAME [--findings TEXT]"},
-      {"urge", {"by"}, "ID --by NAME"},
-      {"markKey", {"leader", "committee"}, "ID --leader NAME [--committee NAME]"},
-      {"selfHandle", {"text"}, "ID [--text TEXT]"},
-  };
-  return all;
-}
 
 // `settle --keep`: one of the suggestion's conflicting lead ratings, named by
 // its result (满意, 基本满意, 不满意) where no other conflicting rating has it,
@@ -73,11 +40,7 @@ Result<std::string> ratingToKeep(const domain::SuggestionView& v, const std::str
                        "`renda suggestion show` lists under 测评冲突");
 }
 
-Status runAction(const ActionArgs& a, const Args& args) {
-  std::vector<std::string> allowed(a.fields.begin(), a.fields.end());
-  allowed.push_back("date");
-  allowed.push_back("quiet");
-  RENDA_TRY(args.only(allowed));
+Status runAction(const char* action, const Args& args) {
   if (args.positional.size() != 1) return Status::usage("give the suggestion's number");
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
@@ -102,12 +65,12 @@ Status runAction(const ActionArgs& a, const Args& args) {
   if (!key) return key.status();
   auto members = MemberTable::load(store);
   if (!members) return members.status();
-  RENDA_TRY(checkLifeCycleEvent(store, **members, *record, (*key)->publicKey(), a.action, *fields,
+  RENDA_TRY(checkLifeCycleEvent(store, **members, *record, (*key)->publicKey(), action, *fields,
                                 Node::nowMs()));
   storage::LocalEdit edit;
   edit.op = OpKind::kUpdate;
   edit.record = record->id;
-  edit.action = a.action;
+  edit.action = action;
   edit.fields = std::move(*fields);
   auto cid = n.write(edit);
   if (!cid) return cid.status();
@@ -116,7 +79,7 @@ Status runAction(const ActionArgs& a, const Args& args) {
   auto view = suggestionView(store, *after);
   if (!view) return view.status();
   if (!args.has("quiet"))
-    std::printf("%s %s: now %s (%s)\n", a.action, toHex(record->id).substr(0, 12).c_str(),
+    std::printf("%s %s: now %s (%s)\n", action, toHex(record->id).substr(0, 12).c_str(),
                 domain::stateLabel(view->state), domain::stateName(view->state));
   return Status::ok();
 }
@@ -124,18 +87,22 @@ Status runAction(const ActionArgs& a, const Args& args) {
 }  // namespace
 
 void addSuggestionCommands(std::vector<Command>& out) {
-  static std::vector<std::string> names, usages, summaries;
-  names.reserve(64);
-  usages.reserve(64);
-  summaries.reserve(64);
-  for (const auto& a : actionArgs()) {
-    const domain::ActionInfo* info = domain::findAction(a.action);
-    names.push_back(std::string("suggestion ") + a.action);
-    usages.push_back(std::string("suggestion ") + a.action + " " + a.usage + " [--date YYYY-MM-DD]");
-    summaries.push_back(std::string("life cycle: ") + (info ? info->label : a.action));
-    const ActionArgs* ap = &a;
-    out.push_back({names.back().c_str(), summaries.back().c_str(), usages.back().c_str(),
-                   [ap](const Args& args) { return runAction(*ap, args); }});
+  for (const auto& a : domain::actions()) {
+    const auto* fields = domain::actionFields(a.name);
+    RENDA_ASSERT(fields, a.name);
+    std::vector<Option> options;
+    std::string usage = std::string("suggestion ") + a.name + " ID";
+    for (const auto& f : *fields) {
+      std::string value = fieldPlaceholder(f);
+      options.push_back({f.name, value, std::string(f.label) + (f.required ? " (needed)" : "")});
+      std::string word = "--" + std::string(f.name) + " " + value;
+      usage += f.required ? " " + word : " [" + word + "]";
+    }
+    options.push_back({"quiet", "", "print nothing when it worked"});
+    const char* action = a.name;
+    out.push_back({std::string("suggestion ") + a.name, std::string("life cycle: ") + a.label,
+                   usage, [action](const Args& args) { return runAction(action, args); },
+                   std::move(options)});
   }
 }
 

@@ -10,7 +10,6 @@ namespace renda::app {
 namespace {
 
 Status cmdSummary(const Args& args) {
-  RENDA_TRY(args.only({"output", "quiet"}));
   auto out = args.get("output");
   if (!out) return Status::usage("give the file to write with -o FILE");
   auto node = Node::open(dataDirFrom(args));
@@ -31,7 +30,6 @@ Status cmdSummary(const Args& args) {
 }
 
 Status cmdExport(const Args& args) {
-  RENDA_TRY(args.only({"for", "output", "quiet"}));
   auto out = args.get("output");
   if (!out) return Status::usage("give the file to write with -o FILE");
   auto node = Node::open(dataDirFrom(args));
@@ -55,7 +53,6 @@ Status cmdExport(const Args& args) {
 }
 
 Status cmdImport(const Args& args) {
-  RENDA_TRY(args.only({"quiet", "json"}));
   if (args.positional.size() != 1) return Status::usage("give the bundle file to import");
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
@@ -80,12 +77,18 @@ Status cmdImport(const Args& args) {
 }  // namespace
 
 void addSyncCommands(std::vector<Command>& out) {
+  const Option quiet{"quiet", "", "print nothing when it worked"};
   out.push_back({"summary", "write what this node holds, for making a bundle elsewhere",
-                 "summary -o FILE", cmdSummary});
+                 "summary -o FILE", cmdSummary,
+                 {{"output", "FILE", "the summary file to write (needed)"}, quiet}});
   out.push_back({"bundle export", "write changes to a file (all, or what a summary lacks)",
-                 "bundle export [--for SUMMARY] -o FILE", cmdExport});
+                 "bundle export [--for SUMMARY] -o FILE", cmdExport,
+                 {{"for", "SUMMARY", "the other node's summary file: write only what it lacks"},
+                  {"output", "FILE", "the bundle file to write (needed)"},
+                  quiet}});
   out.push_back({"bundle import", "verify and apply a bundle file", "bundle import FILE [--json]",
-                 cmdImport});
+                 cmdImport,
+                 {{"json", "", "print the counts as JSON"}, quiet}});
 }
 
 }  // namespace renda::app

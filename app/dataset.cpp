@@ -66,6 +66,13 @@ Result<domain::Dataset> loadDataset(storage::Store& store) {
   return d;
 }
 
+std::vector<Option> reportQueryOptions() {
+  return {{"cohort", "SESSION|YEAR", "a session's number, or a year for inter-session items"},
+          {"township", "乡镇名", "only this township"},
+          {"year", "YYYY", "the year of duty records and archives"},
+          {"reveal", "", "personal fields in clear (where this node may)"}};
+}
+
 Result<domain::ReportQuery> reportQueryFrom(const Args& args, storage::Store& store,
                                             const domain::Dataset& data) {
   domain::ReportQuery q;

@@ -15,6 +15,10 @@ namespace renda::app {
 // submitted between sessions.
 Result<domain::Dataset> loadDataset(storage::Store& store);
 
+// The options reportQueryFrom reads, and --reveal (presentDataset), for the
+// option tables of `renda report` and `renda export`.
+std::vector<Option> reportQueryOptions();
+
 // The query from --cohort, --township and --year, with now = Node::nowMs().
 // --cohort takes a year (2026: that year's inter-session items), a session
 // record's name or id prefix, or a cohort key as printed. Usage error otherwise.

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "core/domain/fields.h"
 #include "core/domain/schedule.h"
 
 namespace renda::app {
@@ -78,26 +79,14 @@ Result<domain::SuggestionView> suggestionView(storage::Store& store, const Recor
 }
 
 const std::vector<std::string>& requiredFields(RecordKind kind) {
-  static const std::map<RecordKind, std::vector<std::string>> all = {
-      {RecordKind::kDeputy, {"name"}},
-      {RecordKind::kStation, {"name"}},
-      {RecordKind::kSuggestion, {"title"}},
-      {RecordKind::kDutyRecord, {"type", "deputy"}},
-      {RecordKind::kHandlingUnit, {"name"}},
-      {RecordKind::kTerm, {"name"}},
-      {RecordKind::kSession, {"name"}},
-      {RecordKind::kTownship, {"name"}},
-      {RecordKind::kDeputyGroup, {"name"}},
-      {RecordKind::kSettings, {}},
-      {RecordKind::kReception, {"station", "date"}},
-      {RecordKind::kConstituentIssue, {"text", "receivedDate", "route"}},
-      {RecordKind::kReportBack, {"deputy", "date"}},
-      {RecordKind::kRotaSlot, {"deputy", "station", "date"}},
-      {RecordKind::kMandate, {"deputy", "level", "term"}},
-  };
-  static const std::vector<std::string> none;
-  auto it = all.find(kind);
-  return it == all.end() ? none : it->second;
+  static const std::vector<std::vector<std::string>> all = [] {
+    std::vector<std::vector<std::string>> v(kRecordKindCount);
+    for (int k = 0; k < kRecordKindCount; ++k)
+      for (const auto& f : domain::fieldsOf(static_cast<RecordKind>(k)))
+        if (f.required) v[size_t(k)].push_back(f.name);
+    return v;
+  }();
+  return all[static_cast<size_t>(kind)];
 }
 
 Result<domain::Config> configForNew(storage::Store& store, RecordKind kind,

@@ -37,7 +37,8 @@ Result<domain::SuggestionView> suggestionView(storage::Store& store, const Recor
 
 // --- checks before writing (shared by the CLI verbs and `renda demo --county`) ---
 
-// The fields a new record of `kind` must have: what `renda KIND add` insists on.
+// The fields a new record of `kind` must have: what `renda KIND add` insists on
+// (the required ones of core/domain/fields.h).
 const std::vector<std::string>& requiredFields(RecordKind kind);
 
 // The settings that govern a new record with `fields` in `scope`: a

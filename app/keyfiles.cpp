@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // Key files on disk: the device, county root and encryption keys, optionally
-// sealed with a passphrase; and asking for that passphrase.
+// sealed with a passphrase; and asking for that passphrase, which is wiped
+// from memory once used.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
-#include <iostream>
 
 #include "app/cli.h"
 #include "core/crypto.h"
@@ -19,22 +20,59 @@ namespace {
 
 constexpr std::string_view kKeyMagic = "RENDA-KEY-v1\n";
 
+// The byte before a key file's secret: how the secret is kept.
+enum SealedAs : uint8_t {
+  kClear = 0,         // the secret itself
+  kLegacySealed = 1,  // crypto::openLegacyWithPassphrase (INTERACTIVE, cost not stored)
+  kSealed = 2,        // crypto::sealWithPassphrase, its cost stored (MODERATE since 2026)
+};
+
 }  // namespace
 
-std::string askPassphrase(const std::string& prompt) {
-  if (const char* env = std::getenv("RENDA_PASSPHRASE")) return env;
-  if (!isatty(STDIN_FILENO)) return "";
+Passphrase::Passphrase(std::string text) : text_(std::move(text)) {}
+
+Passphrase::Passphrase(Passphrase&& other) noexcept : text_(std::move(other.text_)) {
+  other.wipe();
+}
+
+Passphrase& Passphrase::operator=(Passphrase&& other) noexcept {
+  if (this != &other) {
+    wipe();
+    text_ = std::move(other.text_);
+    other.wipe();
+  }
+  return *this;
+}
+
+Passphrase::~Passphrase() { wipe(); }
+
+void Passphrase::wipe() {
+  // The whole buffer, not only the text: a short string lives inside the
+  // object, and a moved-from one may keep its old bytes.
+  sodium_memzero(text_.data(), text_.capacity());
+  text_.clear();
+}
+
+Passphrase askPassphrase(const std::string& prompt) {
+  if (const char* env = std::getenv("RENDA_PASSPHRASE")) return Passphrase(env);
+  if (!isatty(STDIN_FILENO)) return Passphrase();
   std::fprintf(stderr, "%s", prompt.c_str());
   termios old{}, quiet{};
   tcgetattr(STDIN_FILENO, &old);
   quiet = old;
   quiet.c_lflag &= ~ECHO;
   tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  // Read byte by byte into room reserved up front, so that no copy of what was
+  // typed is left in a stream buffer or in memory freed by growing the string.
   std::string line;
-  std::getline(std::cin, line);
+  line.reserve(1024);
+  char c = 0;
+  while (line.size() + 1 < line.capacity() && ::read(STDIN_FILENO, &c, 1) == 1 && c != '\n')
+    line.push_back(c);
+  sodium_memzero(&c, 1);
   tcsetattr(STDIN_FILENO, TCSANOW, &old);
   std::fprintf(stderr, "\n");
-  return line;
+  return Passphrase(std::move(line));
 }
 
 namespace {
@@ -49,11 +87,13 @@ Status writeSecretFile(const std::string& path, std::string_view magic, std::str
   std::string content(magic);
   content += header;
   if (passphrase.empty()) {
-    content.push_back(0);
+    content.push_back(char(kClear));
     content.append(reinterpret_cast<const char*>(secret), secretBytes);
   } else {
-    content.push_back(1);
-    content += crypto::sealWithPassphrase(crypto::Bytes(secret, secretBytes), passphrase);
+    auto sealed = crypto::sealWithPassphrase(crypto::Bytes(secret, secretBytes), passphrase);
+    if (!sealed) return sealed.status();
+    content.push_back(char(kSealed));
+    content += *sealed;
   }
   std::string tmp = path + ".partial";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_EXCL, 0600);
@@ -94,20 +134,30 @@ Result<std::string> readKeyBytes(const std::string& path, std::string_view magic
   return content;
 }
 
-// Opens the secret part (u8 sealed | secret or sealed secret) into `out`.
+// Opens the secret part (u8 SealedAs | secret or sealed secret) into `out`,
+// asking for the passphrase when it is sealed.
 Status openSecret(const std::string& path, std::string_view rest, unsigned char* out,
                   size_t outBytes) {
   if (rest.empty()) return Status::invalid("the key file " + path + " is damaged");
   uint8_t sealed = static_cast<uint8_t>(rest[0]);
   rest.remove_prefix(1);
-  if (sealed == 0) {
+  if (sealed == kClear) {
     if (rest.size() != outBytes) return Status::invalid("the key file " + path + " is damaged");
     std::memcpy(out, rest.data(), outBytes);
     return Status::ok();
   }
-  std::string pass = askPassphrase("Passphrase for " + path + ": ");
-  auto opened = crypto::openWithPassphrase(crypto::asBytes(rest), pass);
-  if (!opened) return opened.status();
+  if (sealed != kLegacySealed && sealed != kSealed)
+    return Status::invalid("the key file " + path +
+                           " was written by a newer version of renda; use that version");
+  Passphrase pass = askPassphrase("Passphrase for " + path + ": ");
+  if (pass.empty())
+    return Status::refused("the key file " + path +
+                           " is sealed with a passphrase: run renda at a terminal to type it, or "
+                           "set RENDA_PASSPHRASE");
+  auto opened = sealed == kLegacySealed
+                    ? crypto::openLegacyWithPassphrase(crypto::asBytes(rest), pass.text())
+                    : crypto::openWithPassphrase(crypto::asBytes(rest), pass.text());
+  if (!opened) return Status::error(opened.status().code(), path + ": " + opened.status().message());
   bool fits = opened->size() == outBytes;
   if (fits) std::memcpy(out, opened->data(), outBytes);
   sodium_memzero(opened->data(), opened->size());

@@ -103,7 +103,7 @@ Status Node::announceEncryptionKey() {
   if (!m) return m.status();
   auto pk = readBoxPublicKey(encryptionPath());
   if (!pk && pk.status().code() == Code::kNotFound) {
-    RENDA_TRY(makeEncryptionKey(askPassphrase("")));
+    RENDA_TRY(makeEncryptionKey(askPassphrase("").text()));
     pk = readBoxPublicKey(encryptionPath());
   }
   if (!pk) return pk.status();

@@ -72,7 +72,7 @@ Status finishFiles(Node& n, const std::string& nextDevice, const std::string& ol
   std::string nextBox = nextEncryptionPath(n, fresh);
   if (exists(n.devicePath())) {
     std::string aside = n.devicePath() + ".replaced-" + oldShort;
-    if (exists(aside)) aside += "-" + std::to_string(Node::nowMs());
+    if (exists(aside)) aside += std::string("-") + std::to_string(Node::nowMs());
     RENDA_TRY(renameFile(n.devicePath(), aside));
     crashPoint("handover:device-aside");
   }
@@ -81,7 +81,7 @@ Status finishFiles(Node& n, const std::string& nextDevice, const std::string& ol
   if (exists(nextBox)) {
     if (auto oldBox = readBoxPublicKey(n.encryptionPath())) {
       std::string aside = n.encryptionPath() + ".replaced-" + toHex(*oldBox).substr(0, 8);
-      if (exists(aside)) aside += "-" + std::to_string(Node::nowMs());
+      if (exists(aside)) aside += std::string("-") + std::to_string(Node::nowMs());
       RENDA_TRY(renameFile(n.encryptionPath(), aside));
       crashPoint("handover:encryption-aside");
     }
@@ -284,14 +284,18 @@ Status handOver(Node& n, const std::string& why) {
                            "office to enroll it again");
   auto sealed = keyFileSealed(n.devicePath());
   if (!sealed) return sealed.status();
-  std::string passphrase = *sealed ? askPassphrase("Passphrase for the new key files: ") : "";
+  Passphrase passphrase =
+      *sealed ? askPassphrase("Passphrase for the new key files: ") : Passphrase();
+  // The new keys are sealed like the old one, never left in clear.
+  if (*sealed && passphrase.text().empty())
+    return Status::refused(why + ", and the new key files must be sealed with this node's "
+                           "passphrase: type it when asked (or set RENDA_PASSPHRASE)");
   SecretKey fresh = crypto::generateSigningKey();
   BoxSecretKey freshBox = crypto::generateBoxKey();
   std::string oldShort = shortKey(self->subject);
   std::string nextDevice = nextDevicePath(n, oldShort, fresh.publicKey());
-  RENDA_TRY(writeKeyFile(nextDevice, fresh, passphrase));
-  RENDA_TRY(writeBoxKeyFile(nextEncryptionPath(n, fresh.publicKey()), freshBox, passphrase));
-  sodium_memzero(passphrase.data(), passphrase.size());
+  RENDA_TRY(writeKeyFile(nextDevice, fresh, passphrase.text()));
+  RENDA_TRY(writeBoxKeyFile(nextEncryptionPath(n, fresh.publicKey()), freshBox, passphrase.text()));
   RENDA_TRY(fsyncDir(n.dir()));
   crashPoint("handover:files-written");
   Certificate cert = makeCertificate(net->network, fresh.publicKey(), *oldKey, self->township,

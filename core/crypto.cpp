@@ -80,46 +80,106 @@ Hash Hasher::finish() {
   return h;
 }
 
-std::string sealWithPassphrase(Bytes secret, std::string_view passphrase) {
-  unsigned char salt[crypto_pwhash_SALTBYTES];
-  unsigned char nonce[crypto_secretbox_NONCEBYTES];
-  randombytes_buf(salt, sizeof salt);
-  randombytes_buf(nonce, sizeof nonce);
+namespace {
+
+constexpr uint8_t kSealedVersion = 2;
+constexpr size_t kCostBytes = 1 + 8 + 8;
+constexpr size_t kSaltNonceBytes = crypto_pwhash_SALTBYTES + crypto_secretbox_NONCEBYTES;
+
+void putU64(unsigned char* out, uint64_t v) {
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<unsigned char>(v);
+}
+
+uint64_t getU64(const unsigned char* in) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | in[i];
+  return v;
+}
+
+// Argon2 counts memory in KiB: a cost that is not a whole number of KiB would
+// derive the same key as the KiB below it, so it is not a cost renda writes.
+bool withinBounds(const PassphraseCost& c) {
+  return c.opsLimit >= crypto_pwhash_OPSLIMIT_MIN && c.opsLimit <= kMaxPassphraseOps &&
+         c.memLimitBytes >= crypto_pwhash_MEMLIMIT_MIN &&
+         c.memLimitBytes <= kMaxPassphraseMemBytes && c.memLimitBytes % 1024 == 0;
+}
+
+// Opens salt | nonce | secretbox (`body`) with the key `cost` derives from
+// `passphrase`.
+Result<std::string> openBody(Bytes body, std::string_view passphrase, const PassphraseCost& cost) {
+  if (body.size() < kSaltNonceBytes + crypto_secretbox_MACBYTES)
+    return Status::invalid("the sealed key is too short; the key file is damaged");
+  auto* key = static_cast<unsigned char*>(sodium_malloc(crypto_secretbox_KEYBYTES));
+  RENDA_ASSERT(key != nullptr);
+  int rc = crypto_pwhash(key, crypto_secretbox_KEYBYTES, passphrase.data(), passphrase.size(),
+                         body.data(), cost.opsLimit, size_t(cost.memLimitBytes),
+                         crypto_pwhash_ALG_ARGON2ID13);
+  if (rc != 0) {
+    sodium_free(key);
+    return Status::exhausted("there is not enough memory to open the key file (it needs " +
+                             std::to_string(cost.memLimitBytes >> 20) +
+                             " MB); close other programs and try again");
+  }
+  std::string out(body.size() - kSaltNonceBytes - crypto_secretbox_MACBYTES, '\0');
+  rc = crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(out.data()),
+                                  body.data() + kSaltNonceBytes, body.size() - kSaltNonceBytes,
+                                  body.data() + crypto_pwhash_SALTBYTES, key);
+  sodium_free(key);
+  if (rc != 0) {
+    sodium_memzero(out.data(), out.size());
+    return Status::invalid("the passphrase is not right (or the key file is damaged)");
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> sealWithPassphrase(Bytes secret, std::string_view passphrase,
+                                       PassphraseCost cost) {
+  RENDA_REQUIRE(withinBounds(cost));
+  std::string out(kCostBytes + kSaltNonceBytes + crypto_secretbox_MACBYTES + secret.size(), '\0');
+  auto* o = reinterpret_cast<unsigned char*>(out.data());
+  o[0] = kSealedVersion;
+  putU64(o + 1, cost.opsLimit);
+  putU64(o + 9, cost.memLimitBytes);
+  unsigned char* salt = o + kCostBytes;
+  unsigned char* nonce = salt + crypto_pwhash_SALTBYTES;
+  randombytes_buf(salt, crypto_pwhash_SALTBYTES);
+  randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
   auto* key = static_cast<unsigned char*>(sodium_malloc(crypto_secretbox_KEYBYTES));
   RENDA_ASSERT(key != nullptr);
   int rc = crypto_pwhash(key, crypto_secretbox_KEYBYTES, passphrase.data(), passphrase.size(), salt,
-                         crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
-                         crypto_pwhash_ALG_ARGON2ID13);
-  RENDA_ASSERT(rc == 0);
-  std::string out(sizeof salt + sizeof nonce + crypto_secretbox_MACBYTES + secret.size(), '\0');
-  auto* o = reinterpret_cast<unsigned char*>(out.data());
-  std::memcpy(o, salt, sizeof salt);
-  std::memcpy(o + sizeof salt, nonce, sizeof nonce);
-  crypto_secretbox_easy(o + sizeof salt + sizeof nonce, secret.data(), secret.size(), nonce, key);
+                         cost.opsLimit, size_t(cost.memLimitBytes), crypto_pwhash_ALG_ARGON2ID13);
+  if (rc != 0) {
+    sodium_free(key);
+    return Status::exhausted("there is not enough memory to seal the key with a passphrase (it "
+                             "needs " + std::to_string(cost.memLimitBytes >> 20) +
+                             " MB); close other programs and try again");
+  }
+  crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES, secret.data(), secret.size(), nonce,
+                        key);
   sodium_free(key);
   return out;
 }
 
+Result<PassphraseCost> passphraseCostOf(Bytes sealed) {
+  if (sealed.size() < kCostBytes) return Status::invalid("the sealed key is too short; the key file is damaged");
+  if (sealed[0] != kSealedVersion)
+    return Status::invalid("the key file was sealed by a newer version of renda; use that version");
+  PassphraseCost cost{getU64(sealed.data() + 1), getU64(sealed.data() + 9)};
+  if (!withinBounds(cost))
+    return Status::invalid("the key file asks for an impossible passphrase cost; it is damaged");
+  return cost;
+}
+
 Result<std::string> openWithPassphrase(Bytes sealed, std::string_view passphrase) {
-  constexpr size_t kHead = crypto_pwhash_SALTBYTES + crypto_secretbox_NONCEBYTES;
-  if (sealed.size() < kHead + crypto_secretbox_MACBYTES)
-    return Status::invalid("the key file is too short; it is damaged");
-  auto* key = static_cast<unsigned char*>(sodium_malloc(crypto_secretbox_KEYBYTES));
-  RENDA_ASSERT(key != nullptr);
-  int rc = crypto_pwhash(key, crypto_secretbox_KEYBYTES, passphrase.data(), passphrase.size(),
-                         sealed.data(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                         crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13);
-  RENDA_ASSERT(rc == 0);
-  std::string out(sealed.size() - kHead - crypto_secretbox_MACBYTES, '\0');
-  rc = crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(out.data()),
-                                  sealed.data() + kHead, sealed.size() - kHead,
-                                  sealed.data() + crypto_pwhash_SALTBYTES, key);
-  sodium_free(key);
-  if (rc != 0) {
-    sodium_memzero(out.data(), out.size());
-    return Status::invalid("the passphrase is wrong, or the key file was altered");
-  }
-  return out;
+  auto cost = passphraseCostOf(sealed);
+  if (!cost) return cost.status();
+  return openBody(sealed.subspan(kCostBytes), passphrase, *cost);
+}
+
+Result<std::string> openLegacyWithPassphrase(Bytes sealed, std::string_view passphrase) {
+  return openBody(sealed, passphrase, kPassphraseInteractive);
 }
 
 }  // namespace renda::crypto

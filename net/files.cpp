@@ -215,7 +215,10 @@ Result<SummaryFile> decodeSummary(std::string_view bytes, const NetworkId* expec
                                : "the summary file has extra data at its end");
   Hash h = crypto::hash(crypto::asBytes(bytes.substr(0, 20 + n)));
   if (std::memcmp(h.data(), bytes.data() + 20 + n, 32) != 0)
-    return Status::invalid("the summary file is damaged or was altered");
+    // An unkeyed checksum: a mismatch is damage (anyone altering the file could
+    // recompute it), so the message does not speak of tampering.
+    return Status::invalid("the summary file is damaged (its checksum does not match); write it "
+                           "again with renda summary -o FILE");
   SummaryFile s;
   RENDA_TRY(readFlat<schema::Summary>(bytes.substr(20, n), limits::kMaxSummaryBytes, "summary",
                                       [&](schema::Summary::Reader r) -> Status {
@@ -384,6 +387,12 @@ class FrameReader {
   FILE* f_ = nullptr;
 };
 
+// A signed part of a bundle does not match its signature: the bytes changed
+// after signing, by damage or on purpose; the two cannot be told apart.
+constexpr const char* kChangedSinceSigned =
+    "the file was damaged (a bad copy, a failing USB stick) or altered after it was made; it "
+    "cannot be imported. Copy it again from the other node";
+
 Status openSigned(std::string_view frame, const NetworkId& network, const PublicKey* signer,
                   const char* what, std::string& body, Signature& sig) {
   return readFlat<schema::SignedBlob>(
@@ -398,11 +407,11 @@ Status openSigned(std::string_view frame, const NetworkId& network, const Public
         blob.setSig(dataOf(sig));
         if (flatBytes(again) != frame)
           return Status::invalid(std::string("the bundle's ") + what +
-                                 " is not in the form renda writes: the file was altered");
+                                 " is not in the form renda writes: the file is damaged");
         if (signer && !crypto::verify(crypto::kBundleContext, network, crypto::asBytes(body), sig,
                                       *signer))
-          return Status::invalid(std::string("the bundle's ") + what +
-                                 " does not verify: the file was altered");
+          return Status::invalid(std::string("the bundle's ") + what + " does not verify: " +
+                                 kChangedSinceSigned);
         return Status::ok();
       });
 }
@@ -442,7 +451,8 @@ Result<BundleInfo> checkBundle(const std::string& path, const NetworkId* expecte
                            "; it cannot be imported here");
   if (!crypto::verify(crypto::kBundleContext, expected, crypto::asBytes(body), sig,
                       info.header.producer))
-    return Status::invalid("the bundle's header does not verify: the file was altered");
+    return Status::invalid(std::string("the bundle's header does not verify: ") +
+                           kChangedSinceSigned);
   fr.hasher.update(crypto::asBytes(fr.lastHead));
   fr.hasher.update(crypto::asBytes(payload));
   for (;;) {
@@ -469,7 +479,8 @@ Result<BundleInfo> checkBundle(const std::string& path, const NetworkId* expecte
           return Status::ok();
         }));
     if (stated != content || count != info.changeCount)
-      return Status::invalid(path + " was altered after it was made; it cannot be imported");
+      return Status::invalid(path + " does not match what its maker signed: " +
+                             kChangedSinceSigned);
     auto extra = fr.next(type, payload);
     if (!extra) return Status::invalid(path + " has extra data after its end");
     if (*extra) return Status::invalid(path + " has extra data after its end");

@@ -3,6 +3,7 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 
 #include <cerrno>
@@ -16,7 +17,9 @@ Status lmdbStatus(int rc, std::string_view what) {
   std::string w(what);
   switch (rc) {
     case MDB_NOTFOUND: return Status::notFound(w + ": not found");
-    case MDB_MAP_FULL: return Status::exhausted(w + ": the store's map is full");
+    case MDB_MAP_FULL:
+      return Status::exhausted(w + ": the store's map is full (it reached its size limit and "
+                                   "could not grow); nothing of this batch was saved");
     case MDB_READERS_FULL: return Status::exhausted(w + ": too many readers");
     case MDB_TXN_FULL: return Status::exhausted(w + ": transaction too large");
     case MDB_CORRUPTED:
@@ -25,11 +28,53 @@ Status lmdbStatus(int rc, std::string_view what) {
       return Status::corruption(w + ": the data files are damaged (" + mdb_strerror(rc) + ")");
     case MDB_PANIC:
       return Status::corruption(w + ": the store hit a fatal error; restart renda");
-    case ENOSPC: return Status::exhausted(w + ": the disk is full; free some space and try again");
+    case ENOSPC:
+      return Status::exhausted(w + ": the disk is full; nothing of this batch was saved. Free "
+                                   "some space on it and run the command again");
     case EACCES:
     case EPERM: return Status::ioError(w + ": permission denied");
     default: return Status::ioError(w + ": " + mdb_strerror(rc));
   }
+}
+
+namespace {
+
+// What a full disk leaves free after a write it cut short: a little, never
+// as much as this.
+constexpr uint64_t kNearlyFullBytes = 16ull << 20;
+
+std::string megabytes(uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MB", double(bytes) / 1e6);
+  return buf;
+}
+
+}  // namespace
+
+Status diskWriteStatus(MDB_env* env, int rc, std::string_view what) {
+  if (rc != ENOSPC && rc != EIO) return lmdbStatus(rc, what);
+  const char* dir = nullptr;
+  struct statvfs fs;
+  bool known = mdb_env_get_path(env, &dir) == 0 && dir && ::statvfs(dir, &fs) == 0;
+  uint64_t freeBytes = known ? uint64_t(fs.f_bavail) * fs.f_frsize : 0;
+  if (rc == EIO && (!known || freeBytes >= kNearlyFullBytes))
+    return Status::ioError(std::string(what) +
+                           ": the disk reported an error (Input/output error); nothing of this "
+                           "batch was saved. Check the disk (or copy the data folder to another "
+                           "one) and run the command again");
+  std::string where = known ? std::string(" holding ") + dir : std::string();
+  return Status::exhausted(
+      std::string(what) + ": the disk" + where + " is full" +
+      (known ? " (" + megabytes(freeBytes) + " free)" : std::string()) +
+      ". Nothing of this batch was saved; the store is as it was before. Free space on that "
+      "disk — delete bundle and summary files already imported, old copies of data folders, "
+      "or other large files you no longer need — then run the command again");
+}
+
+bool isDiskFull(const Status& s) {
+  return s.code() == Code::kResourceExhausted &&
+         s.message().find(" is full") != std::string::npos &&
+         s.message().find("the disk") != std::string::npos;
 }
 
 Result<Env> Env::open(const std::string& dir, const Options& options) {
@@ -100,7 +145,7 @@ Status Env::setBulk(bool on) {
   if (rc) return lmdbStatus(rc, "changing how the store flushes");
   if (!on) {
     rc = mdb_env_sync(env_, 1);
-    if (rc) return lmdbStatus(rc, "flushing the store to disk");
+    if (rc) return diskWriteStatus(env_, rc, "flushing the store to disk");
   }
   return Status::ok();
 }
@@ -218,7 +263,8 @@ Status WriteTxn::commit() {
   MDB_txn* t = txn_;
   txn_ = nullptr;  // dead before commit, whatever it returns
   --env_->liveTxns_;
-  return lmdbStatus(mdb_txn_commit(t), "saving to the store");
+  int rc = mdb_txn_commit(t);
+  return rc ? diskWriteStatus(env_->get(), rc, "saving to the store") : Status::ok();
 }
 
 Result<MDB_dbi> WriteTxn::openDb(const char* name) {

@@ -32,6 +32,16 @@ inline std::string_view viewOf(Bytes b) {
 // Maps an LMDB return code to a Status (MDB_MAP_FULL -> ResourceExhausted, ...).
 Status lmdbStatus(int rc, std::string_view what);
 
+// The Status of a write to disk that failed with `rc` (from a commit or a
+// flush of `env`): ResourceExhausted saying the disk is full, how much is free
+// and what to free, when it is ENOSPC, or EIO with the disk (nearly) full —
+// LMDB reports a write the full disk cut short as EIO. Otherwise as
+// lmdbStatus. Either way the store is as the last commit left it.
+Status diskWriteStatus(MDB_env* env, int rc, std::string_view what);
+
+// True for a Status from diskWriteStatus that says the disk is full.
+bool isDiskFull(const Status& s);
+
 class Env {
  public:
   struct Options {

@@ -38,7 +38,7 @@ TEST_CASE("renda CLI: a county and two townships converge through bundles",
                                         "2026-11-20", "--title", "视察村道"});
   h.ok("t1", {"deputy", "edit", d1.substr(0, 8), "--level", "乡镇级"});
   h.ok("t1", {"station", "edit", s1.substr(0, 8), "--address", "镇政府三楼"});
-  h.ok("t1", {"suggestion", "edit", g1.substr(0, 8), "--status", "已办结"});
+  h.ok("t1", {"suggestion", "edit", g1.substr(0, 8), "--body", "村道破损，雨天积水"});
   h.ok("t1", {"duty", "edit", u1.substr(0, 8), "--date", "2026-11-21"});
 
   std::string d3 = h.add("t2", "deputy", {"--name", "王五", "--phone", "13700000003"});

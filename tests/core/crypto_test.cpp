@@ -4,6 +4,8 @@
 #include "core/crypto.h"
 
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "tests/core/fixtures.h"
@@ -143,10 +145,21 @@ TEST_CASE("Hasher: incremental updates equal one-shot hashing", "[core][crypto]"
   CHECK(h.finish() == crypto::hash(bytesOf(data)));
 }
 
+// Argon2id's least cost (one pass over 8 KiB): these tests are about the
+// format, not the cost, and stay fast. Production seals at kPassphraseModerate.
+constexpr crypto::PassphraseCost kCheap{crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
+constexpr size_t kCostBytes = 1 + 8 + 8;
+
+std::string sealCheap(const std::string& secret, const char* passphrase) {
+  auto sealed = crypto::sealWithPassphrase(bytesOf(secret), passphrase, kCheap);
+  REQUIRE(sealed.isOk());
+  return *sealed;
+}
+
 TEST_CASE("Passphrase: seal then open returns the secret", "[core][crypto][passphrase]") {
   std::string secret = "32 bytes of pretend key material";
-  std::string sealed = crypto::sealWithPassphrase(bytesOf(secret), "correct horse");
-  CHECK(sealed.size() == crypto_pwhash_SALTBYTES + crypto_secretbox_NONCEBYTES +
+  std::string sealed = sealCheap(secret, "correct horse");
+  CHECK(sealed.size() == kCostBytes + crypto_pwhash_SALTBYTES + crypto_secretbox_NONCEBYTES +
                              crypto_secretbox_MACBYTES + secret.size());
   CHECK(sealed.find(secret) == std::string::npos);
   auto opened = crypto::openWithPassphrase(bytesOf(sealed), "correct horse");
@@ -154,18 +167,21 @@ TEST_CASE("Passphrase: seal then open returns the secret", "[core][crypto][passp
   CHECK(*opened == secret);
 
   SECTION("two seals of one secret differ (fresh salt and nonce)") {
-    CHECK(crypto::sealWithPassphrase(bytesOf(secret), "correct horse") != sealed);
+    CHECK(sealCheap(secret, "correct horse") != sealed);
   }
-  SECTION("the wrong passphrase fails") {
+  SECTION("the wrong passphrase fails, and the message does not speak of tampering") {
     auto r = crypto::openWithPassphrase(bytesOf(sealed), "correct horsE");
     REQUIRE_FALSE(r.isOk());
     CHECK(r.status().code() == Code::kInvalidInput);
+    CHECK_THAT(r.status().message(), Catch::StartsWith("the passphrase is not right"));
+    CHECK_THAT(r.status().message(), !Catch::Contains("altered"));
   }
-  SECTION("a flipped byte in salt, nonce, MAC or ciphertext fails") {
-    const size_t salt = 0, nonce = crypto_pwhash_SALTBYTES;
+  SECTION("a flipped byte in version, cost, salt, nonce, MAC or ciphertext fails") {
+    const size_t salt = kCostBytes, nonce = salt + crypto_pwhash_SALTBYTES;
     const size_t mac = nonce + crypto_secretbox_NONCEBYTES;
     const size_t text = mac + crypto_secretbox_MACBYTES;
-    for (size_t at : {salt, nonce + 3, mac + 5, text, sealed.size() - 1}) {
+    for (size_t at : {size_t{0}, size_t{1}, size_t{8}, size_t{16}, salt, nonce + 3, mac + 5, text,
+                      sealed.size() - 1}) {
       std::string bad = sealed;
       bad[at] = static_cast<char>(bad[at] ^ 0x01);
       INFO("byte " << at);
@@ -174,7 +190,7 @@ TEST_CASE("Passphrase: seal then open returns the secret", "[core][crypto][passp
     }
   }
   SECTION("a truncated file fails without a passphrase check") {
-    for (size_t n : {size_t{0}, size_t{39}, size_t{55}}) {
+    for (size_t n : {size_t{0}, size_t{16}, size_t{56}, size_t{72}}) {
       auto r = crypto::openWithPassphrase(bytesOf(sealed.substr(0, n)), "correct horse");
       CHECK(r.status().code() == Code::kInvalidInput);
     }
@@ -184,8 +200,83 @@ TEST_CASE("Passphrase: seal then open returns the secret", "[core][crypto][passp
   }
 }
 
+TEST_CASE("Passphrase: the cost is stored and bound to the key", "[core][crypto][passphrase]") {
+  std::string sealed = sealCheap("secret", "pw");
+  auto cost = crypto::passphraseCostOf(bytesOf(sealed));
+  REQUIRE(cost.isOk());
+  CHECK(*cost == kCheap);
+  CHECK(sealed[0] == 2);
+
+  SECTION("another valid cost written into the file does not open it") {
+    std::string raised = sealed;
+    raised[8] = 2;  // opsLimit 1 -> 2
+    REQUIRE(crypto::passphraseCostOf(bytesOf(raised)).isOk());
+    CHECK(crypto::openWithPassphrase(bytesOf(raised), "pw").status().code() ==
+          Code::kInvalidInput);
+  }
+  SECTION("a cost out of bounds is refused before any work") {
+    std::string huge = sealed;
+    huge[9] = 1;  // memLimitBytes >= 2^56
+    auto r = crypto::openWithPassphrase(bytesOf(huge), "pw");
+    CHECK(r.status().code() == Code::kInvalidInput);
+    CHECK_THAT(r.status().message(), Catch::Contains("damaged"));
+  }
+  SECTION("a newer format version is named as such") {
+    std::string newer = sealed;
+    newer[0] = 3;
+    auto r = crypto::openWithPassphrase(bytesOf(newer), "pw");
+    CHECK(r.status().code() == Code::kInvalidInput);
+    CHECK_THAT(r.status().message(), Catch::Contains("newer version"));
+  }
+}
+
+TEST_CASE("Passphrase: secrets are sealed at libsodium's MODERATE cost by default",
+          "[core][crypto][passphrase]") {
+  auto sealed = crypto::sealWithPassphrase(bytesOf("secret"), "pw");  // one derivation, ~1 s
+  REQUIRE(sealed.isOk());
+  auto cost = crypto::passphraseCostOf(bytesOf(*sealed));
+  REQUIRE(cost.isOk());
+  CHECK(cost->opsLimit == crypto_pwhash_OPSLIMIT_MODERATE);
+  CHECK(cost->memLimitBytes == crypto_pwhash_MEMLIMIT_MODERATE);
+  CHECK(*cost == crypto::kPassphraseModerate);
+}
+
+TEST_CASE("Passphrase: a key sealed before the cost was stored still opens",
+          "[core][crypto][passphrase][regression]") {
+  // tests/testdata/keyfile-v1-*.key: `renda init --passphrase` of the
+  // version before the cost was stored, passphrase "correct horse":
+  // "RENDA-KEY-v1\n" | 0x01 | salt | nonce | secretbox (INTERACTIVE).
+  std::ifstream in(std::string(RENDA_TESTDATA_DIR) + "/keyfile-v1-device.key", std::ios::binary);
+  std::string file((std::istreambuf_iterator<char>(in)), {});
+  REQUIRE(file.size() == 13 + 1 + 16 + 24 + 16 + 64);
+  REQUIRE(file[13] == 1);
+  std::string legacy = file.substr(14);
+  auto opened = crypto::openLegacyWithPassphrase(bytesOf(legacy), "correct horse");
+  REQUIRE(opened.isOk());
+  REQUIRE(opened->size() == 64);
+  // An Ed25519 secret key ends with its public key: the node key init printed.
+  CHECK(toHex(opened->data() + 32, 32) ==
+        "85e55f41f28085b3a1f8f63daf0a650b0e55c259bd03475f32211cbc6b78e329");
+  CHECK(crypto::openLegacyWithPassphrase(bytesOf(legacy), "correct horsE").status().code() ==
+        Code::kInvalidInput);
+
+  // Its encryption.key: "RENDA-BOXKEY-v1\n" | public key | 0x01 | sealed X25519 secret.
+  std::ifstream box(std::string(RENDA_TESTDATA_DIR) + "/keyfile-v1-encryption.key",
+                    std::ios::binary);
+  std::string boxFile((std::istreambuf_iterator<char>(box)), {});
+  REQUIRE(boxFile.size() == 16 + 32 + 1 + 16 + 24 + 16 + 32);
+  REQUIRE(boxFile[48] == 1);
+  auto boxSecret = crypto::openLegacyWithPassphrase(bytesOf(boxFile.substr(49)), "correct horse");
+  REQUIRE(boxSecret.isOk());
+  REQUIRE(boxSecret->size() == 32);
+  unsigned char pk[crypto_scalarmult_BYTES];
+  REQUIRE(crypto_scalarmult_base(pk, reinterpret_cast<const unsigned char*>(boxSecret->data())) ==
+          0);
+  CHECK(std::string(reinterpret_cast<char*>(pk), sizeof pk) == boxFile.substr(16, 32));
+}
+
 TEST_CASE("Passphrase: an empty secret round-trips", "[core][crypto][passphrase]") {
-  std::string sealed = crypto::sealWithPassphrase(bytesOf(""), "pw");
+  std::string sealed = sealCheap("", "pw");
   auto opened = crypto::openWithPassphrase(bytesOf(sealed), "pw");
   REQUIRE(opened.isOk());
   CHECK(opened->empty());

@@ -6,6 +6,8 @@
 // live in tests/fuzz/.
 #include <catch2/catch.hpp>
 
+#include <tuple>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -38,7 +40,10 @@ int fuzzDecodeSummary(const uint8_t* data, size_t size) {
     }
     for (size_t i = 0; i < d->entries.size(); ++i) {
       REQUIRE(d->entries[i].seq > 0);
-      if (i) REQUIRE(d->entries[i - 1].author < d->entries[i].author);
+      // By node, then (a node with branches) by number and id.
+      if (i)
+        REQUIRE(std::tie(d->entries[i - 1].author, d->entries[i - 1].seq, d->entries[i - 1].id) <
+                std::tie(d->entries[i].author, d->entries[i].seq, d->entries[i].id));
     }
     if (e) REQUIRE(d->network == *e);
   }

@@ -113,6 +113,19 @@ TEST_CASE("Summary: impossible or wrong length fields are refused", "[net][files
   CHECK_THAT(decodeSummary(b, nullptr).status().message(), Catch::Contains("too large"));
 }
 
+TEST_CASE("Summary: a flipped byte is called damage, not tampering", "[net][files][summary]") {
+  std::string bytes = encodeSummary(sampleSummary(2));
+  // Its checksum is unkeyed: anyone altering the file could recompute it, so
+  // a mismatch can only be damage, and the message says no more than that.
+  for (size_t at : {size_t{24}, bytes.size() / 2, bytes.size() - 1}) {
+    std::string b = bytes;
+    b[at] = static_cast<char>(b[at] ^ 0x01);
+    auto d = decodeSummary(b, nullptr);
+    requireInvalid(d.status(), "byte " + std::to_string(at));
+    CHECK_THAT(d.status().message(), Catch::Contains("damaged") && !Catch::Contains("altered"));
+  }
+}
+
 TEST_CASE("Summary: trailing garbage is refused", "[net][files][summary]") {
   std::string bytes = encodeSummary(sampleSummary(2));
   for (const std::string& tail :
