@@ -194,7 +194,19 @@ Result<std::optional<Record>> Applier::loadRecord(const RecordId& id) {
   return std::optional<Record>(std::move(*r));
 }
 
-Status Applier::putRecord(const Record& r, uint64_t row, unsigned flags) {
+namespace {
+
+int64_t notAppliedOf(const Record& r) {
+  int64_t n = 0;
+  for (const auto& v : r.versions) n += v.applied ? 0 : 1;
+  return n;
+}
+
+}  // namespace
+
+Status Applier::putRecord(const Record& r, uint64_t row, const Record* before, unsigned flags) {
+  conflictedDelta_ += (r.hasConflicts() ? 1 : 0) - (before && before->hasConflicts() ? 1 : 0);
+  notAppliedDelta_ += notAppliedOf(r) - (before ? notAppliedOf(*before) : 0);
   return txn_.put(t_.records, bytesOf(keys::rowKey(row)), bytesOf(encodeRecord(r)), flags);
 }
 
@@ -412,14 +424,15 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
     std::string bk(1, static_cast<char>(c.kind));
     bk += arrivalKey;
     RENDA_TRY(txn_.put(t_.bykind, bytesOf(bk), {}));
-    RENDA_TRY(putRecord(*rec, *arrival, MDB_APPEND));
+    RENDA_TRY(putRecord(*rec, *arrival, nullptr, MDB_APPEND));
     RENDA_TRY(txn_.put(t_.recchanges, bytesOf(arrivalKey + arrivalKey), {}, MDB_APPEND));
   } else if (c.op == OpKind::kUpdate) {
+    Record before = *rec;
     RENDA_TRY(applyUpdate(*rec, c, p.id, applied));
     auto row = rowOf(rec->id);
     if (!row) return row.status();
     if (!*row) return Status::corruption("an edited record has no row");
-    RENDA_TRY(putRecord(*rec, **row));
+    RENDA_TRY(putRecord(*rec, **row, &before));
     RENDA_TRY(txn_.put(t_.recchanges, bytesOf(keys::rowKey(**row) + arrivalKey), {}));
   } else {
     RENDA_TRY(txn_.put(t_.acts, bytesOf(arrivalKey), bytesOf(effect.isOk() ? std::string()
@@ -478,6 +491,18 @@ Status Applier::finish(IngestReport* report) {
     RENDA_TRY(settleTrust());
     trustDirty_ = false;
     trustSettled_ = true;
+  }
+  if (conflictedDelta_ || notAppliedDelta_) {
+    auto tally = txn_.get(t_.meta, bytesOf(keys::kTally));
+    if (!tally) return tally.status();
+    if (tally->has_value() && (*tally)->size() == 16) {
+      int64_t conflicted = int64_t(keys::getBe64((*tally)->data())) + conflictedDelta_;
+      int64_t notApplied = int64_t(keys::getBe64((*tally)->data() + 8)) + notAppliedDelta_;
+      if (conflicted < 0 || notApplied < 0) return Status::corruption("the store's tally is damaged");
+      RENDA_TRY(txn_.put(t_.meta, bytesOf(keys::kTally),
+                         bytesOf(keys::be64(uint64_t(conflicted)) + keys::be64(uint64_t(notApplied)))));
+    }
+    conflictedDelta_ = notAppliedDelta_ = 0;
   }
   // Second changes with a number: a fork, or a restored laptop's hand-over
   // beside the changes it made before the restore (core/trust.h).

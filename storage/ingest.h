@@ -138,7 +138,10 @@ class Applier {
   Status rejudgeFieldEdits(const Record& rec);
   // The memberships of every author of `r`'s versions (plus `extra`).
   Result<std::map<PublicKey, Membership>> membersOf(const Record& r, const PublicKey* extra);
-  Status putRecord(const Record& r, uint64_t row, unsigned flags = 0);
+  // Stores `r` at `row`, keeping the store's tally of conflicted records and
+  // not-applied versions (what `renda status` shows) up to date: `before` is
+  // the record as it was (nullptr for a new one).
+  Status putRecord(const Record& r, uint64_t row, const Record* before, unsigned flags = 0);
   // The row of a record (the arrival number of its creating change), if held.
   Result<std::optional<uint64_t>> rowOf(const RecordId& id);
   Result<uint64_t> nextArrival();
@@ -159,6 +162,7 @@ class Applier {
   bool clockLoaded_ = false;
   bool trustDirty_ = false;
   bool trustSettled_ = false;         // trust was derived again in this transaction
+  int64_t conflictedDelta_ = 0, notAppliedDelta_ = 0;  // the tally's change (keys::kTally)
   std::map<PublicKey, uint64_t> branched_;  // authors given a second change with a number: the lowest
   // The changes stored in this transaction: id, and why not applied when
   // apply() did not apply it ("" when it did). finish() reports them as they

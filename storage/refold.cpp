@@ -39,7 +39,9 @@ Status Applier::refold(const RecordId& id) {
   for (size_t i = 0; i < changes.size(); ++i) inputs.push_back({ids[i], &changes[i], applied[i]});
   auto r = foldRecord(std::move(inputs));
   if (!r) return Status::corruption("a record cannot be re-derived: " + r.status().message());
-  return putRecord(*r, **row);
+  auto before = loadRecord(id);
+  if (!before) return before.status();
+  return putRecord(*r, **row, *before ? &**before : nullptr);
 }
 
 Result<std::map<PublicKey, Membership>> Applier::membersOf(const Record& r,

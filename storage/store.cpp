@@ -84,6 +84,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& dir, StoreOptions 
         return Status::corruption("this store was made by an older version of renda with another "
                                   "layout; export its records with that version, or copy the "
                                   "changes again from another node into a new folder");
+      RENDA_TRY(txn.put(tables->meta, bytesOf(keys::kTally), bytesOf(std::string(16, '\0'))));
       return txn.put(tables->meta, bytesOf(kMetaLayout), bytesOf(keys::be64(keys::kLayout)));
     }
     for (uint64_t older = keys::kLayoutOldest; older < keys::kLayout; ++older)
@@ -316,6 +317,27 @@ Result<Hash> Store::digest() {
   return h.finish();
 }
 
+Result<std::pair<uint64_t, uint64_t>> Store::countTally() {
+  std::pair<uint64_t, uint64_t> tally{0, 0};
+  Status s = withWriteTxn(env_, [&](WriteTxn& txn) -> Status {
+    tally = {0, 0};
+    auto c = Cursor::open(txn, t_->records);
+    if (!c) return c.status();
+    for (auto ok = c->first();; ok = c->next()) {
+      if (!ok) return ok.status();
+      if (!*ok) break;
+      auto r = decodeRecord(c->value());
+      if (!r) return r.status();
+      if (r->hasConflicts()) ++tally.first;
+      for (const auto& v : r->versions) tally.second += v.applied ? 0 : 1;
+    }
+    return txn.put(t_->meta, bytesOf(keys::kTally),
+                   bytesOf(keys::be64(tally.first) + keys::be64(tally.second)));
+  });
+  if (!s) return s;
+  return tally;
+}
+
 Result<uint64_t> Store::clockHighWater() {
   auto txn = ReadTxn::begin(env_);
   if (!txn) return txn.status();
@@ -337,6 +359,7 @@ Result<uint64_t> Store::changeCount() {
 Result<StoreStatus> Store::status() {
   StoreStatus out;
   out.restored = restored_;
+  bool counted = false;
   {
     auto txn = ReadTxn::begin(env_);
     if (!txn) return txn.status();
@@ -347,16 +370,22 @@ Result<StoreStatus> Store::status() {
     out.records = st.ms_entries;
     mdb_stat(txn->get(), t_->vv, &st);
     out.authors = st.ms_entries;
-    auto c = Cursor::open(*txn, t_->records);
-    if (!c) return c.status();
-    for (auto ok = c->first(); ; ok = c->next()) {
-      if (!ok) return ok.status();
-      if (!*ok) break;
-      auto r = decodeRecord(c->value());
-      if (!r) return r.status();
-      if (r->hasConflicts()) ++out.conflicts;
-      for (const auto& v : r->versions) if (!v.applied) ++out.notApplied;
+    auto tally = getMeta(*txn, t_->meta, keys::kTally);
+    if (!tally) return tally.status();
+    if (tally->has_value() && (*tally)->size() == 16) {
+      auto p = reinterpret_cast<const unsigned char*>((*tally)->data());
+      out.conflicts = keys::getBe64(p);
+      out.notApplied = keys::getBe64(p + 8);
+      counted = true;
     }
+  }
+  // A store from an older layout: count once, by reading every record, and
+  // keep the tally from then on.
+  if (!counted) {
+    auto tally = countTally();
+    if (!tally) return tally.status();
+    out.conflicts = tally->first;
+    out.notApplied = tally->second;
   }
   auto ms = members();
   if (!ms) return ms.status();

@@ -72,8 +72,8 @@ struct StoreStatus {
   uint64_t records = 0;
   uint64_t authors = 0;
   uint64_t members = 0;
-  uint64_t notApplied = 0;
-  uint64_t conflicts = 0;
+  uint64_t notApplied = 0;  // record versions kept but not applied
+  uint64_t conflicts = 0;   // records with a conflict to resolve
   std::vector<std::string> frozen;   // "key township: reason"
   std::vector<std::string> revoked;
   std::vector<std::string> notAdmitted;  // certified keys whose admission was refused
@@ -265,6 +265,9 @@ class Store : public ChangeSource, public ChangeSink {
   Result<std::string> instanceBinding();
   // Binds the store to `key` and the current data file, with a new store id.
   Status bindDevice(WriteTxn& txn, const PublicKey& key, const std::string& binding);
+  // Counts the conflicted records and not-applied versions by reading every
+  // record, and stores the tally (keys::kTally) for the next status().
+  Result<std::pair<uint64_t, uint64_t>> countTally();
   // Layouts 2 and 3 to 4 (tables.h): fills `acts`, moves the old fork
   // evidence into `changes`, derives trust again. Called by open().
   Status upgrade();

@@ -48,6 +48,11 @@ inline std::string authorSeq(const PublicKey& a, uint64_t seq) {
 
 inline std::string rowKey(uint64_t row) { return be64(row); }
 
+// meta key of the tally `renda status` shows without reading every record:
+// conflicted records u64 | versions not applied u64 (big-endian). Absent in a
+// store upgraded from an older layout until Store::status() counts it once.
+inline constexpr std::string_view kTally = "tally";
+
 // forklog key: author 32 | seq u64 | change id 32.
 inline std::string authorSeqId(const PublicKey& a, uint64_t seq, const ChangeId& id) {
   std::string s = authorSeq(a, seq);

@@ -222,6 +222,7 @@ Result<VerifyReport> Store::verify() {
   MDB_stat st;
   mdb_stat(txn->get(), t_->records, &st);
   if (st.ms_entries != byRecord.size()) problem("the number of records does not match the changes");
+  uint64_t conflicted = 0, notApplied = 0;
   for (const auto& [rid, ids] : byRecord) {
     ++report.recordsChecked;
     auto create = recordChanges.find(rid);
@@ -255,6 +256,8 @@ Result<VerifyReport> Store::verify() {
         if (!r) { problem("record " + toHex(rid).substr(0, 8) + ": " + r.status().message()); continue; }
       }
     }
+    conflicted += r->hasConflicts() ? 1 : 0;
+    for (const auto& v : r->versions) notApplied += v.applied ? 0 : 1;
     for (const auto& id : ids)
       if (((seen[id].flags & keys::kFlagApplied) != 0) != flag[id])
         problem("change " + shortId(id) + " of record " + toHex(rid).substr(0, 8) + " is marked " +
@@ -266,6 +269,13 @@ Result<VerifyReport> Store::verify() {
     if (!stored || !*stored || !(*stored)->has_value() || viewOf(***stored) != encodeRecord(*r))
       problem("record " + toHex(rid).substr(0, 8) + " differs from what its changes give");
   }
+  // The tally `renda status` shows (kept at ingest) counts the same.
+  auto tally = txn->get(t_->meta, bytesOf(keys::kTally));
+  if (!tally) return tally.status();
+  if (tally->has_value() &&
+      ((*tally)->size() != 16 || keys::getBe64((*tally)->data()) != conflicted ||
+       keys::getBe64((*tally)->data() + 8) != notApplied))
+    problem("the counts of conflicts and not-applied changes that status shows are out of date");
   return report;
 }
 
