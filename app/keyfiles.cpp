@@ -95,7 +95,11 @@ Status writeSecretFile(const std::string& path, std::string_view magic, std::str
     content.push_back(char(kSealed));
     content += *sealed;
   }
-  std::string tmp = path + ".partial";
+  // A name of its own, so a file an earlier crash left behind never blocks
+  // this one (the next command removes such leftovers: app/restore.h).
+  unsigned char nonce[8];
+  randombytes_buf(nonce, sizeof nonce);
+  std::string tmp = path + ".partial." + toHex(nonce, sizeof nonce);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_EXCL, 0600);
   if (fd < 0) return Status::ioError("cannot write the key file " + path + ": " + std::strerror(errno));
   bool ok = ::write(fd, content.data(), content.size()) == ssize_t(content.size());

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -185,22 +186,26 @@ Status recordMarker(const MarkerEntry& e) {
 
 Result<std::string> checkRestore(Node& n) {
   storage::Store& store = n.store();
+  // 1. Files a crash left behind: key files half written (*.partial.*), and a
+  // hand-over cut short, which is finished when the store committed it and
+  // otherwise forgotten (nothing signed with the new key left this folder).
   auto device = store.deviceKey();
-  if (!device) return std::string();  // nothing to protect yet
-  // 1. A hand-over cut short: finish it when the store committed it, else
-  // forget its files (nothing signed with the new key left this folder).
   std::error_code ec;
   std::vector<std::string> leftovers;
   for (const auto& entry : fs::directory_iterator(n.dir(), ec)) {
     std::string name = entry.path().filename().string();
-    if (name.rfind(kNextPrefix, 0) == 0 || name.rfind("encryption.key.next.", 0) == 0 ||
-        name.find(".partial") != std::string::npos)
+    bool partial = name.find(".partial") != std::string::npos;
+    // Another renda process may be writing a key file this very moment: only
+    // an old half-written file is a leftover (their names never collide).
+    if (partial && std::chrono::file_clock::now() - entry.last_write_time(ec) < std::chrono::minutes(1))
+      continue;
+    if (partial || name.rfind(kNextPrefix, 0) == 0 || name.rfind("encryption.key.next.", 0) == 0)
       leftovers.push_back(name);
   }
   std::sort(leftovers.begin(), leftovers.end());
   for (const auto& name : leftovers) {
     std::string path = n.dir() + "/" + name;
-    if (name.rfind(kNextPrefix, 0) == 0) {
+    if (device && name.rfind(kNextPrefix, 0) == 0) {
       std::string rest = name.substr(kNextPrefix.size());
       size_t dot = rest.find('.');
       auto fresh = dot == std::string::npos ? std::nullopt
@@ -211,13 +216,14 @@ Result<std::string> checkRestore(Node& n) {
                              "earlier run had started.\n", shortKey(*fresh).c_str());
         continue;
       }
-    } else if (name.rfind("encryption.key.next.", 0) == 0) {
+    } else if (device && name.rfind("encryption.key.next.", 0) == 0) {
       auto fresh = fixedFromHex<PublicKey>(name.substr(std::string("encryption.key.next.").size()));
       if (fresh && *fresh == *device) continue;  // finished with its device key above
     }
     if (exists(path)) ::unlink(path.c_str());
   }
   if (!leftovers.empty()) RENDA_TRY(fsyncDir(n.dir()));
+  if (!device) return std::string();  // nothing to protect yet
   // 2. Behind the marker?
   auto sid = storeIdHex(n);
   if (!sid) return sid.status();
