@@ -9,7 +9,7 @@
 namespace renda::app {
 
 Result<ExportResult> exportBundle(Node& node, const VersionVector& theirs,
-                                  const std::string& path) {
+                                  const std::string& path, const NetworkSecret* networkSecret) {
   auto net = node.store().network();
   if (!net) return net.status();
   auto key = node.deviceKey();
@@ -20,6 +20,7 @@ Result<ExportResult> exportBundle(Node& node, const VersionVector& theirs,
   header.createdMs = Node::nowMs();
   header.countyName = net->countyName;
   header.rootKey = net->root;
+  if (networkSecret) header.networkSecret = *networkSecret;
   // Prerequisites: what the bundle assumes the receiver holds: the tips of
   // their summary that this node holds too, by number and id (so a node on
   // another branch of a fork is not taken for one that holds this one).

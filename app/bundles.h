@@ -15,7 +15,10 @@ struct ExportResult {
   uint64_t bytes = 0;
 };
 // Writes every change `theirs` lacks (everything when theirs is empty) to `path`.
-Result<ExportResult> exportBundle(Node& node, const VersionVector& theirs, const std::string& path);
+// With `networkSecret` (an enrollment file), the file carries the county
+// network's secret and is written readable by its owner only.
+Result<ExportResult> exportBundle(Node& node, const VersionVector& theirs, const std::string& path,
+                                  const NetworkSecret* networkSecret = nullptr);
 
 struct ImportResult {
   net::BundleInfo info;

@@ -99,11 +99,12 @@ class Node {
   // Why the store was found restored when it was opened ("" when it was not).
   const std::string& restoreNote() const { return restoreNote_; }
 
-  // Creates this node's X25519 encryption key file (nothing when it exists).
+  // Creates this node's X25519 encryption and transport key files (nothing
+  // for one that exists).
   Status makeEncryptionKey(const std::string& passphrase);
-  // Announces this node's encryption key in a signed change, unless the
-  // node's membership already names it (creating the key file first when
-  // there is none). REQUIRES: the node is enrolled.
+  // Announces this node's encryption and transport keys in signed changes,
+  // unless the node's membership already names them (creating a key file
+  // first when there is none). REQUIRES: the node is enrolled.
   Status announceEncryptionKey();
   // Every encryption secret key this node holds: the current one, then the
   // ones it replaced (values sealed to them still open). Loaded once; asks for
@@ -113,6 +114,10 @@ class Node {
   std::string devicePath() const { return dir_ + "/device.key"; }
   std::string rootPath() const { return dir_ + "/county-root.key"; }
   std::string encryptionPath() const { return dir_ + "/encryption.key"; }
+  // The X25519 static key of sync sessions (Noise), and the county network's
+  // secret (the sessions' pre-shared key; app/network_key.h).
+  std::string transportPath() const { return dir_ + "/transport.key"; }
+  std::string networkKeyPath() const { return dir_ + "/network.key"; }
 
  private:
   std::string dir_;
@@ -138,6 +143,13 @@ Result<BoxSecretKey> readBoxKeyFile(const std::string& path);
 Result<BoxPublicKey> readBoxPublicKey(const std::string& path);
 // Whether a device or root key file is sealed with a passphrase.
 Result<bool> keyFileSealed(const std::string& path);
+// The county network's secret (network.key, and the file `renda county
+// network-key` writes): "RENDA-NETKEY-v1\n" | network id 32 | u8 sealed |
+// secret 32, or its passphrase-sealed form. Mode 0600. Reading refuses a file
+// made for another network.
+Status writeNetworkKeyFile(const std::string& path, const NetworkId& network,
+                           const NetworkSecret& secret, const std::string& passphrase);
+Result<NetworkSecret> readNetworkKeyFile(const std::string& path, const NetworkId& network);
 // A passphrase as typed: wiped from memory when it goes (sodium_memzero).
 // Move-only, so no copy outlives it.
 class Passphrase {

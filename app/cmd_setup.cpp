@@ -65,9 +65,17 @@ Status cmdCountyInit(const Args& args) {
   auto key = n.deviceKey();
   if (!key) return key.status();
   SecretKey root = crypto::generateSigningKey();
-  RENDA_TRY(writeKeyFile(n.rootPath(), root, newPassphrase(args).text()));
+  Passphrase passphrase = newPassphrase(args);
+  RENDA_TRY(writeKeyFile(n.rootPath(), root, passphrase.text()));
   storage::NetworkInfo info;
   randombytes_buf(info.network.data(), info.network.size());
+  // The network's secret: the sync handshake's pre-shared key, given to each
+  // node in its enrollment file.
+  NetworkSecret secret;
+  randombytes_buf(secret.data(), secret.size());
+  Status wrote = writeNetworkKeyFile(n.networkKeyPath(), info.network, secret, passphrase.text());
+  sodium_memzero(secret.data(), secret.size());
+  RENDA_TRY(wrote);
   info.root = root.publicKey();
   info.countyName = *name;
   RENDA_TRY(n.store().setNetwork(info));
@@ -123,9 +131,16 @@ Status cmdEnroll(const Args& args) {
                                      now > 86400000ull ? now - 86400000ull : 0, until,
                                      args.get("label").value_or(township.empty() ? "县级节点"
                                                                                  : township + "人大"));
+  // The enrollment file carries the network's secret (so the node can sync);
+  // a county made before there was one enrolls without it.
+  std::optional<NetworkSecret> secret;
+  auto read = readNetworkKeyFile(n.networkKeyPath(), net->network);
+  if (read) secret = *read;
+  else if (read.status().code() != Code::kNotFound) return read.status();
   auto id = n.write(edit);
   if (!id) return id.status();
-  auto exported = exportBundle(n, {}, *out);
+  auto exported = exportBundle(n, {}, *out, secret ? &*secret : nullptr);
+  if (secret) sodium_memzero(secret->data(), secret->size());
   if (!exported) return exported.status();
   if (!args.has("quiet"))
     std::printf("Enrolled node %s for %s. Give %s to that node and run there:\n  renda join %s\n",
@@ -134,7 +149,45 @@ Status cmdEnroll(const Args& args) {
   return Status::ok();
 }
 
+// Keeps the county network's secret in this node's folder, sealed like its
+// device key.
+Status keepNetworkSecret(Node& n, const NetworkId& network, const NetworkSecret& secret) {
+  auto sealed = keyFileSealed(n.devicePath());
+  if (!sealed) return sealed.status();
+  Passphrase passphrase = *sealed ? askPassphrase("Passphrase for the network key file: ")
+                                  : Passphrase();
+  if (*sealed && passphrase.text().empty())
+    return Status::refused("the network key must be sealed with this node's passphrase: type it "
+                           "when asked (or set RENDA_PASSPHRASE)");
+  return writeNetworkKeyFile(n.networkKeyPath(), network, secret, passphrase.text());
+}
+
+// `renda join --network-key FILE` on a node that joined before enrollment
+// files carried the network's secret.
+Status joinNetworkKey(Node& n, const std::string& path, bool quiet) {
+  auto net = n.store().network();
+  if (!net)
+    return Status::usage("this node has not joined yet: run renda join with its enrollment file");
+  auto secret = readNetworkKeyFile(path, net->network);
+  if (!secret) return secret.status();
+  Status kept = keepNetworkSecret(n, net->network, *secret);
+  sodium_memzero(secret->data(), secret->size());
+  RENDA_TRY(kept);
+  if (!quiet)
+    std::printf("This node now holds the %s network's key and can sync with the other nodes.\n",
+                net->countyName.c_str());
+  return Status::ok();
+}
+
 Status cmdJoin(const Args& args) {
+  if (auto networkKey = args.get("network-key")) {
+    if (!args.positional.empty())
+      return Status::usage("give the enrollment file, or --network-key FILE on a node that has "
+                           "joined already, not both");
+    auto node = Node::open(dataDirFrom(args));
+    if (!node) return node.status();
+    return joinNetworkKey(**node, *networkKey, args.has("quiet"));
+  }
   if (args.positional.size() != 1) return Status::usage("give the enrollment file");
   const std::string& path = args.positional[0];
   auto node = Node::open(dataDirFrom(args));
@@ -187,6 +240,11 @@ Status cmdJoin(const Args& args) {
     (void)n.store().clearNetwork();
     return imported.status();
   }
+  if (info->header.networkSecret) {
+    Status kept = keepNetworkSecret(n, ni.network, *info->header.networkSecret);
+    sodium_memzero(info->header.networkSecret->data(), info->header.networkSecret->size());
+    RENDA_TRY(kept);
+  }
   auto m = n.self();
   if (!m) return m.status();
   // Announce this node's encryption key, so the county office and the other
@@ -197,6 +255,11 @@ Status cmdJoin(const Args& args) {
                 ni.countyName.c_str(), m->township.empty() ? "the county office" : m->township.c_str(),
                 m->label.c_str(), static_cast<unsigned long long>(imported->report.added));
     std::printf("County key fingerprint: %s\n", print.c_str());
+    if (!info->header.networkSecret)
+      std::printf("The file does not carry the network's key, so this node cannot sync over the "
+                  "network yet: ask the county office for it (renda county network-key -o FILE "
+                  "there), then run renda join --network-key FILE here. USB bundles work without "
+                  "it.\n");
     if (!args.get("fingerprint"))
       std::printf(
           "This node now trusts that county key. Compare the fingerprint with the county "
@@ -204,6 +267,28 @@ Status cmdJoin(const Args& args) {
           "come from your county office: do not use this node; delete this data folder, run "
           "`renda init` again and ask the county office for a new enrollment file.\n");
   }
+  return Status::ok();
+}
+
+Status cmdCountyNetworkKey(const Args& args) {
+  auto out = args.get("output");
+  if (!out) return Status::usage("give the file to write with -o FILE");
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  Node& n = **node;
+  auto net = n.store().network();
+  if (!net) return net.status();
+  auto secret = readNetworkKeyFile(n.networkKeyPath(), net->network);
+  if (!secret && secret.status().code() == Code::kNotFound)
+    return Status::refused("this node holds no network key; only the county office can do this");
+  if (!secret) return secret.status();
+  Status wrote = writeNetworkKeyFile(*out, net->network, *secret, "");
+  sodium_memzero(secret->data(), secret->size());
+  RENDA_TRY(wrote);
+  if (!args.has("quiet"))
+    std::printf("Wrote the %s network's key to %s (a secret: carry it like a key, delete it once "
+                "used). On a node that joined without it run: renda join --network-key %s\n",
+                net->countyName.c_str(), out->c_str(), out->c_str());
   return Status::ok();
 }
 
@@ -284,11 +369,19 @@ void addSetupCommands(std::vector<Command>& out) {
                   {"output", "FILE", "the enrollment file to write (needed)"},
                   quiet}});
   out.push_back({"join", "join the county network with the enrollment file",
-                 "join FILE [--fingerprint XXXX-XXXX-XXXX-XXXX-XXXX]", cmdJoin,
+                 "join FILE [--fingerprint XXXX-XXXX-XXXX-XXXX-XXXX] | join --network-key FILE",
+                 cmdJoin,
                  {{"fingerprint", "XXXX-XXXX-XXXX-XXXX-XXXX",
                    "the county key's fingerprint as the county office read it out: join only "
                    "if the file's county key has it"},
+                  {"network-key", "FILE",
+                   "on a node that joined already: keep the network key the county office wrote "
+                   "with renda county network-key"},
                   quiet}});
+  out.push_back({"county network-key", "write the network's key for a node that joined without "
+                                       "it (county office)",
+                 "county network-key -o FILE", cmdCountyNetworkKey,
+                 {{"output", "FILE", "the file to write (a secret: mode 0600) (needed)"}, quiet}});
   out.push_back({"revoke", "revoke a node's key after a given change (county office)",
                  "revoke --node KEY --after N [--reason TEXT]", cmdRevoke,
                  {{"node", "KEY", "the node key to revoke (needed)"},

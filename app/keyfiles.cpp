@@ -230,4 +230,37 @@ Result<bool> keyFileSealed(const std::string& path) {
   return sealed;
 }
 
+namespace {
+
+constexpr std::string_view kNetKeyMagic = "RENDA-NETKEY-v1\n";
+
+}  // namespace
+
+Status writeNetworkKeyFile(const std::string& path, const NetworkId& network,
+                           const NetworkSecret& secret, const std::string& passphrase) {
+  std::string_view header(reinterpret_cast<const char*>(network.data()), network.size());
+  return writeSecretFile(path, kNetKeyMagic, header, secret.data(), secret.size(), passphrase);
+}
+
+Result<NetworkSecret> readNetworkKeyFile(const std::string& path, const NetworkId& network) {
+  auto content = readKeyBytes(path, kNetKeyMagic);
+  if (!content) return content.status();
+  NetworkSecret secret;
+  size_t head = kNetKeyMagic.size() + network.size();
+  if (content->size() < head) {
+    sodium_memzero(content->data(), content->size());
+    return Status::invalid("the network key file " + path + " is damaged");
+  }
+  bool ours = std::memcmp(content->data() + kNetKeyMagic.size(), network.data(), network.size()) == 0;
+  Status s = ours ? openSecret(path, std::string_view(content->data() + head, content->size() - head),
+                               secret.data(), secret.size())
+                  : Status::refused(path + " holds the network key of another county's network");
+  sodium_memzero(content->data(), content->size());
+  if (!s) {
+    sodium_memzero(secret.data(), secret.size());
+    return s;
+  }
+  return secret;
+}
+
 }  // namespace renda::app

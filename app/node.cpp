@@ -73,14 +73,18 @@ Result<Membership> Node::self() {
 
 Status Node::prepareToWrite() {
   if (!store_->restored()) {
-    // A store made before encryption keys existed (or a join cut short before
-    // its announcement) announces one before it writes anything else.
+    // A store made before encryption or transport keys existed (or a join cut
+    // short before its announcements) announces them before anything else.
     auto m = self();
     if (!m) return Status::ok();  // not enrolled yet: county init, or refused later
-    auto filePk = readBoxPublicKey(encryptionPath());
-    if (filePk && m->encryptionKey == *filePk) return Status::ok();
-    if (!filePk && filePk.status().code() != Code::kNotFound) return filePk.status();
-    return announceEncryptionKey();
+    for (const std::string& path : {encryptionPath(), transportPath()}) {
+      const auto& announced = path == encryptionPath() ? m->encryptionKey : m->transportKey;
+      auto filePk = readBoxPublicKey(path);
+      if (filePk && announced == *filePk) continue;
+      if (!filePk && filePk.status().code() != Code::kNotFound) return filePk.status();
+      return announceEncryptionKey();
+    }
+    return Status::ok();
   }
   // The store was copied or restored: the old key may have signed changes this
   // copy does not hold. Hand over to a fresh key that the old one certifies.
@@ -90,31 +94,51 @@ Status Node::prepareToWrite() {
 }
 
 Status Node::makeEncryptionKey(const std::string& passphrase) {
-  auto existing = readBoxPublicKey(encryptionPath());
-  if (existing) return Status::ok();
-  if (existing.status().code() != Code::kNotFound) return existing.status();
-  BoxSecretKey key = crypto::generateBoxKey();
-  encryption_.reset();
-  return writeBoxKeyFile(encryptionPath(), key, passphrase);
+  for (const std::string& path : {encryptionPath(), transportPath()}) {
+    auto existing = readBoxPublicKey(path);
+    if (existing) continue;
+    if (existing.status().code() != Code::kNotFound) return existing.status();
+    BoxSecretKey key = crypto::generateBoxKey();
+    encryption_.reset();
+    RENDA_TRY(writeBoxKeyFile(path, key, passphrase));
+  }
+  return Status::ok();
 }
 
 Status Node::announceEncryptionKey() {
   auto m = self();
   if (!m) return m.status();
-  auto pk = readBoxPublicKey(encryptionPath());
-  if (!pk && pk.status().code() == Code::kNotFound) {
-    RENDA_TRY(makeEncryptionKey(askPassphrase("").text()));
-    pk = readBoxPublicKey(encryptionPath());
+  if (!readBoxPublicKey(encryptionPath()) || !readBoxPublicKey(transportPath())) {
+    // A missing key file is made sealed like the device key.
+    auto sealed = keyFileSealed(devicePath());
+    if (!sealed) return sealed.status();
+    Passphrase passphrase = *sealed ? askPassphrase("Passphrase for the new key files: ")
+                                    : Passphrase();
+    if (*sealed && passphrase.text().empty())
+      return Status::refused("the new key files must be sealed with this node's passphrase: "
+                             "type it when asked (or set RENDA_PASSPHRASE)");
+    RENDA_TRY(makeEncryptionKey(passphrase.text()));
   }
-  if (!pk) return pk.status();
-  if (m->encryptionKey == *pk) return Status::ok();
+  std::vector<storage::LocalEdit> edits;
+  auto encryption = readBoxPublicKey(encryptionPath());
+  if (!encryption) return encryption.status();
+  if (m->encryptionKey != *encryption) {
+    edits.emplace_back();
+    edits.back().op = OpKind::kEncryptionKey;
+    edits.back().encryptionKey = *encryption;
+  }
+  auto transport = readBoxPublicKey(transportPath());
+  if (!transport) return transport.status();
+  if (m->transportKey != *transport) {
+    edits.emplace_back();
+    edits.back().op = OpKind::kTransportKey;
+    edits.back().transportKey = *transport;
+  }
+  if (edits.empty()) return Status::ok();
   auto key = deviceKey();
   if (!key) return key.status();
-  storage::LocalEdit edit;
-  edit.op = OpKind::kEncryptionKey;
-  edit.encryptionKey = *pk;
-  auto id = store_->author(edit, **key, nowMs());
-  if (!id) return id.status();
+  auto ids = store_->authorBatch(edits, **key, nowMs());
+  if (!ids) return ids.status();
   return noteWritten(*this);
 }
 

@@ -64,6 +64,9 @@ std::string nextDevicePath(const Node& n, const std::string& oldShort, const Pub
 std::string nextEncryptionPath(const Node& n, const PublicKey& fresh) {
   return n.dir() + "/encryption.key.next." + toHex(fresh);
 }
+std::string nextTransportPath(const Node& n, const PublicKey& fresh) {
+  return n.dir() + "/transport.key.next." + toHex(fresh);
+}
 
 // The final renames of a hand-over whose LMDB transaction committed: the old
 // files are set aside (never deleted: values sealed to the old encryption key
@@ -79,14 +82,17 @@ Status finishFiles(Node& n, const std::string& nextDevice, const std::string& ol
   }
   RENDA_TRY(renameFile(nextDevice, n.devicePath()));
   crashPoint("handover:device-in-place");
-  if (exists(nextBox)) {
-    if (auto oldBox = readBoxPublicKey(n.encryptionPath())) {
-      std::string aside = n.encryptionPath() + ".replaced-" + toHex(*oldBox).substr(0, 8);
+  // The new key's X25519 key files (encryption, transport): the old ones aside.
+  for (auto [next, final] : {std::pair{nextBox, n.encryptionPath()},
+                             std::pair{nextTransportPath(n, fresh), n.transportPath()}}) {
+    if (!exists(next)) continue;
+    if (auto oldBox = readBoxPublicKey(final)) {
+      std::string aside = final + ".replaced-" + toHex(*oldBox).substr(0, 8);
       if (exists(aside)) aside += std::string("-") + std::to_string(Node::nowMs());
-      RENDA_TRY(renameFile(n.encryptionPath(), aside));
+      RENDA_TRY(renameFile(final, aside));
       crashPoint("handover:encryption-aside");
     }
-    RENDA_TRY(renameFile(nextBox, n.encryptionPath()));
+    RENDA_TRY(renameFile(next, final));
   }
   return fsyncDir(n.dir());
 }
@@ -199,7 +205,8 @@ Result<std::string> checkRestore(Node& n) {
     // an old half-written file is a leftover (their names never collide).
     if (partial && std::chrono::file_clock::now() - entry.last_write_time(ec) < std::chrono::minutes(1))
       continue;
-    if (partial || name.rfind(kNextPrefix, 0) == 0 || name.rfind("encryption.key.next.", 0) == 0)
+    if (partial || name.rfind(kNextPrefix, 0) == 0 || name.rfind("encryption.key.next.", 0) == 0 ||
+        name.rfind("transport.key.next.", 0) == 0)
       leftovers.push_back(name);
   }
   std::sort(leftovers.begin(), leftovers.end());
@@ -216,8 +223,9 @@ Result<std::string> checkRestore(Node& n) {
                              "earlier run had started.\n", shortKey(*fresh).c_str());
         continue;
       }
-    } else if (device && name.rfind("encryption.key.next.", 0) == 0) {
-      auto fresh = fixedFromHex<PublicKey>(name.substr(std::string("encryption.key.next.").size()));
+    } else if (device && (name.rfind("encryption.key.next.", 0) == 0 ||
+                          name.rfind("transport.key.next.", 0) == 0)) {
+      auto fresh = fixedFromHex<PublicKey>(name.substr(name.rfind('.') + 1));
       if (fresh && *fresh == *device) continue;  // finished with its device key above
     }
     if (exists(path)) ::unlink(path.c_str());
@@ -298,18 +306,27 @@ Status handOver(Node& n, const std::string& why) {
                            "passphrase: type it when asked (or set RENDA_PASSPHRASE)");
   SecretKey fresh = crypto::generateSigningKey();
   BoxSecretKey freshBox = crypto::generateBoxKey();
+  BoxSecretKey freshTransport = crypto::generateBoxKey();
   std::string oldShort = shortKey(self->subject);
   std::string nextDevice = nextDevicePath(n, oldShort, fresh.publicKey());
   RENDA_TRY(writeKeyFile(nextDevice, fresh, passphrase.text()));
   RENDA_TRY(writeBoxKeyFile(nextEncryptionPath(n, fresh.publicKey()), freshBox, passphrase.text()));
+  RENDA_TRY(writeBoxKeyFile(nextTransportPath(n, fresh.publicKey()), freshTransport,
+                            passphrase.text()));
   RENDA_TRY(fsyncDir(n.dir()));
   crashPoint("handover:files-written");
   Certificate cert = makeCertificate(net->network, fresh.publicKey(), *oldKey, self->township,
                                      self->role, from, until, self->label);
-  auto ids = store.rotateDeviceKey(*oldKey, fresh, cert, freshBox.publicKey(), now);
+  std::vector<storage::LocalEdit> announcements(2);
+  announcements[0].op = OpKind::kEncryptionKey;
+  announcements[0].encryptionKey = freshBox.publicKey();
+  announcements[1].op = OpKind::kTransportKey;
+  announcements[1].transportKey = freshTransport.publicKey();
+  auto ids = store.rotateDeviceKey(*oldKey, fresh, cert, announcements, now);
   if (!ids) {
     ::unlink(nextDevice.c_str());
     ::unlink(nextEncryptionPath(n, fresh.publicKey()).c_str());
+    ::unlink(nextTransportPath(n, fresh.publicKey()).c_str());
     return Status::error(ids.status().code(),
                          why + ", but switching to a new key failed: " + ids.status().message());
   }

@@ -45,6 +45,7 @@ struct ChangeIdTag {};
 struct NetworkIdTag {};
 struct HashTag {};
 struct BoxKeyTag {};
+struct NetworkSecretTag {};
 
 using PublicKey = FixedBytes<crypto_sign_PUBLICKEYBYTES, PublicKeyTag>;
 using Signature = FixedBytes<crypto_sign_BYTES, SignatureTag>;
@@ -54,6 +55,10 @@ using NetworkId = FixedBytes<32, NetworkIdTag>;
 using Hash = FixedBytes<32, HashTag>;
 // An X25519 public key (crypto_box), for sealing personal fields to a node.
 using BoxPublicKey = FixedBytes<crypto_box_PUBLICKEYBYTES, BoxKeyTag>;
+// The county network's secret: the pre-shared key of the sync handshake and
+// the key beacons are sealed with. WARNING: a secret; wipe copies
+// (sodium_memzero) once done with them.
+using NetworkSecret = FixedBytes<32, NetworkSecretTag>;
 
 std::string toHex(const void* p, size_t n);
 template <size_t N, typename T>

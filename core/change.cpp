@@ -153,6 +153,8 @@ Status validateChangeShape(const Change& c) {
   if (!hasFields && !c.fields.empty()) return Status::invalid("fields on a non-record change");
   if (c.op != OpKind::kEncryptionKey && c.encryptionKey)
     return Status::invalid("an encryption key on a change that does not announce one");
+  if (c.op != OpKind::kTransportKey && c.transportKey)
+    return Status::invalid("a transport key on a change that does not announce one");
   if (c.fields.size() > limits::kMaxFieldsPerChange) return Status::invalid("too many fields");
   for (size_t i = 0; i < c.fields.size(); ++i) {
     const auto& f = c.fields[i];
@@ -198,6 +200,10 @@ Status validateChangeShape(const Change& c) {
       break;
     case OpKind::kSettlement:
       if (!c.settlement) return Status::invalid("settlement missing");
+      break;
+    case OpKind::kTransportKey:
+      if (!c.transportKey) return Status::invalid("transport key missing");
+      if (c.transportKey->isZero()) return Status::invalid("the transport key is all zeros");
       break;
     case OpKind::kEncryptionKey:
       if (!c.encryptionKey) return Status::invalid("encryption key missing");
@@ -258,6 +264,10 @@ std::string encodeChange(const Change& c) {
     }
     case OpKind::kEncryptionKey: {
       b.initEncryptionKey().setPublicKey(dataOf(*c.encryptionKey));
+      break;
+    }
+    case OpKind::kTransportKey: {
+      b.initTransportKey().setPublicKey(dataOf(*c.transportKey));
       break;
     }
   }
@@ -404,6 +414,14 @@ Result<Change> decodeChange(Bytes body) {
             if (!fixedFrom(r.getEncryptionKey().getPublicKey(), key))
               return Status::invalid("the encryption key is not 32 bytes");
             c.encryptionKey = key;
+            break;
+          }
+          case schema::Change::TRANSPORT_KEY: {
+            c.op = OpKind::kTransportKey;
+            BoxPublicKey key;
+            if (!fixedFrom(r.getTransportKey().getPublicKey(), key))
+              return Status::invalid("the transport key is not 32 bytes");
+            c.transportKey = key;
             break;
           }
           default:

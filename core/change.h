@@ -45,6 +45,7 @@ enum class OpKind : uint8_t {
   kRevocation = 3,
   kEncryptionKey = 4,  // the author announces its X25519 encryption key
   kSettlement = 5,     // the county root settles a fork: which branch is the author's history
+  kTransportKey = 6,   // the author announces its X25519 key for sync sessions
 };
 
 // English code name of a kind ("deputy", "dutyRecord") and its CLI word ("duty").
@@ -122,6 +123,8 @@ struct Change {
   std::optional<Settlement> settlement;
   // kEncryptionKey: the author's X25519 public key
   std::optional<BoxPublicKey> encryptionKey;
+  // kTransportKey: the author's X25519 static key for Noise sessions
+  std::optional<BoxPublicKey> transportKey;
 };
 
 // Canonical single-segment bytes of `change` (no segment table).

@@ -148,6 +148,8 @@ std::string Membership::encode() const {
   s.push_back(line.aboveOnLine ? 1 : 0);
   putOptFixed(s, encryptionKey);
   putU64(s, encryptionKeySeq);
+  putOptFixed(s, transportKey);
+  putU64(s, transportKeySeq);
   return s;
 }
 
@@ -190,6 +192,8 @@ Result<Membership> Membership::decode(crypto::Bytes bytes) {
     m.line.aboveOnLine = c.u8();
     m.encryptionKey = c.optFixed<BoxPublicKey>();
     m.encryptionKeySeq = c.u64();
+    m.transportKey = c.optFixed<BoxPublicKey>();
+    m.transportKeySeq = c.u64();
   } else {
     // Before successions and lines: a key with a window was admitted, and the
     // revocation and fork cut-offs were the whole story.
@@ -242,6 +246,9 @@ Result<std::optional<TrustAct>> openAct(const NetworkId& network, const PublicKe
     }
     case OpKind::kEncryptionKey:
       act.encryptionKey = c.encryptionKey;
+      break;
+    case OpKind::kTransportKey:
+      act.encryptionKey = c.transportKey;
       break;
     default:
       break;

@@ -77,6 +77,9 @@ struct Membership {
   // applied encryptionKey change (seq encryptionKeySeq); none before any.
   std::optional<BoxPublicKey> encryptionKey;
   uint64_t encryptionKeySeq = 0;
+  // Its current X25519 key for sync sessions, announced the same way.
+  std::optional<BoxPublicKey> transportKey;
+  uint64_t transportKeySeq = 0;
 
   // Whether the change numbered `seq` with id `id` is part of the key's valid
   // history (AuthorLine), before any other rule.
@@ -109,7 +112,7 @@ struct TrustAct {
   std::optional<Certificate> certificate;
   std::optional<Revocation> revocation;
   std::optional<Settlement> settlement;
-  std::optional<BoxPublicKey> encryptionKey;
+  std::optional<BoxPublicKey> encryptionKey;  // kEncryptionKey and kTransportKey
 };
 // The act a change carries (nullopt for a record change), its blob opened and
 // its signature checked: a certificate against its issuer, a revocation or

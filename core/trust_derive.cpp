@@ -266,7 +266,8 @@ TrustDerivation deriveTrust(const TrustInputs& in) {
   TrustDerivation out;
   auto& members = out.members;
   auto& verdicts = out.verdicts;
-  std::map<PublicKey, std::vector<const TrustAct*>> rootCerts, revocations, settlements, keys;
+  std::map<PublicKey, std::vector<const TrustAct*>> rootCerts, revocations, settlements, keys,
+      transportKeys;
   std::map<PublicKey, std::vector<const TrustAct*>> successions;  // by issuer = carrier
   std::vector<const TrustAct*> otherCerts;
   std::set<PublicKey> everyone;
@@ -299,6 +300,9 @@ TrustDerivation deriveTrust(const TrustInputs& in) {
         break;
       case OpKind::kEncryptionKey:
         keys[act.carrier].push_back(&act);
+        break;
+      case OpKind::kTransportKey:
+        transportKeys[act.carrier].push_back(&act);
         break;
       default:
         break;
@@ -470,25 +474,36 @@ TrustDerivation deriveTrust(const TrustInputs& in) {
     for (const TrustAct* a : acts) explain(a);
   for (const TrustAct* a : otherCerts) explain(a);
 
-  // Encryption keys: the latest announcement on the key's line, inside its windows.
-  for (auto& [k, acts] : keys) {
-    Membership& m = members[k];
-    std::sort(acts.begin(), acts.end(), [](const TrustAct* a, const TrustAct* b) {
-      return std::tie(a->carrierSeq, a->carrierId) < std::tie(b->carrierSeq, b->carrierId);
-    });
-    for (const TrustAct* act : acts) {
-      std::string why;
-      if (!m.admitted) why = "node " + shortKey(k) + " announced an encryption key but is not admitted";
-      else if (!m.onLine(act->carrierSeq, act->carrierId))
-        why = "it is not part of node " + shortKey(k) + "'s valid history";
-      else if (!m.coversMs(Hlc::millis(act->carrierHlc)))
-        why = "node " + shortKey(k) + " announced it outside the period its enrollment allows";
-      verdicts[act->carrierId] = why;
-      if (!why.empty()) continue;
-      m.encryptionKey = act->encryptionKey;
-      m.encryptionKeySeq = act->carrierSeq;
+  // Encryption and transport keys: the latest announcement on the key's line,
+  // inside its windows.
+  auto announcements = [&](std::map<PublicKey, std::vector<const TrustAct*>>& byKey,
+                           const char* what, auto set) {
+    for (auto& [k, acts] : byKey) {
+      Membership& m = members[k];
+      std::sort(acts.begin(), acts.end(), [](const TrustAct* a, const TrustAct* b) {
+        return std::tie(a->carrierSeq, a->carrierId) < std::tie(b->carrierSeq, b->carrierId);
+      });
+      for (const TrustAct* act : acts) {
+        std::string why;
+        if (!m.admitted)
+          why = "node " + shortKey(k) + " announced " + what + " but is not admitted";
+        else if (!m.onLine(act->carrierSeq, act->carrierId))
+          why = "it is not part of node " + shortKey(k) + "'s valid history";
+        else if (!m.coversMs(Hlc::millis(act->carrierHlc)))
+          why = "node " + shortKey(k) + " announced it outside the period its enrollment allows";
+        verdicts[act->carrierId] = why;
+        if (why.empty()) set(m, *act);
+      }
     }
-  }
+  };
+  announcements(keys, "an encryption key", [](Membership& m, const TrustAct& a) {
+    m.encryptionKey = a.encryptionKey;
+    m.encryptionKeySeq = a.carrierSeq;
+  });
+  announcements(transportKeys, "a transport key", [](Membership& m, const TrustAct& a) {
+    m.transportKey = a.encryptionKey;
+    m.transportKeySeq = a.carrierSeq;
+  });
   return out;
 }
 

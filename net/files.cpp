@@ -2,6 +2,7 @@
 #include "net/files.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <capnp/message.h>
@@ -255,6 +256,9 @@ Result<std::unique_ptr<BundleWriter>> BundleWriter::create(const std::string& pa
   w->key_ = &producerKey;
   w->f_ = std::fopen(w->tmpPath_.c_str(), "wb");
   if (!w->f_) return Status::ioError("cannot write " + path + ": " + std::strerror(errno));
+  // An enrollment file carries the network's secret: only its owner may read it.
+  if (header.networkSecret && ::fchmod(fileno(w->f_), 0600) != 0)
+    return Status::ioError("cannot protect " + path + ": " + std::strerror(errno));
   if (std::fwrite(kBundleMagic.data(), 1, 16, w->f_) != 16)
     return Status::ioError("cannot write " + path);
   w->hasher_.update(crypto::asBytes(kBundleMagic));
@@ -267,6 +271,7 @@ Result<std::unique_ptr<BundleWriter>> BundleWriter::create(const std::string& pa
   setEntries(h.initPrerequisites(header.prerequisites.size()), header.prerequisites);
   h.setCountyName(header.countyName);
   h.setRootKey(dataOf(header.rootKey));
+  if (header.networkSecret) h.setNetworkSecret(dataOf(*header.networkSecret));
   std::string body = canonical<schema::BundleHeader>(h.asReader());
   capnp::MallocMessageBuilder sb;
   auto blob = sb.initRoot<schema::SignedBlob>();
@@ -441,6 +446,13 @@ Result<BundleInfo> checkBundle(const std::string& path, const NetworkId* expecte
         info.header.countyName = std::string(r.getCountyName().cStr(), r.getCountyName().size());
         if (!fixedFrom(r.getRootKey(), info.header.rootKey))
           return Status::invalid("the bundle header has a bad county key");
+        if (r.hasNetworkSecret()) {
+          NetworkSecret secret;
+          if (!fixedFrom(r.getNetworkSecret(), secret))
+            return Status::invalid("the bundle header has a bad network secret");
+          info.header.networkSecret = secret;
+          sodium_memzero(secret.data(), secret.size());
+        }
         return readEntries(r.getPrerequisites(), info.header.prerequisites);
       }));
   const NetworkId expected = expectedOrNull ? *expectedOrNull : info.header.network;

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,9 @@ struct BundleHeader {
   VersionVector prerequisites;  // the receiver must hold these to import
   std::string countyName;
   PublicKey rootKey;
+  // Enrollment files only: the county network's secret. Such a file is kept
+  // like a key file (written 0600 by its producer).
+  std::optional<NetworkSecret> networkSecret;
 };
 
 // Writes a bundle to `path` atomically (a temporary file renamed at finish()).

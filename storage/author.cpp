@@ -41,6 +41,7 @@ Result<ChangeId> authorOne(Applier& applier, const NetworkInfo& net, const Local
   c.revocation = edit.revocation;
   c.settlement = edit.settlement;
   c.encryptionKey = edit.encryptionKey;
+  c.transportKey = edit.transportKey;
   // A revocation or settlement names a change (the pin, the kept head): the
   // act depends on it, so every node that holds the act holds that change.
   for (const auto& d : edit.extraDeps) {
@@ -144,7 +145,7 @@ Result<std::vector<ChangeId>> Store::authorBatch(const std::vector<LocalEdit>& e
 Result<std::vector<ChangeId>> Store::rotateDeviceKey(const SecretKey& oldKey,
                                                      const SecretKey& newKey,
                                                      const Certificate& cert,
-                                                     std::optional<BoxPublicKey> encryptionKey,
+                                                     const std::vector<LocalEdit>& announcements,
                                                      uint64_t nowMs) {
   auto net = network();
   if (!net) return net.status();
@@ -162,10 +163,7 @@ Result<std::vector<ChangeId>> Store::rotateDeviceKey(const SecretKey& oldKey,
     auto one = authorOne(applier, *net, handOver, oldKey, nowMs);
     if (!one) return one.status();
     ids.push_back(*one);
-    if (encryptionKey) {
-      LocalEdit announce;
-      announce.op = OpKind::kEncryptionKey;
-      announce.encryptionKey = encryptionKey;
+    for (const auto& announce : announcements) {
       auto two = authorOne(applier, *net, announce, newKey, nowMs);
       if (!two) return two.status();
       ids.push_back(*two);

@@ -103,6 +103,7 @@ struct LocalEdit {
   std::optional<Revocation> revocation;
   std::optional<Settlement> settlement;
   std::optional<BoxPublicKey> encryptionKey;  // kEncryptionKey: this node's X25519 key
+  std::optional<BoxPublicKey> transportKey;   // kTransportKey: its key for sync sessions
   // Changes the new change must depend on besides what is new since this
   // node's last change: a revocation's pin, a settlement's kept head.
   std::vector<ChangeId> extraDeps;
@@ -147,12 +148,12 @@ class Store : public ChangeSource, public ChangeSink {
   Result<std::string> storeId();
   // Hands over to a new device key in one write transaction: the old key
   // certifies `newKey` (`cert`, a succession certificate) as its next change,
-  // the new key announces `encryptionKey`, and the store is bound to the new
-  // key. All or nothing; refused when the certificate would not take effect.
-  // Returns the ids of the changes written.
+  // the new key writes `announcements` (its encryption and transport keys),
+  // and the store is bound to the new key. All or nothing; refused when the
+  // certificate would not take effect. Returns the ids of the changes written.
   Result<std::vector<ChangeId>> rotateDeviceKey(const SecretKey& oldKey, const SecretKey& newKey,
                                                 const Certificate& cert,
-                                                std::optional<BoxPublicKey> encryptionKey,
+                                                const std::vector<LocalEdit>& announcements,
                                                 uint64_t nowMs);
   // Membership of a key, if enrolled.
   Result<std::optional<Membership>> membership(const PublicKey& key);

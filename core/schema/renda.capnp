@@ -131,6 +131,7 @@ struct Change {
     revocation @10 :SignedBlob;
     encryptionKey @12 :EncryptionKey;  # added later: existing changes' bytes are unchanged
     settlement @13 :SignedBlob;        # a Settlement, signed by the county root
+    transportKey @14 :EncryptionKey;   # the author's X25519 key for sync sessions (Noise static key)
   }
   prevSig @11 :Data;    # BLAKE2b-256 of the signature of the author's change seq-1, so
                         # the hash chain authenticates earlier signatures too; optional
@@ -161,7 +162,11 @@ struct BundleHeader {
   prerequisites @3 :List(SummaryEntry);  # what the receiver must already hold
   countyName @4 :Text;
   rootKey @5 :Data;      # the county root public key (so a new node can join from it)
+  networkSecret @6 :Data;  # enrollment files only: the county network's 32-byte secret (the
+                           # sync handshake's pre-shared key); such files are kept like key files
 }
+
+# (BundleHeader.networkSecret is set only in enrollment files.)
 
 struct BundleTrailer {
   changeCount @0 :UInt64;

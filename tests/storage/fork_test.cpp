@@ -303,7 +303,10 @@ TEST_CASE("Store::rotateDeviceKey: the hand-over, the new key's announcement and
   BoxPublicKey box = crypto::generateBoxKey().publicKey();
   Certificate cert = makeCertificate(n.county.network, fresh.publicKey(), n.town.key(), kTown,
                                      Role::kTownship, 0, 0, "new");
-  auto ids = s->rotateDeviceKey(n.town.key(), fresh, cert, box, 1800000001000ull);
+  LocalEdit announce;
+  announce.op = OpKind::kEncryptionKey;
+  announce.encryptionKey = box;
+  auto ids = s->rotateDeviceKey(n.town.key(), fresh, cert, {announce}, 1800000001000ull);
   REQUIRE(ids);
   CHECK(ids->size() == 2);
   CHECK(s->deviceKey().value() == fresh.publicKey());
@@ -321,7 +324,7 @@ TEST_CASE("Store::rotateDeviceKey: the hand-over, the new key's announcement and
     SecretKey another = test::keyFromSeed(78);
     Certificate again = makeCertificate(n.county.network, another.publicKey(), n.town.key(), kTown,
                                         Role::kTownship, 0, 0, "again");
-    auto r = s->rotateDeviceKey(n.town.key(), another, again, std::nullopt, 1800000003000ull);
+    auto r = s->rotateDeviceKey(n.town.key(), another, again, {}, 1800000003000ull);
     REQUIRE_FALSE(r);
     CHECK_THAT(r.status().message(), Catch::Contains("already certified a successor"));
     CHECK(s->changeCount().value() == count);
