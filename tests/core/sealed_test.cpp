@@ -7,6 +7,7 @@
 #include "core/sealed.h"
 
 #include <catch2/catch.hpp>
+#include <cctype>
 
 #include "core/change.h"
 #include "core/crypto.h"
@@ -126,6 +127,31 @@ TEST_CASE("checkSealedShape: malformed sealed text is refused", "[core][sealed][
   SECTION("a clear value over the cap") {
     std::string big = raw + std::string(kMaxSealedClearBytes + 1, 'x');
     CHECK_FALSE(checkSealedShape(textOf(big)).isOk());
+  }
+}
+
+// Regression (found by the sealed fuzz target): libsodium 1.0.18 decodes any
+// byte from 0x80 up as '_', so a sealed value with a '_' in its text also
+// passed the shape check, and opened, with that '_' replaced by such a byte:
+// a second text form for the same value, and not UTF-8.
+TEST_CASE("checkSealedShape: a byte outside the base64url alphabet is refused, even where "
+          "libsodium would read it as '_'",
+          "[core][sealed][negative][regression]") {
+  BoxSecretKey county = crypto::generateBoxKey();
+  std::string v;
+  for (int i = 0; i < 64 && v.find('_') == std::string::npos; ++i)
+    v = sealed("李四", {county.publicKey()});
+  size_t at = v.find('_', kSealedPrefix.size());
+  REQUIRE(at != std::string::npos);
+  REQUIRE(openValue(v, kIssue, "constituentName", county).isOk());
+  for (int c = 0; c < 256; ++c) {
+    bool alphabet = std::isalnum(c) || c == '-' || c == '_';
+    if (alphabet && c < 0x80) continue;
+    std::string other = v;
+    other[at] = static_cast<char>(c);
+    INFO("byte " << c);
+    CHECK(checkSealedShape(other).code() == Code::kInvalidInput);
+    CHECK_FALSE(openValue(other, kIssue, "constituentName", county).isOk());
   }
 }
 
