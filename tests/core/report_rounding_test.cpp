@@ -128,8 +128,8 @@ TEST_CASE("Report rounding: satisfaction rates round halves up", "[core][reports
   SECTION("1 satisfied, 2 basic, 29 not; process rated well by 5") {
     Dataset d = suggestions([](int i, SuggestionView& s) {
       reply(s, day("2026-04-01"), "A");
-      rate(s, i == 0 ? "satisfied" : i < 3 ? "basic" : "unsatisfied",
-           i < 5 ? "basic" : "unsatisfied");
+      const char* result = i == 0 ? "satisfied" : i < 3 ? "basic" : "unsatisfied";
+      rate(s, result, i < 5 ? "basic" : "unsatisfied");
     });
     Table t = report("summary", d);
     CHECK(cell(t, "满意率（含基本满意）", 1) == "9.38%");  // 3/32 = 9.375%
@@ -198,10 +198,10 @@ Dataset deputies() {
 TEST_CASE("Report rounding: monthly activity rounds halves up", "[core][reports]") {
   Dataset d = deputies();
   auto duty = [&](uint32_t dep, const char* date) {
-    d.dutyRecords.push_back(makeRecord(
-        RecordKind::kDutyRecord, d.deputies[dep].scope,
-        {{"deputy", toHex(d.deputies[dep].id)}, {"type", "视察"}, {"date", date}},
-        static_cast<uint32_t>(d.dutyRecords.size() + 1)));
+    d.dutyRecords.push_back(
+        makeRecord(RecordKind::kDutyRecord, d.deputies[dep].scope,
+                   {{"deputy", toHex(d.deputies[dep].id)}, {"type", "视察"}, {"date", date}},
+                   static_cast<uint32_t>(d.dutyRecords.size() + 1)));
   };
   // March: deputy 0 of 城关镇 and deputy 32 of 东风乡. May: six deputies, one
   // of them twice.
@@ -230,10 +230,9 @@ TEST_CASE("Report rounding: report-back rates, per township and in total, round 
   Dataset d = deputies();
   // 1 of 城关镇's 32 and 5 of 东风乡's 32: 6 of 64 in all.
   for (uint32_t dep : {0u, 32u, 33u, 34u, 35u, 36u})
-    d.reportBacks.push_back(makeRecord(RecordKind::kReportBack, d.deputies[dep].scope,
-                                       {{"deputy", toHex(d.deputies[dep].id)},
-                                        {"date", "2026-03-01"}},
-                                       dep + 1));
+    d.reportBacks.push_back(
+        makeRecord(RecordKind::kReportBack, d.deputies[dep].scope,
+                   {{"deputy", toHex(d.deputies[dep].id)}, {"date", "2026-03-01"}}, dep + 1));
   d.index();
   Table t = report("reportBack", d);
   CHECK(cell(t, "城关镇", 3) == "3.13%");   // 1/32
@@ -241,8 +240,7 @@ TEST_CASE("Report rounding: report-back rates, per township and in total, round 
   CHECK(cell(t, "合计", 3) == "9.38%");     // 6/64 = 9.375%
 }
 
-TEST_CASE("Report rounding: constituent-issue closing rates, per route and in total, round "
-          "halves up",
+TEST_CASE("Report rounding: issue closing rates, per route and in total, round halves up",
           "[core][reports]") {
   Dataset d;
   // 32 referred (1 closed) and 32 answered on the spot (5 closed).

@@ -238,8 +238,8 @@ struct Run {
   // Where change `i`'s signature starts in its envelope.
   size_t signatureAt(size_t i) const {
     Signature sig = decodeEnvelope(crypto::asBytes(run[i].envelope)).value().sig;
-    size_t at = run[i].envelope.find(
-        std::string(reinterpret_cast<const char*>(sig.data()), sig.size()));
+    size_t at =
+        run[i].envelope.find(std::string(reinterpret_cast<const char*>(sig.data()), sig.size()));
     REQUIRE(at != std::string::npos);
     return at;
   }
