@@ -32,12 +32,22 @@ struct Parsed {
   const unsigned char* bytes() const { return reinterpret_cast<const unsigned char*>(raw.data()); }
 };
 
+bool isBase64UrlChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_';
+}
+
 Result<Parsed> parse(std::string_view value) {
   if (!looksSealed(value)) return Status::invalid("the value is not sealed");
   std::string_view b64 = value.substr(kSealedPrefix.size());
   if (b64.size() > 4 * (kMaxSealedClearBytes + 2 + kMaxSealedRecipients * kEntryBytes +
                         kNonceBytes + kTagBytes) / 3 + 4)
     return Status::invalid("the sealed value is too long");
+  // WARNING: libsodium 1.0.18's sodium_base642bin decodes every byte from 0x80
+  // up as '_' (63), which would give one sealed value many text forms, some of
+  // them not UTF-8. Only the base64url alphabet gets to the decoder.
+  if (!std::all_of(b64.begin(), b64.end(), isBase64UrlChar))
+    return Status::invalid("the sealed value is not valid base64");
   Parsed p;
   p.raw.resize(b64.size() * 3 / 4 + 3);
   size_t len = 0;

@@ -23,13 +23,18 @@ bool eat(std::string_view& s, std::string_view prefix) {
   return true;
 }
 
+// Removes spaces, tabs and ideographic spaces (U+3000), in any mix, from both ends.
 void trim(std::string_view& s) {
-  for (;;) {
-    if (eat(s, " ") || eat(s, "\t") || eat(s, "\u3000")) continue;
-    break;
+  while (eat(s, " ") || eat(s, "\t") || eat(s, "\u3000")) {
   }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  while (s.size() >= 3 && s.substr(s.size() - 3) == "\u3000") s.remove_suffix(3);
+  for (;;) {
+    if (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+      s.remove_suffix(1);
+    else if (s.size() >= 3 && s.substr(s.size() - 3) == "\u3000")
+      s.remove_suffix(3);
+    else
+      break;
+  }
 }
 
 // 一..十, 十一..三十一 or digits.

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Shared helpers for core tests: deterministic keys and network ids, authors
 // that chain their changes (seq, prev), and small byte utilities for mutating
-// encoded messages. Header-only; included by tests/core and tests/fuzz.
+// encoded messages and sealed values. Header-only; included by tests/core and tests/fuzz.
 #pragma once
 
 #include <capnp/message.h>
 #include <kj/array.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -18,6 +19,7 @@
 #include "core/change.h"
 #include "core/crypto.h"
 #include "core/hlc.h"
+#include "core/sealed.h"
 
 namespace renda::test {
 
@@ -60,6 +62,29 @@ inline capnp::Data::Reader dataOf(const void* p, size_t n) {
 template <typename F>
 capnp::Data::Reader dataOf(const F& fixed) {
   return dataOf(fixed.data(), fixed.size());
+}
+
+// The binary form of a sealed value (the base64url after kSealedPrefix), or ""
+// when that is not base64url.
+inline std::string sealedRawOf(std::string_view value) {
+  std::string_view b64 = value.substr(std::min(value.size(), kSealedPrefix.size()));
+  std::string raw(b64.size(), '\0');
+  size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), b64.data(),
+                        b64.size(), nullptr, &len, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+    return "";
+  raw.resize(len);
+  return raw;
+}
+// The text form of a sealed value's binary form: kSealedPrefix || base64url.
+inline std::string sealedTextOf(std::string_view raw) {
+  std::string b64(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                  '\0');
+  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(raw.data()),
+                    raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  b64.resize(std::strlen(b64.c_str()));
+  return std::string(kSealedPrefix) + b64;
 }
 
 inline std::string flipBit(std::string s, size_t bit) {

@@ -167,6 +167,41 @@ TEST_CASE("Record: a version not applied takes no values but stays in the DAG", 
   }
 }
 
+TEST_CASE("Record: updatedHlc is the latest applied version's, never one kept but not applied",
+          "[core][record]") {
+  RecordFixture f;
+  const uint64_t created = f.created.change.hlc;
+  auto edit = [&](Author& a, std::vector<ChangeId> parents, uint64_t ms, bool applied) {
+    Signed s = a.update(f.created.id, std::move(parents), {{"phone", std::to_string(ms)}},
+                        Hlc::make(ms, 0));
+    REQUIRE(applyUpdate(f.r, s.change, s.id, applied).isOk());
+    return s;
+  };
+  const uint64_t t0 = Hlc::millis(created);
+  // Not applied and later than everything applied: updatedHlc stays at the create.
+  Signed refused = edit(f.bob, {f.created.id}, t0 + 5000, false);
+  REQUIRE(refused.change.hlc > created);
+  CHECK(f.r.updatedHlc() == created);
+  // An applied edit in between moves it, still not to the refused one's.
+  Signed ok = edit(f.alice, {f.created.id}, t0 + 2000, true);
+  CHECK(f.r.updatedHlc() == ok.change.hlc);
+  // A refused edit following the applied one changes nothing either.
+  edit(f.bob, {ok.id, refused.id}, t0 + 9000, false);
+  CHECK(f.r.updatedHlc() == ok.change.hlc);
+  // The same holds after a round trip through the stored form.
+  auto again = decodeRecord(test::bytesOf(encodeRecord(f.r)));
+  REQUIRE(again.isOk());
+  CHECK(again->updatedHlc() == ok.change.hlc);
+  // And for a record rebuilt by foldRecord, in another order.
+  std::vector<FoldInput> in;
+  in.push_back({refused.id, &refused.change, false});
+  in.push_back({ok.id, &ok.change, true});
+  in.push_back({f.created.id, &f.created.change, true});
+  auto folded = foldRecord(in);
+  REQUIRE(folded.isOk());
+  CHECK(folded->updatedHlc() == ok.change.hlc);
+}
+
 TEST_CASE("Record: a create that is not applied gives an invisible record with no values",
           "[core][record]") {
   RecordFixture f;

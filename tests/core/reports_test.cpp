@@ -305,6 +305,19 @@ TEST_CASE("Reports: percent rounds half up to two decimals", "[core][reports]") 
   CHECK(percent(3, 3) == "100.00%");
   CHECK(percent(0, 5) == "0.00%");
   CHECK(percent(0, 0) == "—");
+  // Exact halves of a hundredth (the third decimal is 5, nothing after it):
+  // every one rounds up, never down or to even.
+  CHECK(percent(1, 32) == "3.13%");       // 3.125
+  CHECK(percent(3, 32) == "9.38%");       // 9.375
+  CHECK(percent(5, 32) == "15.63%");      // 15.625
+  CHECK(percent(31, 32) == "96.88%");     // 96.875
+  CHECK(percent(3, 96) == "3.13%");       // 3.125 (the fraction in lowest terms is 1/32)
+  CHECK(percent(1, 160) == "0.63%");      // 0.625
+  CHECK(percent(1, 20000) == "0.01%");    // 0.005
+  CHECK(percent(199, 20000) == "1.00%");  // 0.995
+  // Just below and just above a half.
+  CHECK(percent(3124, 100000) == "3.12%");
+  CHECK(percent(3126, 100000) == "3.13%");
 }
 
 TEST_CASE("Reports: the fast calendar helpers agree with parseDate and formatDate",

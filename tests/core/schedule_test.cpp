@@ -61,6 +61,22 @@ TEST_CASE("parseSchedule: several rules, each day once, the first rule's hours",
         V{"2026-11-07", "2026-11-10", "2026-11-14"});
 }
 
+// Regression (the schedule fuzz target's format -> parse check): trailing
+// spaces came off ASCII first, then ideographic, once each, so hours ending in
+// " \u3000 \u3000 \u3000" kept a space, which a second parse then dropped.
+TEST_CASE("parseSchedule: hours lose every trailing space, ASCII and ideographic in any mix",
+          "[schedule][regression]") {
+  for (const char* text : {"每周一 上午 \u3000 \u3000 \u3000", "每周一 上午\u3000 \t\u3000 ",
+                           "每周一\u3000\u3000 上午 \u3000"}) {
+    INFO(text);
+    auto s = parseSchedule(text);
+    REQUIRE(s);
+    CHECK(s->rules.at(0).hours == "上午");
+  }
+  CHECK(days("每周一 上午 \u3000 \u3000 \u3000；每周二", "2026-11-02", "2026-11-03") ==
+        V{"2026-11-02 上午", "2026-11-03"});
+}
+
 TEST_CASE("parseSchedule: what it cannot read is refused with examples", "[schedule]") {
   for (const char* bad : {"", "；", "每周", "每周八", "每月", "每月32日", "每月10", "每月第六个周一",
                           "每月第一个", "隔周一", "每周一二", "monthly", "每月10日x"}) {

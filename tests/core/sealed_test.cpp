@@ -7,11 +7,13 @@
 #include "core/sealed.h"
 
 #include <catch2/catch.hpp>
+#include <cctype>
 
 #include "core/change.h"
 #include "core/crypto.h"
 #include "core/domain/privacy.h"
 #include "core/limits.h"
+#include "tests/core/fixtures.h"
 
 namespace renda {
 namespace {
@@ -25,25 +27,12 @@ std::string sealed(std::string_view clear, const std::vector<BoxPublicKey>& to,
   return *s;
 }
 
-// The binary form of a sealed value, and back.
 std::string rawOf(const std::string& value) {
-  std::string_view b64 = std::string_view(value).substr(kSealedPrefix.size());
-  std::string raw(b64.size(), '\0');
-  size_t len = 0;
-  REQUIRE(sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), b64.data(),
-                            b64.size(), nullptr, &len, nullptr,
-                            sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0);
-  raw.resize(len);
+  std::string raw = test::sealedRawOf(value);
+  REQUIRE_FALSE(raw.empty());
   return raw;
 }
-std::string textOf(const std::string& raw) {
-  std::string b64(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                  '\0');
-  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(raw.data()),
-                    raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  b64.resize(std::strlen(b64.c_str()));
-  return std::string(kSealedPrefix) + b64;
-}
+using test::sealedTextOf;
 
 TEST_CASE("sealValue: every recipient opens the value, and only they do", "[core][sealed]") {
   BoxSecretKey township = crypto::generateBoxKey(), county = crypto::generateBoxKey(),
@@ -82,12 +71,12 @@ TEST_CASE("openValue: any altered byte makes the value fail to open", "[core][se
   std::string v = sealed("110101199001011234", {county.publicKey(), township.publicKey()}, kIssue,
                          "constituentIdNumber");
   std::string raw = rawOf(v);
-  REQUIRE(textOf(raw) == v);
+  REQUIRE(sealedTextOf(raw) == v);
   size_t opened = 0;
   for (size_t i = 0; i < raw.size(); ++i) {
     std::string bad = raw;
     bad[i] = static_cast<char>(bad[i] ^ 0x01);
-    auto r = openValue(textOf(bad), kIssue, "constituentIdNumber", county);
+    auto r = openValue(sealedTextOf(bad), kIssue, "constituentIdNumber", county);
     if (r.isOk()) ++opened;
   }
   INFO("altered values that still opened");
@@ -96,7 +85,7 @@ TEST_CASE("openValue: any altered byte makes the value fail to open", "[core][se
   std::string fewer = raw.substr(0, 2) + raw.substr(2 + 88);
   fewer[1] = 1;
   for (const BoxSecretKey* k : {&county, &township})
-    CHECK_FALSE(openValue(textOf(fewer), kIssue, "constituentIdNumber", *k).isOk());
+    CHECK_FALSE(openValue(sealedTextOf(fewer), kIssue, "constituentIdNumber", *k).isOk());
 }
 
 TEST_CASE("checkSealedShape: malformed sealed text is refused", "[core][sealed][negative]") {
@@ -108,7 +97,7 @@ TEST_CASE("checkSealedShape: malformed sealed text is refused", "[core][sealed][
   SECTION("every truncation: refused by shape, or (inside the ciphertext) by opening") {
     size_t minimum = 2 + 88 + 24 + 16;  // one recipient, nonce, tag
     for (size_t n = 0; n < raw.size(); ++n) {
-      std::string cut = textOf(raw.substr(0, n));
+      std::string cut = sealedTextOf(raw.substr(0, n));
       if (n < minimum) CHECK_FALSE(checkSealedShape(cut).isOk());
       CHECK_FALSE(openValue(cut, kIssue, "constituentName", county).isOk());
     }
@@ -116,16 +105,41 @@ TEST_CASE("checkSealedShape: malformed sealed text is refused", "[core][sealed][
   SECTION("wrong version, no recipients, too many recipients") {
     std::string v = raw;
     v[0] = 2;
-    CHECK_THAT(checkSealedShape(textOf(v)).message(), Catch::Contains("version"));
+    CHECK_THAT(checkSealedShape(sealedTextOf(v)).message(), Catch::Contains("version"));
     v = raw;
     v[1] = 0;
-    CHECK_FALSE(checkSealedShape(textOf(v)).isOk());
+    CHECK_FALSE(checkSealedShape(sealedTextOf(v)).isOk());
     v[1] = static_cast<char>(kMaxSealedRecipients + 1);
-    CHECK_FALSE(checkSealedShape(textOf(v)).isOk());
+    CHECK_FALSE(checkSealedShape(sealedTextOf(v)).isOk());
   }
   SECTION("a clear value over the cap") {
     std::string big = raw + std::string(kMaxSealedClearBytes + 1, 'x');
-    CHECK_FALSE(checkSealedShape(textOf(big)).isOk());
+    CHECK_FALSE(checkSealedShape(sealedTextOf(big)).isOk());
+  }
+}
+
+// Regression (found by the sealed fuzz target): libsodium 1.0.18 decodes any
+// byte from 0x80 up as '_', so a sealed value with a '_' in its text also
+// passed the shape check, and opened, with that '_' replaced by such a byte:
+// a second text form for the same value, and not UTF-8.
+TEST_CASE("checkSealedShape: a byte outside the base64url alphabet is refused, even where "
+          "libsodium would read it as '_'",
+          "[core][sealed][negative][regression]") {
+  BoxSecretKey county = crypto::generateBoxKey();
+  std::string v;
+  for (int i = 0; i < 64 && v.find('_') == std::string::npos; ++i)
+    v = sealed("李四", {county.publicKey()});
+  size_t at = v.find('_', kSealedPrefix.size());
+  REQUIRE(at != std::string::npos);
+  REQUIRE(openValue(v, kIssue, "constituentName", county).isOk());
+  for (int c = 0; c < 256; ++c) {
+    bool alphabet = std::isalnum(c) || c == '-' || c == '_';
+    if (alphabet && c < 0x80) continue;
+    std::string other = v;
+    other[at] = static_cast<char>(c);
+    INFO("byte " << c);
+    CHECK(checkSealedShape(other).code() == Code::kInvalidInput);
+    CHECK_FALSE(openValue(other, kIssue, "constituentName", county).isOk());
   }
 }
 

@@ -610,5 +610,77 @@ TEST_CASE("sealRecipients: the county office and the record's township, active a
   CHECK(sealRecipients({own, other}, "城关镇", now).countyKeys == 0);
 }
 
+TEST_CASE("Membership::activeAt: a window holds from its first to its last millisecond",
+          "[core][trust][privacy]") {
+  World w;
+  w.enroll(w.t1, "城关镇", Role::kTownship);
+  Membership m = w.derive().members.at(w.t1.publicKey());
+  REQUIRE(m.windowsMs == std::vector<std::pair<uint64_t, uint64_t>>{{kFrom, kUntil}});
+  CHECK_FALSE(m.activeAt(0));
+  CHECK_FALSE(m.activeAt(kFrom - 1));
+  CHECK(m.activeAt(kFrom));  // from is inclusive
+  CHECK(m.activeAt(kFrom + 1));
+  CHECK(m.activeAt(kUntil - 1));
+  CHECK(m.activeAt(kUntil));  // until is inclusive
+  CHECK_FALSE(m.activeAt(kUntil + 1));
+  CHECK_FALSE(m.activeAt(UINT64_MAX));
+
+  SECTION("a one-millisecond window") {
+    Membership one = m;
+    one.windowsMs = {{kFrom, kFrom}};
+    CHECK_FALSE(one.activeAt(kFrom - 1));
+    CHECK(one.activeAt(kFrom));
+    CHECK_FALSE(one.activeAt(kFrom + 1));
+  }
+  SECTION("until = 0 is open-ended") {
+    Membership open = m;
+    open.windowsMs = {{kFrom, 0}};
+    CHECK_FALSE(open.activeAt(0));
+    CHECK_FALSE(open.activeAt(kFrom - 1));
+    CHECK(open.activeAt(kFrom));
+    CHECK(open.activeAt(kUntil + 1));
+    CHECK(open.activeAt(UINT64_MAX));
+  }
+  SECTION("a renewal after a gap: each window counts, the gap does not") {
+    Membership renewed = m;
+    renewed.windowsMs.push_back({kUntil + 1000, 0});
+    CHECK(renewed.activeAt(kUntil));
+    CHECK_FALSE(renewed.activeAt(kUntil + 1));
+    CHECK_FALSE(renewed.activeAt(kUntil + 999));
+    CHECK(renewed.activeAt(kUntil + 1000));
+    CHECK(renewed.activeAt(UINT64_MAX));
+  }
+  SECTION("revoked, frozen or not admitted: never active, even inside a window") {
+    Membership revoked = m;
+    revoked.revokedAfterSeq = 7;
+    CHECK_FALSE(revoked.activeAt(kFrom));
+    CHECK_FALSE(revoked.activeAt(kFrom + 1000));
+    Membership frozen = m;
+    frozen.frozenFromSeq = 2;
+    CHECK_FALSE(frozen.activeAt(kUntil));
+    CHECK_FALSE(frozen.activeAt(kFrom + 1000));
+    Membership stranger = m;
+    stranger.admitted = false;
+    CHECK_FALSE(stranger.activeAt(kFrom + 1000));
+  }
+  SECTION("no window at all: never active") {
+    Membership none = m;
+    none.windowsMs.clear();
+    CHECK_FALSE(none.activeAt(kFrom));
+  }
+}
+
+TEST_CASE("sealRecipients: a key is sealed to on the first and last millisecond of its window",
+          "[core][trust][privacy]") {
+  World w;
+  w.enroll(w.t1, "城关镇", Role::kTownship);
+  Membership own = w.derive().members.at(w.t1.publicKey());
+  own.encryptionKey = crypto::generateBoxKey().publicKey();
+  CHECK(sealRecipients({own}, "城关镇", kFrom - 1).keys.empty());
+  CHECK(sealRecipients({own}, "城关镇", kFrom).keys.size() == 1);
+  CHECK(sealRecipients({own}, "城关镇", kUntil).keys.size() == 1);
+  CHECK(sealRecipients({own}, "城关镇", kUntil + 1).keys.empty());
+}
+
 }  // namespace
 }  // namespace renda

@@ -1,17 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 // Replays the fuzz corpus (tests/fuzz/corpus/<target>/) through the same
 // target bodies libFuzzer runs, in every build: each input runs clean and
-// within the time bar of reliability.md 3.2, valid seeds get all the way
-// through, and every truncation and early bit flip of each seed runs clean.
-// The seed corpus is written by the hidden "[generate]" test below:
+// within the time and memory bars of reliability.md 3.2 (Amplification),
+// valid seeds get all the way through, and every truncation and early bit
+// flip of each named seed runs clean. A corpus folder holds named seeds,
+// written by the hidden "[generate]" test below:
 //   build/tests/fuzz_replay "[generate]"
+// and the inputs the fuzzers found, kept by `.ci/run fuzz minimise_corpus`
+// under libFuzzer's names (the SHA-1 of their bytes).
+#include <sys/resource.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 
+#include "core/crypto.h"
 #include "core/record.h"
+#include "core/sealed.h"
 #include "core/trust.h"
 #include "tests/core/fixtures.h"
 #include "tests/fuzz/fuzz_targets.h"
@@ -24,9 +32,19 @@ using fuzz::Outcome;
 
 #ifdef RENDA_SANITIZED_BUILD
 constexpr double kMaxMsPerInput = 50.0;  // ASan/UBSan/coverage slow things ~10x
+constexpr bool kCheckRss = false;        // and ASan's quarantine holds freed memory
 #else
 constexpr double kMaxMsPerInput = 5.0;
+constexpr bool kCheckRss = true;
 #endif
+constexpr long kMaxRssGrowthKiB = 4 * 1024;
+
+// Peak resident memory of this process so far.
+long peakRssKiB() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
 
 std::string readFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -41,6 +59,12 @@ std::vector<fs::path> corpusFiles(const char* target) {
       if (e.is_regular_file()) out.push_back(e.path());
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// Named by libFuzzer (40 hex digits) rather than by the seed generator.
+bool foundByFuzzer(const fs::path& p) {
+  std::string name = p.filename().string();
+  return name.size() == 40 && name.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
 Outcome run(const fuzz::Target& t, const std::string& input) {
@@ -60,6 +84,7 @@ TEST_CASE("FuzzCorpus: every seed runs clean, fast, and the valid ones get throu
       std::string input = readFile(f);
       Outcome outcome = Outcome::kRejected;
       double bestMs = 1e9;
+      long rssBefore = peakRssKiB();
       for (int i = 0; i < 3; ++i) {  // best of three, to ignore scheduler noise
         auto start = std::chrono::steady_clock::now();
         REQUIRE_NOTHROW(outcome = run(t, input));
@@ -67,6 +92,7 @@ TEST_CASE("FuzzCorpus: every seed runs clean, fast, and the valid ones get throu
         bestMs = std::min(bestMs, ms.count());
       }
       CHECK(bestMs <= kMaxMsPerInput);
+      if (kCheckRss) CHECK(peakRssKiB() - rssBefore <= kMaxRssGrowthKiB);
       slowestMs = std::max(slowestMs, bestMs);
       if (outcome == Outcome::kAccepted) ++accepted;
       // Seeds named valid_* must get all the way through.
@@ -78,10 +104,11 @@ TEST_CASE("FuzzCorpus: every seed runs clean, fast, and the valid ones get throu
   }
 }
 
-TEST_CASE("FuzzCorpus: every truncation and early bit flip of each seed runs clean",
+TEST_CASE("FuzzCorpus: every truncation and early bit flip of each named seed runs clean",
           "[fuzz][corpus]") {
   for (const auto& t : fuzz::targets()) {
     for (const auto& f : corpusFiles(t.name)) {
+      if (foundByFuzzer(f)) continue;  // the fuzzer has tried their neighbours
       INFO("target " << t.name << " input " << f.filename().string());
       std::string input = readFile(f);
       for (size_t n = 0; n < input.size(); ++n) REQUIRE_NOTHROW(run(t, input.substr(0, n)));
@@ -94,6 +121,21 @@ TEST_CASE("FuzzCorpus: every truncation and early bit flip of each seed runs cle
 TEST_CASE("FuzzCorpus: an unknown target name is not found", "[fuzz][corpus]") {
   CHECK(fuzz::findTarget("envelope") != nullptr);
   CHECK(fuzz::findTarget("nope") == nullptr);
+}
+
+TEST_CASE("FuzzCorpus: CMake builds a fuzzer for every target body, each with a corpus",
+          "[fuzz][corpus]") {
+  std::vector<std::string> built;  // RENDA_FUZZ_TARGETS in tests/CMakeLists.txt
+  std::istringstream in(RENDA_FUZZ_TARGET_NAMES);
+  for (std::string name; in >> name;) built.push_back(name);
+  std::vector<std::string> bodies;
+  for (const auto& t : fuzz::targets()) {
+    bodies.push_back(t.name);
+    CHECK(fs::is_directory(fs::path(RENDA_FUZZ_CORPUS_DIR) / t.name));
+  }
+  std::sort(built.begin(), built.end());
+  std::sort(bodies.begin(), bodies.end());
+  CHECK(built == bodies);
 }
 
 // --- seed corpus generator -------------------------------------------------
@@ -188,6 +230,58 @@ TEST_CASE("FuzzCorpus: write the seed corpus", "[.][generate]") {
   m.revokedAfterSeq = 3;
   m.revocationReason = "lost";
   writeSeed("record", "valid_membership", m.encode());
+}
+
+TEST_CASE("FuzzCorpus: write the sealed and schedule seeds", "[.][generate]") {
+  const BoxPublicKey ours = fuzz::fuzzBoxKey().publicKey();
+  std::vector<BoxPublicKey> many = {ours};
+  for (size_t i = 1; i < kMaxSealedRecipients; ++i)
+    many.push_back(crypto::generateBoxKey().publicKey());
+  BoxPublicKey other = crypto::generateBoxKey().publicKey();
+  // The binary form: the sealed target base64-encodes its input.
+  auto seal = [](std::string_view clear, const std::vector<BoxPublicKey>& to,
+                 std::string_view field = fuzz::kFuzzSealedField) {
+    auto v = sealValue(clear, fuzz::kFuzzSealedKind, field, to);
+    REQUIRE(v.isOk());
+    return *v;
+  };
+  auto rawOfSealed = [](const std::string& value) {
+    std::string raw = test::sealedRawOf(value);
+    REQUIRE_FALSE(raw.empty());
+    return raw;
+  };
+  std::string one = seal("张三丰", {ours});
+  writeSeed("sealed", "valid_one_recipient", rawOfSealed(one));
+  writeSeed("sealed", "valid_text_form", one);
+  writeSeed("sealed", "valid_sixteen_recipients", rawOfSealed(seal("13800000000", many)));
+  writeSeed("sealed", "valid_empty", rawOfSealed(seal("", {ours})));
+  writeSeed("sealed", "valid_longest",
+            rawOfSealed(seal(std::string(kMaxSealedClearBytes, 'x'), {ours, other})));
+  writeSeed("sealed", "not_ours", rawOfSealed(seal("李四", {other})));
+  writeSeed("sealed", "other_field", rawOfSealed(seal("李四", {ours}, "constituentPhone")));
+  writeSeed("sealed", "prefix_only", std::string(kSealedPrefix));
+  writeSeed("sealed", "bad_base64", std::string(kSealedPrefix) + "AQ=*");
+
+  const std::pair<const char*, const char*> schedules[] = {
+      {"valid_weekly", "每周一"},
+      {"valid_weekly_hours", "每周二、五 上午"},
+      {"valid_month_day", "每月10日"},
+      {"valid_month_days", "每月5日、20日"},
+      {"valid_nth_weekday", "每月第一个星期二"},
+      {"valid_nth_digit", "每月第1个周二 14:00-17:00"},
+      {"valid_last_weekday", "每月最后一个周五"},
+      {"valid_odd_months", "单月15日 9:00-11:00"},
+      {"valid_even_months", "双月第五个礼拜天"},
+      {"valid_hours_attached", "每月10日上午；每周一9:00-11:00"},
+      {"valid_several", "每周一、三和五 下午; 每个月31号\n每星期日 全天\u3000（节假日顺延）"},
+      {"valid_trailing_spaces", "每周一 上午 \u3000 \u3000 \u3000 \u3000"},
+      {"unknown_weekday", "每周八"},
+      {"day_out_of_range", "每月32日"},
+      {"only_separators", "；;\n"},
+  };
+  for (const auto& [name, text] : schedules) writeSeed("schedule", name, text);
+  writeSeed("schedule", "not_utf8", "\xff\xfe每周一 \xe3\x80 上午\xc0");
+  writeSeed("schedule", "valid_hours_not_utf8", "每周一 \xff\xfe上午\xe3\x80");
 }
 
 }  // namespace

@@ -12,10 +12,7 @@ namespace renda::fuzz {
 namespace {
 
 using crypto::Bytes;
-
-void check(bool ok, const char* what) {
-  if (!ok) throw InvariantViolation(what);
-}
+using detail::check;
 
 Bytes bytesOf(const std::string& s) { return crypto::asBytes(s); }
 
@@ -131,10 +128,8 @@ Outcome runRecord(const uint8_t* data, size_t size) {
 }
 
 const Target kTargets[] = {
-    {"envelope", runEnvelope},
-    {"change", runChange},
-    {"certificate", runCertificate},
-    {"record", runRecord},
+    {"envelope", runEnvelope}, {"change", runChange},         {"certificate", runCertificate},
+    {"record", runRecord},     {"sealed", detail::runSealed}, {"schedule", detail::runSchedule},
 };
 
 }  // namespace
@@ -154,6 +149,24 @@ const NetworkId& fuzzNetwork() {
     return n;
   }();
   return net;
+}
+
+namespace detail {
+void check(bool ok, const char* what) {
+  if (!ok) throw InvariantViolation(what);
+}
+}  // namespace detail
+
+const BoxSecretKey& fuzzBoxKey() {
+  static const BoxSecretKey key = [] {
+    unsigned char seed[crypto_box_SEEDBYTES];
+    std::fill(std::begin(seed), std::end(seed), 0x5e);
+    BoxSecretKey sk;
+    BoxPublicKey pk;
+    crypto_box_seed_keypair(pk.data(), sk.data(), seed);
+    return sk;
+  }();
+  return key;
 }
 
 const PublicKey& fuzzRootKey() {

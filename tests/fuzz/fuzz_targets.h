@@ -2,8 +2,9 @@
 // Fuzz target bodies, shared by the libFuzzer entry points (fuzz_entry.cpp,
 // built with RENDA_FUZZ) and the corpus replay test (every build). Each body
 // decodes untrusted bytes and, for whatever it accepts, checks that the value
-// survives a re-encode. A broken invariant throws InvariantViolation, which
-// libFuzzer reports as a crash and Catch2 as a failure.
+// survives a re-encode (or, for text, a format and a re-parse). A broken
+// invariant throws InvariantViolation, which libFuzzer reports as a crash and
+// Catch2 as a failure.
 // REQUIRES: sodium_init() was called.
 #pragma once
 
@@ -14,6 +15,7 @@
 #include <string_view>
 
 #include "core/bytes.h"
+#include "core/change.h"
 
 namespace renda::fuzz {
 
@@ -35,6 +37,13 @@ struct InvariantViolation : std::logic_error {
 // change: decodeChange of a bare body
 // certificate: input = sig(64) || body; openCertificate and openRevocation
 // record: decodeRecord and Membership::decode (our own stored bytes)
+// sealed: checkSealedShape and openValue with fuzzBoxKey(), on the input as a
+//   field value and, unless it already has the sealed prefix, on
+//   kSealedPrefix || base64url(input), so mutations of the binary form reach
+//   the recipient entries and the AEAD
+// schedule: parseSchedule on the input as a station's receptionSchedule
+//   value (at most kMaxFieldValueBytes, any bytes), then format -> parse, and
+//   expandSchedule over six weeks checked rule by rule
 std::span<const Target> targets();
 const Target* findTarget(std::string_view name);
 
@@ -42,5 +51,19 @@ const Target* findTarget(std::string_view name);
 // generator signs with the matching secret keys (seeds of 32 x 0x4e / 0x01).
 const NetworkId& fuzzNetwork();
 const PublicKey& fuzzRootKey();
+
+// The X25519 key the sealed target opens with (from a seed of 32 x 0x5e), and
+// the record kind and field its values are sealed for.
+const BoxSecretKey& fuzzBoxKey();
+inline constexpr RecordKind kFuzzSealedKind = RecordKind::kConstituentIssue;
+inline constexpr std::string_view kFuzzSealedField = "constituentName";
+
+namespace detail {
+// Throws InvariantViolation(what) unless ok.
+void check(bool ok, const char* what);
+// The text targets' bodies (text_targets.cpp).
+Outcome runSealed(const uint8_t* data, size_t size);
+Outcome runSchedule(const uint8_t* data, size_t size);
+}  // namespace detail
 
 }  // namespace renda::fuzz
