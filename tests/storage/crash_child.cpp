@@ -18,10 +18,11 @@
 //     Lines: "started map M", "authored ID map M" per change, "done".
 //   storage_crash_child script STORE BUNDLE KEY_HEX MAP_BYTES [nosync]
 //     The power-loss workload: the bundle's first 30% by Store::ingest in
-//     batches of 16 ("ingested I J": changes I..J-1 of the bundle), 10 local
+//     batches of 10 ("ingested I J": changes I..J-1 of the bundle), 10 local
 //     changes ("authored ID"), the next 40% by a bulk import ("bulk I J" per
 //     commit, "flushed I J" once endBulk() returned), and the rest by a bulk
-//     import whose source fails half-way (the same lines), then "done".
+//     import whose source fails half-way (the same lines), then "map M" (the
+//     map's size) and "done".
 //     "nosync" sets MDB_NOSYNC on the environment first: the test's control
 //     run, which must lose acknowledged changes.
 // MAP_BYTES is the initial map; a small one makes the map grow mid-run.
@@ -230,8 +231,8 @@ int script(char** argv, bool nosync) {
   if (nosync && mdb_env_set_flags(store->env().get(), MDB_NOSYNC, 1) != 0) return 3;
   ack("started");
   const size_t a = all.size() * 3 / 10, b = all.size() * 7 / 10;
-  for (size_t i = 0; i < a; i += 16) {
-    size_t j = std::min(a, i + 16);
+  for (size_t i = 0; i < a; i += 10) {
+    size_t j = std::min(a, i + 10);
     auto r = store->ingest(std::vector<std::string>(all.begin() + i, all.begin() + j));
     if (!r) return fail("ingest", r.status());
     ack("ingested %zu %zu", i, j);
@@ -243,6 +244,7 @@ int script(char** argv, bool nosync) {
   if (!s) return fail("bulk import", s);
   s = bulkImport(*store, all, b, all.size(), b + (all.size() - b) / 2);
   if (!s) return fail("failing bulk import", s);
+  ack("map %zu", store->env().mapBytes());
   ack("done");
   return 0;
 }
