@@ -134,12 +134,15 @@ struct ChildRun {
   long afterUs = -1;      // when the plan's line arrived, from the start
   long endUs = 0;         // when it ended, from the start
   std::vector<std::string> lines;  // whole lines only: a cut line was never acknowledged
+  std::vector<long> lineUs;        // when each line arrived, from the start
   std::string output;
 
-  bool saw(const std::string& line) const {
-    for (const auto& l : lines)
-      if (l == line) return true;
-    return false;
+  bool saw(const std::string& line) const { return arrivedUs(line) >= 0; }
+  // When `line` first arrived, from the start; -1 if it never did.
+  long arrivedUs(const std::string& line) const {
+    for (size_t i = 0; i < lines.size(); ++i)
+      if (lines[i] == line) return lineUs[i];
+    return -1;
   }
   // Lines starting with `prefix`, in order.
   std::vector<std::string> starting(const std::string& prefix) const {
@@ -195,9 +198,12 @@ inline ChildRun runChild(const std::vector<std::string>& args, const KillPlan& p
     if (n <= 0) return false;
     run.output.append(buf, size_t(n));
     for (size_t end; (end = run.output.find('\n', scanned)) != std::string::npos;
-         scanned = end + 1)
-      if (run.afterUs < 0 && run.output.compare(scanned, plan.after.size(), plan.after) == 0)
-        run.afterUs = elapsedUs();
+         scanned = end + 1) {
+      run.lines.push_back(run.output.substr(scanned, end - scanned));
+      run.lineUs.push_back(elapsedUs());
+      if (run.afterUs < 0 && run.lines.back().compare(0, plan.after.size(), plan.after) == 0)
+        run.afterUs = run.lineUs.back();
+    }
     return true;
   };
   bool eof = false;
@@ -229,12 +235,6 @@ inline ChildRun runChild(const std::vector<std::string>& args, const KillPlan& p
   ::close(fds[0]);
   run.killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
   if (WIFEXITED(status)) run.exitCode = WEXITSTATUS(status);
-  std::istringstream lines(run.output);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (lines.eof()) break;  // no newline after it
-    run.lines.push_back(line);
-  }
   run.finished = run.exitCode == 0 && run.saw("done");
   return run;
 }
