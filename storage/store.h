@@ -250,6 +250,10 @@ class Store : public ChangeSource, public ChangeSink {
   Result<StoreStatus> status();
   // Checks every signature and chain and re-derives every record.
   Result<VerifyReport> verify();
+  // Derives every membership, applied flag and record again from the changes
+  // held, in one write transaction, as if every act had just arrived (after a
+  // repair of the tables; layout upgrades do the same).
+  Status rederive();
   // The last HLC stamp issued or observed.
   Result<uint64_t> clockHighWater();
   // Number of changes held.

@@ -84,4 +84,14 @@ Status Store::upgrade() {
   });
 }
 
+Status Store::rederive() {
+  auto net = network();
+  if (!net) return net.status();
+  return withWriteTxn(env_, [&](WriteTxn& txn) -> Status {
+    Applier applier(txn, *t_, *net, UINT64_MAX / 2 >> 16);
+    RENDA_TRY(applier.rederiveAll());
+    return applier.finish();
+  });
+}
+
 }  // namespace renda::storage

@@ -271,7 +271,8 @@ TEST_CASE("Store: a stream stops early when the caller stops reading", "[storage
 // Runs the crash test's child (another process) to import `bundle` into `dir`.
 int importInAnotherProcess(const std::string& dir, const std::string& bundle) {
   std::string child = RENDA_CRASH_CHILD;
-  std::vector<std::string> args = {child, dir, bundle, "100"};
+  std::vector<std::string> args = {child, "import", dir, bundle, "100",
+                                   std::to_string(test::kSmallMapBytes)};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
