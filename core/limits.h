@@ -22,6 +22,21 @@ inline constexpr size_t kMaxSummaryBytes = 16 * 1024 * 1024;
 inline constexpr size_t kMaxBundleHeaderBytes = 16 * 1024 * 1024;
 inline constexpr size_t kMaxBlobBytes = 4096;  // certificate / revocation body
 inline constexpr int kNestingLimit = 16;
+// The sync protocol (net/sync.h; reliability.md §4.5).
+inline constexpr size_t kMaxFrameBytes = 65535;                  // one Noise transport message
+inline constexpr size_t kMaxSyncMessageBytes = 16 * 1024 * 1024;  // one reassembled message
+inline constexpr size_t kMaxBatchChanges = 4096;                 // changes in one batch
+inline constexpr size_t kMaxBatchBytes = 4 * 1024 * 1024;        // one batch, uncompressed
+inline constexpr size_t kMaxHelloEntries = 1024;  // larger summaries go by bucket fingerprint
+inline constexpr size_t kSummaryBuckets = 256;
+inline constexpr size_t kMaxInFlightBytes = 32 * 1024 * 1024;   // sent, not yet acknowledged
+inline constexpr uint64_t kMaxChangesPerSession = 4'000'000;
+inline constexpr uint64_t kHandshakeTimeoutMs = 10'000;
+inline constexpr uint64_t kIdleTimeoutMs = 120'000;
+inline constexpr uint64_t kPingIntervalMs = 30'000;
+inline constexpr size_t kMaxSessions = 16;
+inline constexpr size_t kMaxSessionsPerKey = 2;
+
 // The HLC may not be pushed more than this far ahead of the local wall clock.
 inline constexpr uint64_t kMaxClockAheadMs = 24ull * 3600 * 1000;
 

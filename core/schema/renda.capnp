@@ -172,3 +172,50 @@ struct BundleTrailer {
   changeCount @0 :UInt64;
   contentHash @1 :Data;  # BLAKE2b-256 over every byte of the file before the trailer frame
 }
+
+# --- The sync protocol (net/sync.h) ------------------------------------------
+# Inside a Noise_XXpsk3_25519_ChaChaPoly_BLAKE2b session (net/channel.h), each
+# side proves which node it is in its handshake payload, then both exchange
+# summaries and stream each other the changes the other lacks. Every message
+# is a flat Cap'n Proto message of at most limits::kMaxSyncMessageBytes.
+
+# The handshake payload: the sender's signed announcement of the transport key
+# it uses in this handshake, and, for a receiver that may not know the sender
+# yet, the changes that admit it (its certificate by the county root, or its
+# predecessor's succession certificate).
+struct HandshakePayload {
+  version @0 :UInt16;            # 1
+  announcement @1 :Data;         # envelope of the sender's transportKey change
+  admission @2 :List(Data);      # envelopes of changes carrying certificates of the sender
+}
+
+struct SyncHello {
+  node @0 :Data;                  # the sender's device key
+  entryCount @1 :UInt32;          # entries in the sender's summary
+  entries @2 :List(SummaryEntry); # the whole summary, when it is small
+  buckets @3 :List(Data);         # otherwise: 256 fingerprints (16 bytes) of the entries whose
+                                  # author starts with byte 0..255; entries follow in `summary`
+                                  # messages for the buckets whose fingerprints differ
+  zstd @4 :Bool;                  # the sender reads zstd-compressed batches
+}
+
+struct ChangeBatch {
+  number @0 :UInt64;     # 1, 2, 3 ... in this session
+  count @1 :UInt32;      # envelopes in it
+  zstd @2 :Bool;         # data is one zstd frame
+  data @3 :Data;         # count x (u32 LE length | envelope bytes)
+}
+
+struct SyncMessage {
+  union {
+    hello @0 :SyncHello;
+    summary @1 :List(SummaryEntry);  # the sender's entries in buckets that differ
+    summaryEnd @2 :Void;             # the sender's summary is complete
+    changes @3 :ChangeBatch;
+    ack @4 :UInt64;                  # the sender committed every batch up to this number
+    done @5 :UInt64;                 # the sender sent every batch it had for the peer: how many
+    ping @6 :UInt64;
+    pong @7 :UInt64;
+    goodbye @8 :Text;                # the session ends: "" = all done; else why, for the log
+  }
+}
