@@ -53,12 +53,14 @@ const PatternSpec& specOf(Pattern p) {
   return kXXSpec;
 }
 
-// Private keys and the last DH output, in one secure block.
-struct Keys {
+// Every secret of one side of a handshake, in one secure block (one
+// sodium_malloc: each costs about as much as an X25519).
+struct Secrets {
   unsigned char s[kDhBytes];  // local static
   unsigned char e[kDhBytes];  // local ephemeral
   unsigned char psk[kKeyBytes];
-  unsigned char dh[kDhBytes];
+  unsigned char dh[kDhBytes];  // the last DH output
+  detail::SymmetricSecrets symmetric;
 };
 
 crypto::Bytes bytesOf(const BoxPublicKey& k) { return {k.data(), k.size()}; }
@@ -79,16 +81,20 @@ struct HandshakeState::Impl {
   bool done = false;
   Status failure;  // not ok once failed
   bool fixedEphemeral = false;
-  bool hasRe = false, hasRs = false;
+  bool hasSpub = false, hasRe = false, hasRs = false;
   BoxPublicKey spub, epub, re, rs;
+  detail::Secure<Secrets> secrets;  // declared before `symmetric`, which points into it
   detail::SymmetricState symmetric;
-  detail::Secure<Keys> keys;
   std::optional<SessionCiphers> ciphers;
   bool splitTaken = false;
   HandshakeHash hash;
 
-  Impl(Pattern p, bool init, detail::SymmetricState ss)
-      : pattern(p), spec(&specOf(p)), initiator(init), symmetric(std::move(ss)) {}
+  Impl(Pattern p, bool init, detail::Secure<Secrets> block)
+      : pattern(p),
+        spec(&specOf(p)),
+        initiator(init),
+        secrets(std::move(block)),
+        symmetric(secrets->symmetric, protocolName(p)) {}
 
   bool myTurn() const { return (next % 2 == 0) == initiator; }
   std::string where(const char* verb) const {
@@ -99,8 +105,7 @@ struct HandshakeState::Impl {
   // Ends the handshake: wipes every secret and keeps `s` as the reason.
   Status fail(Status s) {
     failure = s;
-    keys.wipe();
-    symmetric.wipe();
+    secrets.wipe();
     ciphers.reset();
     hasRs = hasRe = false;
     return s;
@@ -122,27 +127,36 @@ struct HandshakeState::Impl {
 
   // MixKey(DH(priv, pub)); a low-order pub makes crypto_scalarmult fail.
   Status dh(const unsigned char* priv, const BoxPublicKey& pub, const char* verb) {
-    if (crypto_scalarmult(keys->dh, priv, pub.data()) != 0)
+    if (crypto_scalarmult(secrets->dh, priv, pub.data()) != 0)
       return Status::invalid(where(verb) +
                              "X25519 gave a low-order result (the peer sent a low-order point); "
                              "handshake aborted");
-    Status s = symmetric.mixKey({keys->dh, kDhBytes});
-    sodium_memzero(keys->dh, kDhBytes);
-    return s;
+    symmetric.mixKey({secrets->dh, kDhBytes});
+    sodium_memzero(secrets->dh, kDhBytes);
+    return Status::ok();
+  }
+  // This side's static public key, computed when first needed.
+  const BoxPublicKey& localStaticPublic() {
+    if (!hasSpub) {
+      crypto_scalarmult_base(spub.data(), secrets->s);
+      hasSpub = true;
+    }
+    return spub;
   }
   Status dhToken(Token t, const char* verb) {
     // es: initiator DH(e, rs), responder DH(s, re); se is the mirror image.
     switch (t) {
       case Token::kEE:
-        return dh(keys->e, re, verb);
+        return dh(secrets->e, re, verb);
       case Token::kES:
-        return initiator ? dh(keys->e, rs, verb) : dh(keys->s, re, verb);
+        return initiator ? dh(secrets->e, rs, verb) : dh(secrets->s, re, verb);
       case Token::kSE:
-        return initiator ? dh(keys->s, re, verb) : dh(keys->e, rs, verb);
+        return initiator ? dh(secrets->s, re, verb) : dh(secrets->e, rs, verb);
       case Token::kSS:
-        return dh(keys->s, rs, verb);
+        return dh(secrets->s, rs, verb);
       case Token::kPsk:
-        return symmetric.mixKeyAndHash({keys->psk, kKeyBytes});
+        symmetric.mixKeyAndHash({secrets->psk, kKeyBytes});
+        return Status::ok();
       default:
         RENDA_ASSERT(false);
         return Status::ok();
@@ -158,7 +172,7 @@ struct HandshakeState::Impl {
     auto& [c1, c2] = *pair;
     ciphers = initiator ? SessionCiphers{std::move(c1), std::move(c2)}
                         : SessionCiphers{std::move(c2), std::move(c1)};
-    keys.wipe();
+    secrets.wipe();
     done = true;
     return Status::ok();
   }
@@ -172,19 +186,19 @@ Status HandshakeState::Impl::write(crypto::Bytes payload, std::string& out) {
   for (uint8_t i = 0; i < m.count; ++i) {
     Token t = m.tokens[i];
     if (t == Token::kE) {
-      if (!fixedEphemeral) randombytes_buf(keys->e, kDhBytes);
-      if (crypto_scalarmult_base(epub.data(), keys->e) != 0)
+      if (!fixedEphemeral) randombytes_buf(secrets->e, kDhBytes);
+      if (crypto_scalarmult_base(epub.data(), secrets->e) != 0)
         return Status::invalid(where("write") + "the ephemeral key is unusable");
       out.append(reinterpret_cast<const char*>(epub.data()), kDhBytes);
       symmetric.mixHash(bytesOf(epub));
-      if (spec->psk) RENDA_TRY(symmetric.mixKey(bytesOf(epub)));
+      if (spec->psk) symmetric.mixKey(bytesOf(epub));
     } else if (t == Token::kS) {
-      RENDA_TRY(symmetric.encryptAndHash(bytesOf(spub), out));
+      symmetric.encryptAndHash(bytesOf(localStaticPublic()), out);
     } else {
       RENDA_TRY(dhToken(t, "write"));
     }
   }
-  RENDA_TRY(symmetric.encryptAndHash(payload, out));
+  symmetric.encryptAndHash(payload, out);
   if (out.size() > kMaxMessageBytes)
     return Status::exhausted(where("write") + "the message would be " + std::to_string(out.size()) +
                              " bytes, over the limit of 65,535");
@@ -208,7 +222,7 @@ Status HandshakeState::Impl::read(crypto::Bytes message, std::string& payload) {
         return Status::invalid(where("read") + "the peer's ephemeral key is a low-order point");
       hasRe = true;
       symmetric.mixHash(bytesOf(re));
-      if (spec->psk) RENDA_TRY(symmetric.mixKey(bytesOf(re)));
+      if (spec->psk) symmetric.mixKey(bytesOf(re));
     } else if (t == Token::kS) {
       size_t len = kDhBytes + (symmetric.hasKey() ? kTagBytes : 0);
       if (message.size() - at < len)
@@ -265,16 +279,13 @@ Result<HandshakeState> HandshakeState::create(const HandshakeConfig& c, bool ini
   if (c.remoteStatic && detail::isLowOrderPoint(c.remoteStatic->data()))
     return Status::invalid("noise: the remote static key is a low-order point");
 
-  auto symmetric = detail::SymmetricState::create(name);
-  if (!symmetric) return symmetric.status();
-  auto impl = std::make_unique<Impl>(c.pattern, initiator, std::move(*symmetric));
-  impl->keys = detail::Secure<Keys>::make();
-  if (!impl->keys) return Status::exhausted("noise: no secure memory (sodium_malloc failed)");
-  std::memcpy(impl->keys->s, c.localStatic->data(), kDhBytes);
-  impl->spub = c.localStatic->publicKey();
-  if (c.psk) std::memcpy(impl->keys->psk, c.psk->data(), kKeyBytes);
+  auto secrets = detail::Secure<Secrets>::make();
+  if (!secrets) return Status::exhausted("noise: no secure memory (sodium_malloc failed)");
+  auto impl = std::make_unique<Impl>(c.pattern, initiator, std::move(secrets));
+  std::memcpy(impl->secrets->s, c.localStatic->data(), kDhBytes);
+  if (c.psk) std::memcpy(impl->secrets->psk, c.psk->data(), kKeyBytes);
   if (c.ephemeralForTesting) {
-    std::memcpy(impl->keys->e, c.ephemeralForTesting->data(), kDhBytes);
+    std::memcpy(impl->secrets->e, c.ephemeralForTesting->data(), kDhBytes);
     impl->fixedEphemeral = true;
   }
   if (c.remoteStatic) {
@@ -285,7 +296,7 @@ Result<HandshakeState> HandshakeState::create(const HandshakeConfig& c, bool ini
   detail::SymmetricState& ss = impl->symmetric;
   ss.mixHash(crypto::asBytes(c.prologue));
   // Pre-message "<- s" (IK): both sides hash the responder's static key.
-  if (spec.responderKnown) ss.mixHash(bytesOf(initiator ? impl->rs : impl->spub));
+  if (spec.responderKnown) ss.mixHash(bytesOf(initiator ? impl->rs : impl->localStaticPublic()));
   return HandshakeState(std::move(impl));
 }
 

@@ -84,7 +84,8 @@ class CipherState {
   CipherState() = default;
 
   // A CipherState with key `key` and nonce 0 (InitializeKey). The key is copied.
-  static CipherState fromKey(const SymmetricKey& key);
+  // ResourceExhausted when secure memory cannot be had.
+  static Result<CipherState> fromKey(const SymmetricKey& key);
 
   bool hasKey() const { return k_ != nullptr; }
   // The nonce the next encrypt() or decrypt() will use.
@@ -113,10 +114,7 @@ class CipherState {
 
  private:
   friend class detail::SymmetricState;
-  // Encrypts into `out` (appending) with the current nonce; an empty state
-  // copies plaintext through (EncryptWithAd). Only the handshake uses that.
-  Status encryptWithAd(crypto::Bytes ad, crypto::Bytes plaintext, std::string& out);
-  Status decryptWithAd(crypto::Bytes ad, crypto::Bytes ciphertext, std::string& out);
+  // InitializeKey: a copy of the kKeyBytes at `key`, nonce 0.
   Status initializeKey(const unsigned char* key);
 
   // sodium_malloc: the key, then room for REKEY's output; null = no key.

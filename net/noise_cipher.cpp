@@ -4,6 +4,7 @@
 #include <new>
 
 #include "net/noise.h"
+#include "net/noise_symmetric.h"
 
 namespace renda::net::noise {
 
@@ -26,6 +27,40 @@ Status noncesUsedUp() {
 
 }  // namespace
 
+namespace detail {
+
+void aeadEncrypt(const unsigned char key[kKeyBytes], uint64_t n, crypto::Bytes ad,
+                 crypto::Bytes plaintext, std::string& out) {
+  unsigned char nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
+  encodeNonce(n, nonce);
+  size_t start = out.size();
+  out.resize(start + plaintext.size() + kTagBytes);
+  unsigned long long written = 0;
+  crypto_aead_chacha20poly1305_ietf_encrypt(reinterpret_cast<unsigned char*>(out.data() + start),
+                                            &written, plaintext.data(), plaintext.size(), ad.data(),
+                                            ad.size(), nullptr, nonce, key);
+  RENDA_ASSERT(written == plaintext.size() + kTagBytes);
+}
+
+bool aeadDecrypt(const unsigned char key[kKeyBytes], uint64_t n, crypto::Bytes ad,
+                 crypto::Bytes ciphertext, std::string& out) {
+  if (ciphertext.size() < kTagBytes) return false;
+  unsigned char nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
+  encodeNonce(n, nonce);
+  size_t start = out.size();
+  out.resize(start + ciphertext.size() - kTagBytes);
+  unsigned long long written = 0;
+  if (crypto_aead_chacha20poly1305_ietf_decrypt(
+          reinterpret_cast<unsigned char*>(out.data() + start), &written, nullptr,
+          ciphertext.data(), ciphertext.size(), ad.data(), ad.size(), nonce, key) != 0) {
+    out.resize(start);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace detail
+
 // --- SymmetricKey -----------------------------------------------------------
 
 SymmetricKey::SymmetricKey() : p_(static_cast<unsigned char*>(sodium_malloc(kKeyBytes))) {
@@ -42,9 +77,9 @@ std::optional<SymmetricKey> SymmetricKey::fromSpan(const void* p, size_t n) {
 
 // --- CipherState ------------------------------------------------------------
 
-CipherState CipherState::fromKey(const SymmetricKey& key) {
+Result<CipherState> CipherState::fromKey(const SymmetricKey& key) {
   CipherState c;
-  if (!c.initializeKey(key.data())) throw std::bad_alloc();
+  RENDA_TRY(c.initializeKey(key.data()));
   return c;
 }
 
@@ -58,58 +93,16 @@ Status CipherState::initializeKey(const unsigned char* key) {
   return Status::ok();
 }
 
-Status CipherState::encryptWithAd(crypto::Bytes ad, crypto::Bytes plaintext, std::string& out) {
-  if (!k_) {  // no key yet (early handshake messages): the plaintext as is
-    out.append(reinterpret_cast<const char*>(plaintext.data()), plaintext.size());
-    return Status::ok();
-  }
-  if (n_ > kMaxNonce) return noncesUsedUp();
-  unsigned char nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
-  encodeNonce(n_, nonce);
-  size_t start = out.size();
-  out.resize(start + plaintext.size() + kTagBytes);
-  unsigned long long written = 0;
-  crypto_aead_chacha20poly1305_ietf_encrypt(reinterpret_cast<unsigned char*>(out.data() + start),
-                                            &written, plaintext.data(), plaintext.size(), ad.data(),
-                                            ad.size(), nullptr, nonce, k_.get());
-  RENDA_ASSERT(written == plaintext.size() + kTagBytes);
-  ++n_;
-  return Status::ok();
-}
-
-Status CipherState::decryptWithAd(crypto::Bytes ad, crypto::Bytes ciphertext, std::string& out) {
-  if (!k_) {
-    out.append(reinterpret_cast<const char*>(ciphertext.data()), ciphertext.size());
-    return Status::ok();
-  }
-  if (n_ > kMaxNonce) return noncesUsedUp();
-  if (ciphertext.size() < kTagBytes)
-    return Status::invalid("noise: an encrypted part of " + std::to_string(ciphertext.size()) +
-                           " bytes is shorter than its 16-byte tag");
-  unsigned char nonce[crypto_aead_chacha20poly1305_IETF_NPUBBYTES];
-  encodeNonce(n_, nonce);
-  size_t start = out.size();
-  out.resize(start + ciphertext.size() - kTagBytes);
-  unsigned long long written = 0;
-  if (crypto_aead_chacha20poly1305_ietf_decrypt(
-          reinterpret_cast<unsigned char*>(out.data() + start), &written, nullptr,
-          ciphertext.data(), ciphertext.size(), ad.data(), ad.size(), nonce, k_.get()) != 0) {
-    out.resize(start);
-    return Status::invalid(
-        "noise: a message did not authenticate (altered, out of order, or under another key)");
-  }
-  ++n_;
-  return Status::ok();
-}
-
 Result<std::string> CipherState::encrypt(crypto::Bytes ad, crypto::Bytes plaintext) {
   if (!k_) return Status::invalid("noise: this CipherState has no key");
   if (plaintext.size() > kMaxPlaintextBytes)
     return Status::exhausted("noise: a plaintext of " + std::to_string(plaintext.size()) +
                              " bytes is over the transport limit of " +
                              std::to_string(kMaxPlaintextBytes) + "; split it");
+  if (n_ > kMaxNonce) return noncesUsedUp();
   std::string out;
-  RENDA_TRY(encryptWithAd(ad, plaintext, out));
+  detail::aeadEncrypt(k_.get(), n_, ad, plaintext, out);
+  ++n_;
   return out;
 }
 
@@ -118,8 +111,12 @@ Result<std::string> CipherState::decrypt(crypto::Bytes ad, crypto::Bytes ciphert
   if (ciphertext.size() > kMaxMessageBytes)
     return Status::invalid("noise: a transport message of " + std::to_string(ciphertext.size()) +
                            " bytes is over the limit of 65,535");
+  if (n_ > kMaxNonce) return noncesUsedUp();
   std::string out;
-  RENDA_TRY(decryptWithAd(ad, ciphertext, out));
+  if (!detail::aeadDecrypt(k_.get(), n_, ad, ciphertext, out))
+    return Status::invalid(
+        "noise: a message did not authenticate (altered, out of order, or under another key)");
+  ++n_;
   return out;
 }
 

@@ -45,67 +45,68 @@ void hkdf(const unsigned char chainingKey[kHashBytes], crypto::Bytes ikm, unsign
   sodium_memzero(scratch.tempKey, sizeof scratch.tempKey);
 }
 
-Result<SymmetricState> SymmetricState::create(std::string_view protocolName) {
-  SymmetricState s;
-  s.block_ = Secure<Block>::make();
-  if (!s.block_) return Status::exhausted("noise: no secure memory (sodium_malloc failed)");
+SymmetricState::SymmetricState(SymmetricSecrets& secrets, std::string_view protocolName)
+    : s_(&secrets) {
   // h = the name padded with zeros to HASHLEN, or HASH(name) when longer; ck = h.
   if (protocolName.size() <= kHashBytes) {
-    std::memcpy(s.h_, protocolName.data(), protocolName.size());
+    std::memcpy(h_, protocolName.data(), protocolName.size());
   } else {
-    hash({crypto::asBytes(protocolName)}, s.h_);
+    hash({crypto::asBytes(protocolName)}, h_);
   }
-  std::memcpy(s.block_->ck, s.h_, kHashBytes);
-  return s;
+  std::memcpy(s_->ck, h_, kHashBytes);
 }
 
-Status SymmetricState::mixKey(crypto::Bytes ikm) {
-  Block& b = *block_;
-  hkdf(b.ck, ikm, b.ck, b.out[1], nullptr, b.scratch);
-  Status s = cipher_.initializeKey(b.out[1]);  // temp_k truncated to 32 bytes
-  sodium_memzero(b.out[1], kHashBytes);
-  return s;
+void SymmetricState::mixKey(crypto::Bytes ikm) {
+  hkdf(s_->ck, ikm, s_->ck, s_->out[1], nullptr, s_->scratch);
+  std::memcpy(s_->k, s_->out[1], kKeyBytes);  // temp_k truncated to 32 bytes
+  sodium_memzero(s_->out[1], kHashBytes);
+  hasKey_ = true;
+  n_ = 0;
 }
 
 void SymmetricState::mixHash(crypto::Bytes data) { hash({{h_, kHashBytes}, data}, h_); }
 
-Status SymmetricState::mixKeyAndHash(crypto::Bytes ikm) {
-  Block& b = *block_;
-  hkdf(b.ck, ikm, b.ck, b.out[1], b.out[2], b.scratch);
-  mixHash({b.out[1], kHashBytes});
-  Status s = cipher_.initializeKey(b.out[2]);
-  sodium_memzero(b.out, sizeof b.out);
-  return s;
+void SymmetricState::mixKeyAndHash(crypto::Bytes ikm) {
+  hkdf(s_->ck, ikm, s_->ck, s_->out[1], s_->out[2], s_->scratch);
+  mixHash({s_->out[1], kHashBytes});
+  std::memcpy(s_->k, s_->out[2], kKeyBytes);
+  sodium_memzero(s_->out, sizeof s_->out);
+  hasKey_ = true;
+  n_ = 0;
 }
 
-Status SymmetricState::encryptAndHash(crypto::Bytes plaintext, std::string& out) {
+void SymmetricState::encryptAndHash(crypto::Bytes plaintext, std::string& out) {
   size_t start = out.size();
-  RENDA_TRY(cipher_.encryptWithAd({h_, kHashBytes}, plaintext, out));
+  if (hasKey_) {
+    aeadEncrypt(s_->k, n_++, {h_, kHashBytes}, plaintext, out);
+  } else {
+    out.append(reinterpret_cast<const char*>(plaintext.data()), plaintext.size());
+  }
   mixHash(crypto::asBytes(std::string_view(out).substr(start)));
-  return Status::ok();
 }
 
 Status SymmetricState::decryptAndHash(crypto::Bytes ciphertext, std::string& out) {
-  RENDA_TRY(cipher_.decryptWithAd({h_, kHashBytes}, ciphertext, out));
+  if (hasKey_) {
+    if (!aeadDecrypt(s_->k, n_, {h_, kHashBytes}, ciphertext, out))
+      return Status::invalid("noise: a handshake part did not authenticate");
+    ++n_;
+  } else {
+    out.append(reinterpret_cast<const char*>(ciphertext.data()), ciphertext.size());
+  }
   mixHash(ciphertext);
   return Status::ok();
 }
 
 Result<std::pair<CipherState, CipherState>> SymmetricState::split() {
-  Block& b = *block_;
-  hkdf(b.ck, {}, b.out[0], b.out[1], nullptr, b.scratch);
+  hkdf(s_->ck, {}, s_->out[0], s_->out[1], nullptr, s_->scratch);
   std::pair<CipherState, CipherState> c;
-  Status s1 = c.first.initializeKey(b.out[0]);
-  Status s2 = c.second.initializeKey(b.out[1]);
-  wipe();
+  Status s1 = c.first.initializeKey(s_->out[0]);
+  Status s2 = c.second.initializeKey(s_->out[1]);
+  sodium_memzero(s_, sizeof *s_);
+  hasKey_ = false;
   RENDA_TRY(s1);
   RENDA_TRY(s2);
   return c;
-}
-
-void SymmetricState::wipe() {
-  block_.wipe();
-  cipher_ = CipherState();
 }
 
 namespace {

@@ -68,45 +68,53 @@ void hmac(crypto::Bytes key, std::initializer_list<crypto::Bytes> parts,
 void hkdf(const unsigned char chainingKey[kHashBytes], crypto::Bytes ikm, unsigned char* out1,
           unsigned char* out2, unsigned char* out3, HmacScratch& scratch);
 
-// The SymmetricState of section 5.2: chaining key ck and hash h, with a
-// CipherState for the handshake. ck lives in secure memory; h is public (it
-// becomes the handshake hash). Move-only.
+// ChaChaPoly ENCRYPT(k, n, ad, plaintext) of section 12.3 (nonce: 4 zero
+// bytes || n as u64 LE), appended to `out`: ciphertext || 16-byte tag.
+void aeadEncrypt(const unsigned char key[kKeyBytes], uint64_t n, crypto::Bytes ad,
+                 crypto::Bytes plaintext, std::string& out);
+// DECRYPT, appended to `out`; false (and `out` unchanged) when `ciphertext`
+// does not authenticate or is shorter than a tag.
+bool aeadDecrypt(const unsigned char key[kKeyBytes], uint64_t n, crypto::Bytes ad,
+                 crypto::Bytes ciphertext, std::string& out);
+
+// The secrets of a SymmetricState: the chaining key, the handshake's cipher
+// key, and scratch. Kept by the owner in secure memory.
+struct SymmetricSecrets {
+  unsigned char ck[kHashBytes];
+  unsigned char k[kKeyBytes];
+  unsigned char out[3][kHashBytes];  // HKDF outputs
+  HmacScratch scratch;
+};
+
+// The SymmetricState of section 5.2, with its CipherState (k, n) folded in:
+// chaining key and cipher key in the caller's secure memory, and the hash h,
+// which is public (it becomes the handshake hash).
 class SymmetricState {
  public:
-  // InitializeSymmetric(protocolName). ResourceExhausted when secure memory
-  // cannot be had.
-  static Result<SymmetricState> create(std::string_view protocolName);
+  // InitializeSymmetric(protocolName) over `secrets`.
+  // REQUIRES: `secrets` outlives this object and does not move.
+  SymmetricState(SymmetricSecrets& secrets, std::string_view protocolName);
 
-  // MixKey and MixKeyAndHash fail (ResourceExhausted) only when the first
-  // key cannot get secure memory.
-  Status mixKey(crypto::Bytes ikm);
+  void mixKey(crypto::Bytes ikm);
   void mixHash(crypto::Bytes data);
-  Status mixKeyAndHash(crypto::Bytes ikm);
-  bool hasKey() const { return cipher_.hasKey(); }
-  // Appends EncryptWithAd(h, plaintext) to `out` and mixes it into h.
-  // ResourceExhausted only when the nonces are used up (not in a handshake).
-  Status encryptAndHash(crypto::Bytes plaintext, std::string& out);
+  void mixKeyAndHash(crypto::Bytes ikm);
+  bool hasKey() const { return hasKey_; }
+  // Appends EncryptWithAd(h, plaintext) to `out` (the plaintext as is before
+  // the first key) and mixes what it appended into h.
+  void encryptAndHash(crypto::Bytes plaintext, std::string& out);
   // Appends DecryptWithAd(h, ciphertext) to `out` and mixes the ciphertext
   // into h. InvalidInput when it does not authenticate.
   Status decryptAndHash(crypto::Bytes ciphertext, std::string& out);
-  // Split(): c1 (initiator to responder) and c2. Wipes ck and the handshake
-  // key. ResourceExhausted when secure memory cannot be had.
+  // Split(): c1 (initiator to responder) and c2; then wipes the secrets.
+  // ResourceExhausted when secure memory cannot be had.
   Result<std::pair<CipherState, CipherState>> split();
   const unsigned char* handshakeHash() const { return h_; }
-  // Wipes ck and the handshake key (after a failure).
-  void wipe();
 
  private:
-  struct Block {
-    unsigned char ck[kHashBytes];
-    unsigned char out[3][kHashBytes];
-    HmacScratch scratch;
-  };
-  SymmetricState() = default;
-
-  Secure<Block> block_;
+  SymmetricSecrets* s_;
   unsigned char h_[kHashBytes] = {};
-  CipherState cipher_;
+  bool hasKey_ = false;
+  uint64_t n_ = 0;  // at most a few messages in a handshake: never near 2^64-1
 };
 
 // True for the X25519 points of small order that libsodium's

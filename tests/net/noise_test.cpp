@@ -225,12 +225,14 @@ TEST_CASE("Noise: a low-order static key, validly encrypted by the peer, is refu
       auto m1 = init.writeMessage("hello");
       REQUIRE(m1.isOk());
 
-      auto ss = detail::SymmetricState::create(protocolName(p));
-      REQUIRE(ss.isOk());
+      auto secrets = detail::Secure<detail::SymmetricSecrets>::make();
+      REQUIRE(secrets);
+      detail::SymmetricState handBuilt(*secrets, protocolName(p));
+      detail::SymmetricState* ss = &handBuilt;
       ss->mixHash(crypto::asBytes(setup.respPrologue));
       BoxPublicKey re = *BoxPublicKey::fromSpan(m1->data(), 32);
       ss->mixHash({re.data(), 32});
-      if (p == Pattern::kXXpsk3) REQUIRE(ss->mixKey({re.data(), 32}).isOk());
+      if (p == Pattern::kXXpsk3) ss->mixKey({re.data(), 32});
       std::string payload;
       REQUIRE(ss->decryptAndHash(crypto::asBytes(m1->substr(32)), payload).isOk());
       CHECK(payload == "hello");
@@ -239,11 +241,11 @@ TEST_CASE("Noise: a low-order static key, validly encrypted by the peer, is refu
       BoxPublicKey epub = e.publicKey();
       std::string m2(reinterpret_cast<const char*>(epub.data()), 32);
       ss->mixHash({epub.data(), 32});
-      if (p == Pattern::kXXpsk3) REQUIRE(ss->mixKey({epub.data(), 32}).isOk());
+      if (p == Pattern::kXXpsk3) ss->mixKey({epub.data(), 32});
       unsigned char dh[32];
       REQUIRE(crypto_scalarmult(dh, e.data(), re.data()) == 0);
-      REQUIRE(ss->mixKey({dh, 32}).isOk());
-      REQUIRE(ss->encryptAndHash({point.data(), 32}, m2).isOk());
+      ss->mixKey({dh, 32});
+      ss->encryptAndHash({point.data(), 32}, m2);
       m2 += std::string(16, '\0');  // what would follow does not matter
 
       auto got = init.readMessage(m2);
@@ -391,7 +393,7 @@ TEST_CASE("Noise: a CipherState refuses to go past nonce 2^64-2", "[net][noise][
 TEST_CASE("Noise: REKEY is ENCRYPT(k, 2^64-1, empty, 32 zeros) truncated, nonce kept",
           "[net][noise]") {
   SymmetricKey key = pskFromByte(0x42);
-  CipherState a = CipherState::fromKey(key);
+  CipherState a = std::move(*CipherState::fromKey(key));
   REQUIRE(a.encrypt({}, crypto::asBytes("before")).isOk());
   REQUIRE(a.rekey().isOk());
   CHECK(a.nonce() == 1);
@@ -413,7 +415,7 @@ TEST_CASE("Noise: REKEY is ENCRYPT(k, 2^64-1, empty, 32 zeros) truncated, nonce 
   CHECK(toHex(ct->data(), ct->size()) == toHex(want.data(), want.size()));
 
   // The receiver must rekey at the same point.
-  CipherState c = CipherState::fromKey(key);
+  CipherState c = std::move(*CipherState::fromKey(key));
   c.setNonceForTesting(1);
   CHECK_FALSE(c.decrypt(crypto::asBytes("ad"), crypto::asBytes(*ct)).isOk());
   REQUIRE(c.rekey().isOk());
