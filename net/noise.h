@@ -165,7 +165,8 @@ struct HandshakeConfig {
 // initiator first; done() after the last one, then split(). Any failure
 // (a message that does not authenticate, a low-order point, a call out of
 // turn, a size limit) ends the handshake: its secrets are wiped and every
-// later call fails with the first failure's reason. Move-only.
+// later call fails with the first failure's reason. Move-only; a moved-from
+// HandshakeState may only be destroyed or assigned to.
 class HandshakeState {
  public:
   // A handshake for the side that sends the first message (resp. the other
@@ -204,9 +205,12 @@ class HandshakeState {
   // InvalidInput when `message` is over kMaxMessageBytes, too short, does not
   // authenticate (altered; another PSK or prologue; another peer), carries a
   // low-order point, or arrives out of turn or after done or a failure.
-  // WARNING: the payload of XX message 1 is not encrypted or authenticated
-  // yet; the static key and payloads of XXpsk3 messages 1-2 are not bound to
-  // the PSK until message 3 has been read. Act on nothing before done().
+  // WARNING: the payload of XX message 1 is neither encrypted nor
+  // authenticated. In XXpsk3 the PSK enters only at the end of message 3:
+  // messages 1-2 do not prove the peer holds it, and the initiator, done()
+  // once it has written message 3, learns that the responder holds it only
+  // from the first transport message it decrypts. Act on no payload before
+  // done(), and on the initiator side not before that first transport message.
   Result<std::string> readMessage(crypto::Bytes message);
   Result<std::string> readMessage(std::string_view message) {
     return readMessage(crypto::asBytes(message));
