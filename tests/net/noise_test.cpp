@@ -452,7 +452,7 @@ TEST_CASE("Noise: transport refuses altered, reordered or misattributed messages
   CHECK_FALSE(empty.rekey().isOk());
 }
 
-TEST_CASE("Noise: calls out of turn end the handshake; calls after the end change nothing",
+TEST_CASE("Noise: a call out of turn ends the handshake, a call after the end changes nothing",
           "[net][noise]") {
   PairSetup setup;
   {
