@@ -2,10 +2,12 @@
 #include "tests/fuzz/fuzz_targets.h"
 
 #include <string>
+#include <vector>
 
 #include "core/change.h"
 #include "core/record.h"
 #include "core/trust.h"
+#include "tests/fuzz/noise_targets.h"
 
 namespace renda::fuzz {
 
@@ -134,10 +136,18 @@ const Target kTargets[] = {
 
 }  // namespace
 
-std::span<const Target> targets() { return kTargets; }
+// This file's table, then the Noise target (noise_targets.cpp).
+std::span<const Target> targets() {
+  static const std::vector<Target> all = [] {
+    std::vector<Target> v(std::begin(kTargets), std::end(kTargets));
+    for (const auto& t : noiseTargets()) v.push_back(t);
+    return v;
+  }();
+  return all;
+}
 
 const Target* findTarget(std::string_view name) {
-  for (const auto& t : kTargets)
+  for (const auto& t : targets())
     if (name == t.name) return &t;
   return nullptr;
 }
