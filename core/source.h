@@ -40,7 +40,8 @@ class ChangeSource {
   virtual Result<VersionVector> versionVector() = 0;
   // Calls `fn` with the envelope bytes of every held change that `theirs` lacks
   // (all changes when `theirs` is empty), each after every change it depends on.
-  // Stops at and returns the first non-ok Status from `fn`.
+  // Stops at and returns the first non-ok Status from `fn`. `fn` may block
+  // (a sender waiting for the link): no transaction is held across calls.
   virtual Status forEachMissing(const VersionVector& theirs,
                                 const std::function<Status(std::string_view envelope)>& fn) = 0;
 };
@@ -51,6 +52,18 @@ class ChangeSink {
   // Verifies a batch of envelopes and applies it atomically: all of it, or
   // (with a non-ok Status) none of it.
   virtual Result<IngestReport> ingest(const std::vector<std::string>& envelopes) = 0;
+
+  // A long stream of changes (a sync session, a bundle): `produce`, run on
+  // another thread, calls `emit` with consecutive chunks of envelopes and
+  // returns when the stream ends (its status: non-ok abandons the batch under
+  // way). The sink checks and applies them in consecutive atomic batches and
+  // calls `onCommit` after each with that batch's report and the number of
+  // changes committed so far. `nowMs` flags stamps far in the future.
+  using Emit = std::function<Status(std::vector<std::string>&&)>;
+  using Producer = std::function<Status(const Emit& emit)>;
+  using OnCommit = std::function<void(const IngestReport& batch, uint64_t changesCommitted)>;
+  virtual Result<IngestReport> ingestChanges(const Producer& produce, const OnCommit& onCommit,
+                                             uint64_t nowMs) = 0;
 };
 
 }  // namespace renda

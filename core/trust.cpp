@@ -308,4 +308,40 @@ SealRecipients sealRecipients(const std::vector<Membership>& members, const std:
   return out;
 }
 
+Result<PublicKey> admitPeer(const NetworkId& network, const PublicKey& root,
+                            const BoxPublicKey& remoteStatic, const std::string& announcement,
+                            const std::vector<std::string>& admission, const MemberOf& lookup) {
+  auto env = decodeEnvelope(crypto::asBytes(announcement));
+  if (!env || !verifyEnvelope(network, *env))
+    return Status::invalid("the other node's key announcement is malformed or not signed");
+  auto c = decodeChange(crypto::asBytes(env->body));
+  if (!c || c->op != OpKind::kTransportKey || c->network != network || !c->transportKey ||
+      *c->transportKey != remoteStatic)
+    return Status::invalid("the other node's key announcement does not name the key it used");
+  const PublicKey& node = c->author;
+  std::string who = "node " + shortKey(node);
+  auto m = lookup(node);
+  if (m && m->revokedAfterSeq) return Status::refused(who + " is revoked by the county office");
+  if (m && m->admitted) return node;
+  // Not known (or not admitted) here yet: a certificate it brings may show
+  // that the county, or its admitted predecessor, admits it.
+  for (const auto& e : admission) {
+    auto ce = decodeEnvelope(crypto::asBytes(e));
+    if (!ce || !verifyEnvelope(network, *ce)) continue;
+    auto cc = decodeChange(crypto::asBytes(ce->body));
+    if (!cc || cc->op != OpKind::kCertificate || cc->network != network) continue;
+    auto cert = openCertificate(network, crypto::asBytes(cc->certificate->body),
+                                cc->certificate->sig);
+    if (!cert || cert->subject != node) continue;
+    if (cert->issuer == root) return node;
+    if (cert->issuer == cc->author && cert->issuer != node) {
+      auto issuer = lookup(cert->issuer);
+      if (issuer && issuer->admitted && !issuer->revokedAfterSeq && !issuer->frozenFromSeq)
+        return node;
+    }
+  }
+  return Status::refused(who + " is not enrolled in this county's network as far as this node "
+                         "knows; it should sync with the county office first");
+}
+
 }  // namespace renda

@@ -167,6 +167,19 @@ TrustDerivation deriveTrust(const TrustInputs& inputs);
 Status checkApplies(const Membership& m, const Change& change, const ChangeId& id,
                     const std::string* targetScope);
 
+// Whether a peer that finished a sync handshake with the Noise static key
+// `remoteStatic` may sync, and which device key it is. `announcement` is the
+// envelope of its transportKey change (signed by its device key, naming
+// `remoteStatic`); `admission`, envelopes of changes carrying certificates of
+// it, for a node this one may not know yet (its certificate by the county
+// root, or its predecessor's succession certificate). `lookup` gives this
+// node's membership of a key. Refused, with a reason for the log, when the
+// peer is revoked, not admitted, or unknown and not certified in `admission`.
+using MemberOf = std::function<std::optional<Membership>(const PublicKey&)>;
+Result<PublicKey> admitPeer(const NetworkId& network, const PublicKey& root,
+                            const BoxPublicKey& remoteStatic, const std::string& announcement,
+                            const std::vector<std::string>& admission, const MemberOf& lookup);
+
 // Who a personal field of a record of `scope` is sealed to (design.md,
 // Privacy): the current encryption keys of the active county-role members and
 // of the active members of township `scope` ("" = a county record: the county

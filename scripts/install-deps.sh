@@ -3,7 +3,7 @@
 # it does nothing when everything is already there.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config capnproto libcapnp-dev libsodium-dev liblmdb-dev
-      lmdb-utils catch2 clang libclang-rt-14-dev python3 libxlsxwriter-dev
+      lmdb-utils catch2 clang libclang-rt-14-dev python3 libxlsxwriter-dev libzstd-dev
       golang-github-flynn-noise-dev)  # the last: Noise test vectors (vectors.txt), no Go needed
 missing=()
 for p in "${pkgs[@]}"; do

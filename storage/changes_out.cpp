@@ -205,8 +205,7 @@ Result<VersionVector> Store::heldTips(const VersionVector& theirs) {
   return out;
 }
 
-Status Store::forEachMissing(const VersionVector& theirs,
-                             const std::function<Status(std::string_view)>& fn) {
+Result<std::vector<uint64_t>> Store::missingArrivals(const VersionVector& theirs) {
   auto txn = ReadTxn::begin(env_);
   if (!txn) return txn.status();
   std::map<PublicKey, std::vector<const VersionEntry*>> tips;
@@ -283,12 +282,33 @@ Status Store::forEachMissing(const VersionVector& theirs,
   // previous change, its deps and its parents.
   std::sort(arrivals.begin(), arrivals.end());
   arrivals.erase(std::unique(arrivals.begin(), arrivals.end()), arrivals.end());
-  for (uint64_t arrival : arrivals) {
-    auto v = txn->get(t_->changes, bytesOf(keys::be64(arrival)));
-    if (!v) return v.status();
-    if (!v->has_value() || (*v)->size() < keys::kChangeHeader || (**v)[0] != keys::kChangeFormat)
-      return Status::corruption("a stored change is damaged");
-    RENDA_TRY(fn(viewOf((*v)->subspan(keys::kChangeHeader))));
+  return arrivals;
+}
+
+Status Store::forEachMissing(const VersionVector& theirs,
+                             const std::function<Status(std::string_view)>& fn) {
+  auto missing = missingArrivals(theirs);
+  if (!missing) return missing.status();
+  const std::vector<uint64_t>& arrivals = *missing;
+  // Read in slices, each in a short transaction of its own, so that `fn` may
+  // block (a sender waiting for the link) without holding a reader open:
+  // stored changes never change, so the slices see the same bytes.
+  constexpr size_t kSlice = 512;
+  std::vector<std::string> slice;
+  for (size_t from = 0; from < arrivals.size(); from += kSlice) {
+    slice.clear();
+    {
+      auto read = ReadTxn::begin(env_);
+      if (!read) return read.status();
+      for (size_t i = from; i < std::min(arrivals.size(), from + kSlice); ++i) {
+        auto v = read->get(t_->changes, bytesOf(keys::be64(arrivals[i])));
+        if (!v) return v.status();
+        if (!v->has_value() || (*v)->size() < keys::kChangeHeader || (**v)[0] != keys::kChangeFormat)
+          return Status::corruption("a stored change is damaged");
+        slice.emplace_back(viewOf((*v)->subspan(keys::kChangeHeader)));
+      }
+    }
+    for (const auto& e : slice) RENDA_TRY(fn(e));
   }
   return Status::ok();
 }
@@ -316,6 +336,49 @@ Result<std::vector<ChangeId>> Store::changesNumbered(const PublicKey& author, ui
     return Status::ok();
   }));
   std::sort(out.begin(), out.end());
+  return out;
+}
+
+Result<std::string> Store::transportAnnouncement(const PublicKey& key,
+                                                 const BoxPublicKey& transportKey) {
+  auto txn = ReadTxn::begin(env_);
+  if (!txn) return txn.status();
+  std::optional<std::string> found;
+  RENDA_TRY(forEachHeld(*txn, *t_, key, 1, UINT64_MAX, [&](uint64_t, const StoredChange& d) -> Status {
+    if (d.change.op == OpKind::kTransportKey && d.change.transportKey == transportKey &&
+        (d.flags & keys::kFlagApplied))
+      found = encodeEnvelope(d.envelope);
+    return Status::ok();
+  }));
+  if (!found)
+    return Status::notFound("this node has not announced its transport key yet; run any command "
+                            "that writes (it announces it first), or renda join again");
+  return *found;
+}
+
+Result<std::vector<std::string>> Store::admissionOf(const PublicKey& key) {
+  auto net = network();
+  if (!net) return net.status();
+  auto txn = ReadTxn::begin(env_);
+  if (!txn) return txn.status();
+  std::vector<std::string> out;
+  auto c = Cursor::open(*txn, t_->acts);
+  if (!c) return c.status();
+  for (auto ok = c->last();; ok = c->prev()) {
+    if (!ok) return ok.status();
+    if (!*ok || out.size() >= 4) break;
+    auto v = txn->get(t_->changes, c->key());
+    if (!v) return v.status();
+    if (!v->has_value()) return Status::corruption("the acts table names a missing change");
+    auto d = decodeStored(**v);
+    if (!d) return d.status();
+    if (d->change.op != OpKind::kCertificate) continue;
+    auto cert = openCertificate(net->network, crypto::asBytes(d->change.certificate->body),
+                                d->change.certificate->sig);
+    if (!cert || cert->subject != key) continue;
+    if (cert->issuer == net->root || cert->issuer == d->change.author)
+      out.push_back(encodeEnvelope(d->envelope));
+  }
   return out;
 }
 

@@ -193,11 +193,15 @@ class Store : public ChangeSource, public ChangeSink {
     uint64_t nowMs = 0;  // wall clock for far-future stamps; 0 flags nothing
     size_t queuedChunks = 2;  // checked chunks waiting for the calling thread
   };
-  using Emit = std::function<Status(std::vector<std::string>&&)>;
-  using Producer = std::function<Status(const Emit& emit)>;
-  using OnCommit = std::function<void(const IngestReport& batch, uint64_t changesCommitted)>;
   Result<IngestReport> ingestStream(const Producer& produce, const StreamOptions& options,
                                     const OnCommit& onCommit);
+  // ChangeSink: ingestStream() with the default batches.
+  Result<IngestReport> ingestChanges(const Producer& produce, const OnCommit& onCommit,
+                                     uint64_t nowMs) override {
+    StreamOptions o;
+    o.nowMs = nowMs;
+    return ingestStream(produce, o, onCommit);
+  }
   // Around an import of many batches (Env::setBulk): batches still commit one
   // by one, each atomically, with one flush of LMDB's meta page fewer each;
   // endBulk() flushes everything to disk and must be called before the import
@@ -218,11 +222,19 @@ class Store : public ChangeSource, public ChangeSink {
   // one look-up per author, not the size of the store.
   Status forEachMissing(const VersionVector& theirs,
                         const std::function<Status(std::string_view)>& fn) override;
+  // The arrival numbers of what forEachMissing sends, in causal order.
+  Result<std::vector<uint64_t>> missingArrivals(const VersionVector& theirs);
   // Of `theirs`, the tips this node holds (by number and id): what a bundle
   // made for them may assume they hold.
   Result<VersionVector> heldTips(const VersionVector& theirs);
   // The forks held: for each author whose changes branch, every branch tip.
   Result<std::vector<ForkInfo>> forks();
+  // What a node shows in a sync handshake (core/trust.h admitPeer): the
+  // envelope of `key`'s applied announcement of `transportKey`, and of the
+  // changes carrying certificates of `key` (by the root, or by its
+  // predecessor as a change of its own), latest first, at most four.
+  Result<std::string> transportAnnouncement(const PublicKey& key, const BoxPublicKey& transportKey);
+  Result<std::vector<std::string>> admissionOf(const PublicKey& key);
   // The held changes of `author` numbered `seq` (more than one: a fork).
   Result<std::vector<ChangeId>> changesNumbered(const PublicKey& author, uint64_t seq);
   // Every held change of `author` numbered fromSeq or more: (number, id), by number.
