@@ -36,8 +36,8 @@
 #include <thread>
 #include <vector>
 
-#include "app/bundles.h"
-#include "app/cli.h"
+#include "app/node/bundles.h"
+#include "app/cli/cli.h"
 #include "core/change.h"
 #include "core/crypto.h"
 #include "core/hlc.h"

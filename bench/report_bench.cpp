@@ -34,9 +34,9 @@
 #include <string>
 #include <vector>
 
-#include "app/dataset.h"
-#include "app/demo_county.h"
-#include "app/export.h"
+#include "app/output/dataset.h"
+#include "app/demo/demo_county.h"
+#include "app/output/export.h"
 #include "core/change.h"
 #include "core/crypto.h"
 #include "core/domain/reports.h"

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "app/cli.h"
-#include "app/demo_county_plan.h"
+#include "app/cli/cli.h"
+#include "app/demo/demo_county_plan.h"
 #include "core/domain/fields.h"
 #include "tests/app/cli_fixtures.h"
 

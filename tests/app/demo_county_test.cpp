@@ -6,17 +6,17 @@
 // same county; a non-empty folder is refused. The regular cases use a small
 // county (4 townships: a 镇, a 乡 that answers in 甲乙丙, a 街道 and another
 // 镇); the full default county is the hidden case [demo-county-full].
-#include "app/demo_county.h"
+#include "app/demo/demo_county.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
 #include <set>
 
-#include "app/cli.h"
-#include "app/dataset.h"
-#include "app/privacy.h"
-#include "app/table_out.h"
+#include "app/cli/cli.h"
+#include "app/output/dataset.h"
+#include "app/node/privacy.h"
+#include "app/output/table_out.h"
 #include "core/domain/reports.h"
 #include "core/domain/schedule.h"
 #include "tests/app/cli_fixtures.h"

@@ -7,7 +7,7 @@
 // exactly the report's rows — counts as numbers, percentages as the report's
 // text — and the per-deputy archive must have one correctly named sheet per
 // deputy.
-#include "app/export.h"
+#include "app/output/export.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "app/table_out.h"
+#include "app/output/table_out.h"
 #include "tests/app/report_fixtures.h"
 
 #ifndef RENDA_BIN

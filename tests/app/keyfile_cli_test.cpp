@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "app/cli.h"
+#include "app/cli/cli.h"
 #include "tests/app/cli_fixtures.h"
 
 namespace {

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "app/privacy.h"
+#include "app/node/privacy.h"
 #include "core/sealed.h"
 #include "tests/app/cli_fixtures.h"
 #include "tests/storage/store_fixtures.h"

@@ -12,8 +12,8 @@
 #include <set>
 #include <unordered_map>
 
-#include "app/dataset.h"
-#include "app/table_out.h"
+#include "app/output/dataset.h"
+#include "app/output/table_out.h"
 #include "core/change.h"
 #include "core/crypto.h"
 #include "tests/app/report_fixtures.h"

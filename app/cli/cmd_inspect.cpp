@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: Apache-2.0
+// Looking inside a node: log, verify, digest, status.
+#include <cstdio>
+
+#include "app/cli/cli.h"
+#include "app/output/json.h"
+#include "app/node/privacy.h"
+#include "core/hlc.h"
+
+namespace renda::app {
+
+namespace {
+
+std::string describeAuthor(storage::Store& store, const PublicKey& k) {
+  auto m = store.membership(k);
+  std::string s = shortKey(k);
+  if (m && *m) {
+    s += ' ';
+    s += (*m)->township.empty() ? std::string("county office") : (*m)->township;
+    if (!(*m)->label.empty()) s += " (" + (*m)->label + ")";
+  }
+  return s;
+}
+
+Status cmdLog(const Args& args) {
+  if (args.get("node")) {
+    if (!args.positional.empty()) return Status::usage("give a record number or --node KEY, not both");
+    return cmdLogNode(args);
+  }
+  if (args.positional.size() != 1) return Status::usage("give a record number, or --node KEY");
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  storage::Store& store = (*node)->store();
+  std::optional<RecordId> id;
+  for (int k = 0; k < kRecordKindCount && !id; ++k) {
+    auto r = store.findRecord(static_cast<RecordKind>(k), args.positional[0]);
+    if (r) id = *r;
+    else if (r.status().code() == Code::kUsage) return r.status();
+  }
+  if (!id) return Status::notFound("no record " + args.positional[0] + " on this node");
+  auto h = store.history(*id);
+  if (!h) return h.status();
+  Json j;
+  j.beginArray();
+  for (const auto& lc : *h) {
+    const Change& c = lc.change;
+    if (args.has("json")) {
+      j.beginObject()
+          .field("change", toHex(lc.id))
+          .field("author", toHex(c.author))
+          .field("seq", static_cast<int64_t>(c.seq))
+          .field("timeMs", static_cast<int64_t>(Hlc::millis(c.hlc)))
+          .field("op", c.op == OpKind::kCreate ? "create" : "update");
+      // Sealed personal values are never opened here (app/privacy.h).
+      j.key("signatureValid").boolean(lc.signatureValid);
+      j.key("applied").boolean(lc.applied);
+      if (!lc.applied) j.field("refusal", lc.refusal);
+      j.key("fields").beginObject();
+      for (const auto& f : c.fields) j.field(f.name, logValue(f.value));
+      j.endObject().endObject();
+      continue;
+    }
+    std::printf("%s  %s  by %s, change #%llu\n", shortId(lc.id).c_str(),
+                formatTime(Hlc::millis(c.hlc)).c_str(), describeAuthor(store, c.author).c_str(),
+                static_cast<unsigned long long>(c.seq));
+    std::printf("    signature: %s%s\n", lc.signatureValid ? "valid" : "INVALID",
+                lc.signatureCheckedOnArrival ? "" : " (checked now; arrived authenticated by its hash chain)");
+    if (!lc.applied) std::printf("    NOT APPLIED: %s\n", lc.refusal.c_str());
+    std::printf("    %s:", c.op == OpKind::kCreate ? "created with" : "set");
+    for (const auto& f : c.fields)
+      std::printf(" %s=%s", f.name.c_str(), logValue(f.value).c_str());
+    std::printf("\n");
+  }
+  j.endArray();
+  if (args.has("json")) std::printf("%s\n", j.text().c_str());
+  return Status::ok();
+}
+
+Status cmdVerify(const Args& args) {
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  auto r = (*node)->store().verify();
+  if (!r) return r.status();
+  if (args.has("json")) {
+    Json j;
+    j.beginObject()
+        .field("changes", static_cast<int64_t>(r->changesChecked))
+        .field("signatures", static_cast<int64_t>(r->signaturesChecked))
+        .field("records", static_cast<int64_t>(r->recordsChecked));
+    j.key("problems").beginArray();
+    for (const auto& p : r->problems) j.str(p);
+    j.endArray().endObject();
+    std::printf("%s\n", j.text().c_str());
+  } else if (!args.has("quiet")) {
+    std::printf("Checked %llu changes (%llu signatures) and re-derived %llu records.\n",
+                static_cast<unsigned long long>(r->changesChecked),
+                static_cast<unsigned long long>(r->signaturesChecked),
+                static_cast<unsigned long long>(r->recordsChecked));
+    for (const auto& p : r->problems) std::printf("  PROBLEM: %s\n", p.c_str());
+    if (r->problems.empty()) std::printf("Everything is in order.\n");
+  }
+  if (!r->problems.empty())
+    return Status::corruption(std::to_string(r->problems.size()) +
+                              " problem(s) found; keep a copy of this folder and contact support");
+  return Status::ok();
+}
+
+Status cmdDigest(const Args& args) {
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  auto d = (*node)->store().digest();
+  if (!d) return d.status();
+  std::printf("%s\n", toHex(*d).c_str());
+  return Status::ok();
+}
+
+Status cmdStatus(const Args& args) {
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  storage::Store& store = (*node)->store();
+  auto st = store.status();
+  if (!st) return st.status();
+  auto key = store.deviceKey();
+  auto net = store.network();
+  std::optional<Membership> self;
+  if (key) {
+    auto m = store.membership(*key);
+    if (m && *m) self = **m;
+  }
+  if (args.has("json")) {
+    Json j;
+    j.beginObject();
+    j.field("node", key ? toHex(*key) : "");
+    j.field("county", net ? net->countyName : "");
+    j.field("countyKey", net ? fingerprint(net->root) : "");
+    j.field("township", self ? self->township : "");
+    j.field("role", self ? roleName(self->role) : "");
+    j.key("enrolled").boolean(self.has_value());
+    j.field("changes", static_cast<int64_t>(st->changes));
+    j.field("records", static_cast<int64_t>(st->records));
+    j.field("nodes", static_cast<int64_t>(st->authors));
+    j.field("conflicts", static_cast<int64_t>(st->conflicts));
+    j.field("notApplied", static_cast<int64_t>(st->notApplied));
+    j.key("frozen").beginArray();
+    for (const auto& f : st->frozen) j.str(f);
+    j.endArray();
+    j.key("revoked").beginArray();
+    for (const auto& f : st->revoked) j.str(f);
+    j.endArray();
+    j.key("notAdmitted").beginArray();
+    for (const auto& f : st->notAdmitted) j.str(f);
+    j.endArray();
+    j.key("forks").beginArray();
+    for (const auto& f : st->forks) {
+      auto m = store.membership(f.author);
+      j.beginObject().field("node", toHex(f.author)).field("from", static_cast<int64_t>(f.branchSeq));
+      j.key("settled").boolean(m && *m && (*m)->settledHead.has_value());
+      j.key("frozen").boolean(m && *m && (*m)->frozenFromSeq.has_value());
+      j.key("tips").beginArray();
+      for (const auto& t : f.tips)
+        j.beginObject().field("seq", static_cast<int64_t>(t.seq)).field("change", toHex(t.id)).endObject();
+      j.endArray().endObject();
+    }
+    j.endArray();
+    j.key("restored").boolean(st->restored);
+    j.field("fileBytes", static_cast<int64_t>(st->fileBytes));
+    j.endObject();
+    std::printf("%s\n", j.text().c_str());
+    return Status::ok();
+  }
+  std::printf("Data folder: %s\n", (*node)->dir().c_str());
+  std::printf("Node key:    %s\n", key ? toHex(*key).c_str() : "(none: run renda init)");
+  std::printf("County:      %s\n", net ? net->countyName.c_str() : "(not joined yet)");
+  if (net) std::printf("County key:  %s (fingerprint)\n", fingerprint(net->root).c_str());
+  if (self)
+    std::printf("This node:   %s, %s\n", self->township.empty() ? "county office" : self->township.c_str(),
+                self->label.c_str());
+  else if (key)
+    std::printf("This node:   not enrolled yet\n");
+  std::printf("Changes:     %llu from %llu nodes\n", static_cast<unsigned long long>(st->changes),
+              static_cast<unsigned long long>(st->authors));
+  std::printf("Records:     %llu (%llu with conflicts to resolve)\n",
+              static_cast<unsigned long long>(st->records),
+              static_cast<unsigned long long>(st->conflicts));
+  if (st->notApplied)
+    std::printf("Not applied: %llu changes kept as evidence (see renda log)\n",
+                static_cast<unsigned long long>(st->notApplied));
+  for (const auto& f : st->frozen) std::printf("FROZEN:      %s\n", f.c_str());
+  for (const auto& f : st->forks) {
+    auto m = store.membership(f.author);
+    bool settled = m && *m && (*m)->settledHead;
+    bool frozen = m && *m && (*m)->frozenFromSeq;
+    if (!settled && !frozen) {
+      std::printf("Hand-over:   node %s handed over to a new key beside changes it made before a "
+                  "restore (number %llu); nothing is frozen\n",
+                  describeAuthor(store, f.author).c_str(),
+                  static_cast<unsigned long long>(f.branchSeq));
+      continue;
+    }
+    std::printf("FORK:        node %s signed different changes with the same number from number "
+                "%llu on; %zu branches:\n",
+                describeAuthor(store, f.author).c_str(),
+                static_cast<unsigned long long>(f.branchSeq), f.tips.size());
+    for (const auto& t : f.tips)
+      std::printf("               up to number %llu, change %s\n",
+                  static_cast<unsigned long long>(t.seq), shortId(t.id).c_str());
+    if (settled)
+      std::printf("             settled by the county office, keeping %s\n",
+                  shortId(*(*m)->settledHead).c_str());
+    else
+      std::printf("             the county office keeps one branch with: renda fork settle --node "
+                  "%s --keep CHANGE\n             (renda log --node %s shows both)\n",
+                  toHex(f.author).c_str(), shortKey(f.author).c_str());
+  }
+  for (const auto& r : st->revoked) std::printf("Revoked:     %s\n", r.c_str());
+  for (const auto& r : st->notAdmitted) std::printf("Not admitted: %s\n", r.c_str());
+  if (st->restored)
+    std::printf("Restored:    this store was copied or restored; it will sign with a new key at its "
+                "next edit\n");
+  std::printf("Store size:  %.1f MB\n", st->fileBytes / 1e6);
+  return Status::ok();
+}
+
+}  // namespace
+
+void addInspectCommands(std::vector<Command>& out) {
+  const Option json{"json", "", "print it as JSON"};
+  out.push_back({"log", "every change to a record (or a node's changes and its forks)",
+                 "log ID [--json] | log --node KEY [--from N] [--json]", cmdLog,
+                 {json,
+                  {"node", "KEY", "instead of a record: that node's changes, with both branches "
+                                  "of a fork"},
+                  {"from", "N", "with --node: from its change number N (default: around its fork)"}}});
+  out.push_back({"verify", "check every signature and chain, re-derive every record",
+                 "verify [--json]", cmdVerify,
+                 {json, {"quiet", "", "print nothing; the exit code says whether all is in order"}}});
+  out.push_back({"digest", "one hash of all records (equal on nodes holding the same changes)",
+                 "digest", cmdDigest});
+  out.push_back({"status", "this node: identity, counts, conflicts, forks", "status [--json]",
+                 cmdStatus, {json}});
+}
+
+}  // namespace renda::app

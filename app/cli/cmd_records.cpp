@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: Apache-2.0
+// Records at the command line: `renda deputy|station|suggestion|duty
+// add|edit|list|show`. --NAME VALUE (or --set NAME=VALUE) sets a field, when
+// NAME is one of the kind's fields (core/domain/fields.h).
+#include <cstdio>
+
+#include "app/cli/cli.h"
+#include "app/node/domain_glue.h"
+#include "app/output/json.h"
+#include "app/node/privacy.h"
+#include "app/output/records_view.h"
+#include "app/cli/suggestion_edits.h"
+#include "core/domain/fields.h"
+#include "core/hlc.h"
+#include "core/text.h"
+
+namespace renda::app {
+
+namespace {
+
+struct KindInfo {
+  const char* word;
+  RecordKind kind;
+  const char* example;
+};
+
+const std::vector<KindInfo>& kinds() {
+  static const std::vector<KindInfo> all = {
+      {"deputy", RecordKind::kDeputy, "--name 张三 --gender 男 --level 乡镇级"},
+      {"station", RecordKind::kStation,
+       "--name 城关镇代表之家 --address 镇政府二楼 --receptionSchedule \"每月10日 9:00-11:30\""},
+      {"suggestion", RecordKind::kSuggestion,
+       "--title 关于修缮村道的建议 --body TEXT --lead DEPUTY"},
+      {"duty", RecordKind::kDutyRecord,
+       "--deputy DEPUTY --type 视察 --date 2026-11-20 --title TEXT"},
+      {"unit", RecordKind::kHandlingUnit,
+       "--name 县交通运输局 --category 政府部门 --contact 王科长 --phone 0000-1234567"},
+      {"term", RecordKind::kTerm,
+       "--name 第十八届 --level 县级 --startDate 2026-01-01 --endDate 2030-12-31"},
+      {"session", RecordKind::kSession,
+       "--name 第十八届第二次会议 --term TERM --type 大会期间|闭会期间 --startDate 2026-02-20"},
+      {"township", RecordKind::kTownship, "--name 城关镇 --code 001 --type 镇"},
+      {"group", RecordKind::kDeputyGroup, "--name 第一代表小组 --leader 张三"},
+      {"settings", RecordKind::kSettings,
+       "--categories 财政经济,农业农村 --dutyTypes 视察,调研 --outcomeScheme ABCD|甲乙丙 "
+       "--outcomeMap 甲=A,乙=B,丙=C --replyDays 90 --maxExtensionDays 90 --warningDays 15 "
+       "--returnWindowDays 10 --feedbackDays 10 --rehandleDays 30 --rehandleExtensionDays 0 "
+       "--urgeIntervalDays 3"},
+      {"reception", RecordKind::kReception,
+       "--station STATION --date 2026-11-20 --deputies DEPUTYID,DEPUTYID --visitors 5"},
+      {"issue", RecordKind::kConstituentIssue,
+       "--reception RECEPTION --deputy DEPUTY --text TEXT --receivedDate 2026-11-20 "
+       "--route 当场答复|转村（社区）|转乡镇人大|转为代表建议|转上级代表 [--closedDate 2026-11-25]"},
+      {"reportback", RecordKind::kReportBack,
+       "--deputy DEPUTY --date 2026-12-01 --place 村委会 --attendees 60 --satisfaction 95%"},
+      {"rota", RecordKind::kRotaSlot,
+       "--deputy DEPUTY --station STATION --date 2026-12-07 --slot 上午"},
+      {"mandate", RecordKind::kMandate, "--deputy DEPUTY --level 乡镇级|县级 --term TERM"},
+  };
+  return all;
+}
+
+// The options of add and edit that are not fields.
+const std::vector<std::string> kNotFields = {"data", "township", "set", "json", "quiet"};
+
+// Columns a UTF-8 string takes in a terminal: East Asian wide and fullwidth
+// characters (汉字, fullwidth punctuation, Hangul) take 2, combining marks 0,
+// everything else 1. printf's %-24s counts bytes, which misaligns Chinese text.
+size_t displayWidth(std::string_view s) {
+  size_t width = 0;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = utf8SequenceLength(s, i);
+    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    i += len;
+    bool combining = (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x200B && cp <= 0x200F) ||
+                     (cp >= 0xFE00 && cp <= 0xFE0F);
+    bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+                (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+                (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+                (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+                (cp >= 0x20000 && cp <= 0x3FFFD);
+    width += combining ? 0 : wide ? 2 : 1;
+  }
+  return width;
+}
+
+// `s` followed by spaces up to `columns` display columns (%-Ns by width, not bytes).
+std::string padRight(const std::string& s, size_t columns) {
+  size_t w = displayWidth(s);
+  return w >= columns ? s : s + std::string(columns - w, ' ');
+}
+
+// The fields given as --NAME VALUE and --set NAME=VALUE, references resolved
+// from a record's number to its id. The parser has checked --NAME against the
+// kind's fields; --set NAME is checked here.
+Result<std::vector<Field>> fieldsFrom(RecordKind kind, const Args& args, storage::Store& store) {
+  std::vector<Field> out;
+  auto add = [&](const std::string& name, const std::string& value) -> Status {
+    const domain::FieldInfo* info = domain::findField(kind, name);
+    if (!info) {
+      const domain::FieldInfo* near = domain::nearestField(domain::fieldsOf(kind), name);
+      return Status::usage("--set " + name + ": " + name + " is not a field of " +
+                           domain::kindLabel(kind) + "; did you mean " + near->name + "? `renda " +
+                           kindWord(kind) + " --help` lists the fields");
+    }
+    for (const auto& f : out)
+      if (f.name == name) return Status::usage("field " + name + " is given twice");
+    std::string v = value;
+    if (info->type == domain::FieldType::kReference && !v.empty()) {
+      auto id = store.findRecord(*info->refers, v);
+      if (!id) return id.status();
+      v = toHex(*id);
+    }
+    out.push_back({name, v});
+    return Status::ok();
+  };
+  for (const auto& [k, v] : args.options) {
+    if (std::find(kNotFields.begin(), kNotFields.end(), k) != kNotFields.end()) continue;
+    RENDA_TRY(add(k, v));
+  }
+  for (const auto& s : args.all("set")) {
+    auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) return Status::usage("--set takes NAME=VALUE");
+    RENDA_TRY(add(s.substr(0, eq), s.substr(eq + 1)));
+  }
+  return out;
+}
+
+Status cmdAdd(const KindInfo& k, const Args& args) {
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  Node& n = **node;
+  auto self = n.self();
+  if (!self) return self.status();
+  auto fields = fieldsFrom(k.kind, args, n.store());
+  if (!fields) return fields.status();
+  for (const auto& req : requiredFields(k.kind)) {
+    bool has = false;
+    for (const auto& f : *fields) has = has || (f.name == req && !f.value.empty());
+    if (!has) return Status::usage(std::string("a ") + k.word + " needs --" + req);
+  }
+  storage::LocalEdit edit;
+  edit.op = OpKind::kCreate;
+  edit.kind = k.kind;
+  edit.fields = std::move(*fields);
+  if (self->role == Role::kTownship) {
+    edit.scope = self->township;
+    if (auto t = args.get("township"); t && *t != self->township)
+      return Status::refused("this node writes records of " + self->township + " only");
+  } else {
+    edit.scope = args.get("township").value_or("");
+  }
+  auto cfg = configForNew(n.store(), k.kind, edit.fields, edit.scope);
+  if (!cfg) return cfg.status();
+  RENDA_TRY(checkTaxonomy(*cfg, k.kind, edit.fields));
+  auto id = n.write(edit);
+  if (!id) return id.status();
+  if (args.has("json")) std::printf("{\"id\":\"%s\"}\n", toHex(*id).c_str());
+  else if (!args.has("quiet")) std::printf("Added %s %s\n", k.word, toHex(*id).substr(0, 12).c_str());
+  return Status::ok();
+}
+
+Status cmdEdit(const KindInfo& k, const Args& args) {
+  if (args.positional.size() != 1) return Status::usage("give the record's number");
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  Node& n = **node;
+  auto id = n.store().findRecord(k.kind, args.positional[0]);
+  if (!id) return id.status();
+  auto fields = fieldsFrom(k.kind, args, n.store());
+  if (!fields) return fields.status();
+  if (fields->empty()) return Status::usage("say what to change, e.g. --name 李四");
+  RENDA_TRY(checkFieldFormats(k.kind, *fields));
+  if (k.kind == RecordKind::kSuggestion) RENDA_TRY(checkSuggestionEdit(n, *id, *fields));
+  storage::LocalEdit edit;
+  edit.op = OpKind::kUpdate;
+  edit.record = *id;
+  edit.fields = std::move(*fields);
+  auto cid = n.write(edit);
+  if (!cid) return cid.status();
+  if (!args.has("quiet") && !args.has("json"))
+    std::printf("Updated %s %s\n", k.word, toHex(*id).substr(0, 12).c_str());
+  return Status::ok();
+}
+
+Status cmdList(const KindInfo& k, const Args& args) {
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  auto records = (*node)->store().list(k.kind);
+  if (!records) return records.status();
+  auto township = args.get("township");
+  Unsealer unsealer(**node);
+  Json j;
+  j.beginArray();
+  size_t shown = 0;
+  for (const auto& stored : *records) {
+    if (township && stored.scope != *township) continue;
+    if (args.has("conflicts") && !stored.hasConflicts()) continue;
+    ++shown;
+    Record r = presentRecord(stored, unsealer, Reveal::kClear);
+    if (args.has("json")) {
+      recordJson(j, r);
+      continue;
+    }
+    std::printf("%s  %s %s %s%s\n", toHex(r.id).substr(0, 12).c_str(),
+                padRight(recordTitle(r), 24).c_str(),
+                padRight(r.scope.empty() ? "(county)" : r.scope, 10).c_str(),
+                formatTime(Hlc::millis(r.updatedHlc())).c_str(),
+                r.hasConflicts() ? "  CONFLICT" : "");
+  }
+  j.endArray();
+  if (args.has("json")) std::printf("%s\n", j.text().c_str());
+  else std::printf("%zu %s record(s)\n", shown, k.word);
+  return Status::ok();
+}
+
+Status cmdShow(const KindInfo& k, const Args& args) {
+  if (args.positional.size() != 1) return Status::usage("give the record's number");
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  auto stored = (*node)->store().recordByPrefix(k.kind, args.positional[0]);
+  if (!stored) return stored.status();
+  Unsealer unsealer(**node);
+  // Personal fields in clear where this node holds a recipient key; the
+  // placeholder elsewhere (app/privacy.h).
+  Result<Record> r = presentRecord(*stored, unsealer, Reveal::kClear);
+  if (args.has("json")) {
+    Json j;
+    recordJson(j, *r, &(*node)->store());
+    std::printf("%s\n", j.text().c_str());
+  } else {
+    std::printf("%s", recordText(*r, (*node)->store()).c_str());
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+const char* kindWord(RecordKind kind) {
+  for (const auto& k : kinds())
+    if (k.kind == kind) return k.word;
+  return recordKindName(kind);
+}
+
+void addRecordCommands(std::vector<Command>& out) {
+  const Option quiet{"quiet", "", "print nothing when it worked"};
+  const Option set{"set", "NAME=VALUE", "set a field by its name", true};
+  const Option json{"json", "", "print the result as JSON"};
+  for (const auto& k : kinds()) {
+    const KindInfo* kp = &k;
+    std::string word = k.word;
+    out.push_back({word + " add", std::string("add a record (") + domain::kindLabel(k.kind) + ")",
+                   word + " add " + k.example + " [--township 乡镇名] [--set NAME=VALUE]",
+                   [kp](const Args& a) { return cmdAdd(*kp, a); },
+                   {{"township", "乡镇名",
+                     "the township the record belongs to (county office only; a township node "
+                     "writes its own)"},
+                    set,
+                    {"json", "", "print the new record's id as JSON"},
+                    quiet},
+                   k.kind});
+    out.push_back({word + " edit", "change fields of a record (also resolves a conflict)",
+                   word + " edit ID --NAME VALUE ...",
+                   [kp](const Args& a) { return cmdEdit(*kp, a); },
+                   {set, json, quiet},
+                   k.kind});
+    out.push_back({word + " list", "list records",
+                   word + " list [--township 乡镇名] [--conflicts] [--json]",
+                   [kp](const Args& a) { return cmdList(*kp, a); },
+                   {{"township", "乡镇名", "only the records of this township"},
+                    {"conflicts", "", "only the records with conflicts to resolve"},
+                    {"json", "", "print the records as JSON"}}});
+    out.push_back({word + " show", "show one record, with any conflicts", word + " show ID [--json]",
+                   [kp](const Args& a) { return cmdShow(*kp, a); },
+                   {{"json", "", "print the record as JSON"}}});
+  }
+}
+
+}  // namespace renda::app

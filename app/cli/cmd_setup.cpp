@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: Apache-2.0
+// Setting a node up: init, county init, enroll, join, revoke.
+#include <sys/stat.h>
+
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+
+#include "app/node/bundles.h"
+#include "app/cli/cli.h"
+#include "core/crypto.h"
+
+namespace renda::app {
+
+namespace {
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+Passphrase newPassphrase(const Args& args) {
+  if (!args.has("passphrase")) return Passphrase();
+  return askPassphrase("New passphrase for the key: ");
+}
+
+Status init(Node& node, const Args& args, bool quiet) {
+  if (exists(node.devicePath()))
+    return Status::usage("this data folder already has a node key (" + node.devicePath() + ")");
+  SecretKey key = crypto::generateSigningKey();
+  Passphrase passphrase = newPassphrase(args);
+  if (args.has("passphrase") && passphrase.empty())
+    return Status::usage("--passphrase needs a passphrase: run renda at a terminal to type it, "
+                         "or set RENDA_PASSPHRASE");
+  RENDA_TRY(writeKeyFile(node.devicePath(), key, passphrase.text()));
+  // The encryption key (X25519) that personal fields are sealed to; separate
+  // from the signing key, announced once the node is enrolled.
+  RENDA_TRY(node.makeEncryptionKey(passphrase.text()));
+  RENDA_TRY(node.store().setDeviceKey(key.publicKey()));
+  if (!quiet)
+    std::printf("Created node in %s\nNode key: %s\n"
+                "Next: the county office enrolls this key (renda enroll --node %s --township NAME "
+                "-o FILE), then run `renda join FILE` here.\n",
+                node.dir().c_str(), toHex(key.publicKey()).c_str(), toHex(key.publicKey()).c_str());
+  return Status::ok();
+}
+
+Status cmdInit(const Args& args) {
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  return init(**node, args, args.has("quiet"));
+}
+
+Status cmdCountyInit(const Args& args) {
+  auto name = args.get("name");
+  if (!name || name->empty()) return Status::usage("give the county's name with --name");
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  Node& n = **node;
+  if (n.store().network()) return Status::usage("this node already belongs to a county network");
+  if (!exists(n.devicePath())) RENDA_TRY(init(n, args, true));
+  if (exists(n.rootPath())) return Status::usage("this folder already holds a county root key");
+  // The device key signs the county's first change: open it (passphrase and
+  // all) before anything is written, so a failure leaves the folder as it was.
+  auto key = n.deviceKey();
+  if (!key) return key.status();
+  SecretKey root = crypto::generateSigningKey();
+  Passphrase passphrase = newPassphrase(args);
+  RENDA_TRY(writeKeyFile(n.rootPath(), root, passphrase.text()));
+  storage::NetworkInfo info;
+  randombytes_buf(info.network.data(), info.network.size());
+  // The network's secret: the sync handshake's pre-shared key, given to each
+  // node in its enrollment file.
+  NetworkSecret secret;
+  randombytes_buf(secret.data(), secret.size());
+  Status wrote = writeNetworkKeyFile(n.networkKeyPath(), info.network, secret, passphrase.text());
+  sodium_memzero(secret.data(), secret.size());
+  RENDA_TRY(wrote);
+  info.root = root.publicKey();
+  info.countyName = *name;
+  RENDA_TRY(n.store().setNetwork(info));
+  storage::LocalEdit edit;
+  edit.op = OpKind::kCertificate;
+  edit.certificate = makeCertificate(info.network, (*key)->publicKey(), root, "", Role::kCounty,
+                                     0, 0, args.get("label").value_or("县人大常委会办公室"));
+  auto id = n.write(edit);
+  if (!id) return id.status();
+  RENDA_TRY(n.announceEncryptionKey());
+  if (!args.has("quiet"))
+    std::printf("Created the county network for %s.\nCounty root key: %s (kept in %s — back it "
+                "up offline)\nCounty key fingerprint: %s (read it out to each township when it "
+                "joins; `renda status` shows it)\nThis node is the county office node: %s\n",
+                name->c_str(), shortKey(info.root).c_str(), n.rootPath().c_str(),
+                fingerprint(info.root).c_str(), shortKey((*key)->publicKey()).c_str());
+  return Status::ok();
+}
+
+Status cmdEnroll(const Args& args) {
+  auto nodeKey = args.get("node");
+  auto out = args.get("output");
+  if (!nodeKey || !out) return Status::usage("give --node KEY and -o FILE");
+  auto subject = fixedFromHex<PublicKey>(*nodeKey);
+  if (!subject) return Status::usage("--node must be the 64-character node key `renda init` printed");
+  Role role = Role::kTownship;
+  if (auto r = args.get("role")) {
+    if (*r == "county") role = Role::kCounty;
+    else if (*r != "township") return Status::usage("--role is township or county");
+  }
+  std::string township = args.get("township").value_or("");
+  if (role == Role::kTownship && township.empty())
+    return Status::usage("give the township with --township (e.g. --township 城关镇)");
+  if (role == Role::kCounty) township.clear();
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  Node& n = **node;
+  auto net = n.store().network();
+  if (!net) return net.status();
+  auto root = n.rootKey();
+  if (!root) return root.status();
+  uint64_t now = Node::nowMs();
+  uint64_t until = 0;
+  if (auto d = args.get("days")) {
+    long days = std::strtol(d->c_str(), nullptr, 10);
+    if (days <= 0) return Status::usage("--days must be a positive number");
+    until = now + uint64_t(days) * 86400000ull;
+  }
+  storage::LocalEdit edit;
+  edit.op = OpKind::kCertificate;
+  // Valid from a day back, so a township laptop whose clock is a little slow can start at once.
+  edit.certificate = makeCertificate(net->network, *subject, *root, township, role,
+                                     now > 86400000ull ? now - 86400000ull : 0, until,
+                                     args.get("label").value_or(township.empty() ? "县级节点"
+                                                                                 : township + "人大"));
+  // The enrollment file carries the network's secret (so the node can sync);
+  // a county made before there was one enrolls without it.
+  std::optional<NetworkSecret> secret;
+  auto read = readNetworkKeyFile(n.networkKeyPath(), net->network);
+  if (read) secret = *read;
+  else if (read.status().code() != Code::kNotFound) return read.status();
+  auto id = n.write(edit);
+  if (!id) return id.status();
+  auto exported = exportBundle(n, {}, *out, secret ? &*secret : nullptr);
+  if (secret) sodium_memzero(secret->data(), secret->size());
+  if (!exported) return exported.status();
+  if (!args.has("quiet"))
+    std::printf("Enrolled node %s for %s. Give %s to that node and run there:\n  renda join %s\n",
+                shortKey(*subject).c_str(), township.empty() ? "the county" : township.c_str(),
+                out->c_str(), out->c_str());
+  return Status::ok();
+}
+
+// Keeps the county network's secret in this node's folder, sealed like its
+// device key.
+Status keepNetworkSecret(Node& n, const NetworkId& network, const NetworkSecret& secret) {
+  auto sealed = keyFileSealed(n.devicePath());
+  if (!sealed) return sealed.status();
+  Passphrase passphrase = *sealed ? askPassphrase("Passphrase for the network key file: ")
+                                  : Passphrase();
+  if (*sealed && passphrase.text().empty())
+    return Status::refused("the network key must be sealed with this node's passphrase: type it "
+                           "when asked (or set RENDA_PASSPHRASE)");
+  return writeNetworkKeyFile(n.networkKeyPath(), network, secret, passphrase.text());
+}
+
+// `renda join --network-key FILE` on a node that joined before enrollment
+// files carried the network's secret.
+Status joinNetworkKey(Node& n, const std::string& path, bool quiet) {
+  auto net = n.store().network();
+  if (!net)
+    return Status::usage("this node has not joined yet: run renda join with its enrollment file");
+  auto secret = readNetworkKeyFile(path, net->network);
+  if (!secret) return secret.status();
+  Status kept = keepNetworkSecret(n, net->network, *secret);
+  sodium_memzero(secret->data(), secret->size());
+  RENDA_TRY(kept);
+  if (!quiet)
+    std::printf("This node now holds the %s network's key and can sync with the other nodes.\n",
+                net->countyName.c_str());
+  return Status::ok();
+}
+
+Status cmdJoin(const Args& args) {
+  if (auto networkKey = args.get("network-key")) {
+    if (!args.positional.empty())
+      return Status::usage("give the enrollment file, or --network-key FILE on a node that has "
+                           "joined already, not both");
+    auto node = Node::open(dataDirFrom(args));
+    if (!node) return node.status();
+    return joinNetworkKey(**node, *networkKey, args.has("quiet"));
+  }
+  if (args.positional.size() != 1) return Status::usage("give the enrollment file");
+  const std::string& path = args.positional[0];
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  Node& n = **node;
+  if (n.store().network()) return Status::usage("this node already belongs to a county network");
+  auto self = n.store().deviceKey();
+  if (!self) return self.status();
+  auto info = net::checkBundle(path, nullptr);
+  if (!info) return info.status();
+  // Make sure the file enrolls this node before changing anything.
+  bool enrolled = false;
+  RENDA_TRY(net::readBundle(path, 4096, 8 << 20, [&](const std::vector<std::string>& batch) {
+    for (const auto& e : batch) {
+      auto env = decodeEnvelope(crypto::asBytes(e));
+      if (!env) continue;
+      auto c = decodeChange(crypto::asBytes(env->body));
+      if (!c || c->op != OpKind::kCertificate) continue;
+      auto cert = openCertificate(info->header.network, crypto::asBytes(c->certificate->body),
+                                  c->certificate->sig);
+      if (cert && cert->subject == *self && cert->issuer == info->header.rootKey) enrolled = true;
+    }
+    return Status::ok();
+  }));
+  if (!enrolled)
+    return Status::refused(path + " does not enroll this node (key " + shortKey(*self) +
+                           "); ask the county office to run renda enroll for this key");
+  // The file names the county key this node will trust from now on; only the
+  // county office can say whether it is theirs.
+  const std::string print = fingerprint(info->header.rootKey);
+  if (auto expected = args.get("fingerprint")) {
+    std::string given;
+    for (char ch : *expected)
+      if (std::isxdigit(static_cast<unsigned char>(ch)))
+        given += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    std::string key = toHex(info->header.rootKey);
+    if (given.size() != 20 && given.size() != key.size())
+      return Status::usage("--fingerprint takes the county key's fingerprint: 20 digits and "
+                           "letters a-f in groups of four, like 3f2a-9c01-77de-0b12-4e5a");
+    if (key.compare(0, given.size(), given) != 0)
+      return Status::refused(path + " names the county key " + print + ", not " + *expected +
+                             ": it was not made by your county office. Nothing was changed; ask "
+                             "the county office for a new enrollment file");
+  }
+  storage::NetworkInfo ni{info->header.network, info->header.rootKey, info->header.countyName};
+  RENDA_TRY(n.store().setNetwork(ni));
+  auto imported = importBundle(n, path, true);
+  if (!imported) {
+    // Leave the node as it was, so `renda join` can be run again.
+    (void)n.store().clearNetwork();
+    return imported.status();
+  }
+  if (info->header.networkSecret) {
+    Status kept = keepNetworkSecret(n, ni.network, *info->header.networkSecret);
+    sodium_memzero(info->header.networkSecret->data(), info->header.networkSecret->size());
+    RENDA_TRY(kept);
+  }
+  auto m = n.self();
+  if (!m) return m.status();
+  // Announce this node's encryption key, so the county office and the other
+  // nodes of this township can seal personal fields to it.
+  RENDA_TRY(n.announceEncryptionKey());
+  if (!args.has("quiet")) {
+    std::printf("Joined the %s network as %s (%s). %llu changes imported.\n",
+                ni.countyName.c_str(), m->township.empty() ? "the county office" : m->township.c_str(),
+                m->label.c_str(), static_cast<unsigned long long>(imported->report.added));
+    std::printf("County key fingerprint: %s\n", print.c_str());
+    if (!info->header.networkSecret)
+      std::printf("The file does not carry the network's key, so this node cannot sync over the "
+                  "network yet: ask the county office for it (renda county network-key -o FILE "
+                  "there), then run renda join --network-key FILE here. USB bundles work without "
+                  "it.\n");
+    if (!args.get("fingerprint"))
+      std::printf(
+          "This node now trusts that county key. Compare the fingerprint with the county "
+          "office's (by phone: `renda status` there shows it). If they differ, the file did not "
+          "come from your county office: do not use this node; delete this data folder, run "
+          "`renda init` again and ask the county office for a new enrollment file.\n");
+  }
+  return Status::ok();
+}
+
+Status cmdCountyNetworkKey(const Args& args) {
+  auto out = args.get("output");
+  if (!out) return Status::usage("give the file to write with -o FILE");
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  Node& n = **node;
+  auto net = n.store().network();
+  if (!net) return net.status();
+  auto secret = readNetworkKeyFile(n.networkKeyPath(), net->network);
+  if (!secret && secret.status().code() == Code::kNotFound)
+    return Status::refused("this node holds no network key; only the county office can do this");
+  if (!secret) return secret.status();
+  Status wrote = writeNetworkKeyFile(*out, net->network, *secret, "");
+  sodium_memzero(secret->data(), secret->size());
+  RENDA_TRY(wrote);
+  if (!args.has("quiet"))
+    std::printf("Wrote the %s network's key to %s (a secret: carry it like a key, delete it once "
+                "used). On a node that joined without it run: renda join --network-key %s\n",
+                net->countyName.c_str(), out->c_str(), out->c_str());
+  return Status::ok();
+}
+
+Status cmdRevoke(const Args& args) {
+  auto nodeKey = args.get("node");
+  auto after = args.get("after");
+  if (!nodeKey || !after)
+    return Status::usage("give --node KEY and --after N (the last change number to keep)");
+  auto subject = fixedFromHex<PublicKey>(*nodeKey);
+  if (!subject) return Status::usage("--node must be a 64-character node key");
+  char* end = nullptr;
+  uint64_t cutoff = std::strtoull(after->c_str(), &end, 10);
+  if (!end || *end) return Status::usage("--after must be a number");
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  Node& n = **node;
+  auto net = n.store().network();
+  if (!net) return net.status();
+  auto root = n.rootKey();
+  if (!root) return root.status();
+  // The revocation pins the last valid change by number and id, and depends
+  // on it, so every node that takes the revocation holds that change.
+  std::optional<ChangeId> pin;
+  if (cutoff > 0) {
+    auto held = n.store().changesNumbered(*subject, cutoff);
+    if (!held) return held.status();
+    if (held->empty())
+      return Status::refused("this node does not hold change number " + std::to_string(cutoff) +
+                             " of node " + shortKey(*subject) +
+                             " yet; import that node's changes first, or revoke after a number "
+                             "this node holds");
+    if (held->size() > 1)
+      return Status::refused("node " + shortKey(*subject) + " signed " +
+                             std::to_string(held->size()) + " different changes numbered " +
+                             std::to_string(cutoff) +
+                             " (a fork); settle it first (renda fork settle), or revoke after "
+                             "an earlier number");
+    pin = held->front();
+  }
+  storage::LocalEdit edit;
+  edit.op = OpKind::kRevocation;
+  edit.revocation = makeRevocation(net->network, *subject, cutoff, pin,
+                                   args.get("reason").value_or(""), *root);
+  if (pin) edit.extraDeps.push_back(*pin);
+  auto id = n.write(edit);
+  if (!id) return id.status();
+  if (!args.has("quiet"))
+    std::printf("Revoked node %s: its changes after number %llu will be refused everywhere once "
+                "this reaches them.\n",
+                shortKey(*subject).c_str(), static_cast<unsigned long long>(cutoff));
+  return Status::ok();
+}
+
+}  // namespace
+
+void addSetupCommands(std::vector<Command>& out) {
+  const Option quiet{"quiet", "", "print nothing when it worked"};
+  const Option passphrase{"passphrase", "",
+                          "seal the key files with a passphrase (typed at the terminal, or "
+                          "RENDA_PASSPHRASE); asked for whenever a key is used"};
+  out.push_back({"init", "create this node's key and store", "init [--passphrase]", cmdInit,
+                 {passphrase, quiet}});
+  out.push_back({"county init", "create the county network (county office only)",
+                 "county init --name 县名 [--label TEXT] [--passphrase]", cmdCountyInit,
+                 {{"name", "县名", "the county's name (needed)"},
+                  {"label", "TEXT", "this node's name in logs (default 县人大常委会办公室)"},
+                  passphrase,
+                  quiet}});
+  out.push_back({"enroll", "admit a node to the county network (county office)",
+                 "enroll --node KEY --township 乡镇名 [--role township|county] [--label TEXT] "
+                 "[--days N] -o FILE",
+                 cmdEnroll,
+                 {{"node", "KEY", "the node key that `renda init` printed on that laptop (needed)"},
+                  {"township", "乡镇名", "the township the node writes for (needed for a township)"},
+                  {"role", "township|county", "a township node (default) or another county node"},
+                  {"label", "TEXT", "the node's name in logs (default 乡镇名人大)"},
+                  {"days", "N", "the enrollment ends after N days (default: never)"},
+                  {"output", "FILE", "the enrollment file to write (needed)"},
+                  quiet}});
+  out.push_back({"join", "join the county network with the enrollment file",
+                 "join FILE [--fingerprint XXXX-XXXX-XXXX-XXXX-XXXX] | join --network-key FILE",
+                 cmdJoin,
+                 {{"fingerprint", "XXXX-XXXX-XXXX-XXXX-XXXX",
+                   "the county key's fingerprint as the county office read it out: join only "
+                   "if the file's county key has it"},
+                  {"network-key", "FILE",
+                   "on a node that joined already: keep the network key the county office wrote "
+                   "with renda county network-key"},
+                  quiet}});
+  out.push_back({"county network-key", "write the network's key for a node that joined without "
+                                       "it (county office)",
+                 "county network-key -o FILE", cmdCountyNetworkKey,
+                 {{"output", "FILE", "the file to write (a secret: mode 0600) (needed)"}, quiet}});
+  out.push_back({"revoke", "revoke a node's key after a given change (county office)",
+                 "revoke --node KEY --after N [--reason TEXT]", cmdRevoke,
+                 {{"node", "KEY", "the node key to revoke (needed)"},
+                  {"after", "N", "the number of its last change to keep (needed)"},
+                  {"reason", "TEXT", "why, for the log"},
+                  quiet}});
+}
+
+}  // namespace renda::app

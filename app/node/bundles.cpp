@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/node/bundles.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "storage/lmdb.h"
+
+namespace renda::app {
+
+Result<ExportResult> exportBundle(Node& node, const VersionVector& theirs,
+                                  const std::string& path, const NetworkSecret* networkSecret) {
+  auto net = node.store().network();
+  if (!net) return net.status();
+  auto key = node.deviceKey();
+  if (!key) return key.status();
+  net::BundleHeader header;
+  header.network = net->network;
+  header.producer = (*key)->publicKey();
+  header.createdMs = Node::nowMs();
+  header.countyName = net->countyName;
+  header.rootKey = net->root;
+  if (networkSecret) header.networkSecret = *networkSecret;
+  // Prerequisites: what the bundle assumes the receiver holds: the tips of
+  // their summary that this node holds too, by number and id (so a node on
+  // another branch of a fork is not taken for one that holds this one).
+  auto held = node.store().heldTips(theirs);
+  if (!held) return held.status();
+  header.prerequisites = std::move(*held);
+  auto writer = net::BundleWriter::create(path, header, **key);
+  if (!writer) return writer.status();
+  RENDA_TRY(node.store().forEachMissing(
+      theirs, [&](std::string_view env) { return (*writer)->addChange(env); }));
+  RENDA_TRY((*writer)->finish());
+  return ExportResult{(*writer)->changeCount(), (*writer)->bytesWritten()};
+}
+
+Result<ImportResult> importBundle(Node& node, const std::string& path, bool progress,
+                                  const ImportOptions& options) {
+  auto net = node.store().network();
+  if (!net) return net.status();
+  ImportResult out;
+  auto info = net::checkBundle(path, &net->network);
+  if (!info) return info.status();
+  out.info = *info;
+  auto held = node.store().heldTips(info->header.prerequisites);
+  if (!held) return held.status();
+  for (const auto& p : info->header.prerequisites)
+    if (std::find(held->begin(), held->end(), p) == held->end())
+      return Status::refused(
+          path + " was made for a node that holds changes this node lacks (node " +
+          shortKey(p.author) + "'s change " + std::to_string(p.seq) +
+          "). Ask for a bundle made for this node's summary (renda summary -o FILE), or a full "
+          "one (renda bundle export -o FILE)");
+  uint64_t done = 0;
+  bool showProgress = progress && info->changeCount >= 20000;
+  // Many batches: defer LMDB's meta flushes and flush once at the end, before
+  // anything is reported as imported (Store::beginBulk).
+  bool bulk = info->changeCount > options.batchChanges;
+  if (bulk) RENDA_TRY(node.store().beginBulk());
+  storage::Store::StreamOptions stream;
+  stream.batchChanges = options.batchChanges;
+  stream.batchBytes = options.batchBytes;
+  stream.nowMs = Node::nowMs();
+  auto r = node.store().ingestStream(
+      [&](const storage::Store::Emit& emit) {
+        return net::readBundle(path, options.chunkChanges, options.chunkBytes,
+                               [&](std::vector<std::string>& chunk) { return emit(std::move(chunk)); });
+      },
+      stream,
+      [&](const IngestReport&, uint64_t committed) {
+        done = committed;
+        ++out.batches;
+        if (showProgress)
+          std::fprintf(stderr, "\rimporting: %llu of %llu changes (%d%%)",
+                       static_cast<unsigned long long>(done),
+                       static_cast<unsigned long long>(info->changeCount),
+                       static_cast<int>(done * 100 / info->changeCount));
+      });
+  if (showProgress) std::fprintf(stderr, "\n");
+  Status s = r ? Status::ok() : r.status();
+  if (!s && storage::isDiskFull(s)) {
+    // A store takes about three times a bundle's bytes (docs/performance.md:
+    // 716 MB of bundle made a 1.9 GB store).
+    auto mb = [](double bytes) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.1f MB", bytes / 1e6);
+      return std::string(buf);
+    };
+    double bytes = double(info->fileBytes);
+    s = Status::error(s.code(), s.message() + ". " +
+                                    (done ? std::string() : "Nothing of " + path + " was imported; ") +
+                                    path + " is " + mb(bytes) + " and the store needs about " +
+                                    mb(std::max(1e6, 3 * bytes)) + " free to take it in");
+  }
+  if (!s && done > 0)
+    s = Status::error(s.code(), s.message() + " (the first " + std::to_string(done) +
+                                    " changes of the file were imported and are kept; the "
+                                    "next import of it adds the rest)");
+  if (bulk) {
+    Status flushed = node.store().endBulk();
+    if (s) s = flushed;
+  }
+  if (!s) return s;
+  out.report = std::move(*r);
+  return out;
+}
+
+}  // namespace renda::app

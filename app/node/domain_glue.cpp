@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/node/domain_glue.h"
+
+#include <map>
+#include <optional>
+
+#include "core/domain/fields.h"
+#include "core/domain/schedule.h"
+
+namespace renda::app {
+
+namespace {
+
+bool townshipLevel(const std::string& level) {
+  return level == "township" || level == "乡镇级" || level == "乡镇";
+}
+
+std::optional<std::string> fieldOf(const std::vector<Field>& fields, const char* name) {
+  for (const auto& f : fields)
+    if (f.name == name) return f.value;
+  return std::nullopt;
+}
+
+std::string joinList(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& x : items) out += (out.empty() ? "" : "、") + x;
+  return out;
+}
+
+// A record of `kind` named by a full id (read directly) or a hex prefix.
+Result<RecordId> resolve(storage::Store& store, RecordKind kind, const std::string& value) {
+  // A full id is read directly: listing every record of the kind to match a
+  // prefix is what makes one lookup cost a scan.
+  if (auto full = fixedFromHex<RecordId>(value)) {
+    auto r = store.record(*full);
+    if (r && r->kind == kind && r->visible) return *full;
+  }
+  return store.findRecord(kind, value);
+}
+
+}  // namespace
+
+Result<domain::Config> configFor(storage::Store& store, const std::string& township) {
+  auto all = store.list(RecordKind::kSettings);
+  if (!all) return all.status();
+  const Record* county = nullptr;
+  const Record* own = nullptr;
+  for (const auto& r : *all) {
+    // The lowest id wins when two offices each created a settings record.
+    if (r.scope.empty() && !county) county = &r;
+    if (!township.empty() && r.scope == township && !own) own = &r;
+  }
+  if (own) return domain::Config::fromRecord(*own);
+  if (county) return domain::Config::fromRecord(*county);
+  return domain::Config{};
+}
+
+Result<std::shared_ptr<MemberTable>> MemberTable::load(storage::Store& store) {
+  auto ms = store.members();
+  if (!ms) return ms.status();
+  auto t = std::make_shared<MemberTable>();
+  for (auto& m : *ms) t->members_.emplace(m.subject, std::move(m));
+  return t;
+}
+
+const Membership* MemberTable::find(const PublicKey& k) const {
+  auto it = members_.find(k);
+  return it == members_.end() ? nullptr : &it->second;
+}
+
+Result<domain::SuggestionView> suggestionView(storage::Store& store, const Record& record) {
+  std::string level = record.get("level").value_or("");
+  bool township = level == "township" || level == "乡镇级" || level == "乡镇";
+  auto cfg = configFor(store, township ? record.scope : "");
+  if (!cfg) return cfg.status();
+  auto members = MemberTable::load(store);
+  if (!members) return members.status();
+  return domain::foldSuggestion(record, *cfg, (*members)->lookup());
+}
+
+const std::vector<std::string>& requiredFields(RecordKind kind) {
+  static const std::vector<std::vector<std::string>> all = [] {
+    std::vector<std::vector<std::string>> v(kRecordKindCount);
+    for (int k = 0; k < kRecordKindCount; ++k)
+      for (const auto& f : domain::fieldsOf(static_cast<RecordKind>(k)))
+        if (f.required) v[size_t(k)].push_back(f.name);
+    return v;
+  }();
+  return all[static_cast<size_t>(kind)];
+}
+
+Result<domain::Config> configForNew(storage::Store& store, RecordKind kind,
+                                    const std::vector<Field>& fields, const std::string& scope) {
+  if (kind == RecordKind::kSuggestion)
+    return configFor(store, townshipLevel(fieldOf(fields, "level").value_or("")) ? scope : "");
+  return configFor(store, scope);
+}
+
+Status checkFieldFormats(RecordKind kind, const std::vector<Field>& fields) {
+  if (kind == RecordKind::kStation) {
+    auto schedule = fieldOf(fields, "receptionSchedule");
+    if (schedule && !schedule->empty()) {
+      auto s = domain::parseSchedule(*schedule);
+      if (!s) return s.status();
+    }
+  }
+  return Status::ok();
+}
+
+Status checkTaxonomy(const domain::Config& config, RecordKind kind,
+                     const std::vector<Field>& fields) {
+  RENDA_TRY(checkFieldFormats(kind, fields));
+  if (kind == RecordKind::kSuggestion) {
+    auto category = fieldOf(fields, "category");
+    if (category && !config.isCategory(*category))
+      return Status::usage("建议类别 '" + *category + "' is not in the county's list; use one of: " +
+                           joinList(config.categories));
+  } else if (kind == RecordKind::kDutyRecord) {
+    auto type = fieldOf(fields, "type");
+    if (type && !config.isDutyType(*type))
+      return Status::usage("履职类型 '" + *type + "' is not in the county's list; use one of: " +
+                           joinList(config.dutyTypes));
+  }
+  return Status::ok();
+}
+
+Result<std::vector<Field>> eventFields(storage::Store& store, const Record& suggestion,
+                                       const std::vector<std::pair<std::string, std::string>>& options) {
+  auto cfg = configFor(store, townshipLevel(suggestion.get("level").value_or(""))
+                                  ? suggestion.scope
+                                  : "");
+  if (!cfg) return cfg.status();
+  std::vector<Field> fields;
+  for (const auto& [k, v] : options) {
+    if (k == "data") continue;
+    std::string value = v;
+    if (k == "unit") {
+      auto u = resolve(store, RecordKind::kHandlingUnit, v);
+      if (!u) return u.status();
+      value = toHex(*u);
+    } else if (k == "deputy" || k == "rater") {
+      auto d = resolve(store, RecordKind::kDeputy, v);
+      if (!d) return d.status();
+      value = toHex(*d);
+    } else if (k == "date" || k == "deadline") {
+      if (!domain::parseDate(v)) return Status::usage("--" + k + " must be a date like 2026-12-31");
+    } else if (k == "outcome" && !cfg->nationalClass(v)) {
+      std::string codes;
+      for (const auto& [local, national] : cfg->outcomeMap)
+        codes += (codes.empty() ? "" : "/") + local;
+      return Status::usage("答复类别 '" + v + "' is not in this county's scheme (" + codes + ")");
+    }
+    fields.push_back({k, value});
+  }
+  return fields;
+}
+
+Status checkLifeCycleEvent(storage::Store& store, const MemberTable& members,
+                           const Record& suggestion, const PublicKey& author,
+                           const std::string& action, const std::vector<Field>& fields,
+                           uint64_t nowMs) {
+  auto cfg = configFor(store, townshipLevel(suggestion.get("level").value_or(""))
+                                  ? suggestion.scope
+                                  : "");
+  if (!cfg) return cfg.status();
+  Status ok = domain::checkEvent(suggestion, *cfg, members.lookup(), author, action, fields, nowMs);
+  if (!ok) return Status::refused(ok.message() + "; nothing was recorded");
+  return Status::ok();
+}
+
+}  // namespace renda::app
