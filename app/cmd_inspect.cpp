@@ -134,6 +134,7 @@ void memberJson(Json& j, const Membership& m) {
   if (m.revokedAfterSeq) j.field("revokedAfter", static_cast<int64_t>(*m.revokedAfterSeq));
   if (m.frozenFromSeq) j.field("frozenFrom", static_cast<int64_t>(*m.frozenFromSeq));
   if (m.encryptionKey) j.field("encryptionKey", toHex(*m.encryptionKey));
+  if (m.transportKey) j.field("transportKey", toHex(*m.transportKey));
   j.endObject();
 }
 
