@@ -301,22 +301,27 @@ Result<std::string> checkRestore(Node& n) {
 
 Status handOver(Node& n, const std::string& why) {
   storage::Store& store = n.store();
+  const bool asked = !store.restored();  // renda key rotate, not a restore
   auto self = n.self();
   if (!self) return self.status();
-  if (self->successor)
-    return Status::refused(
-        why + ". This computer's key " + shortKey(self->subject) +
-        " has already handed over to the key " + shortKey(*self->successor) +
-        ", which this folder does not hold. Restore the newer backup of this folder if there is "
-        "one; otherwise the county office must enroll this computer again (renda init in a new "
-        "folder, then renda enroll at the county and renda join here)");
+  if (self->successor) {
+    std::string done = "This computer's key " + shortKey(self->subject) +
+                       " has already handed over to the key " + shortKey(*self->successor) +
+                       ", which this folder does not hold; a key hands over only once";
+    if (asked)  // the old key may go on
+      return Status::refused(done + ". Nothing was changed: this folder goes on signing with " +
+                             shortKey(self->subject) + ". If there is a newer backup of this "
+                             "folder, the one that holds the key " + shortKey(*self->successor) +
+                             ", put that back instead");
+    return Status::refused(why + ". " + done + ". Restore the newer backup of this folder if "
+                           "there is one; otherwise " + enrollAgainHint());
+  }
   auto sid = storeIdHex(n);
   if (!sid) return sid.status();
   if (auto mark = findMarker(*sid); mark && *mark && (*mark)->key != self->subject)
-    return Status::refused(
-        why + ". The key it switched to is not in this folder: restore the newer backup of this "
-        "folder if there is one; otherwise the county office must enroll this computer again "
-        "(renda init in a new folder, then renda enroll at the county and renda join here)");
+    return Status::refused(why + ". The key it switched to is not in this folder: restore the "
+                           "newer backup of this folder if there is one; otherwise " +
+                           enrollAgainHint());
   auto net = store.network();
   if (!net) return net.status();
   auto oldKey = readKeyFile(n.devicePath());
@@ -386,11 +391,21 @@ Status handOver(Node& n, const std::string& why) {
   crashPoint("handover:files-renamed");
   n.forgetKeys();
   RENDA_TRY(noteWritten(n));
-  std::fprintf(stderr,
-               "renda: %s. So that no number of the old key %s is ever signed twice, this computer "
-               "now signs with a new device key %s, certified by the old one. Nothing was lost.\n",
-               why.c_str(), oldShort.c_str(), shortKey(fresh.publicKey()).c_str());
+  // A hand-over that was asked for says so on stdout (renda key rotate).
+  if (!asked)
+    std::fprintf(stderr,
+                 "renda: %s. So that no number of the old key %s is ever signed twice, this "
+                 "computer now signs with a new device key %s, certified by the old one. What "
+                 "was written after the backup was made comes back with the next bundle or sync "
+                 "from a node that holds it.\n",
+                 why.c_str(), oldShort.c_str(), shortKey(fresh.publicKey()).c_str());
   return Status::ok();
+}
+
+std::string enrollAgainHint() {
+  return "the county office must enroll this computer again: run renda init --data NEW-FOLDER "
+         "here, renda enroll --node NEW-KEY at the county office, then renda join FILE --data "
+         "NEW-FOLDER here";
 }
 
 Status noteWritten(Node& n) {
