@@ -320,13 +320,17 @@ Status cmdRevoke(const Args& args) {
                              " of node " + shortKey(*subject) +
                              " yet; import that node's changes first, or revoke after a number "
                              "this node holds");
-    if (held->size() > 1)
+    // Of a fork, the change the county's settlement keeps at that number.
+    auto m = n.store().membership(*subject);
+    if (!m) return m.status();
+    for (const auto& id : *held)
+      if (held->size() == 1 || (*m && (*m)->settledHead && (*m)->onLine(cutoff, id))) pin = id;
+    if (!pin)
       return Status::refused("node " + shortKey(*subject) + " signed " +
                              std::to_string(held->size()) + " different changes numbered " +
                              std::to_string(cutoff) +
                              " (a fork); settle it first (renda fork settle), or revoke after "
                              "an earlier number");
-    pin = held->front();
   }
   storage::LocalEdit edit;
   edit.op = OpKind::kRevocation;
