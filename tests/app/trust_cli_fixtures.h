@@ -122,6 +122,16 @@ inline void converged(Harness& h, const std::vector<std::string>& nodes) {
   }
 }
 
+// Two rounds of gossip (what one township wrote reaches the others in the
+// second), then the county and every township agree and verify clean.
+inline void spread(Harness& h, const std::vector<std::string>& townships, const std::string& tag) {
+  gossip(h, townships, tag + "1");
+  gossip(h, townships, tag + "2");
+  std::vector<std::string> all = {"county"};
+  all.insert(all.end(), townships.begin(), townships.end());
+  converged(h, all);
+}
+
 // A real fork: `node`'s data folder and renda's restore marker are both put
 // back in place from backups made before `lost`, a station already carried to
 // the county; nothing can tell, so the node's key signs `again`, another
