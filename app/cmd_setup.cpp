@@ -199,7 +199,9 @@ Status cmdJoin(const Args& args) {
   auto info = net::checkBundle(path, nullptr);
   if (!info) return info.status();
   // Make sure the file enrolls this node before changing anything.
-  bool enrolled = false;
+  bool enrolled = false, enrolledNow = false;
+  uint64_t untilMs = 0;  // the latest end of an enrollment of this node in the file
+  const uint64_t now = Node::nowMs();
   RENDA_TRY(net::readBundle(path, 4096, 8 << 20, [&](const std::vector<std::string>& batch) {
     for (const auto& e : batch) {
       auto env = decodeEnvelope(crypto::asBytes(e));
@@ -208,13 +210,25 @@ Status cmdJoin(const Args& args) {
       if (!c || c->op != OpKind::kCertificate) continue;
       auto cert = openCertificate(info->header.network, crypto::asBytes(c->certificate->body),
                                   c->certificate->sig);
-      if (cert && cert->subject == *self && cert->issuer == info->header.rootKey) enrolled = true;
+      if (!cert || cert->subject != *self || cert->issuer != info->header.rootKey) continue;
+      enrolled = true;
+      if (now >= cert->validFromMs && (cert->validUntilMs == 0 || now <= cert->validUntilMs))
+        enrolledNow = true;
+      untilMs = std::max(untilMs, cert->validUntilMs);
     }
     return Status::ok();
   }));
   if (!enrolled)
     return Status::refused(path + " does not enroll this node (key " + shortKey(*self) +
                            "); ask the county office to run renda enroll for this key");
+  if (!enrolledNow)
+    return Status::refused(
+        path + " enrolls this node (key " + shortKey(*self) + ") for a period that does not " +
+        "cover now, " + formatTime(now) +
+        (untilMs && untilMs < now ? " (it ended " + formatTime(untilMs) + ")" : std::string()) +
+        ". Nothing was changed. Check this computer's date and time; if they are right, ask the "
+        "county office to enroll this key again (renda enroll --node " + toHex(*self) +
+        ") and join with the new file");
   // The file names the county key this node will trust from now on; only the
   // county office can say whether it is theirs.
   const std::string print = fingerprint(info->header.rootKey);

@@ -71,56 +71,49 @@ Result<Membership> Node::self() {
   return **m;
 }
 
-namespace {
-
-// Refused, in words for the clerk at this computer, when the county network
-// would not take this node's next change (numbered nextSeq): its key was
-// revoked or is frozen after a fork, or its enrollment is not valid now.
-// core/trust.h's checkApplies() has the rules; its reasons speak of "node X"
-// to whoever reads a log.
-Status ownKeyMayWrite(const Membership& m, uint64_t nextSeq, uint64_t nowMs) {
-  const std::string key = shortKey(m.subject);
-  const std::string again = " For this computer to write again, " + enrollAgainHint();
-  if (!m.admitted)
+Status Node::mayWrite() {
+  auto m = self();
+  if (!m) return m.status();
+  auto vv = store_->versionVector();
+  if (!vv) return vv.status();
+  uint64_t nextSeq = 1;
+  for (const auto& v : *vv)
+    if (v.author == m->subject) nextSeq = std::max(nextSeq, v.seq + 1);
+  const std::string key = shortKey(m->subject);
+  const std::string again = " To go on writing from this computer, " + enrollAgainHint();
+  if (!m->admitted)
     return Status::refused("this computer's key " + key + " is not admitted to the county "
-                           "network" + (m.admissionProblem.empty() ? "" : ": " + m.admissionProblem) +
+                           "network" + (m->admissionProblem.empty() ? "" : ": " + m->admissionProblem) +
                            "; nothing was recorded." + again);
-  if (m.revokedAfterSeq && nextSeq > *m.revokedAfterSeq)
+  if (m->revokedAfterSeq && nextSeq > *m->revokedAfterSeq)
     return Status::refused(
         "the county office revoked this computer's key " + key + " after its change " +
-        std::to_string(*m.revokedAfterSeq) +
-        (m.revocationReason.empty() ? "" : " (" + m.revocationReason + ")") +
+        std::to_string(*m->revokedAfterSeq) +
+        (m->revocationReason.empty() ? "" : " (" + m->revocationReason + ")") +
         "; nothing was recorded. Its changes up to that number still stand." + again);
-  if (m.frozenFromSeq && nextSeq >= *m.frozenFromSeq)
+  if (m->frozenFromSeq && nextSeq >= *m->frozenFromSeq)
     return Status::refused(
-        "this computer's key " + key + " " + m.frozenReason +
+        "this computer's key " + key + " " + m->frozenReason +
         ": this folder, or a copy of its key, went on from an older state (a backup put back "
         "together with renda's restore marker, say). Nothing was recorded, and nothing it writes "
-        "from number " + std::to_string(*m.frozenFromSeq) +
+        "from number " + std::to_string(*m->frozenFromSeq) +
         " on counts until the county office keeps one branch: there, renda status shows the "
-        "fork and renda fork settle --node " + toHex(m.subject) +
+        "fork and renda fork settle --node " + toHex(m->subject) +
         " --keep CHANGE settles it. Bring that settlement here (bundle or sync) and write again");
-  if (!m.coversMs(nowMs))
+  if (!m->coversMs(nowMs()))
     return Status::refused(
-        "this computer's enrollment (key " + key + ") is not valid at " + formatTime(nowMs) +
+        "this computer's enrollment (key " + key + ") is not valid at " + formatTime(nowMs()) +
         "; nothing was recorded. Ask the county office to renew it (renda enroll --node " +
-        toHex(m.subject) + " --township " + (m.township.empty() ? "NAME" : m.township) +
+        toHex(m->subject) + " --township " + (m->township.empty() ? "NAME" : m->township) +
         " -o FILE there), then run renda bundle import FILE here");
   return Status::ok();
 }
-
-}  // namespace
 
 Status Node::prepareToWrite() {
   if (!store_->restored()) {
     auto m = self();
     if (!m) return Status::ok();  // not enrolled yet: county init, or refused later
-    auto vv = store_->versionVector();
-    if (!vv) return vv.status();
-    uint64_t top = 0;
-    for (const auto& v : *vv)
-      if (v.author == m->subject) top = std::max(top, v.seq);
-    RENDA_TRY(ownKeyMayWrite(*m, top + 1, nowMs()));
+    RENDA_TRY(mayWrite());
     // A store made before encryption or transport keys existed (or a join cut
     // short before its announcements) announces them before anything else.
     for (const std::string& path : {encryptionPath(), transportPath()}) {

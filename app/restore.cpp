@@ -329,6 +329,9 @@ Status handOver(Node& n, const std::string& why) {
   if (oldKey->publicKey() != self->subject)
     return Status::refused("the key file does not belong to this store; was the folder mixed up "
                            "with another node's?");
+  // The old key signs the certificate: it must still be able to write.
+  if (Status may = n.mayWrite(); !may)
+    return asked ? may : Status::error(may.code(), why + ", but " + may.message());
   // The successor's period lies inside the old key's current one.
   uint64_t now = Node::nowMs();
   uint64_t from = now > 60000 ? now - 60000 : 0, until = 0;
@@ -403,7 +406,7 @@ Status handOver(Node& n, const std::string& why) {
 }
 
 std::string enrollAgainHint() {
-  return "the county office must enroll this computer again: run renda init --data NEW-FOLDER "
+  return "the county office must enroll this computer anew: run renda init --data NEW-FOLDER "
          "here, renda enroll --node NEW-KEY at the county office, then renda join FILE --data "
          "NEW-FOLDER here";
 }

@@ -124,12 +124,24 @@ TEST_CASE(
       CHECK(m["admitted"].boolean);
       verifiesClean(h, node);
     }
+    std::string lateKey = nodeKeyFrom(h.ok("late", {"init"}).out);
+    h.ok("county", {"enroll", "--node", lateKey, "--township", "新华乡", "--days", "1", "-o",
+                    h.path("late.bundle")});
     // Two days on, the enrollment has ended, and the township is told so.
     h.advanceClock(2 * kDayMs);
+    {
+      Run late = h.at("late", {"join", h.path("late.bundle")});
+      INFO(late.describe());
+      CHECK(late.code == 2);
+      CHECK_THAT(late.err, Catch::Contains("for a period that does not cover now") &&
+                               Catch::Contains("Nothing was changed") &&
+                               Catch::Contains("renda enroll --node " + lateKey));
+      CHECK_FALSE(h.json("late", {"status"})["enrolled"].boolean);
+    }
     refused(h, "short", {"station", "add", "--name", "新华乡代表之家"}, 2,
             {"this computer's enrollment", "is not valid at", "Ask the county office to renew it",
              "renda enroll --node " + dayKey});
-    refused(h, "short", {"key", "rotate"}, 2, "this computer's enrollment has ended");
+    refused(h, "short", {"key", "rotate"}, 2, "Ask the county office to renew it");
   }
   SECTION("the successor's enrollment ends when its predecessor's does") {
     h.ok("month", {"key", "rotate"});
