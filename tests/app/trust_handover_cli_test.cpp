@@ -166,7 +166,7 @@ TEST_CASE("renda CLI trust: kill -9 anywhere in a hand-over leaves one usable, e
   double handOverUs =
       std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - began).count() /
       3;
-  checkOneKey(h, "measured");
+  std::string key = checkOneKey(h, "measured");
 
   std::vector<std::string> kills;  // a crash point's name, or "" for a random moment
   for (const char* point : kCrashPoints)
@@ -174,7 +174,8 @@ TEST_CASE("renda CLI trust: kill -9 anywhere in a hand-over leaves one usable, e
   for (int i = 0; i < 100; ++i) kills.push_back("");
   std::shuffle(kills.begin(), kills.end(), rng);
   std::uniform_real_distribution<double> moment(0, 1.1 * handOverUs);
-  int completed = 0;  // random kills that came after the hand-over was done
+  // Random kills: after the hand-over was done; before its commit; after it.
+  int completed = 0, beforeCommit = 0, afterCommit = 0;
   for (size_t i = 0; i < kills.size(); ++i) {
     const std::string tag = "kill" + std::to_string(i);
     INFO("kill " << i << ": " << (kills[i].empty() ? "at a random moment" : kills[i]));
@@ -189,16 +190,18 @@ TEST_CASE("renda CLI trust: kill -9 anywhere in a hand-over leaves one usable, e
       ::kill(pid, SIGKILL);
       r = h.wait(pid);
       CHECK((r.code == 128 + SIGKILL || r.code == 0));
-      if (r.code == 0) ++completed;
     }
     // The next command works, writing or not.
     if (i % 3 == 0) h.add("t1", "station", {"--name", "站" + std::to_string(i)});
-    checkOneKey(h, tag);
+    std::string now = checkOneKey(h, tag);
+    if (kills[i].empty()) ++(r.code == 0 ? completed : now == key ? beforeCommit : afterCommit);
+    key = now;
     if (i % 20 == 0) verifiesClean(h, "t1");
   }
   WARN("hand-over kill test: seed " << seed << ", a hand-over took " << handOverUs / 1000 << " ms, "
-                                    << kills.size() << " kills, " << completed
-                                    << " random ones after it was done");
+                                    << kills.size() << " kills; the random ones: " << beforeCommit
+                                    << " before its commit, " << afterCommit << " after it, "
+                                    << completed << " after it was done");
   // The half-written key files the kills left go once they are old.
   ageHalfWritten(t1);
   h.ok("t1", {"status"});
