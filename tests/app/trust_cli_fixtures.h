@@ -93,6 +93,16 @@ inline bool shows(Harness& h, const std::string& node, const std::string& statio
   return std::find(ids.begin(), ids.end(), station) != ids.end();
 }
 
+// The number of `key`'s change `id`, from `renda log --node KEY --json` at `node`.
+inline int64_t seqOf(Harness& h, const std::string& node, const std::string& key,
+                     const std::string& id) {
+  JsonValue log = h.json(node, {"log", "--node", key});
+  for (const auto& c : log["changes"].items)
+    if (c["change"].str == id) return static_cast<int64_t>(c["seq"].number);
+  FAIL("no change " << id << " of " << key << " on " << node);
+  return 0;
+}
+
 // `renda verify` finds nothing wrong.
 inline void verifiesClean(Harness& h, const std::string& node) {
   Run v = h.at(node, {"verify"});

@@ -210,15 +210,6 @@ TEST_CASE("renda CLI trust: a township whose branch the county did not keep writ
   for (const auto& n : kAll) CHECK(shows(h, n, next));
 }
 
-// The number of `key`'s change `id`, from `renda log --node KEY --json` at `node`.
-int64_t seqOf(Harness& h, const std::string& node, const std::string& key, const std::string& id) {
-  JsonValue log = h.json(node, {"log", "--node", key});
-  for (const auto& c : log["changes"].items)
-    if (c["change"].str == id) return static_cast<int64_t>(c["seq"].number);
-  FAIL("no change " << id << " of " << key << " on " << node);
-  return 0;
-}
-
 // A stolen laptop: a thief copies 城关镇's folder (key and all) before its
 // change n; the county office revokes the township after n; the thief writes
 // on another computer with renda, which hands the copy over to a new key that
