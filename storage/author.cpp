@@ -71,8 +71,10 @@ Result<ChangeId> authorOne(Applier& applier, const NetworkInfo& net, const Local
   p.signatureChecked = true;
   IngestReport report;
   RENDA_TRY(applier.apply(p, report));
+  // Acts, and changes whose author's line is derived again at finish() (the
+  // next change of a settled branch, say), are judged by requireApplied().
   bool isAct = p.change.op != OpKind::kCreate && p.change.op != OpKind::kUpdate;
-  if (!isAct && !applier.lastApplied())
+  if (!isAct && !applier.lastApplied() && !applier.lastJudgedAtFinish())
     return Status::refused(applier.lastRefusal() + "; nothing was recorded");
   return p.id;
 }

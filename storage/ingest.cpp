@@ -298,6 +298,7 @@ bool Applier::trustEvent(const Change& c, bool placedOnBranch,
 Status Applier::apply(const Prepared& p, IngestReport& report) {
   const Change& c = p.change;
   lastApplied_ = false;
+  lastJudgedAtFinish_ = false;
   lastRefusal_.clear();
   ++report.received;
   auto vv = vvEntry(c.author);
@@ -411,7 +412,8 @@ Status Applier::apply(const Prepared& p, IngestReport& report) {
     if (!why) return why.status();
     if (*why) effect = Status::refused(**why);
   }
-  if (trustEvent(c, onBranch, m)) trustDirty_ = true;
+  lastJudgedAtFinish_ = trustEvent(c, onBranch, m);
+  if (lastJudgedAtFinish_) trustDirty_ = true;
   bool applied = effect.isOk();
   auto arrival = nextArrival();
   if (!arrival) return arrival.status();

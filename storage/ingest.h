@@ -111,6 +111,10 @@ class Applier {
   // (acts are judged at finish(): see appliedNow()).
   bool lastApplied() const { return lastApplied_; }
   const std::string& lastRefusal() const { return lastRefusal_; }
+  // Whether the last apply()'s verdict is only provisional: its change may
+  // alter its author's line (a change among or just above branches), so
+  // finish() derives trust again and may apply it after all.
+  bool lastJudgedAtFinish() const { return lastJudgedAtFinish_; }
   // Whether a held change is applied now, and why not ("" when it is).
   Result<std::pair<bool, std::string>> appliedNow(const ChangeId& id);
   // Derives every membership and flag again from the held changes, as if
@@ -173,6 +177,7 @@ class Applier {
   std::map<PublicKey, std::optional<VersionEntry>> vv_;
   std::map<PublicKey, std::optional<Membership>> members_;
   bool lastApplied_ = false;
+  bool lastJudgedAtFinish_ = false;
   std::string lastRefusal_;
 };
 

@@ -114,6 +114,30 @@ Status cmdDigest(const Args& args) {
   return Status::ok();
 }
 
+// One key as this node's trust state has it (core/trust.h Membership), for
+// `renda status --json`: its enrollment periods (untilMs 0 = open-ended), who
+// certified it (the county root, or its predecessor) and its successor.
+void memberJson(Json& j, const Membership& m) {
+  j.beginObject().field("node", toHex(m.subject)).field("township", m.township);
+  j.field("role", roleName(m.role)).field("issuer", toHex(m.issuer));
+  j.field("generation", static_cast<int64_t>(m.generation));
+  j.key("admitted").boolean(m.admitted);
+  if (!m.admitted) j.field("admissionProblem", m.admissionProblem);
+  j.key("windows").beginArray();
+  for (auto [fromMs, untilMs] : m.windowsMs)
+    j.beginObject()
+        .field("fromMs", static_cast<int64_t>(fromMs))
+        .field("untilMs", static_cast<int64_t>(untilMs))
+        .endObject();
+  j.endArray();
+  if (m.successor) j.field("successor", toHex(*m.successor));
+  if (m.revokedAfterSeq) j.field("revokedAfter", static_cast<int64_t>(*m.revokedAfterSeq));
+  if (m.frozenFromSeq) j.field("frozenFrom", static_cast<int64_t>(*m.frozenFromSeq));
+  if (m.encryptionKey) j.field("encryptionKey", toHex(*m.encryptionKey));
+  if (m.transportKey) j.field("transportKey", toHex(*m.transportKey));
+  j.endObject();
+}
+
 Status cmdStatus(const Args& args) {
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
@@ -127,6 +151,14 @@ Status cmdStatus(const Args& args) {
     auto m = store.membership(*key);
     if (m && *m) self = **m;
   }
+  auto members = store.members();
+  if (!members) return members.status();
+  // Keys that a certificate names but that are not admitted (a successor
+  // whose certificate does not count, say): such a key has no township yet.
+  std::vector<std::string> notAdmitted;
+  for (const auto& m : *members)
+    if (m.certified && !m.admitted)
+      notAdmitted.push_back(shortKey(m.subject) + ": " + m.admissionProblem);
   if (args.has("json")) {
     Json j;
     j.beginObject();
@@ -148,7 +180,7 @@ Status cmdStatus(const Args& args) {
     for (const auto& f : st->revoked) j.str(f);
     j.endArray();
     j.key("notAdmitted").beginArray();
-    for (const auto& f : st->notAdmitted) j.str(f);
+    for (const auto& f : notAdmitted) j.str(f);
     j.endArray();
     j.key("forks").beginArray();
     for (const auto& f : st->forks) {
@@ -161,6 +193,9 @@ Status cmdStatus(const Args& args) {
         j.beginObject().field("seq", static_cast<int64_t>(t.seq)).field("change", toHex(t.id)).endObject();
       j.endArray().endObject();
     }
+    j.endArray();
+    j.key("members").beginArray();
+    for (const auto& m : *members) memberJson(j, m);
     j.endArray();
     j.key("restored").boolean(st->restored);
     j.field("fileBytes", static_cast<int64_t>(st->fileBytes));
@@ -213,7 +248,7 @@ Status cmdStatus(const Args& args) {
                   toHex(f.author).c_str(), shortKey(f.author).c_str());
   }
   for (const auto& r : st->revoked) std::printf("Revoked:     %s\n", r.c_str());
-  for (const auto& r : st->notAdmitted) std::printf("Not admitted: %s\n", r.c_str());
+  for (const auto& r : notAdmitted) std::printf("Not admitted: %s\n", r.c_str());
   if (st->restored)
     std::printf("Restored:    this store was copied or restored; it will sign with a new key at its "
                 "next edit\n");

@@ -136,21 +136,28 @@ Status logNode(const Args& args, storage::Store& store) {
     std::printf("Node %s", shortKey(*subject).c_str());
     if (*m) std::printf(" (%s)", (*m)->township.empty() ? "county office" : (*m)->township.c_str());
     std::printf("\n");
-    if (fork) {
+    bool settled = *m && (*m)->settledHead, frozen = *m && (*m)->frozenFromSeq;
+    if (fork && !settled && !frozen) {
+      // As renda status says: a restored laptop's hand-over, not a fork to settle.
+      std::printf("Hand-over: it handed over to a new key beside changes it made before a "
+                  "restore (number %llu); both are kept, nothing is frozen. Branch tips:\n",
+                  static_cast<unsigned long long>(fork->branchSeq));
+    } else if (fork) {
       std::printf("FORK: it signed different changes with the same number from number %llu on; "
                   "branch tips:\n",
                   static_cast<unsigned long long>(fork->branchSeq));
+    }
+    if (fork)
       for (const auto& t : fork->tips)
         std::printf("  number %llu, change %s\n", static_cast<unsigned long long>(t.seq),
                     toHex(t.id).c_str());
-      if (*m && (*m)->settledHead)
-        std::printf("Settled by the county office, keeping the branch up to %s.\n",
-                    shortId(*(*m)->settledHead).c_str());
-      else
-        std::printf("The county office settles it with: renda fork settle --node %s --keep "
-                    "CHANGE\n",
-                    toHex(*subject).c_str());
-    }
+    if (fork && settled)
+      std::printf("Settled by the county office, keeping the branch up to %s.\n",
+                  shortId(*(*m)->settledHead).c_str());
+    else if (fork && frozen)
+      std::printf("The county office settles it with: renda fork settle --node %s --keep "
+                  "CHANGE\n",
+                  toHex(*subject).c_str());
   }
   for (const auto& [seq, id] : *changes) {
     bool applied = *m && (*m)->onLine(seq, id);

@@ -199,7 +199,9 @@ Status cmdJoin(const Args& args) {
   auto info = net::checkBundle(path, nullptr);
   if (!info) return info.status();
   // Make sure the file enrolls this node before changing anything.
-  bool enrolled = false;
+  bool enrolled = false, enrolledNow = false;
+  uint64_t untilMs = 0;  // the latest end of an enrollment of this node in the file
+  const uint64_t now = Node::nowMs();
   RENDA_TRY(net::readBundle(path, 4096, 8 << 20, [&](const std::vector<std::string>& batch) {
     for (const auto& e : batch) {
       auto env = decodeEnvelope(crypto::asBytes(e));
@@ -208,13 +210,25 @@ Status cmdJoin(const Args& args) {
       if (!c || c->op != OpKind::kCertificate) continue;
       auto cert = openCertificate(info->header.network, crypto::asBytes(c->certificate->body),
                                   c->certificate->sig);
-      if (cert && cert->subject == *self && cert->issuer == info->header.rootKey) enrolled = true;
+      if (!cert || cert->subject != *self || cert->issuer != info->header.rootKey) continue;
+      enrolled = true;
+      if (now >= cert->validFromMs && (cert->validUntilMs == 0 || now <= cert->validUntilMs))
+        enrolledNow = true;
+      untilMs = std::max(untilMs, cert->validUntilMs);
     }
     return Status::ok();
   }));
   if (!enrolled)
     return Status::refused(path + " does not enroll this node (key " + shortKey(*self) +
                            "); ask the county office to run renda enroll for this key");
+  if (!enrolledNow)
+    return Status::refused(
+        path + " enrolls this node (key " + shortKey(*self) + ") for a period that does not " +
+        "cover now, " + formatTime(now) +
+        (untilMs && untilMs < now ? " (it ended " + formatTime(untilMs) + ")" : std::string()) +
+        ". Nothing was changed. Check this computer's date and time; if they are right, ask the "
+        "county office to enroll this key again (renda enroll --node " + toHex(*self) +
+        ") and join with the new file");
   // The file names the county key this node will trust from now on; only the
   // county office can say whether it is theirs.
   const std::string print = fingerprint(info->header.rootKey);
@@ -320,13 +334,17 @@ Status cmdRevoke(const Args& args) {
                              " of node " + shortKey(*subject) +
                              " yet; import that node's changes first, or revoke after a number "
                              "this node holds");
-    if (held->size() > 1)
+    // Of a fork, the change the county's settlement keeps at that number.
+    auto m = n.store().membership(*subject);
+    if (!m) return m.status();
+    for (const auto& id : *held)
+      if (held->size() == 1 || (*m && (*m)->settledHead && (*m)->onLine(cutoff, id))) pin = id;
+    if (!pin)
       return Status::refused("node " + shortKey(*subject) + " signed " +
                              std::to_string(held->size()) + " different changes numbered " +
                              std::to_string(cutoff) +
                              " (a fork); settle it first (renda fork settle), or revoke after "
                              "an earlier number");
-    pin = held->front();
   }
   storage::LocalEdit edit;
   edit.op = OpKind::kRevocation;

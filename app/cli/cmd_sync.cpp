@@ -67,7 +67,7 @@ Status cmdImport(const Args& args) {
     std::printf("Imported %s: %zu new changes, %zu already here", args.positional[0].c_str(),
                 rep.added - rep.notApplied, rep.duplicates);
     if (rep.notApplied) std::printf(", %zu kept but not applied", rep.notApplied);
-    if (rep.forks) std::printf(", %zu forks found", rep.forks);
+    if (rep.forks) std::printf(", %zu fork%s found", rep.forks, rep.forks == 1 ? "" : "s");
     std::printf(".\n");
     for (const auto& n : rep.notes) std::printf("  note: %s\n", n.c_str());
   }

@@ -72,12 +72,51 @@ Result<Membership> Node::self() {
   return **m;
 }
 
+Status Node::mayWrite() {
+  auto m = self();
+  if (!m) return m.status();
+  auto vv = store_->versionVector();
+  if (!vv) return vv.status();
+  uint64_t nextSeq = 1;
+  for (const auto& v : *vv)
+    if (v.author == m->subject) nextSeq = std::max(nextSeq, v.seq + 1);
+  const std::string key = shortKey(m->subject);
+  const std::string again = " To go on writing from this computer, " + enrollAgainHint();
+  if (!m->admitted)
+    return Status::refused("this computer's key " + key + " is not admitted to the county "
+                           "network" + (m->admissionProblem.empty() ? "" : ": " + m->admissionProblem) +
+                           "; nothing was recorded." + again);
+  if (m->revokedAfterSeq && nextSeq > *m->revokedAfterSeq)
+    return Status::refused(
+        "the county office revoked this computer's key " + key + " after its change " +
+        std::to_string(*m->revokedAfterSeq) +
+        (m->revocationReason.empty() ? "" : " (" + m->revocationReason + ")") +
+        "; nothing was recorded. Its changes up to that number still stand." + again);
+  if (m->frozenFromSeq && nextSeq >= *m->frozenFromSeq)
+    return Status::refused(
+        "this computer's key " + key + " " + m->frozenReason +
+        ": this folder, or a copy of its key, went on from an older state (a backup put back "
+        "together with renda's restore marker, say). Nothing was recorded, and nothing it writes "
+        "from number " + std::to_string(*m->frozenFromSeq) +
+        " on counts until the county office keeps one branch: there, renda status shows the "
+        "fork and renda fork settle --node " + toHex(m->subject) +
+        " --keep CHANGE settles it. Bring that settlement here (bundle or sync) and write again");
+  if (!m->coversMs(nowMs()))
+    return Status::refused(
+        "this computer's enrollment (key " + key + ") is not valid at " + formatTime(nowMs()) +
+        "; nothing was recorded. Ask the county office to renew it (renda enroll --node " +
+        toHex(m->subject) + " --township " + (m->township.empty() ? "NAME" : m->township) +
+        " -o FILE there), then run renda bundle import FILE here");
+  return Status::ok();
+}
+
 Status Node::prepareToWrite() {
   if (!store_->restored()) {
-    // A store made before encryption or transport keys existed (or a join cut
-    // short before its announcements) announces them before anything else.
     auto m = self();
     if (!m) return Status::ok();  // not enrolled yet: county init, or refused later
+    RENDA_TRY(mayWrite());
+    // A store made before encryption or transport keys existed (or a join cut
+    // short before its announcements) announces them before anything else.
     for (const std::string& path : {encryptionPath(), transportPath()}) {
       const auto& announced = path == encryptionPath() ? m->encryptionKey : m->transportKey;
       auto filePk = readBoxPublicKey(path);

@@ -44,6 +44,11 @@ class Node {
   Result<std::vector<ChangeId>> writeBatch(const std::vector<storage::LocalEdit>& edits);
   // Membership of this node's own key, if enrolled.
   Result<Membership> self();
+  // Refused, in words for the clerk at this computer, when the county network
+  // would not take this node's next change: its key is revoked, frozen after a
+  // fork or not admitted, or its enrollment does not cover now (core/trust.h
+  // checkApplies() has the rules; its reasons speak of "node X", for logs).
+  Status mayWrite();
   // Drops the keys read so far (after the key files changed: a hand-over).
   void forgetKeys() {
     device_.reset();

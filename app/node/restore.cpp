@@ -23,12 +23,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Test hook: RENDA_CRASH_AT=NAME kills this process (SIGKILL, as kill -9
+// Test hooks: RENDA_CRASH_AT=NAME kills this process (SIGKILL, as kill -9
 // would) when a hand-over reaches the point NAME, so that tests can stop it
-// at every step. Nothing else reads it.
+// at every step; RENDA_STOP_AT=NAME stops it there (SIGSTOP) until it is
+// continued, so that tests can run another renda beside it. Nothing else
+// reads them.
 void crashPoint(const char* name) {
   const char* at = std::getenv("RENDA_CRASH_AT");
   if (at && std::strcmp(at, name) == 0) ::raise(SIGKILL);
+  const char* stop = std::getenv("RENDA_STOP_AT");
+  if (stop && std::strcmp(stop, name) == 0) ::raise(SIGSTOP);
 }
 
 Status fsyncDir(const std::string& dir) {
@@ -51,6 +55,31 @@ bool exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+// An exclusive lock (flock) on the data folder itself, held while a hand-over
+// writes and renames its key files and while a run clears leftovers: another
+// renda on the same folder must never take a live hand-over's files for a
+// crashed one's. Released when it goes, or when the process dies.
+class FolderLock {
+ public:
+  FolderLock() = default;
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+  ~FolderLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status take(const std::string& dir) {
+    fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0)
+      return Status::ioError("cannot open the folder " + dir + ": " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX) != 0)
+      return Status::ioError("cannot lock the folder " + dir + ": " + std::strerror(errno));
+    return Status::ok();
+  }
+
+ private:
+  int fd_ = -1;
+};
+
 // Temporary names of a hand-over's new key files: they carry the old key's
 // short form and the new key in full, so that a later run knows what they are
 // without any passphrase.
@@ -68,22 +97,11 @@ std::string nextTransportPath(const Node& n, const PublicKey& fresh) {
   return n.dir() + "/transport.key.next." + toHex(fresh);
 }
 
-// The final renames of a hand-over whose LMDB transaction committed: the old
-// files are set aside (never deleted: values sealed to the old encryption key
-// still open with it), the new ones take their names.
-Status finishFiles(Node& n, const std::string& nextDevice, const std::string& oldShort,
-                   const PublicKey& fresh) {
-  std::string nextBox = nextEncryptionPath(n, fresh);
-  if (exists(n.devicePath())) {
-    std::string aside = n.devicePath() + ".replaced-" + oldShort;
-    if (exists(aside)) aside += std::string("-") + std::to_string(Node::nowMs());
-    RENDA_TRY(renameFile(n.devicePath(), aside));
-    crashPoint("handover:device-aside");
-  }
-  RENDA_TRY(renameFile(nextDevice, n.devicePath()));
-  crashPoint("handover:device-in-place");
-  // The new key's X25519 key files (encryption, transport): the old ones aside.
-  for (auto [next, final] : {std::pair{nextBox, n.encryptionPath()},
+// The new key's X25519 key files (encryption, transport) of a committed
+// hand-over take their names; the old ones are set aside (never deleted:
+// values sealed to the old encryption key still open with it).
+Status finishBoxFiles(Node& n, const PublicKey& fresh) {
+  for (auto [next, final] : {std::pair{nextEncryptionPath(n, fresh), n.encryptionPath()},
                              std::pair{nextTransportPath(n, fresh), n.transportPath()}}) {
     if (!exists(next)) continue;
     if (auto oldBox = readBoxPublicKey(final)) {
@@ -94,6 +112,22 @@ Status finishFiles(Node& n, const std::string& nextDevice, const std::string& ol
     }
     RENDA_TRY(renameFile(next, final));
   }
+  return Status::ok();
+}
+
+// The final renames of a hand-over whose LMDB transaction committed: the old
+// files are set aside, the new ones take their names.
+Status finishFiles(Node& n, const std::string& nextDevice, const std::string& oldShort,
+                   const PublicKey& fresh) {
+  if (exists(n.devicePath())) {
+    std::string aside = n.devicePath() + ".replaced-" + oldShort;
+    if (exists(aside)) aside += std::string("-") + std::to_string(Node::nowMs());
+    RENDA_TRY(renameFile(n.devicePath(), aside));
+    crashPoint("handover:device-aside");
+  }
+  RENDA_TRY(renameFile(nextDevice, n.devicePath()));
+  crashPoint("handover:device-in-place");
+  RENDA_TRY(finishBoxFiles(n, fresh));
   return fsyncDir(n.dir());
 }
 
@@ -196,6 +230,8 @@ Result<std::string> checkRestore(Node& n) {
   // hand-over cut short, which is finished when the store committed it and
   // otherwise forgotten (nothing signed with the new key left this folder).
   auto device = store.deviceKey();
+  FolderLock lock;
+  RENDA_TRY(lock.take(n.dir()));
   std::error_code ec;
   std::vector<std::string> leftovers;
   for (const auto& entry : fs::directory_iterator(n.dir(), ec)) {
@@ -226,7 +262,12 @@ Result<std::string> checkRestore(Node& n) {
     } else if (device && (name.rfind("encryption.key.next.", 0) == 0 ||
                           name.rfind("transport.key.next.", 0) == 0)) {
       auto fresh = fixedFromHex<PublicKey>(name.substr(name.rfind('.') + 1));
-      if (fresh && *fresh == *device) continue;  // finished with its device key above
+      if (fresh && *fresh == *device) {
+        // Finished with its device key above, or the run stopped after the
+        // device key took its name: these take their names now.
+        RENDA_TRY(finishBoxFiles(n, *fresh));
+        continue;
+      }
     }
     if (exists(path)) ::unlink(path.c_str());
   }
@@ -260,22 +301,27 @@ Result<std::string> checkRestore(Node& n) {
 
 Status handOver(Node& n, const std::string& why) {
   storage::Store& store = n.store();
+  const bool asked = !store.restored();  // renda key rotate, not a restore
   auto self = n.self();
   if (!self) return self.status();
-  if (self->successor)
-    return Status::refused(
-        why + ". This computer's key " + shortKey(self->subject) +
-        " has already handed over to the key " + shortKey(*self->successor) +
-        ", which this folder does not hold. Restore the newer backup of this folder if there is "
-        "one; otherwise the county office must enroll this computer again (renda init in a new "
-        "folder, then renda enroll at the county and renda join here)");
+  if (self->successor) {
+    std::string done = "This computer's key " + shortKey(self->subject) +
+                       " has already handed over to the key " + shortKey(*self->successor) +
+                       ", which this folder does not hold; a key hands over only once";
+    if (asked)  // the old key may go on
+      return Status::refused(done + ". Nothing was changed: this folder goes on signing with " +
+                             shortKey(self->subject) + ". If there is a newer backup of this "
+                             "folder, the one that holds the key " + shortKey(*self->successor) +
+                             ", put that back instead");
+    return Status::refused(why + ". " + done + ". Restore the newer backup of this folder if "
+                           "there is one; otherwise " + enrollAgainHint());
+  }
   auto sid = storeIdHex(n);
   if (!sid) return sid.status();
   if (auto mark = findMarker(*sid); mark && *mark && (*mark)->key != self->subject)
-    return Status::refused(
-        why + ". The key it switched to is not in this folder: restore the newer backup of this "
-        "folder if there is one; otherwise the county office must enroll this computer again "
-        "(renda init in a new folder, then renda enroll at the county and renda join here)");
+    return Status::refused(why + ". The key it switched to is not in this folder: restore the "
+                           "newer backup of this folder if there is one; otherwise " +
+                           enrollAgainHint());
   auto net = store.network();
   if (!net) return net.status();
   auto oldKey = readKeyFile(n.devicePath());
@@ -283,6 +329,9 @@ Status handOver(Node& n, const std::string& why) {
   if (oldKey->publicKey() != self->subject)
     return Status::refused("the key file does not belong to this store; was the folder mixed up "
                            "with another node's?");
+  // The old key signs the certificate: it must still be able to write.
+  if (Status may = n.mayWrite(); !may)
+    return asked ? may : Status::error(may.code(), why + ", but " + may.message());
   // The successor's period lies inside the old key's current one.
   uint64_t now = Node::nowMs();
   uint64_t from = now > 60000 ? now - 60000 : 0, until = 0;
@@ -304,6 +353,13 @@ Status handOver(Node& n, const std::string& why) {
   if (*sealed && passphrase.text().empty())
     return Status::refused(why + ", and the new key files must be sealed with this node's "
                            "passphrase: type it when asked (or set RENDA_PASSPHRASE)");
+  // From here to the last rename, no other renda touches this folder's key
+  // files; one that handed over while this one waited is not done twice.
+  FolderLock lock;
+  RENDA_TRY(lock.take(n.dir()));
+  if (auto current = store.deviceKey(); !current || *current != self->subject)
+    return Status::refused(why + ", and another renda command on this folder switched to a new "
+                           "key meanwhile; run this command again");
   SecretKey fresh = crypto::generateSigningKey();
   BoxSecretKey freshBox = crypto::generateBoxKey();
   BoxSecretKey freshTransport = crypto::generateBoxKey();
@@ -338,11 +394,21 @@ Status handOver(Node& n, const std::string& why) {
   crashPoint("handover:files-renamed");
   n.forgetKeys();
   RENDA_TRY(noteWritten(n));
-  std::fprintf(stderr,
-               "renda: %s. So that no number of the old key %s is ever signed twice, this computer "
-               "now signs with a new device key %s, certified by the old one. Nothing was lost.\n",
-               why.c_str(), oldShort.c_str(), shortKey(fresh.publicKey()).c_str());
+  // A hand-over that was asked for says so on stdout (renda key rotate).
+  if (!asked)
+    std::fprintf(stderr,
+                 "renda: %s. So that no number of the old key %s is ever signed twice, this "
+                 "computer now signs with a new device key %s, certified by the old one. What "
+                 "was written after the backup was made comes back with the next bundle or sync "
+                 "from a node that holds it.\n",
+                 why.c_str(), oldShort.c_str(), shortKey(fresh.publicKey()).c_str());
   return Status::ok();
+}
+
+std::string enrollAgainHint() {
+  return "the county office must enroll this computer anew: run renda init --data NEW-FOLDER "
+         "here, renda enroll --node NEW-KEY at the county office, then renda join FILE --data "
+         "NEW-FOLDER here";
 }
 
 Status noteWritten(Node& n) {

@@ -59,6 +59,10 @@ Result<std::string> checkRestore(Node& node);
 // instead, when the old key already has a successor.
 Status handOver(Node& node, const std::string& why);
 
+// What to do when this computer's key can write no more, for messages:
+// "the county office must enroll this computer again: ...".
+std::string enrollAgainHint();
+
 // After a successful local write: the marker learns the store's new last change.
 Status noteWritten(Node& node);
 

@@ -232,13 +232,20 @@ class Harness {
   // Runs `renda args...` with a clean environment (plus `extraEnv`), stdin from
   // /dev/null, and returns the exit code and output.
   Run run(const std::vector<std::string>& args, const std::vector<std::string>& extraEnv = {}) {
+    return wait(spawn(args, extraEnv));
+  }
+  // Starts `renda args...` as run() does, without waiting: for tests that
+  // stop it part-way (kill -9) or run two at once (each with its own `tag`,
+  // which names its output files). wait() collects it.
+  pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& extraEnv = {},
+              const std::string& tag = "") {
     nowMs_ += 60000;
     std::vector<std::string> env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "HOME=" + root_,
                                     "TMPDIR=" + root_, "RENDA_NOW_MS=" + std::to_string(nowMs_)};
     env.insert(env.end(), extraEnv.begin(), extraEnv.end());
     std::vector<std::string> argv = {RENDA_BIN};
     argv.insert(argv.end(), args.begin(), args.end());
-    std::string outPath = path("stdout.txt"), errPath = path("stderr.txt");
+    std::string outPath = path(tag + "stdout.txt"), errPath = path(tag + "stderr.txt");
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -253,12 +260,16 @@ class Harness {
     int rc = posix_spawn(&pid, RENDA_BIN, &fa, nullptr, cargv.data(), cenv.data());
     posix_spawn_file_actions_destroy(&fa);
     REQUIRE(rc == 0);
+    return pid;
+  }
+  // Waits for a spawn()ed renda; a signal's death is exit code 128 + signal.
+  Run wait(pid_t pid, const std::string& tag = "") {
     int status = 0;
     REQUIRE(::waitpid(pid, &status, 0) == pid);
     Run r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = readFile(outPath);
-    r.err = readFile(errPath);
+    r.out = readFile(path(tag + "stdout.txt"));
+    r.err = readFile(path(tag + "stderr.txt"));
     return r;
   }
 

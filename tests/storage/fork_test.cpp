@@ -384,5 +384,40 @@ TEST_CASE("Store: a layout-3 store's fork evidence moves into the log when it is
   CHECK((*s)->forks().value().size() == 1);
 }
 
+// A settlement that keeps the branch holding the author's number
+// maxBranchSeq: the author's next change, authored on this store, is on the
+// kept line. Store::author refused it, judging it by the membership from
+// before that change existed (found with the real renda binary:
+// tests/app/trust_cli_test.cpp).
+TEST_CASE("Forks: after a settlement, the kept branch's node authors its next change",
+          "[storage][fork][regression]") {
+  Net n;
+  auto s = n.open("laptop");
+  REQUIRE(s->setDeviceKey(n.town.publicKey()));
+  Signer branch = n.town.branch();
+  auto kept = n.town.create(RecordKind::kStation, kTown, named("kept"));
+  auto other = branch.create(RecordKind::kStation, kTown, named("other"));
+  Change settle;
+  settle.op = OpKind::kSettlement;
+  settle.settlement = makeSettlement(n.county.network, n.town.publicKey(), kept.id,
+                                     kept.change.seq, "restored laptop", n.county.root);
+  settle.deps = {kept.id};
+  auto settled = n.office.add(settle);
+  REQUIRE(s->ingest(test::envelopesOf({kept})));
+  REQUIRE(s->ingest(test::envelopesOf({other})));
+  REQUIRE(s->ingest(test::envelopesOf({settled})));
+  LocalEdit edit;
+  edit.op = OpKind::kCreate;
+  edit.kind = RecordKind::kStation;
+  edit.scope = kTown;
+  edit.fields = named("next");
+  auto next = s->author(edit, n.town.key(), 1700000100000ull);
+  INFO((next ? std::string() : next.status().message()));
+  REQUIRE(next);
+  CHECK(s->record(*next).value().visible);
+  CHECK_FALSE(s->record(other.id).value().visible);
+  CHECK(test::verifies(*s));
+}
+
 }  // namespace
 }  // namespace renda::storage

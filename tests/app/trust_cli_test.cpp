@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: Apache-2.0
+// Restores and forks with the real `renda` binary (design.md, Forks and
+// restores): a township's backup put back in place (the data file keeps its
+// inode) is noticed by the restore marker and hands over to a new key, so the
+// county never splits; with the marker rolled back too it is a real fork,
+// which freezes only that township until the county office settles it.
+#include <catch2/catch.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/app/trust_cli_fixtures.h"
+
+namespace {
+
+using namespace renda::clitest;
+
+const std::vector<std::string> kTownships = {"t1", "t2"};
+const std::vector<std::string> kAll = {"county", "t1", "t2"};
+
+TEST_CASE("renda CLI trust: a backup restored in place never partitions the county",
+          "[app][cli][trust]") {
+  County county;
+  Harness& h = county.h;
+  const std::string t1 = h.path("t1");
+  std::string before = h.add("t1", "station", {"--name", "城关镇代表之家"});
+  hop(h, "t1", "county", "before");
+  copyTree(t1, h.path("t1-backup"));
+  writeFile(h.path("t1-data.mdb"), readFile(t1 + "/data.mdb"));
+  const std::string oldKey = nodeKeyOf(h, "t1");
+
+  // Written after the backup, and carried to the county.
+  std::string lost = h.add("t1", "station", {"--name", "城关镇第一联络站"});
+  hop(h, "t1", "county", "lost");
+
+  const uint64_t inode = inodeOf(t1 + "/data.mdb");
+  SECTION("just data.mdb put back") { overwriteInPlace(h.path("t1-data.mdb"), t1 + "/data.mdb"); }
+  SECTION("the whole folder put back") { restoreFolderInPlace(h.path("t1-backup"), t1); }
+  REQUIRE(inodeOf(t1 + "/data.mdb") == inode);
+
+  // The marker notices before anything is written.
+  JsonValue st = h.json("t1", {"status"});
+  CHECK(st["restored"].boolean);
+  CHECK_THAT(h.ok("t1", {"status"}).out, Catch::Contains("Restored:"));
+  CHECK_FALSE(shows(h, "t1", lost));
+
+  // The next write hands over to a new key first, and says so.
+  Run add = h.ok("t1", {"station", "add", "--name", "城关镇第二联络站", "--json"});
+  std::string after = parseJson(add.out)["id"].str;
+  INFO(add.err);
+  CHECK_THAT(add.err, Catch::Contains("restored from a backup"));
+  CHECK_THAT(add.err, Catch::Contains("new device key"));
+  const std::string newKey = nodeKeyOf(h, "t1");
+  CHECK(newKey != oldKey);
+  CHECK_FALSE(h.json("t1", {"status"})["restored"].boolean);
+
+  spread(h, kTownships, "round");
+  for (const auto& n : kAll) {
+    INFO("node " << n);
+    JsonValue s = h.json(n, {"status"});
+    CHECK(s["frozen"].size() == 0);
+    CHECK(s["notAdmitted"].size() == 0);
+    for (const auto& f : s["forks"].items) CHECK_FALSE(f["frozen"].boolean);
+    CHECK(memberOf(s, oldKey)["successor"].str == newKey);
+    CHECK(memberOf(s, newKey)["admitted"].boolean);
+    CHECK(memberOf(s, newKey)["issuer"].str == oldKey);
+    for (const auto& id : {before, lost, after}) CHECK(shows(h, n, id));
+  }
+  // The county sees the hand-over beside the lost change, not a fork to settle.
+  Run cs = h.ok("county", {"status"});
+  CHECK_THAT(cs.out, Catch::Contains("Hand-over:"));
+  CHECK_THAT(cs.out, !Catch::Contains("FORK"));
+  Run log = h.ok("county", {"log", "--node", oldKey});
+  CHECK_THAT(log.out, Catch::Contains("Hand-over:") && Catch::Contains("nothing is frozen"));
+  CHECK_THAT(log.out, !Catch::Contains("FORK") && !Catch::Contains("fork settle"));
+}
+
+// The branch tip of `key`'s fork at `node` that is not `other`.
+std::string otherTip(Harness& h, const std::string& node, const std::string& key,
+                     const std::string& other) {
+  JsonValue status = h.json(node, {"status"});
+  for (const auto& f : status["forks"].items) {
+    if (f["node"].str != key) continue;
+    for (const auto& t : f["tips"].items)
+      if (t["change"].str != other) return t["change"].str;
+  }
+  FAIL("no fork of " << key << " on " << node);
+  return "";
+}
+
+TEST_CASE(
+    "renda CLI trust: a folder and its restore marker both rolled back fork, freeze only "
+    "that township, and the county settles it",
+    "[app][cli][trust]") {
+  County county;
+  Harness& h = county.h;
+  const std::string key = nodeKeyOf(h, "t1");
+  hop(h, "t1", "county", "start");
+  // A key the county will revoke after the fork: a laptop that never joined.
+  std::string spare = nodeKeyFrom(h.ok("spare", {"init"}).out);
+  h.ok("county", {"enroll", "--node", spare, "--township", "东风乡", "-o", h.path("spare.bundle")});
+  auto [lost, again] = forkByRollback(h, "t1");
+  // Nothing could tell: the same key signed the same number again.
+  REQUIRE(nodeKeyOf(h, "t1") == key);
+
+  // Everyone else goes on.
+  std::string t2Station = h.add("t2", "station", {"--name", "东风乡代表之家"});
+  std::string countyStation = h.add("county", "station", {"--name", "县人大代表之家"});
+  h.ok("county", {"revoke", "--node", spare, "--after", "0", "--reason", "laptop lost"});
+
+  Run up = hop(h, "t1", "county", "again");
+  CHECK_THAT(up.out, Catch::Contains("1 fork found"));
+  CHECK_THAT(up.out, Catch::Contains("signed two different changes numbered"));
+  JsonValue cs = h.json("county", {"status"});
+  REQUIRE(cs["forks"].size() == 1);
+  CHECK(cs["forks"][0]["node"].str == key);
+  CHECK(cs["forks"][0]["frozen"].boolean);
+  CHECK(cs["forks"][0]["tips"].size() == 2);
+  CHECK(memberOf(cs, key).has("frozenFrom"));
+  Run text = h.ok("county", {"status"});
+  CHECK_THAT(text.out, Catch::Contains("FORK:"));
+  CHECK_THAT(text.out, Catch::Contains("renda fork settle --node " + key));
+  CHECK_THAT(text.out, Catch::Contains(lost.substr(0, 8)));
+  CHECK_THAT(text.out, Catch::Contains(again.substr(0, 8)));
+
+  // Every other node's changes import everywhere: only 城关镇's are held back.
+  for (const Run& r : gossip(h, kTownships, "round1")) {
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);)
+      if (line.find("kept but not applied:") != std::string::npos)
+        CHECK_THAT(line, Catch::Contains("node " + key.substr(0, 8)));
+  }
+  gossip(h, kTownships, "round2");
+  converged(h, kAll);
+  for (const auto& n : kAll) {
+    INFO("node " << n);
+    JsonValue s = h.json(n, {"status"});
+    CHECK(s["forks"].size() == 1);
+    CHECK(s["frozen"].size() == 1);
+    CHECK(memberOf(s, spare).has("revokedAfter"));
+    CHECK(shows(h, n, t2Station));
+    CHECK(shows(h, n, countyStation));
+    CHECK_FALSE(shows(h, n, lost));
+    CHECK_FALSE(shows(h, n, again));
+  }
+  // The frozen township is told why and what to do.
+  {
+    Run frozen = h.at("t1", {"station", "add", "--name", "城关镇第三联络站"});
+    INFO(frozen.describe());
+    CHECK(frozen.code == 2);
+    CHECK_THAT(frozen.err, Catch::Contains("this computer's key " + key.substr(0, 8)));
+    CHECK_THAT(frozen.err, Catch::Contains("Nothing was recorded"));
+    CHECK_THAT(frozen.err, Catch::Contains("renda fork settle --node " + key));
+  }
+
+  // The county keeps the branch written after the restore.
+  Run log = h.ok("county", {"log", "--node", key});
+  CHECK_THAT(log.out, Catch::Contains("FORK"));
+  CHECK_THAT(log.out, Catch::Contains(lost));
+  CHECK_THAT(log.out, Catch::Contains(again));
+  REQUIRE(otherTip(h, "county", key, lost) == again);
+  Run settle = h.ok("county", {"fork", "settle", "--node", key, "--keep", again.substr(0, 12),
+                               "--reason", "restored laptop"});
+  CHECK_THAT(settle.out, Catch::Contains("Settled the fork"));
+  spread(h, kTownships, "settled");
+  for (const auto& n : kAll) {
+    INFO("node " << n);
+    JsonValue s = h.json(n, {"status"});
+    CHECK(s["frozen"].size() == 0);
+    REQUIRE(s["forks"].size() == 1);
+    CHECK(s["forks"][0]["settled"].boolean);
+    CHECK(shows(h, n, again));
+    CHECK_FALSE(shows(h, n, lost));
+    JsonValue changes = h.json(n, {"log", "--node", key})["changes"];
+    for (const auto& c : changes.items) {
+      if (c["change"].str == lost) CHECK_FALSE(c["onValidHistory"].boolean);
+      if (c["change"].str == again) CHECK(c["onValidHistory"].boolean);
+    }
+  }
+  // And the township goes on from the kept branch.
+  std::string next = h.add("t1", "station", {"--name", "城关镇第三联络站"});
+  gossip(h, kTownships, "next");
+  converged(h, kAll);
+  for (const auto& n : kAll) CHECK(shows(h, n, next));
+}
+
+// OPEN: when the county keeps the branch the township does not stand on, the
+// township can never write again: Store::author follows the township's own
+// latest change (on the branch kept as evidence), so every change it signs,
+// a hand-over's certificate included, is evidence too. renda fork settle says
+// "the node may go on from there". [!shouldfail] until the engine lets it go
+// on from the kept change (or hand over from there); then remove the tag.
+TEST_CASE("renda CLI trust: a township whose branch the county did not keep writes again",
+          "[app][cli][trust][!shouldfail]") {
+  County county;
+  Harness& h = county.h;
+  const std::string key = nodeKeyOf(h, "t1");
+  auto [lost, again] = forkByRollback(h, "t1");
+  gossip(h, kTownships, "fork");
+  h.ok("county", {"fork", "settle", "--node", key, "--keep", lost.substr(0, 12)});
+  gossip(h, kTownships, "settled");
+  converged(h, kAll);
+  CHECK(shows(h, "t1", lost));
+  CHECK_FALSE(shows(h, "t1", again));
+  Run rotate = h.at("t1", {"key", "rotate"});  // if it must hand over first
+  INFO(rotate.describe());
+  std::string next = h.add("t1", "station", {"--name", "城关镇第三联络站"});
+  gossip(h, kTownships, "next");
+  converged(h, kAll);
+  for (const auto& n : kAll) CHECK(shows(h, n, next));
+}
+
+// A stolen laptop: a thief copies 城关镇's folder (key and all) before its
+// change n; the county office revokes the township after n; the thief writes
+// on another computer with renda, which hands the copy over to a new key that
+// the stolen key certifies with the number n. A third township (t3) has seen
+// nothing of 城关镇's; t2 neither.
+struct StolenKey {
+  County county;
+  Harness& h = county.h;
+  std::string key, early, last, successor;
+  int64_t n = 0;
+  const std::string thief = h.path("thief");
+  const std::vector<std::string> thiefEnv = {"RENDA_STATE_DIR=" + h.path("thief-state")};
+  std::vector<std::string> fakes;  // the thief's stations
+  StolenKey() {
+    std::string t3Key = nodeKeyFrom(h.ok("t3", {"init"}).out);
+    h.ok("county", {"enroll", "--node", t3Key, "--township", "新华乡", "-o", h.path("t3.bundle")});
+    h.ok("t3", {"join", h.path("t3.bundle")});
+    key = nodeKeyOf(h, "t1");
+    early = h.add("t1", "station", {"--name", "城关镇代表之家"});
+    copyTree(h.path("t1"), thief);
+    last = h.add("t1", "station", {"--name", "城关镇第一联络站"});
+    hop(h, "t1", "county", "last");
+    n = seqOf(h, "county", key, last);
+    h.ok("county",
+         {"revoke", "--node", key, "--after", std::to_string(n), "--reason", "laptop stolen"});
+    Run w = thiefRun({"station", "add", "--name", "假联络站", "--json"});
+    fakes.push_back(parseJson(w.out)["id"].str);
+    successor = parseJson(thiefRun({"status", "--json"}).out)["node"].str;
+    REQUIRE(successor != key);
+  }
+  Run thiefRun(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--data", thief});
+    Run r = h.run(args, thiefEnv);
+    INFO("thief: renda " << Harness::join(args) << "\n" << r.describe());
+    REQUIRE(r.code == 0);
+    return r;
+  }
+  std::string thiefBundle() {
+    thiefRun({"bundle", "export", "-o", h.path("thief.bundle")});
+    return h.path("thief.bundle");
+  }
+  void noFakes(const std::string& node) {
+    for (const auto& f : fakes) {
+      INFO(node << " must not apply the thief's " << f);
+      CHECK_FALSE(shows(h, node, f));
+    }
+  }
+  // Every node holds everything, agrees, applies none of the thief's changes
+  // and keeps `thiefChanges` of the stolen key's from number n on as evidence.
+  void checkEnd(size_t thiefChanges) {
+    h.ok("county", {"bundle", "import", thiefBundle()});
+    const std::vector<std::string> towns = {"t1", "t2", "t3"};
+    spread(h, towns, "round");
+    for (const auto& node : {"county", "t1", "t2", "t3"}) {
+      INFO("node " << node);
+      noFakes(node);
+      CHECK(shows(h, node, early));
+      CHECK(shows(h, node, last));
+      JsonValue s = h.json(node, {"status"});
+      CHECK(memberOf(s, key)["revokedAfter"].number == n);
+      CHECK_FALSE(memberOf(s, successor)["admitted"].boolean);
+      JsonValue log = h.json(node, {"log", "--node", key});
+      size_t onLine = 0, evidence = 0;
+      for (const auto& c : log["changes"].items) {
+        if (c["seq"].number < n) continue;
+        (c["onValidHistory"].boolean ? onLine : evidence) += 1;
+        if (c["change"].str == last) CHECK(c["onValidHistory"].boolean);
+      }
+      CHECK(onLine == 1);
+      CHECK(evidence == thiefChanges);
+    }
+    Run text = h.ok("county", {"log", "--node", key});
+    CHECK_THAT(text.out, Catch::Contains("evidence only (not applied)"));
+  }
+};
+
+TEST_CASE("renda CLI trust: a stolen key never writes under its revocation", "[app][cli][trust]") {
+  StolenKey s;
+  Harness& h = s.h;
+  // The thief also signs with the stolen key itself, below the CLI, after
+  // its certificate of the new key: a branch of three from number n.
+  RawAuthor raw(s.thief, s.thief + "/device.key.replaced-" + s.key.substr(0, 8));
+  s.fakes.push_back(toHex(raw.sign(RawAuthor::station("城关镇", "假站二"), s.n + 1)));
+  s.fakes.push_back(toHex(raw.sign(RawAuthor::station("城关镇", "假站三"), s.n + 2)));
+  // The county's bundles carry everything (bundle export without --for): a
+  // bundle made for the summary of a node that holds the thief's branch
+  // lacks the township's change n (see the next test).
+  std::string countyAll = h.path("county-all.bundle");
+  h.ok("county", {"bundle", "export", "-o", countyAll});
+
+  SECTION("the thief's bundle first, at a node that lacks the original and the revocation") {
+    h.ok("t2", {"bundle", "import", s.thiefBundle()});
+    // Nothing there can tell the thief from the township yet.
+    for (const auto& f : s.fakes) CHECK(shows(h, "t2", f));
+    h.ok("t2", {"bundle", "import", countyAll});
+    s.noFakes("t2");
+  }
+  SECTION("the county's bundle first") {
+    h.ok("t3", {"bundle", "import", countyAll});
+    h.ok("t3", {"bundle", "import", s.thiefBundle()});
+    s.noFakes("t3");
+  }
+  s.checkEnd(3);
+}
+
+// OPEN: Store::forEachMissing sends nothing of an author whose tip the
+// summary names above this node's top (taken to be ahead on the same chain):
+// here the county omits the township's change n, so the revocation that
+// depends on it is refused. The sim branch's storage/fork_spread_test.cpp has
+// it below the CLI. [!shouldfail] until that is fixed; then remove the tag.
+TEST_CASE(
+    "renda CLI trust: the county's bundle made for a node holding a thief's branch carries "
+    "the change its revocation keeps",
+    "[app][cli][trust][!shouldfail]") {
+  StolenKey s;
+  Harness& h = s.h;
+  RawAuthor raw(s.thief, s.thief + "/device.key.replaced-" + s.key.substr(0, 8));
+  s.fakes.push_back(toHex(raw.sign(RawAuthor::station("城关镇", "假站二"), s.n + 1)));
+  h.ok("t2", {"bundle", "import", s.thiefBundle()});
+  hop(h, "county", "t2", "county-to-t2");
+  s.noFakes("t2");
+  s.checkEnd(2);
+}
+
+// OPEN: a successor certificate beside the change a revocation keeps counts
+// as a hand-over (core/trust.h: "a certificate of a successor that nothing
+// follows does not count as a branch"), so the new key of a thief who only
+// runs renda is admitted and writes past the revocation. The sim branch's
+// tests/core/trust_test.cpp has it below the CLI. [!shouldfail] until fixed.
+TEST_CASE("renda CLI trust: a thief who only runs renda never writes under the revocation",
+          "[app][cli][trust][!shouldfail]") {
+  StolenKey s;
+  Harness& h = s.h;
+  h.ok("t2", {"bundle", "import", s.thiefBundle()});
+  hop(h, "county", "t2", "county-to-t2");
+  s.noFakes("t2");
+  s.checkEnd(1);
+}
+
+}  // namespace
