@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "app/cli.h"
+#include "app/cli/cli.h"
 #include "core/change.h"
 #include "core/crypto.h"
 #include "core/hlc.h"
