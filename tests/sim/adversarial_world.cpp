@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "core/domain/config.h"
 #include "core/domain/privacy.h"
+#include "core/domain/suggestion.h"
 #include "tests/sim/adversarial.h"
 
 namespace renda::sim::adversarial {
@@ -170,7 +172,29 @@ std::optional<LocalEdit> Simulation::recordEdit(Store& s, Role role, const std::
         {"reply", {{"unit", "U1"}, {"outcome", "B"}, {"text", "已列入明年计划"}}},
         {"evaluate", {{"result", "满意"}, {"rater", "deputyA"}}},
         {"withdraw", {{"reason", "代表撤回"}}}};
-    const auto& [action, fields] = kEvents[rng_() % kEvents.size()];
+    // Mostly the next step of the canonical path (domain.md §3.2) from the
+    // state this node sees, so suggestions get registered and the text of a
+    // registered one is edited concurrently; now and then any step.
+    size_t pick = rng_() % kEvents.size();
+    if (rng_() % 4 != 0) {
+      auto members = s.members().value();
+      auto lookup = [&members](const PublicKey& k) -> const Membership* {
+        for (const auto& m : members)
+          if (m.subject == k) return &m;
+        return nullptr;
+      };
+      using S = domain::SuggestionState;
+      switch (domain::foldSuggestion(r, domain::Config{}, lookup).state) {
+        case S::kDraft: pick = 0; break;
+        case S::kSubmitted: pick = 1; break;
+        case S::kRegistered: pick = 2; break;
+        case S::kAssigned: pick = 3; break;
+        case S::kInProgress: pick = 4; break;
+        case S::kReplied: pick = 5; break;
+        default: break;
+      }
+    }
+    const auto& [action, fields] = kEvents[pick];
     e.action = action;
     e.fields = fields;
     ++stats_.events;
