@@ -454,8 +454,8 @@ TEST_CASE("deriveTrust: a restored laptop's hand-over beside its lost changes is
 // certificate that nothing follows, beside another change with its number,
 // counts as a hand-over (a restored laptop's), so it is on the line and the
 // thief's key is admitted; with a second such hand-over the revoked key is
-// frozen from there, and its real changes 4 and 5 stop applying. (Seed 58 of
-// the adversarial simulation, RENDA_SIM_STRICT=1.)
+// frozen from there, and its real changes 4 and 5 stop applying. (The
+// adversarial simulation with RENDA_SIM_STRICT=1 RENDA_SIM_SEED=3.)
 // OPEN: tagged [!shouldfail] until the rule is settled and deriveTrust follows
 // it; remove the tag then.
 TEST_CASE("deriveTrust: a thief's hand-over at or below a revocation's cut-off admits no key",

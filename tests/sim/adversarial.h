@@ -178,7 +178,7 @@ class Simulation {
   std::string lacking(const std::vector<std::string>& batch, size_t to, const Source* src);
 
   // The known engine bug (storage/changes_out.cpp, Store::forEachMissing;
-  // tests/storage/store_test.cpp "[regression]" ahead-branch test): `from`
+  // tests/storage/fork_spread_test.cpp): `from`
   // holds one chain of some author and `theirs` names only tips of that
   // author it does not hold, numbered above its own top. It takes them to be
   // ahead on the same chain and sends none of that author's changes, though

@@ -10,7 +10,6 @@
 
 namespace renda::sim::adversarial {
 
-// The changes of a batch, for people.
 std::string Simulation::listed(const std::vector<std::string>& batch) const {
   std::string out;
   for (const auto& e : batch) {
@@ -23,8 +22,6 @@ std::string Simulation::listed(const std::vector<std::string>& batch) const {
   return out;
 }
 
-// The changes that changes of `batch` follow or depend on and that neither
-// replica `to` nor the batch holds, with whose they are, for people.
 std::string Simulation::lacking(const std::vector<std::string>& batch, size_t to, const Source* src) {
   std::set<ChangeId> inBatch;
   std::vector<Change> changes;
@@ -69,13 +66,6 @@ std::string Simulation::lacking(const std::vector<std::string>& batch, size_t to
   return out;
 }
 
-// The known engine bug (storage/changes_out.cpp, Store::forEachMissing;
-// tests/storage/store_test.cpp "[regression]" ahead-branch test): `from`
-// holds one chain of some author and `theirs` names only tips of that
-// author it does not hold, numbered above its own top. It takes them to be
-// ahead on the same chain and sends none of that author's changes, though
-// they lack some (they hold another branch); a change that depends on one
-// of those is then refused. Whether this refusal is that case.
 bool Simulation::aheadBranch(const Source& src, size_t to) {
   Store& from = *replicas_[src.from].store;
   // Judged when `from` read the changes: a bundle may arrive much later.
@@ -102,10 +92,6 @@ bool Simulation::aheadBranch(const Source& src, size_t to) {
   return false;
 }
 
-// Ingests one batch at replica `to`; false when refused. No batch may fail:
-// whatever a summary said was missing, or a device's own next change at its
-// home, is ready; a refusal must leave the store as it was. The one
-// exception is the known bug above (unless RENDA_SIM_STRICT is set).
 bool Simulation::ingestBatch(const std::vector<std::string>& batch, size_t to, const Source* src) {
   Store& s = *replicas_[to].store;
   uint64_t before = s.changeCount().value();
@@ -144,8 +130,6 @@ std::vector<std::string> Simulation::missingAt(size_t from, const VersionVector&
   return out;
 }
 
-// Ingests `changes` in random batch splits; only the first `stopAfter`
-// batches when the delivery is cut short. False when a batch was refused.
 bool Simulation::deliver(const std::vector<std::string>& changes, size_t to, const Source* src,
                          size_t stopAfter) {
   size_t maxBatch = 1 + rng_() % 40;
@@ -177,8 +161,6 @@ void Simulation::exchange(size_t from, size_t to, int depth) {
   exchange(from, to, depth + 1);
 }
 
-// What `from` holds beyond a summary `to` gave (now or earlier), to be
-// delivered later: a bundle on a USB stick.
 void Simulation::makeBundle() {
   size_t from = rng_() % replicas_.size(), to = rng_() % replicas_.size();
   if (from == to) return;
@@ -192,8 +174,6 @@ void Simulation::makeBundle() {
   ++stats_.bundles;
 }
 
-// A bundle arrives at its replica, late and in any order; now and then only
-// in part, or twice.
 void Simulation::deliverBundle() {
   if (mailbox_.empty()) return;
   size_t k = rng_() % mailbox_.size();
@@ -204,7 +184,6 @@ void Simulation::deliverBundle() {
   deliver(b.changes, b.to, &b.source, partial ? rng_() % 3 : SIZE_MAX);
 }
 
-// Everyone exchanges with everyone until every replica holds the same.
 void Simulation::heal() {
   for (auto& b : mailbox_) deliver(b.changes, b.to, &b.source);
   mailbox_.clear();

@@ -13,7 +13,8 @@
 //     inside its own, or not), successors certify successors;
 //   - a stolen key: the county revokes it pinned at the real last change; the
 //     thief writes after the cut-off, signs another change numbered at or
-//     below it, and hands over to a key of its own beside a real change;
+//     below it, and (strict runs only, see below) hands over to a key of its
+//     own beside a real change;
 // and honest hand-overs: a township store is restored from a backup in place
 // and hands over to a new key (Store::rotateDeviceKey) beside changes it lost
 // that had already reached others.
@@ -21,14 +22,20 @@
 // ingest, at once or as bundles delivered later (some twice, some in part),
 // in random batch splits, until a fixed point. Then every replica must hold
 // the same changes with the same flags, verdicts, members and digest; verify()
-// must be clean; no batch ever failed; no honest change is refused except by
-// the record rule its author is subject to; no misbehaviour wins; and
-// everything equals the oracle (oracle.h), a naive re-computation of the
-// trust rules and the merge from the held changes alone.
+// must be clean; no batch ever failed (but for a known bug, see below); no
+// honest change is refused except by the record rule its author is subject
+// to; no misbehaviour wins; and everything equals the oracle (oracle.h), a
+// naive re-computation of the trust rules and the merge from the held
+// changes alone.
 // RENDA_SIM_SEEDS=N runs N seeds (200 by default) from RENDA_SIM_SEED_START
 // (1), RENDA_SIM_SEED=S only seed S; a failure prints its seed.
-// RENDA_SIM_STRICT=1 makes the two known engine bugs (see aheadBranch() and
-// thiefWrites()) fail the run instead of being counted.
+// Two engine bugs it found are open (tests/storage/fork_spread_test.cpp,
+// tests/core/trust_test.cpp, both [regression][!shouldfail]): batches that
+// Store::forEachMissing leaves a branch out of are tolerated and counted
+// (Simulation::aheadBranch()), and thieves do not hand over to keys of their
+// own (Simulation::thiefWrites()). RENDA_SIM_STRICT=1 fails on the first and
+// includes the second. RENDA_SIM_DEBUG=1 prints each tolerated refusal.
+// Roughly 15 s of CPU for the 200 seeds (measured under load: 65 s wall).
 #include <catch2/catch.hpp>
 
 #include <chrono>

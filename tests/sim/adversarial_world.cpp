@@ -79,8 +79,6 @@ void Simulation::setUp() {
   if (rng_() % 4 != 0) addDev(Kind::kVictim, 0);
 }
 
-// A key the root enrolls (it introduces itself with the certificate), with
-// a window of `spanMs` from now (0 = open-ended).
 void Simulation::addDev(Kind kind, uint64_t spanMs) {
   Dev d(kind, Device(county_.network, test::keyFromSeed(seed_ * 4096 + 100 + devs_.size())),
         kTownships[rng_() % kTownships.size()]);
@@ -114,8 +112,6 @@ std::vector<Field> Simulation::plainFields() {
   return out;
 }
 
-// A personal field sealed to what `s` knows of the county office and
-// `scope`, or nothing when it knows no county key yet.
 std::optional<Field> Simulation::sealedField(Store& s, RecordKind kind, const std::string& scope,
                                  const std::string& name) {
   auto members = s.members().value();
@@ -128,9 +124,6 @@ std::optional<Field> Simulation::sealedField(Store& s, RecordKind kind, const st
   return Field{name, value};
 }
 
-// A create, a plain edit or a suggestion event for a replica's clerk or a
-// device, as it would make it with what `s` holds: records of `scope`
-// (every scope for the county office).
 std::optional<LocalEdit> Simulation::recordEdit(Store& s, Role role, const std::string& township) {
   std::vector<Record> mine;
   for (RecordKind k : {RecordKind::kDeputy, RecordKind::kStation, RecordKind::kSuggestion,
@@ -236,9 +229,6 @@ void Simulation::authorHonest(size_t i) {
   ++stats_.honestAuthored;
 }
 
-// Signs `c` as `d`'s next change and hands it to replica `at` (moving its
-// home there first: `at` then holds everything `d` signed). Honest changes
-// are remembered for the final check.
 HeldChange Simulation::inject(Dev& d, size_t at, Change c, bool honest) {
   moveHome(d, at);
   std::string envelope;
@@ -271,8 +261,6 @@ HeldChange Simulation::writeRecord(Dev& d, bool honest) {
   return inject(d, d.home, std::move(c), honest);
 }
 
-// A successor certificate signed by `issuer` for a new key (its second and
-// later ones are misbehaviour), carried by the issuer's own change.
 void Simulation::certifySuccessor(Dev& issuer) {
   Dev s(Kind::kSuccessor,
         Device(county_.network, test::keyFromSeed(seed_ * 4096 + 100 + devs_.size())),
@@ -367,9 +355,6 @@ void Simulation::actAdversary() {
   if (d.kind == Kind::kThiefKey) mustNotApply_.insert(h.id);
 }
 
-// A backup restored in place: the key signs from an earlier number again,
-// at a replica that holds the change it goes on from (which may not have
-// seen the changes it signs over).
 void Simulation::restoreInPlace(Dev& d) {
   Device::State back = d.backups[rng_() % d.backups.size()];
   std::vector<size_t> holders;
@@ -385,8 +370,6 @@ void Simulation::restoreInPlace(Dev& d) {
   for (int i = 0; i < n; ++i) writeRecord(d, false);
 }
 
-// The key is stolen after its last real change; the county revokes it,
-// pinned there, at once or later.
 void Simulation::steal(Dev& d) {
   d.stolen = true;
   d.realLast = d.device.state();
@@ -407,9 +390,6 @@ void Simulation::revoke(Dev& d) {
   revoked_.insert(d.device.publicKey());
 }
 
-// The thief: after the cut-off, at or below it (a different change with a
-// number the real key used), or a hand-over to a key of its own beside a
-// real change. Nothing of it may take effect.
 void Simulation::thiefWrites(Dev& d) {
   uint64_t roll = rng_() % 100;
   const uint64_t cut = d.realLast->seq;
@@ -434,8 +414,6 @@ void Simulation::thiefWrites(Dev& d) {
   ++stats_.thiefAfter;
 }
 
-// Settles a fork the office holds, keeping one branch tip, or revokes a
-// stolen key not yet revoked.
 void Simulation::countyActs() {
   Replica& office = replicas_[0];
   for (auto& d : devs_)
@@ -463,8 +441,6 @@ void Simulation::countyActs() {
   ++stats_.settlements;
 }
 
-// A township store is copied (a backup) or, later, restored from that copy
-// in place: it finds itself restored and hands over to a new key.
 void Simulation::backupOrRestore() {
   size_t i = 1 + rng_() % (replicas_.size() - 1);
   Replica& r = replicas_[i];

@@ -31,8 +31,9 @@ std::vector<std::string> missingFor(Store& from, Store& to) {
 // ahead on X's chain and sends none of X's changes, but sends Y's, which the
 // hand-over introduces. The county refuses the batch, so the hand-over and
 // everything the new key writes are blocked, until the county happens to send
-// its branch the other way. (Seeds 22 and 38 of the adversarial simulation;
-// there a forker's branch blocks an honest clerk's change the same way.)
+// its branch the other way. (The adversarial simulation with
+// RENDA_SIM_STRICT=1 RENDA_SIM_SEED=6; a forker's branch blocks an honest
+// clerk's change, which depends on it, the same way.)
 // OPEN: tagged [!shouldfail] until forEachMissing is fixed; remove the tag then.
 TEST_CASE("Store::forEachMissing: a peer ahead on another branch still gets the branch that "
           "what it is sent needs",
