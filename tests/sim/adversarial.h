@@ -5,7 +5,6 @@
 #pragma once
 
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <memory>
 #include <optional>
@@ -46,8 +45,8 @@ struct Replica {
   BoxSecretKey box;
   std::string township;  // "" for the county office
   Role role = Role::kTownship;
-  std::optional<std::string> backup;  // a copy of its data file, for a restore
-  uint64_t sinceBackup = 0;           // changes authored since that copy
+  std::optional<std::string> backup;     // a copy of its data file, for a restore
+  uint64_t sinceBackup = 0;              // changes authored since that copy
   std::vector<VersionVector> summaries;  // what it told others earlier
 };
 
@@ -56,7 +55,8 @@ enum class Kind { kForker, kRenewer, kMinter, kSuccessor, kVictim, kThiefKey };
 // A key that signs outside any store and syncs with one replica at a time
 // (its home, which holds every change it signed).
 struct Dev {
-  Dev(Kind k, Device d, std::string town) : kind(k), device(std::move(d)), township(std::move(town)) {}
+  Dev(Kind k, Device d, std::string town)
+      : kind(k), device(std::move(d)), township(std::move(town)) {}
   Kind kind;
   Device device;
   std::string township;

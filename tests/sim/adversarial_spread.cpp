@@ -22,7 +22,8 @@ std::string Simulation::listed(const std::vector<std::string>& batch) const {
   return out;
 }
 
-std::string Simulation::lacking(const std::vector<std::string>& batch, size_t to, const Source* src) {
+std::string Simulation::lacking(const std::vector<std::string>& batch, size_t to,
+                                const Source* src) {
   std::set<ChangeId> inBatch;
   std::vector<Change> changes;
   for (const auto& e : batch) {
@@ -54,11 +55,13 @@ std::string Simulation::lacking(const std::vector<std::string>& batch, size_t to
       auto held = [&](Store& st) {
         std::string o;
         auto ofA = st.changesOf(a, 1).value();
-        for (const auto& [seq, cid] : ofA) o += ' ' + std::to_string(seq) + ':' + toHex(cid).substr(0, 6);
+        for (const auto& [seq, cid] : ofA)
+          o += ' ' + std::to_string(seq) + ':' + toHex(cid).substr(0, 6);
         return o;
       };
-      out += "\n    sender " + std::to_string(src->from) + " holds" + held(*replicas_[src->from].store) +
-             "\n    receiver holds" + held(*replicas_[to].store) + "\n    their summary names";
+      out += "\n    sender " + std::to_string(src->from) + " holds" +
+             held(*replicas_[src->from].store) + "\n    receiver holds" +
+             held(*replicas_[to].store) + "\n    their summary names";
       for (const auto& e : src->theirs)
         if (e.author == a) out += ' ' + std::to_string(e.seq) + ':' + toHex(e.id).substr(0, 6);
     }
@@ -80,8 +83,8 @@ bool Simulation::aheadBranch(const Source& src, size_t to) {
     for (const auto& t : src.theirs)
       if (t.author == e.author) {
         named = true;
-        allAbove = allAbove && t.seq > e.seq &&
-                   std::find(held.begin(), held.end(), t) == held.end();
+        allAbove =
+            allAbove && t.seq > e.seq && std::find(held.begin(), held.end(), t) == held.end();
       }
     if (!named || !allAbove) continue;
     auto ours = from.changesOf(e.author, 1).value();
@@ -165,9 +168,8 @@ void Simulation::makeBundle() {
   size_t from = rng_() % replicas_.size(), to = rng_() % replicas_.size();
   if (from == to) return;
   auto& old = replicas_[to].summaries;
-  Source src{from, !old.empty() && rng_() % 3 == 0
-                       ? old[rng_() % old.size()]
-                       : replicas_[to].store->versionVector().value()};
+  Source src{from, !old.empty() && rng_() % 3 == 0 ? old[rng_() % old.size()]
+                                                   : replicas_[to].store->versionVector().value()};
   src.aheadBranch = aheadBranch(src, to);
   auto changes = missingAt(from, src.theirs);
   mailbox_.push_back({to, std::move(src), std::move(changes)});
@@ -199,8 +201,8 @@ void Simulation::heal() {
     auto vv = replicas_[0].store->versionVector().value();
     auto count = replicas_[0].store->changeCount().value();
     for (auto& r : replicas_)
-      same = same && r.store->versionVector().value() == vv &&
-             r.store->changeCount().value() == count;
+      same =
+          same && r.store->versionVector().value() == vv && r.store->changeCount().value() == count;
     if (same) break;
   }
 }
@@ -209,8 +211,8 @@ std::string Simulation::whoIs(const PublicKey& k) const {
   for (size_t i = 0; i < replicas_.size(); ++i)
     if (replicas_[i].key.publicKey() == k) return "replica " + std::to_string(i);
   if (honestKeys_.count(k)) return "a replica's earlier key";
-  static const char* const kNames[] = {"forker", "self-renewer", "minter", "successor", "victim",
-                                       "thief's key"};
+  static const char* const kNames[] = {"forker",    "self-renewer", "minter",
+                                       "successor", "victim",       "thief's key"};
   for (const auto& d : devs_)
     if (d.device.publicKey() == k) return kNames[static_cast<int>(d.kind)];
   return "key " + toHex(k).substr(0, 8);
@@ -274,7 +276,7 @@ void Simulation::check() {
   for (const auto& m : finalMembers)
     if (mustNotAdmit_.count(m.subject) && m.admitted)
       FAIL_CHECK("a key that must not be admitted is: " << whoIs(m.subject) << " certified by "
-                                                       << whoIs(m.issuer));
+                                                        << whoIs(m.issuer));
   checkOracle(first, oracle, *replicas_[0].store);
 
   finalDigest_ = toHex(digest);

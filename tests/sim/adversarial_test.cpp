@@ -36,19 +36,19 @@
 // own (Simulation::thiefWrites()). RENDA_SIM_STRICT=1 fails on the first and
 // includes the second. RENDA_SIM_DEBUG=1 prints each tolerated refusal.
 // Roughly 15 s of CPU for the 200 seeds (measured under load: 65 s wall).
-#include <catch2/catch.hpp>
+#include "tests/sim/adversarial.h"
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <iostream>
-
-#include "tests/sim/adversarial.h"
 
 namespace renda::sim::adversarial {
 namespace {
 
-TEST_CASE("Adversarial county: forks, successions, self-renewals and a thief converge, and no "
-          "honest change is refused",
-          "[sim][adversarial]") {
+TEST_CASE(
+    "Adversarial county: forks, successions, self-renewals and a thief converge, and no "
+    "honest change is refused",
+    "[sim][adversarial]") {
   const uint64_t one = envNumber("RENDA_SIM_SEED", 0);
   const uint64_t seeds = one ? 1 : envNumber("RENDA_SIM_SEEDS", 200);
   const uint64_t start = one ? one : envNumber("RENDA_SIM_SEED_START", 1);
@@ -69,12 +69,13 @@ TEST_CASE("Adversarial county: forks, successions, self-renewals and a thief con
     sim.run();
     CHECK(sim.finalDigest() == firstDigest);
   }
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - began).count();
-  std::cout << "adversarial: " << stats.seeds << " seeds from " << start << " in " << ms
-            << " ms; " << stats.changes << " changes (" << stats.notApplied
-            << " not applied), " << stats.honestAuthored << " by clerks ("
-            << stats.refusedAtAuthoring << " refused at authoring, " << stats.fieldRuleRefusals
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  began)
+                .count();
+  std::cout << "adversarial: " << stats.seeds << " seeds from " << start << " in " << ms << " ms; "
+            << stats.changes << " changes (" << stats.notApplied << " not applied), "
+            << stats.honestAuthored << " by clerks (" << stats.refusedAtAuthoring
+            << " refused at authoring, " << stats.fieldRuleRefusals
             << " by the field-group rule at merge), " << stats.events << " suggestion events, "
             << stats.sealed << " sealed values, " << stats.conflicts << " conflicted records; "
             << stats.forks << " restores in place, " << stats.settlements << " settlements, "
@@ -93,11 +94,11 @@ TEST_CASE("Adversarial county: forks, successions, self-renewals and a thief con
   CHECK(stats.seeds == seeds);
   if (seeds >= 100) {
     // The workload must exercise what it claims to.
-    for (uint64_t n : {stats.forks, stats.settlements, stats.selfCerts, stats.lateWrites,
-                       stats.successions, stats.secondSuccessors, stats.chains, stats.badWindows,
-                       stats.thefts, stats.thiefAfter, stats.thiefForks,
-                       stats.restores, stats.handoversBesideLost, stats.sealed, stats.events,
-                       stats.conflicts, stats.partial, stats.duplicates})
+    for (uint64_t n :
+         {stats.forks, stats.settlements, stats.selfCerts, stats.lateWrites, stats.successions,
+          stats.secondSuccessors, stats.chains, stats.badWindows, stats.thefts, stats.thiefAfter,
+          stats.thiefForks, stats.restores, stats.handoversBesideLost, stats.sealed, stats.events,
+          stats.conflicts, stats.partial, stats.duplicates})
       CHECK(n > 0);
     CHECK(stats.refusedAtAuthoring + stats.fieldRuleRefusals > 0);
     if (std::getenv("RENDA_SIM_STRICT")) CHECK(stats.thiefHandovers > 0);

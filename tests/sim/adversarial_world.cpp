@@ -113,7 +113,7 @@ std::vector<Field> Simulation::plainFields() {
 }
 
 std::optional<Field> Simulation::sealedField(Store& s, RecordKind kind, const std::string& scope,
-                                 const std::string& name) {
+                                             const std::string& name) {
   auto members = s.members().value();
   SealRecipients to = sealRecipients(members, scope, nowMs_);
   if (to.countyKeys == 0) return std::nullopt;
@@ -147,8 +147,8 @@ std::optional<LocalEdit> Simulation::recordEdit(Store& s, Role role, const std::
       e.fields = plainFields();
     }
     const char* personal = e.kind == RecordKind::kReception ? "constituentName"
-                           : e.kind == RecordKind::kDeputy   ? "idNumber"
-                                                             : nullptr;
+                           : e.kind == RecordKind::kDeputy  ? "idNumber"
+                                                            : nullptr;
     if (personal && rng_() % 2)
       if (auto f = sealedField(s, e.kind, e.scope, personal)) e.fields.push_back(*f);
     return e;
@@ -178,13 +178,26 @@ std::optional<LocalEdit> Simulation::recordEdit(Store& s, Role role, const std::
       };
       using S = domain::SuggestionState;
       switch (domain::foldSuggestion(r, domain::Config{}, lookup).state) {
-        case S::kDraft: pick = 0; break;
-        case S::kSubmitted: pick = 1; break;
-        case S::kRegistered: pick = 2; break;
-        case S::kAssigned: pick = 3; break;
-        case S::kInProgress: pick = 4; break;
-        case S::kReplied: pick = 5; break;
-        default: break;
+        case S::kDraft:
+          pick = 0;
+          break;
+        case S::kSubmitted:
+          pick = 1;
+          break;
+        case S::kRegistered:
+          pick = 2;
+          break;
+        case S::kAssigned:
+          pick = 3;
+          break;
+        case S::kInProgress:
+          pick = 4;
+          break;
+        case S::kReplied:
+          pick = 5;
+          break;
+        default:
+          break;
       }
     }
     const auto& [action, fields] = kEvents[pick];
@@ -466,8 +479,8 @@ void Simulation::backupOrRestore() {
   REQUIRE(r.store->restored());
   SecretKey fresh = test::keyFromSeed(seed_ * 4096 + 2000 + restoreCount_);
   BoxSecretKey freshBox = boxKeyFor(seed_, 2000 + restoreCount_++);
-  Certificate cert = makeCertificate(county_.network, fresh.publicKey(), r.key, r.township,
-                                     r.role, nowMs_ - kMinuteMs, 0, "restored");
+  Certificate cert = makeCertificate(county_.network, fresh.publicKey(), r.key, r.township, r.role,
+                                     nowMs_ - kMinuteMs, 0, "restored");
   auto ids = r.store->rotateDeviceKey(r.key, fresh, cert, freshBox.publicKey(), nowMs_);
   INFO("hand-over: " << (ids ? std::string("ok") : ids.status().toString()));
   REQUIRE(ids);
@@ -475,9 +488,9 @@ void Simulation::backupOrRestore() {
   r.key = std::move(fresh);
   r.box = std::move(freshBox);
   r.summaries.clear();
-  mailbox_.erase(std::remove_if(mailbox_.begin(), mailbox_.end(),
-                                [&](const Bundle& b) { return b.to == i; }),
-                 mailbox_.end());
+  mailbox_.erase(
+      std::remove_if(mailbox_.begin(), mailbox_.end(), [&](const Bundle& b) { return b.to == i; }),
+      mailbox_.end());
   ++stats_.restores;
 }
 

@@ -7,9 +7,8 @@
 // change with its applied flag. Header-only.
 #pragma once
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -106,7 +105,8 @@ inline std::string sealFor(std::string_view clear, RecordKind kind, std::string_
   raw.push_back(static_cast<char>(recipients.size()));
   for (size_t i = 0; i < recipients.size(); ++i) {
     unsigned char eseed[crypto_box_SEEDBYTES], epk[crypto_box_PUBLICKEYBYTES],
-        esk[crypto_box_SECRETKEYBYTES], nonce[crypto_box_NONCEBYTES], boxed[crypto_box_MACBYTES + 32];
+        esk[crypto_box_SECRETKEYBYTES], nonce[crypto_box_NONCEBYTES],
+        boxed[crypto_box_MACBYTES + 32];
     derive(1 + i, eseed, sizeof eseed);
     crypto_box_seed_keypair(epk, esk, eseed);
     crypto_generichash_state st;
@@ -114,7 +114,8 @@ inline std::string sealFor(std::string_view clear, RecordKind kind, std::string_
     crypto_generichash_update(&st, epk, sizeof epk);
     crypto_generichash_update(&st, recipients[i].data(), recipients[i].size());
     crypto_generichash_final(&st, nonce, sizeof nonce);
-    REQUIRE(crypto_box_easy(boxed, valueKey, sizeof valueKey, nonce, recipients[i].data(), esk) == 0);
+    REQUIRE(crypto_box_easy(boxed, valueKey, sizeof valueKey, nonce, recipients[i].data(), esk) ==
+            0);
     raw.append(reinterpret_cast<const char*>(recipients[i].data()), 8);
     raw.append(reinterpret_cast<const char*>(epk), sizeof epk);
     raw.append(reinterpret_cast<const char*>(boxed), sizeof boxed);

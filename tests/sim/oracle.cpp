@@ -329,13 +329,16 @@ Oracle computeOracle(const std::vector<HeldChange>& held, const NetworkId& netwo
     everyone.insert(c.author);
     Act a{&h, {}, {}, {}};
     if (c.op == OpKind::kCertificate) {
-      auto cert = openCertificate(network, crypto::asBytes(c.certificate->body), c.certificate->sig);
+      auto cert =
+          openCertificate(network, crypto::asBytes(c.certificate->body), c.certificate->sig);
       if (cert) a.cert = std::move(*cert);
     } else if (c.op == OpKind::kRevocation) {
-      auto rev = openRevocation(network, crypto::asBytes(c.revocation->body), c.revocation->sig, root);
+      auto rev =
+          openRevocation(network, crypto::asBytes(c.revocation->body), c.revocation->sig, root);
       if (rev) a.rev = std::move(*rev);
     } else if (c.op == OpKind::kSettlement) {
-      auto st = openSettlement(network, crypto::asBytes(c.settlement->body), c.settlement->sig, root);
+      auto st =
+          openSettlement(network, crypto::asBytes(c.settlement->body), c.settlement->sig, root);
       if (st) a.settlement = std::move(*st);
     }
     if (a.cert || a.rev || a.settlement) acts.push_back(std::move(a));
@@ -369,8 +372,8 @@ Oracle computeOracle(const std::vector<HeldChange>& held, const NetworkId& netwo
     std::set<ChangeId> handovers;
     for (const Act* a : handoverActs[k]) handovers.insert(a->carrier->id);
     auto t = trees.find(k);
-    state[k] = lineOf(k, t == trees.end() ? kNoChanges : t->second, revocations[k],
-                      settlements[k], handovers, byId);
+    state[k] = lineOf(k, t == trees.end() ? kNoChanges : t->second, revocations[k], settlements[k],
+                      handovers, byId);
     if (state[k].governingSettlement) out.trustApplied[*state[k].governingSettlement] = true;
     out.members[k];
   }
@@ -442,8 +445,8 @@ Oracle computeOracle(const std::vector<HeldChange>& held, const NetworkId& netwo
     };
     auto r = fold();
     if (!r) {
-      out.problems.push_back("record " + toHex(rid).substr(0, 8) + " does not fold: " +
-                             r.status().message());
+      out.problems.push_back("record " + toHex(rid).substr(0, 8) +
+                             " does not fold: " + r.status().message());
       continue;
     }
     if (r->kind == RecordKind::kSuggestion) {

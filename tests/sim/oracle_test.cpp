@@ -52,8 +52,8 @@ struct History {
   HeldChange settle(const Device& subject, const HeldChange& keep) {
     Change c;
     c.op = OpKind::kSettlement;
-    c.settlement = makeSettlement(county.network, subject.publicKey(), keep.id,
-                                  keep.change.seq, "kept", county.root);
+    c.settlement = makeSettlement(county.network, subject.publicKey(), keep.id, keep.change.seq,
+                                  "kept", county.root);
     return add(office, std::move(c));
   }
   HeldChange revoke(const Device& subject, const HeldChange& pin) {
@@ -66,9 +66,11 @@ struct History {
   Oracle oracle() const { return computeOracle(held, county.network, county.root.publicKey()); }
 };
 
-Device device(History& h, uint64_t seed) { return Device(h.county.network, test::keyFromSeed(seed)); }
+Device device(History& h, uint64_t seed) {
+  return Device(h.county.network, test::keyFromSeed(seed));
+}
 
-TEST_CASE("Oracle: a fork freezes its author; the county's settlement keeps one branch",
+TEST_CASE("Oracle: a fork freezes its author, and the county's settlement keeps one branch",
           "[sim][oracle]") {
   History h;
   h.enroll(h.office);
@@ -94,7 +96,7 @@ TEST_CASE("Oracle: a fork freezes its author; the county's settlement keeps one 
   CHECK(o.problems.empty());
 }
 
-TEST_CASE("Oracle: a revocation keeps the pinned history; the thief's other changes never apply",
+TEST_CASE("Oracle: a revocation keeps the pinned history and the thief's other changes never apply",
           "[sim][oracle]") {
   History h;
   h.enroll(h.office);
@@ -115,7 +117,7 @@ TEST_CASE("Oracle: a revocation keeps the pinned history; the thief's other chan
   CHECK(o.members.at(x.publicKey()).admitted);
 }
 
-TEST_CASE("Oracle: a hand-over beside lost changes is not a fork; going on after it is",
+TEST_CASE("Oracle: a hand-over beside lost changes is not a fork, but going on after it is",
           "[sim][oracle]") {
   History h;
   h.enroll(h.office);

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <memory>
 #include <string>

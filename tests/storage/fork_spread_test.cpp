@@ -35,17 +35,18 @@ std::vector<std::string> missingFor(Store& from, Store& to) {
 // RENDA_SIM_STRICT=1 RENDA_SIM_SEED=6; a forker's branch blocks an honest
 // clerk's change, which depends on it, the same way.)
 // OPEN: tagged [!shouldfail] until forEachMissing is fixed; remove the tag then.
-TEST_CASE("Store::forEachMissing: a peer ahead on another branch still gets the branch that "
-          "what it is sent needs",
-          "[storage][fork][regression][!shouldfail]") {
+TEST_CASE(
+    "Store::forEachMissing: a peer ahead on another branch still gets the branch that "
+    "what it is sent needs",
+    "[storage][fork][regression][!shouldfail]") {
   test::TempDir dir;
   test::County county;
   Signer x(county.network, 11), y(county.network, 12);
   auto x1 = x.introduce(county, kTown, Role::kTownship);
   auto x2 = x.create(RecordKind::kDeputy, kTown, {{"name", "a"}});
   // The restored store's number 3: X hands over to Y.
-  Certificate cert = makeCertificate(county.network, y.publicKey(), x.key(), kTown,
-                                     Role::kTownship, 0, 0, "restored");
+  Certificate cert = makeCertificate(county.network, y.publicKey(), x.key(), kTown, Role::kTownship,
+                                     0, 0, "restored");
   auto handOver = x.draft(Signer::certificateOp(cert));
   auto lost3 = x.create(RecordKind::kDeputy, kTown, {{"name", "b"}});  // made before the restore
   auto lost4 = x.create(RecordKind::kDeputy, kTown, {{"name", "c"}});
