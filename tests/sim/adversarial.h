@@ -35,6 +35,7 @@ struct Stats {
   uint64_t secondSuccessors = 0, chains = 0, badWindows = 0, thefts = 0, thiefAfter = 0;
   uint64_t thiefForks = 0, thiefHandovers = 0, restores = 0, handoversBesideLost = 0;
   uint64_t sealed = 0, events = 0, fieldRuleRefusals = 0, conflicts = 0, notApplied = 0;
+  uint64_t forkerRevocations = 0, enrolledAsSuccessor = 0;
   uint64_t knownAheadBranch = 0;  // batches refused by the known forEachMissing bug
 };
 

@@ -79,11 +79,12 @@ TEST_CASE(
             << " by the field-group rule at merge), " << stats.events << " suggestion events, "
             << stats.sealed << " sealed values, " << stats.conflicts << " conflicted records; "
             << stats.forks << " restores in place, " << stats.settlements << " settlements, "
-            << stats.selfCerts << " self-certificates, " << stats.lateWrites
-            << " writes after an enrollment ended, " << stats.successions << " successions ("
-            << stats.secondSuccessors << " second, " << stats.chains << " by successors, "
-            << stats.badWindows << " with a window too wide), " << stats.thefts << " thefts ("
-            << stats.thiefAfter << " changes after the cut-off, " << stats.thiefForks
+            << stats.forkerRevocations << " forkers revoked, " << stats.selfCerts
+            << " self-certificates, " << stats.lateWrites << " writes after an enrollment ended, "
+            << stats.successions << " successions (" << stats.secondSuccessors << " second, "
+            << stats.chains << " by successors, " << stats.badWindows << " with a window too wide, "
+            << stats.enrolledAsSuccessor << " naming an enrolled key), " << stats.thefts
+            << " thefts (" << stats.thiefAfter << " changes after the cut-off, " << stats.thiefForks
             << " at or below it, " << stats.thiefHandovers << " hand-overs to the thief), "
             << stats.restores << " honest restores (" << stats.handoversBesideLost
             << " beside changes that had spread); " << stats.exchanges << " exchanges, "
@@ -94,11 +95,26 @@ TEST_CASE(
   CHECK(stats.seeds == seeds);
   if (seeds >= 100) {
     // The workload must exercise what it claims to.
-    for (uint64_t n :
-         {stats.forks, stats.settlements, stats.selfCerts, stats.lateWrites, stats.successions,
-          stats.secondSuccessors, stats.chains, stats.badWindows, stats.thefts, stats.thiefAfter,
-          stats.thiefForks, stats.restores, stats.handoversBesideLost, stats.sealed, stats.events,
-          stats.conflicts, stats.partial, stats.duplicates})
+    for (uint64_t n : {stats.forks,
+                       stats.settlements,
+                       stats.forkerRevocations,
+                       stats.enrolledAsSuccessor,
+                       stats.selfCerts,
+                       stats.lateWrites,
+                       stats.successions,
+                       stats.secondSuccessors,
+                       stats.chains,
+                       stats.badWindows,
+                       stats.thefts,
+                       stats.thiefAfter,
+                       stats.thiefForks,
+                       stats.restores,
+                       stats.handoversBesideLost,
+                       stats.sealed,
+                       stats.events,
+                       stats.conflicts,
+                       stats.partial,
+                       stats.duplicates})
       CHECK(n > 0);
     CHECK(stats.refusedAtAuthoring + stats.fieldRuleRefusals > 0);
     if (std::getenv("RENDA_SIM_STRICT")) CHECK(stats.thiefHandovers > 0);

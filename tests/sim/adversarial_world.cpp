@@ -275,6 +275,20 @@ HeldChange Simulation::writeRecord(Dev& d, bool honest) {
 }
 
 void Simulation::certifySuccessor(Dev& issuer) {
+  if (!issuer.stolen && issuer.kind != Kind::kThiefKey && rng_() % 10 == 0) {
+    // A key the root enrolled (an honest replica's) named as its successor:
+    // refused, and it changes nothing for that key.
+    Change c;
+    c.op = OpKind::kCertificate;
+    c.certificate = makeCertificate(county_.network, replicas_[1 + rng_() % 4].key.publicKey(),
+                                    issuer.device.key(), issuer.township, Role::kTownship,
+                                    nowMs_ - kMinuteMs, issuer.untilMs, "successor");
+    ++issuer.successors;
+    ++stats_.successions;
+    ++stats_.enrolledAsSuccessor;
+    inject(issuer, issuer.home, std::move(c), false);
+    return;
+  }
   Dev s(Kind::kSuccessor,
         Device(county_.network, test::keyFromSeed(seed_ * 4096 + 100 + devs_.size())),
         issuer.township);
@@ -443,6 +457,19 @@ void Simulation::countyActs() {
               forks.end());
   if (forks.empty()) return;
   const auto& f = forks[rng_() % forks.size()];
+  if (rng_() % 4 == 0) {
+    // Revoked instead, pinned at any change of it the office holds: with a
+    // settlement naming another branch, the author is held at their common part.
+    auto held = office.store->changesOf(f.author, 1).value();
+    const auto& [seq, pin] = held[rng_() % held.size()];
+    LocalEdit e;
+    e.op = OpKind::kRevocation;
+    e.revocation = makeRevocation(county_.network, f.author, seq, pin, "forked", county_.root);
+    e.extraDeps = {pin};
+    REQUIRE(office.store->author(e, office.key, nowMs_));
+    ++stats_.forkerRevocations;
+    return;
+  }
   const VersionEntry& keep = f.tips[rng_() % f.tips.size()];
   LocalEdit e;
   e.op = OpKind::kSettlement;
