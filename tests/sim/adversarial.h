@@ -113,12 +113,17 @@ class Simulation {
 
   // --- devices that sign outside any store ---------------------------------
 
-  // Signs `c` as `d`'s next change and hands it to replica `at` (moving its
-  // home there first: `at` then holds everything `d` signed). Honest changes
-  // are remembered for the final check.
-  HeldChange inject(Dev& d, size_t at, Change c, bool honest);
+  // Signs `c` as `d`'s next change and hands it to its home replica (which
+  // holds everything `d` signed). Honest changes are remembered for the
+  // final check.
+  HeldChange inject(Dev& d, Change c, bool honest);
 
-  void moveHome(Dev& d, size_t at);
+  // Whether replica `at` holds `d`'s latest change.
+  bool holdsLatest(const Dev& d, size_t at);
+
+  // `d` syncs with replica `at` and makes it its home; false (home unchanged)
+  // when the known forEachMissing bug keeps `at` from getting all `d` signed.
+  bool moveHome(Dev& d, size_t at);
 
   HeldChange writeRecord(Dev& d, bool honest);
 

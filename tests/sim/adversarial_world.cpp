@@ -92,7 +92,7 @@ void Simulation::addDev(Kind kind, uint64_t spanMs) {
   devs_.push_back(std::move(d));
   Dev& dev = devs_.back();
   bool honest = kind == Kind::kVictim;
-  inject(dev, dev.home, std::move(intro), honest);
+  inject(dev, std::move(intro), honest);
   for (int i = 0; i < 2; ++i) writeRecord(dev, honest);
 }
 
@@ -242,8 +242,8 @@ void Simulation::authorHonest(size_t i) {
   ++stats_.honestAuthored;
 }
 
-HeldChange Simulation::inject(Dev& d, size_t at, Change c, bool honest) {
-  moveHome(d, at);
+HeldChange Simulation::inject(Dev& d, Change c, bool honest) {
+  size_t at = d.home;
   std::string envelope;
   HeldChange h = d.device.sign(std::move(c), nowMs_, &envelope);
   d.history.push_back(d.device.state());
@@ -252,9 +252,23 @@ HeldChange Simulation::inject(Dev& d, size_t at, Change c, bool honest) {
   return h;
 }
 
-void Simulation::moveHome(Dev& d, size_t at) {
-  if (d.home != at) exchange(d.home, at);
+bool Simulation::holdsLatest(const Dev& d, size_t at) {
+  const Device::State& st = d.device.state();
+  if (!st.prev) return true;
+  auto ids = replicas_[at].store->changesNumbered(d.device.publicKey(), st.seq).value();
+  return std::find(ids.begin(), ids.end(), *st.prev) != ids.end();
+}
+
+bool Simulation::moveHome(Dev& d, size_t at) {
+  if (d.home == at) return true;
+  exchange(d.home, at);
+  if (!holdsLatest(d, at)) {  // the known forEachMissing bug held it back
+    exchange(at, d.home);
+    exchange(d.home, at);
+  }
+  if (!holdsLatest(d, at)) return false;
   d.home = at;
+  return true;
 }
 
 HeldChange Simulation::writeRecord(Dev& d, bool honest) {
@@ -271,7 +285,7 @@ HeldChange Simulation::writeRecord(Dev& d, bool honest) {
     c.record = e->record;
     c.parents = s.record(e->record).value().heads();
   }
-  return inject(d, d.home, std::move(c), honest);
+  return inject(d, std::move(c), honest);
 }
 
 void Simulation::certifySuccessor(Dev& issuer) {
@@ -286,7 +300,7 @@ void Simulation::certifySuccessor(Dev& issuer) {
     ++issuer.successors;
     ++stats_.successions;
     ++stats_.enrolledAsSuccessor;
-    inject(issuer, issuer.home, std::move(c), false);
+    inject(issuer, std::move(c), false);
     return;
   }
   Dev s(Kind::kSuccessor,
@@ -317,7 +331,7 @@ void Simulation::certifySuccessor(Dev& issuer) {
   }
   if (issuer.depth > 0) ++stats_.chains;
   ++stats_.successions;
-  HeldChange h = inject(issuer, issuer.home, std::move(c), false);
+  HeldChange h = inject(issuer, std::move(c), false);
   if (issuer.stolen) mustNotApply_.insert(h.id);
   s.kind = issuer.stolen || issuer.kind == Kind::kThiefKey ? Kind::kThiefKey : Kind::kSuccessor;
   devs_.push_back(std::move(s));
@@ -325,7 +339,7 @@ void Simulation::certifySuccessor(Dev& issuer) {
   Change announce;
   announce.op = OpKind::kEncryptionKey;
   announce.encryptionKey = boxKeyFor(seed_, 1000 + devs_.size()).publicKey();
-  inject(fresh, fresh.home, std::move(announce), false);
+  inject(fresh, std::move(announce), false);
 }
 
 void Simulation::actAdversary() {
@@ -348,7 +362,7 @@ void Simulation::actAdversary() {
         c.op = OpKind::kCertificate;
         c.certificate = makeCertificate(county_.network, d.device.publicKey(), d.device.key(),
                                         d.township, Role::kTownship, 0, 0, "renewed");
-        mustNotApply_.insert(inject(d, d.home, std::move(c), false).id);
+        mustNotApply_.insert(inject(d, std::move(c), false).id);
         ++stats_.selfCerts;
         return;
       }
@@ -492,9 +506,11 @@ void Simulation::backupOrRestore() {
     return;
   }
   if (r.sinceBackup == 0) return;
-  // Devices that synced with it go elsewhere first: what they signed is not lost.
+  // Devices that synced with it go elsewhere first: what they signed is not
+  // lost (and if one cannot, there is no restore this time).
   for (auto& d : devs_)
-    if (d.home == i) moveHome(d, (i + 1 + rng_() % (replicas_.size() - 1)) % replicas_.size());
+    if (d.home == i && !moveHome(d, (i + 1 + rng_() % (replicas_.size() - 1)) % replicas_.size()))
+      return;
   r.store.reset();
   // A new file, as a restore makes (the store knows its file by device and inode).
   // (renaming the copy in: a file made now might get the old one's inode back).
