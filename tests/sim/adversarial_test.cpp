@@ -54,21 +54,10 @@ TEST_CASE(
   const uint64_t start = one ? one : envNumber("RENDA_SIM_SEED_START", 1);
   test::TempDir root;
   Stats stats;
-  std::string firstDigest;
   auto began = std::chrono::steady_clock::now();
-  for (uint64_t seed = start; seed < start + seeds; ++seed) {
-    INFO("seed " << seed << " (rerun it alone with RENDA_SIM_SEED=" << seed << ")");
-    Simulation sim(seed, root, stats);
-    sim.run();
-    if (seed == start) firstDigest = sim.finalDigest();
-  }
-  {
-    // The same seed gives the same final state.
-    Stats again;
-    Simulation sim(start, root, again);
-    sim.run();
-    CHECK(sim.finalDigest() == firstDigest);
-  }
+  runSeeds<Simulation>(start, seeds, root, stats, [](uint64_t seed) {
+    return "rerun it alone with RENDA_SIM_SEED=" + std::to_string(seed);
+  });
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                   began)
                 .count();

@@ -372,20 +372,9 @@ TEST_CASE("Replicas: five stores exchanging bundles in any order converge", "[si
   const uint64_t start = envNumber("RENDA_SEED_START", 1);
   test::TempDir root;
   Stats stats;
-  std::string firstDigest;
-  for (uint64_t seed = start; seed < start + seeds; ++seed) {
-    INFO("seed " << seed << " (rerun with RENDA_SEED_START=" << seed << " RENDA_SEEDS=1)");
-    Simulation sim(seed, root, stats);
-    sim.run();
-    if (seed == start) firstDigest = sim.finalDigest();
-  }
-  {
-    // Determinism: the same seed gives the same final state.
-    Stats again;
-    Simulation sim(start, root, again);
-    sim.run();
-    CHECK(sim.finalDigest() == firstDigest);
-  }
+  runSeeds<Simulation>(start, seeds, root, stats, [](uint64_t seed) {
+    return "rerun with RENDA_SEED_START=" + std::to_string(seed) + " RENDA_SEEDS=1";
+  });
   std::cout << "convergence: " << stats.seeds << " seeds from " << start << "; " << stats.authored
             << " edits authored, " << stats.refusedAuthoring << " refused at authoring; "
             << stats.bundles << " bundles, " << stats.deliveries << " deliveries (" << stats.partial

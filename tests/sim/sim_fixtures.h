@@ -34,4 +34,24 @@ inline std::unique_ptr<storage::Store> openFastStore(const std::string& dir,
   return std::move(*s);
 }
 
+// Runs seeds start .. start + seeds - 1, each as Sim(seed, root, stats).run()
+// with `rerun(seed)` (how to run that seed alone) in the messages of a
+// failure; then the first seed again, which must end in the same digest
+// (Sim::finalDigest()): the same seed gives the same final state.
+template <typename Sim, typename Stats, typename Rerun>
+void runSeeds(uint64_t start, uint64_t seeds, const test::TempDir& root, Stats& stats,
+              const Rerun& rerun) {
+  std::string firstDigest;
+  for (uint64_t seed = start; seed < start + seeds; ++seed) {
+    INFO("seed " << seed << " (" << rerun(seed) << ")");
+    Sim sim(seed, root, stats);
+    sim.run();
+    if (seed == start) firstDigest = sim.finalDigest();
+  }
+  Stats again;
+  Sim sim(start, root, again);
+  sim.run();
+  CHECK(sim.finalDigest() == firstDigest);
+}
+
 }  // namespace renda::sim
