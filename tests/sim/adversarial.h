@@ -89,6 +89,10 @@ class Simulation {
 
   void setUp();
 
+  // A node's announcements of its encryption key `box` and of a transport
+  // key (from `transportSeed`), as a node makes them when it starts or hands over.
+  std::vector<LocalEdit> announcements(const BoxSecretKey& box, uint64_t transportSeed);
+
   std::unique_ptr<Store> openFast(const std::string& dir) { return openFastStore(dir, county_); }
 
   // A key the root enrolls (it introduces itself with the certificate), with

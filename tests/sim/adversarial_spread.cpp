@@ -308,6 +308,7 @@ void Simulation::checkOracle(const Content& held, const Oracle& oracle, Store& s
     CHECK(got.successor == want.successor);
     CHECK(got.frozenFromSeq == want.frozenFromSeq);
     CHECK(got.encryptionKey == want.encryptionKey);
+    CHECK(got.transportKey == want.transportKey);
     if (want.admitted) {
       CHECK(got.township == want.township);
       CHECK(got.generation == want.generation);

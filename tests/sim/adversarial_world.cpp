@@ -40,6 +40,15 @@ void Simulation::run() {
   std::filesystem::remove_all(base_);
 }
 
+std::vector<LocalEdit> Simulation::announcements(const BoxSecretKey& box, uint64_t transportSeed) {
+  LocalEdit enc, transport;
+  enc.op = OpKind::kEncryptionKey;
+  enc.encryptionKey = box.publicKey();
+  transport.op = OpKind::kTransportKey;
+  transport.transportKey = boxKeyFor(seed_, 5000 + transportSeed).publicKey();
+  return {enc, transport};
+}
+
 void Simulation::setUp() {
   std::filesystem::create_directories(base_);
   struct Who {
@@ -63,10 +72,9 @@ void Simulation::setUp() {
     LocalEdit intro;
     intro.op = OpKind::kCertificate;
     intro.certificate = county_.certify(r.key.publicKey(), r.township, r.role);
-    LocalEdit announce;
-    announce.op = OpKind::kEncryptionKey;
-    announce.encryptionKey = r.box.publicKey();
-    REQUIRE(r.store->authorBatch({intro, announce}, r.key, nowMs_));
+    std::vector<LocalEdit> edits = announcements(r.box, i + 1);
+    edits.insert(edits.begin(), intro);
+    REQUIRE(r.store->authorBatch(edits, r.key, nowMs_));
     honestKeys_.insert(r.key.publicKey());
     replicas_.push_back(std::move(r));
   }
@@ -524,7 +532,8 @@ void Simulation::backupOrRestore() {
   BoxSecretKey freshBox = boxKeyFor(seed_, 2000 + restoreCount_++);
   Certificate cert = makeCertificate(county_.network, fresh.publicKey(), r.key, r.township, r.role,
                                      nowMs_ - kMinuteMs, 0, "restored");
-  auto ids = r.store->rotateDeviceKey(r.key, fresh, cert, freshBox.publicKey(), nowMs_);
+  auto ids = r.store->rotateDeviceKey(r.key, fresh, cert,
+                                      announcements(freshBox, 3000 + restoreCount_), nowMs_);
   INFO("hand-over: " << (ids ? std::string("ok") : ids.status().toString()));
   REQUIRE(ids);
   honestKeys_.insert(fresh.publicKey());

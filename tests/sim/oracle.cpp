@@ -410,11 +410,11 @@ Oracle computeOracle(const std::vector<HeldChange>& held, const NetworkId& netwo
   }
   for (const auto& h : held) {
     const Change& c = h.change;
-    if (c.op != OpKind::kCreate && c.op != OpKind::kUpdate && c.op != OpKind::kEncryptionKey)
-      continue;
+    bool announcement = c.op == OpKind::kEncryptionKey || c.op == OpKind::kTransportKey;
+    if (c.op != OpKind::kCreate && c.op != OpKind::kUpdate && !announcement) continue;
     const OracleMember& m = out.members[c.author];
     bool ok = m.admitted && state[c.author].valid(h) && covers(m.windowsMs, Hlc::millis(c.hlc));
-    if (c.op == OpKind::kEncryptionKey) {
+    if (announcement) {
       out.trustApplied[h.id] = ok;
       continue;
     }
@@ -422,16 +422,22 @@ Oracle computeOracle(const std::vector<HeldChange>& held, const NetworkId& netwo
         c.op == OpKind::kCreate ? c.scope : byRecord.at(c.record).front()->change.scope;
     out.trustApplied[h.id] = ok && (m.role == Role::kCounty || scope == m.township);
   }
+  // The current encryption and transport keys: each the latest applied announcement.
   for (auto& [k, m] : out.members) {
-    std::vector<const HeldChange*> announced;
-    if (trees.count(k))
-      for (const auto& [id, h] : trees[k].nodes)
-        if (h->change.op == OpKind::kEncryptionKey && out.trustApplied[id]) announced.push_back(h);
-    if (announced.empty()) continue;
-    auto last = std::max_element(announced.begin(), announced.end(), [](auto* a, auto* b) {
-      return std::tie(a->change.seq, a->id) < std::tie(b->change.seq, b->id);
-    });
-    m.encryptionKey = (*last)->change.encryptionKey;
+    if (!trees.count(k)) continue;
+    std::optional<std::pair<uint64_t, ChangeId>> latestEnc, latestTransport;
+    for (const auto& [id, h] : trees[k].nodes) {
+      if (!out.trustApplied[id]) continue;
+      auto at = std::make_pair(h->change.seq, id);
+      if (h->change.op == OpKind::kEncryptionKey && (!latestEnc || *latestEnc < at)) {
+        latestEnc = at;
+        m.encryptionKey = h->change.encryptionKey;
+      }
+      if (h->change.op == OpKind::kTransportKey && (!latestTransport || *latestTransport < at)) {
+        latestTransport = at;
+        m.transportKey = h->change.transportKey;
+      }
+    }
   }
   // Records: folded with trust's flags; then the field-group rule judges the
   // plain edits of suggestions that trust lets through.

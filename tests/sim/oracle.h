@@ -38,6 +38,7 @@ struct OracleMember {
   std::optional<PublicKey> successor;
   std::optional<uint64_t> frozenFromSeq;
   std::optional<BoxPublicKey> encryptionKey;
+  std::optional<BoxPublicKey> transportKey;
 };
 
 struct Oracle {
