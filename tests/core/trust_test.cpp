@@ -447,6 +447,38 @@ TEST_CASE("deriveTrust: a restored laptop's hand-over beside its lost changes is
   }
 }
 
+// A thief with a stolen key, after the county revoked it pinned at its real
+// last change (5), signs a successor certificate for a key of its own as
+// another change numbered 4, beside the real one. design.md §Trust: "any
+// other change at or below [the cut-off] ... never applied". But a successor
+// certificate that nothing follows, beside another change with its number,
+// counts as a hand-over (a restored laptop's), so it is on the line and the
+// thief's key is admitted; with a second such hand-over the revoked key is
+// frozen from there, and its real changes 4 and 5 stop applying. (The
+// adversarial simulation with RENDA_SIM_STRICT=1 RENDA_SIM_SEED=22.)
+// OPEN: tagged [!shouldfail] until the rule is settled and deriveTrust follows
+// it; remove the tag then.
+TEST_CASE("deriveTrust: a thief's hand-over at or below a revocation's cut-off admits no key",
+          "[core][trust][succession][regression][!shouldfail]") {
+  World w;
+  w.enroll(w.t1, "chengguan", Role::kTownship);
+  ChangeId c3 = w.chain(w.t1, 3);
+  ChangeId c4 = w.next(w.t1);
+  ChangeId c5 = w.next(w.t1);
+  w.revoke(w.t1, 5, c5);
+  ChangeId thief4 = w.add(w.t1, c3);
+  w.succeed(w.t1, w.fresh, thief4);
+  auto d = w.derive();
+  CHECK_FALSE(d.members.at(w.fresh.publicKey()).admitted);
+  CHECK_FALSE(w.valid(d, w.t1, thief4));
+  ChangeId thief5 = w.add(w.t1, c4);
+  w.succeed(w.t1, w.fresher, thief5);
+  d = w.derive();
+  CHECK(w.valid(d, w.t1, c4));
+  CHECK(w.valid(d, w.t1, c5));
+  CHECK_FALSE(d.members.at(w.fresher.publicKey()).admitted);
+}
+
 TEST_CASE("deriveTrust: the current encryption key is the latest valid announcement",
           "[core][trust][privacy]") {
   World w;

@@ -16,6 +16,7 @@
 
 #include "net/files.h"
 #include "storage/store.h"
+#include "tests/sim/sim_fixtures.h"
 #include "tests/storage/store_fixtures.h"
 
 namespace renda::sim {
@@ -23,11 +24,6 @@ namespace {
 
 using storage::LocalEdit;
 using storage::Store;
-
-uint64_t envNumber(const char* name, uint64_t fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? std::strtoull(v, nullptr, 10) : fallback;
-}
 
 const std::vector<std::string> kTownships = {"城关镇", "河口乡"};
 const std::vector<std::string> kFieldNames = {"name", "phone", "note"};
@@ -116,17 +112,7 @@ class Simulation {
     }
   }
 
-  // Durability is the crash test's business: fsync is off here so that
-  // hundreds of seeds fit in a minute. Everything else is real LMDB on disk.
-  std::unique_ptr<Store> openFast(const std::string& dir) {
-    storage::StoreOptions o;
-    o.initialMapBytes = test::kSmallMapBytes;
-    auto s = Store::open(dir, o);
-    REQUIRE(s);
-    REQUIRE(mdb_env_set_flags((*s)->env().get(), MDB_NOSYNC, 1) == 0);
-    REQUIRE((*s)->setNetwork(county_.info()));
-    return std::move(*s);
-  }
+  std::unique_ptr<Store> openFast(const std::string& dir) { return openFastStore(dir, county_); }
 
   uint64_t now(const Replica& r) const { return nowMs_ + r.skewMs; }
 
@@ -386,20 +372,9 @@ TEST_CASE("Replicas: five stores exchanging bundles in any order converge", "[si
   const uint64_t start = envNumber("RENDA_SEED_START", 1);
   test::TempDir root;
   Stats stats;
-  std::string firstDigest;
-  for (uint64_t seed = start; seed < start + seeds; ++seed) {
-    INFO("seed " << seed << " (rerun with RENDA_SEED_START=" << seed << " RENDA_SEEDS=1)");
-    Simulation sim(seed, root, stats);
-    sim.run();
-    if (seed == start) firstDigest = sim.finalDigest();
-  }
-  {
-    // Determinism: the same seed gives the same final state.
-    Stats again;
-    Simulation sim(start, root, again);
-    sim.run();
-    CHECK(sim.finalDigest() == firstDigest);
-  }
+  runSeeds<Simulation>(start, seeds, root, stats, [](uint64_t seed) {
+    return "rerun with RENDA_SEED_START=" + std::to_string(seed) + " RENDA_SEEDS=1";
+  });
   std::cout << "convergence: " << stats.seeds << " seeds from " << start << "; " << stats.authored
             << " edits authored, " << stats.refusedAuthoring << " refused at authoring; "
             << stats.bundles << " bundles, " << stats.deliveries << " deliveries (" << stats.partial
