@@ -44,6 +44,10 @@ class ChangeSource {
   // (a sender waiting for the link): no transaction is held across calls.
   virtual Status forEachMissing(const VersionVector& theirs,
                                 const std::function<Status(std::string_view envelope)>& fn) = 0;
+  // The authors of whom this node holds a change with a number that `theirs`
+  // names with another id: their branches and this node's differ (a fork),
+  // so the other side should send all it holds of them.
+  virtual Result<std::vector<PublicKey>> divergedFrom(const VersionVector& theirs) = 0;
 };
 
 class ChangeSink {

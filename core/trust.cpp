@@ -223,6 +223,7 @@ Result<std::optional<TrustAct>> openAct(const NetworkId& network, const PublicKe
   act.carrierSeq = c.seq;
   act.carrierId = id;
   act.carrierHlc = c.hlc;
+  act.carrierDeps = c.deps;
   switch (c.op) {
     case OpKind::kCertificate: {
       auto cert = openCertificate(network, crypto::asBytes(c.certificate->body), c.certificate->sig);

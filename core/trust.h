@@ -109,6 +109,7 @@ struct TrustAct {
   uint64_t carrierSeq = 0;
   ChangeId carrierId;
   uint64_t carrierHlc = 0;
+  std::vector<ChangeId> carrierDeps;  // what the carrying change depends on
   std::optional<Certificate> certificate;
   std::optional<Revocation> revocation;
   std::optional<Settlement> settlement;

@@ -236,8 +236,16 @@ LineOutcome computeLine(const PublicKey& key, const AuthorShape* shape,
   for (const auto& id : line)
     if (tree.seqOf(id) >= tree.branchSeq()) out.line.lineIds.push_back(id);
   std::sort(out.line.lineIds.begin(), out.line.lineIds.end());
+  // A hand-over beside the line counts, but under a revocation only one the
+  // revocation names among its dependencies (renda revoke --keep-successor:
+  // the county had seen it and keeps it): a revocation keeps exactly the
+  // changes its pinned change follows, and a thief with a copy of the key
+  // would otherwise hand over beside it.
+  std::set<ChangeId> vouched;
+  for (const TrustAct* act : revocations) vouched.insert(act->carrierDeps.begin(), act->carrierDeps.end());
   for (const auto& id : handovers)
-    if (tree.inTree(id) && tree.exempt(id, handovers) && onLine.count(tree.pathDown(id).at(1)))
+    if ((revocations.empty() || vouched.count(id)) && tree.inTree(id) &&
+        tree.exempt(id, handovers) && onLine.count(tree.pathDown(id).at(1)))
       out.line.sideIds.push_back(id);
   out.line.aboveOnLine = tree.top() && onLine.count(*tree.top());
   return out;

@@ -48,6 +48,7 @@ struct Session {
   std::optional<Hello> peerHello;
   VersionVector peerParts;
   bool peerSummaryEnd = false;
+  std::optional<std::vector<PublicKey>> peerDiverged;
   // Going out.
   uint64_t sentBatches = 0, ackedByPeer = 0;
   bool sentDone = false;
@@ -179,6 +180,14 @@ void receiver(Session& s) {
         }
         s.peerSummaryEnd = true;
         break;
+      case Kind::kDiverged:
+        if (!s.peerSummaryEnd || s.peerDiverged) {
+          lock.unlock();
+          s.fail(protocolError("it listed diverged authors out of turn"));
+          return;
+        }
+        s.peerDiverged = std::move(m->diverged);
+        break;
       case Kind::kChanges: {
         if (s.peerDone || m->batch.number != s.receivedBatches + 1) {
           lock.unlock();
@@ -251,10 +260,18 @@ void sender(Session& s, const VersionVector& mine, const std::vector<Fingerprint
   bool zstd;
   {
     std::unique_lock<std::mutex> lock(s.mu);
-    s.cv.wait(lock, [&] { return s.failed || s.peerSummaryEnd; });
+    s.cv.wait(lock, [&] { return s.failed || s.peerDiverged; });
     if (s.failed) return;
     theirs = theirSummary(*s.peerHello, s.peerParts, mine, myBuckets);
     zstd = s.options.zstd && s.peerHello->zstd;
+    // Authors whose branches differ: the peer gets all this node holds of them.
+    const auto& diverged = *s.peerDiverged;
+    theirs.erase(std::remove_if(theirs.begin(), theirs.end(),
+                                [&](const VersionEntry& e) {
+                                  return std::find(diverged.begin(), diverged.end(), e.author) !=
+                                         diverged.end();
+                                }),
+                 theirs.end());
   }
   std::vector<std::string> batch;
   size_t bytes = 0;
@@ -412,7 +429,21 @@ SyncReport runSync(Channel& ch, ChangeSource& source, ChangeSink& sink, const Pu
     }
   }
   if (st) st = ch.send(encodeSummaryEnd());
-  if (!st) s.fail(st, false);
+  // Once the peer's summary is in: the authors whose branches differ here
+  // from what it holds, for it to send whole (the streams start after this).
+  if (st) {
+    std::optional<VersionVector> theirs;
+    {
+      std::unique_lock<std::mutex> lock(s.mu);
+      s.cv.wait(lock, [&] { return s.failed || s.peerSummaryEnd; });
+      if (!s.failed) theirs = theirSummary(*s.peerHello, s.peerParts, *mine, myBuckets);
+    }
+    if (theirs) {
+      auto diverged = source.divergedFrom(*theirs);
+      st = diverged ? ch.send(encodeDiverged(*diverged)) : diverged.status();
+    }
+  }
+  if (!st) s.fail(st, st.code() != Code::kDisconnected);
   if (options.stillAllowed) {
     Status allowed = options.stillAllowed();
     if (!allowed) s.fail(allowed);

@@ -118,6 +118,13 @@ std::string encodeGoodbye(std::string_view why) {
   return message([&](schema::SyncMessage::Builder m) { m.setGoodbye(text); });
 }
 
+std::string encodeDiverged(const std::vector<PublicKey>& authors) {
+  return message([&](schema::SyncMessage::Builder m) {
+    auto list = m.initDiverged(authors.size());
+    for (size_t i = 0; i < authors.size(); ++i) list.set(i, dataOf(authors[i]));
+  });
+}
+
 Result<SyncMsg> decodeSyncMessage(std::string_view bytes) {
   SyncMsg out;
   out.wireBytes = bytes.size();
@@ -194,6 +201,18 @@ Result<SyncMsg> decodeSyncMessage(std::string_view bytes) {
             auto t = m.getGoodbye();
             if (t.size() > kMaxGoodbyeBytes) return Status::invalid("a goodbye is too long");
             out.text.assign(t.cStr(), t.size());
+            return Status::ok();
+          }
+          case schema::SyncMessage::DIVERGED: {
+            out.kind = SyncMsg::Kind::kDiverged;
+            auto list = m.getDiverged();
+            if (list.size() > limits::kMaxSummaryEntries)
+              return Status::invalid("a divergence list is too long");
+            for (auto d : list) {
+              PublicKey k;
+              if (!fixedFrom(d, k)) return Status::invalid("a divergence list names a bad key");
+              out.diverged.push_back(k);
+            }
             return Status::ok();
           }
           default:

@@ -35,10 +35,13 @@ struct Batch {
 };
 
 struct SyncMsg {
-  enum class Kind { kHello, kSummary, kSummaryEnd, kChanges, kAck, kDone, kPing, kPong, kGoodbye };
+  enum class Kind {
+    kHello, kSummary, kSummaryEnd, kChanges, kAck, kDone, kPing, kPong, kGoodbye, kDiverged
+  };
   Kind kind = Kind::kGoodbye;
   Hello hello;             // kHello
   VersionVector summary;   // kSummary
+  std::vector<PublicKey> diverged;  // kDiverged
   Batch batch;             // kChanges
   uint64_t value = 0;      // kAck, kDone, kPing, kPong
   std::string text;        // kGoodbye
@@ -56,6 +59,7 @@ std::string encodeDone(uint64_t batches);
 std::string encodePing(uint64_t nonce);
 std::string encodePong(uint64_t nonce);
 std::string encodeGoodbye(std::string_view why);
+std::string encodeDiverged(const std::vector<PublicKey>& authors);
 
 // InvalidInput with a reason for anything malformed, over a limit, or a
 // batch whose packed envelopes do not add up (a decompression that would

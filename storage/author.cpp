@@ -10,6 +10,33 @@ namespace renda::storage {
 
 namespace {
 
+// The change a new change of `self` follows: its top, or — when its changes
+// branch and the line is settled — the end of its valid line, so that a node
+// whose branch the county did not keep goes on from the kept one (once it
+// holds it). A frozen key follows its top, and is refused anyway.
+Result<std::optional<VersionEntry>> followed(Applier& applier, const PublicKey& self) {
+  auto top = applier.vvEntry(self);
+  if (!top) return top.status();
+  auto m = applier.member(self);
+  if (!m) return m.status();
+  if (!*m || !(*m)->line.branchSeq || (*m)->frozenFromSeq || (*m)->line.aboveOnLine) return *top;
+  const AuthorLine& line = (*m)->line;
+  std::optional<VersionEntry> tip;
+  for (const auto& id : line.lineIds) {
+    auto at = applier.locateHeld(id);
+    if (!at) return at.status();
+    if (*at && (!tip || (*at)->second > tip->seq)) tip = VersionEntry{self, (*at)->second, id};
+  }
+  if (!tip && *line.branchSeq > 1) {
+    // The line ends just before the branches: at the one change numbered branchSeq - 1.
+    auto before = applier.changeNumbered(self, *line.branchSeq - 1);
+    if (!before) return before.status();
+    if (*before) tip = VersionEntry{self, *line.branchSeq - 1, **before};
+  }
+  if (line.limitSeq && tip && tip->seq > *line.limitSeq) return *top;
+  return tip;
+}
+
 // Signs `edit` as the next change of `key` and applies it inside the applier's
 // write transaction: the per-change half of Store::author and Store::authorBatch.
 // Refused (and the caller aborts the transaction) when the change would not apply.
@@ -19,12 +46,12 @@ Result<ChangeId> authorOne(Applier& applier, const NetworkInfo& net, const Local
   Change c;
   c.network = net.network;
   c.author = self;
-  auto vv = applier.vvEntry(self);
-  if (!vv) return vv.status();
-  c.seq = *vv ? (*vv)->seq + 1 : 1;
-  if (*vv) {
-    c.prev = (*vv)->id;
-    auto ps = applier.signatureHash((*vv)->id);
+  auto after = followed(applier, self);
+  if (!after) return after.status();
+  c.seq = *after ? (*after)->seq + 1 : 1;
+  if (*after) {
+    c.prev = (*after)->id;
+    auto ps = applier.signatureHash((*after)->id);
     if (!ps) return ps.status();
     c.prevSig = *ps;
   }

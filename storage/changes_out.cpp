@@ -193,6 +193,22 @@ Result<std::vector<ForkInfo>> Store::forks() {
   return out;
 }
 
+Result<std::vector<PublicKey>> Store::divergedFrom(const VersionVector& theirs) {
+  auto txn = ReadTxn::begin(env_);
+  if (!txn) return txn.status();
+  std::vector<PublicKey> out;
+  for (const auto& e : theirs) {
+    if (!out.empty() && out.back() == e.author) continue;
+    auto at = keys::arrivalOf(*txn, *t_, e.id);
+    if (!at) return at.status();
+    if (at->has_value()) continue;
+    auto same = txn->get(t_->log, bytesOf(keys::authorSeq(e.author, e.seq)));
+    if (!same) return same.status();
+    if (same->has_value()) out.push_back(e.author);
+  }
+  return out;
+}
+
 Result<VersionVector> Store::heldTips(const VersionVector& theirs) {
   auto txn = ReadTxn::begin(env_);
   if (!txn) return txn.status();
@@ -205,7 +221,8 @@ Result<VersionVector> Store::heldTips(const VersionVector& theirs) {
   return out;
 }
 
-Result<std::vector<uint64_t>> Store::missingArrivals(const VersionVector& theirs) {
+Result<Store::MissingPlan> Store::planMissing(const VersionVector& theirs, size_t recentOfAhead) {
+  MissingPlan plan;
   auto txn = ReadTxn::begin(env_);
   if (!txn) return txn.status();
   std::map<PublicKey, std::vector<const VersionEntry*>> tips;
@@ -241,12 +258,26 @@ Result<std::vector<uint64_t>> Store::missingArrivals(const VersionVector& theirs
     if (f == forked->end()) {
       // One chain: they hold it up to the highest tip they share with it.
       // When they named none and lack nothing this node can see, they are
-      // ahead on the same chain.
-      if (mine != tips.end() && heldIds.empty() && !diverged) return Status::ok();
+      // taken to be ahead on the same chain; should they be on another
+      // branch, what this node sends may need its own last changes of that
+      // author, so a bundle takes a few of them along, and assumes the
+      // receiver holds the one before (its prerequisite).
+      if (mine != tips.end() && heldIds.empty() && !diverged) {
+        if (recentOfAhead == 0) return Status::ok();
+        uint64_t from = top > recentOfAhead ? top - recentOfAhead + 1 : 1;
+        plan.aheadAuthors.push_back({a, from, top});
+        return Status::ok();
+      }
+      for (const auto& id : heldIds)
+        for (const VersionEntry* e : mine->second)
+          if (e->id == id) plan.assumed.push_back(*e);
       RENDA_TRY(forEachLogged(*txn, t_->log, a, maxHeld + 1, UINT64_MAX, take));
       return Status::ok();
     }
     // Branches: everything that is not below a tip they hold.
+    for (const auto& id : heldIds)
+      for (const VersionEntry* e : mine->second)
+        if (e->id == id) plan.assumed.push_back(*e);
     auto b = branchingOf(*txn, *t_, a, f->second);
     if (!b) return b.status();
     std::set<ChangeId> theyHave;
@@ -278,18 +309,45 @@ Result<std::vector<uint64_t>> Store::missingArrivals(const VersionVector& theirs
                             UINT64_MAX, take));
     return Status::ok();
   }));
+  // The recent changes of authors taken to be ahead go only along with
+  // something else.
+  if (!arrivals.empty())
+    for (const auto& [a, from, to] : plan.aheadAuthors) {
+      RENDA_TRY(forEachLogged(*txn, t_->log, a, from, to, take));
+      if (from > 1) {
+        auto before = txn->get(t_->log, bytesOf(keys::authorSeq(a, from - 1)));
+        if (!before) return before.status();
+        if (!before->has_value()) return Status::corruption("an author log has a gap");
+        auto stored = txn->get(t_->changes, **before);
+        if (!stored) return stored.status();
+        if (!stored->has_value()) return Status::corruption("an author log names a missing change");
+        auto d = decodeStored(**stored);
+        if (!d) return d.status();
+        plan.assumed.push_back({a, from - 1, d->id});
+      }
+    }
   // Arrival order is a causal order: ingest stores a change only after its
   // previous change, its deps and its parents.
   std::sort(arrivals.begin(), arrivals.end());
   arrivals.erase(std::unique(arrivals.begin(), arrivals.end()), arrivals.end());
-  return arrivals;
+  std::sort(plan.assumed.begin(), plan.assumed.end(), [](const VersionEntry& x, const VersionEntry& y) {
+    return std::tie(x.author, x.seq, x.id) < std::tie(y.author, y.seq, y.id);
+  });
+  plan.assumed.erase(std::unique(plan.assumed.begin(), plan.assumed.end()), plan.assumed.end());
+  plan.arrivals = std::move(arrivals);
+  return plan;
 }
 
 Status Store::forEachMissing(const VersionVector& theirs,
                              const std::function<Status(std::string_view)>& fn) {
-  auto missing = missingArrivals(theirs);
-  if (!missing) return missing.status();
-  const std::vector<uint64_t>& arrivals = *missing;
+  auto plan = planMissing(theirs, 0);
+  if (!plan) return plan.status();
+  return sendPlanned(*plan, fn);
+}
+
+Status Store::sendPlanned(const MissingPlan& plan,
+                          const std::function<Status(std::string_view)>& fn) {
+  const std::vector<uint64_t>& arrivals = plan.arrivals;
   // Read in slices, each in a short transaction of its own, so that `fn` may
   // block (a sender waiting for the link) without holding a reader open:
   // stored changes never change, so the slices see the same bytes.

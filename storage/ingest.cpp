@@ -278,6 +278,19 @@ Result<std::optional<std::pair<PublicKey, uint64_t>>> locateChange(const Txn& tx
   return Where(std::make_pair(author, keys::getBe64((*stored)->data() + 34)));
 }
 
+Result<std::optional<ChangeId>> Applier::changeNumbered(const PublicKey& author, uint64_t seq) {
+  auto arrival = txn_.get(t_.log, bytesOf(keys::authorSeq(author, seq)));
+  if (!arrival) return arrival.status();
+  if (!arrival->has_value()) return std::optional<ChangeId>();
+  auto stored = txn_.get(t_.changes, **arrival);
+  if (!stored) return stored.status();
+  if (!stored->has_value() || (*stored)->size() < keys::kChangeHeader)
+    return Status::corruption("an author log names a missing change");
+  auto env = decodeEnvelope((*stored)->subspan(keys::kChangeHeader));
+  if (!env) return Status::corruption("a stored change is damaged");
+  return std::optional<ChangeId>(crypto::changeId(crypto::asBytes(env->body)));
+}
+
 Status Applier::setApplied(const std::string& arrivalKey, Bytes stored, bool applied) {
   if (applied == ((stored[1] & keys::kFlagApplied) != 0)) return Status::ok();
   std::string nv(viewOf(stored));

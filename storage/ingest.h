@@ -115,6 +115,12 @@ class Applier {
   // alter its author's line (a change among or just above branches), so
   // finish() derives trust again and may apply it after all.
   bool lastJudgedAtFinish() const { return lastJudgedAtFinish_; }
+  // Where a held change is (its author and number), and the first change
+  // held of `author` numbered `seq`.
+  Result<std::optional<std::pair<PublicKey, uint64_t>>> locateHeld(const ChangeId& id) {
+    return locate(id);
+  }
+  Result<std::optional<ChangeId>> changeNumbered(const PublicKey& author, uint64_t seq);
   // Whether a held change is applied now, and why not ("" when it is).
   Result<std::pair<bool, std::string>> appliedNow(const ChangeId& id);
   // Derives every membership and flag again from the held changes, as if

@@ -222,8 +222,28 @@ class Store : public ChangeSource, public ChangeSink {
   // one look-up per author, not the size of the store.
   Status forEachMissing(const VersionVector& theirs,
                         const std::function<Status(std::string_view)>& fn) override;
-  // The arrival numbers of what forEachMissing sends, in causal order.
-  Result<std::vector<uint64_t>> missingArrivals(const VersionVector& theirs);
+  // What forEachMissing sends for `theirs`: the arrival numbers, in causal
+  // order, and what the receiver is assumed to hold (by number and id: a
+  // bundle's prerequisites). With recentOfAhead > 0 (bundles, which cannot
+  // ask back), an author whose summary tip this node does not hold, numbered
+  // above its own top, is taken to be ahead on the same chain, but its last
+  // recentOfAhead changes here go along with anything else sent, and the one
+  // before them is assumed: should the receiver be on another branch of that
+  // author (a fork it has not seen), it gets what it needs, or the import is
+  // refused up front.
+  struct MissingPlan {
+    std::vector<uint64_t> arrivals;
+    VersionVector assumed;
+    struct Ahead {
+      PublicKey author;
+      uint64_t from = 0, to = 0;
+    };
+    std::vector<Ahead> aheadAuthors;
+  };
+  Result<MissingPlan> planMissing(const VersionVector& theirs, size_t recentOfAhead);
+  // Calls `fn` with each planned change's envelope, reading in short transactions.
+  Status sendPlanned(const MissingPlan& plan, const std::function<Status(std::string_view)>& fn);
+  Result<std::vector<PublicKey>> divergedFrom(const VersionVector& theirs) override;
   // Of `theirs`, the tips this node holds (by number and id): what a bundle
   // made for them may assume they hold.
   Result<VersionVector> heldTips(const VersionVector& theirs);

@@ -8,6 +8,14 @@
 
 namespace renda::app {
 
+namespace {
+
+// How many of its own last changes of an author a bundle takes along when the
+// summary it is made for seems ahead on that author (Store::planMissing).
+constexpr size_t kRecentOfAhead = 8;
+
+}  // namespace
+
 Result<ExportResult> exportBundle(Node& node, const VersionVector& theirs,
                                   const std::string& path, const NetworkSecret* networkSecret) {
   auto net = node.store().network();
@@ -21,16 +29,16 @@ Result<ExportResult> exportBundle(Node& node, const VersionVector& theirs,
   header.countyName = net->countyName;
   header.rootKey = net->root;
   if (networkSecret) header.networkSecret = *networkSecret;
-  // Prerequisites: what the bundle assumes the receiver holds: the tips of
-  // their summary that this node holds too, by number and id (so a node on
-  // another branch of a fork is not taken for one that holds this one).
-  auto held = node.store().heldTips(theirs);
-  if (!held) return held.status();
-  header.prerequisites = std::move(*held);
+  // What goes, and what the bundle assumes the receiver holds (by number and
+  // id, so a node on another branch of a fork is not taken for one that holds
+  // this one): Store::planMissing.
+  auto plan = node.store().planMissing(theirs, theirs.empty() ? 0 : kRecentOfAhead);
+  if (!plan) return plan.status();
+  header.prerequisites = plan->assumed;
   auto writer = net::BundleWriter::create(path, header, **key);
   if (!writer) return writer.status();
-  RENDA_TRY(node.store().forEachMissing(
-      theirs, [&](std::string_view env) { return (*writer)->addChange(env); }));
+  RENDA_TRY(node.store().sendPlanned(
+      *plan, [&](std::string_view env) { return (*writer)->addChange(env); }));
   RENDA_TRY((*writer)->finish());
   return ExportResult{(*writer)->changeCount(), (*writer)->bytesWritten()};
 }
@@ -48,10 +56,11 @@ Result<ImportResult> importBundle(Node& node, const std::string& path, bool prog
   for (const auto& p : info->header.prerequisites)
     if (std::find(held->begin(), held->end(), p) == held->end())
       return Status::refused(
-          path + " was made for a node that holds changes this node lacks (node " +
-          shortKey(p.author) + "'s change " + std::to_string(p.seq) +
-          "). Ask for a bundle made for this node's summary (renda summary -o FILE), or a full "
-          "one (renda bundle export -o FILE)");
+          path + " assumes this node holds node " + shortKey(p.author) + "'s change " +
+          std::to_string(p.seq) + ", which it does not. Either the bundle was made for another "
+          "node's summary, or that node's changes have branched (a fork, or a restored backup) "
+          "and this node holds another branch. Nothing was imported. Ask the other node for a "
+          "full bundle (there: renda bundle export -o FILE, without --for) and import that");
   uint64_t done = 0;
   bool showProgress = progress && info->changeCount >= 20000;
   // Many batches: defer LMDB's meta flushes and flush once at the end, before

@@ -217,5 +217,9 @@ struct SyncMessage {
     ping @6 :UInt64;
     pong @7 :UInt64;
     goodbye @8 :Text;                # the session ends: "" = all done; else why, for the log
+    diverged @9 :List(Data);         # sent once both summaries are in: the authors of whom the
+                                     # sender holds a change with a number the peer's summary
+                                     # names with another id (branches the peer may lack): the
+                                     # peer sends all its changes of them. The streams start after it.
   }
 }

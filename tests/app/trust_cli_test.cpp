@@ -188,10 +188,10 @@ TEST_CASE(
 // township can never write again: Store::author follows the township's own
 // latest change (on the branch kept as evidence), so every change it signs,
 // a hand-over's certificate included, is evidence too. renda fork settle says
-// "the node may go on from there". [!shouldfail] until the engine lets it go
+// "the node may go on from there".  until the engine lets it go
 // on from the kept change (or hand over from there); then remove the tag.
 TEST_CASE("renda CLI trust: a township whose branch the county did not keep writes again",
-          "[app][cli][trust][!shouldfail]") {
+          "[app][cli][trust]") {
   County county;
   Harness& h = county.h;
   const std::string key = nodeKeyOf(h, "t1");
@@ -319,11 +319,11 @@ TEST_CASE("renda CLI trust: a stolen key never writes under its revocation", "[a
 // summary names above this node's top (taken to be ahead on the same chain):
 // here the county omits the township's change n, so the revocation that
 // depends on it is refused. The sim branch's storage/fork_spread_test.cpp has
-// it below the CLI. [!shouldfail] until that is fixed; then remove the tag.
+// it below the CLI.  until that is fixed; then remove the tag.
 TEST_CASE(
     "renda CLI trust: the county's bundle made for a node holding a thief's branch carries "
     "the change its revocation keeps",
-    "[app][cli][trust][!shouldfail]") {
+    "[app][cli][trust]") {
   StolenKey s;
   Harness& h = s.h;
   RawAuthor raw(s.thief, s.thief + "/device.key.replaced-" + s.key.substr(0, 8));
@@ -338,9 +338,9 @@ TEST_CASE(
 // as a hand-over (core/trust.h: "a certificate of a successor that nothing
 // follows does not count as a branch"), so the new key of a thief who only
 // runs renda is admitted and writes past the revocation. The sim branch's
-// tests/core/trust_test.cpp has it below the CLI. [!shouldfail] until fixed.
+// tests/core/trust_test.cpp has it below the CLI.  until fixed.
 TEST_CASE("renda CLI trust: a thief who only runs renda never writes under the revocation",
-          "[app][cli][trust][!shouldfail]") {
+          "[app][cli][trust]") {
   StolenKey s;
   Harness& h = s.h;
   h.ok("t2", {"bundle", "import", s.thiefBundle()});

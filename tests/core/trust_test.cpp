@@ -456,10 +456,10 @@ TEST_CASE("deriveTrust: a restored laptop's hand-over beside its lost changes is
 // thief's key is admitted; with a second such hand-over the revoked key is
 // frozen from there, and its real changes 4 and 5 stop applying. (The
 // adversarial simulation with RENDA_SIM_STRICT=1 RENDA_SIM_SEED=22.)
-// OPEN: tagged [!shouldfail] until the rule is settled and deriveTrust follows
+// OPEN: tagged  until the rule is settled and deriveTrust follows
 // it; remove the tag then.
 TEST_CASE("deriveTrust: a thief's hand-over at or below a revocation's cut-off admits no key",
-          "[core][trust][succession][regression][!shouldfail]") {
+          "[core][trust][succession][regression]") {
   World w;
   w.enroll(w.t1, "chengguan", Role::kTownship);
   ChangeId c3 = w.chain(w.t1, 3);

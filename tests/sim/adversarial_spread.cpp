@@ -156,6 +156,16 @@ bool Simulation::deliver(const std::vector<std::string>& changes, size_t to, con
 void Simulation::exchange(size_t from, size_t to, int depth) {
   if (from == to) return;
   Source src{from, replicas_[to].store->versionVector().value()};
+  // As a session does (net/sync.h): the receiver names the authors whose
+  // branches differ from the sender's summary, and gets all of theirs.
+  auto diverged = replicas_[to].store->divergedFrom(replicas_[from].store->versionVector().value());
+  REQUIRE(diverged);
+  src.theirs.erase(std::remove_if(src.theirs.begin(), src.theirs.end(),
+                                  [&](const VersionEntry& e) {
+                                    return std::find(diverged->begin(), diverged->end(),
+                                                     e.author) != diverged->end();
+                                  }),
+                   src.theirs.end());
   src.aheadBranch = aheadBranch(src, to);
   replicas_[to].summaries.push_back(src.theirs);
   ++stats_.exchanges;
@@ -171,8 +181,16 @@ void Simulation::makeBundle() {
   Source src{from, !old.empty() && rng_() % 3 == 0 ? old[rng_() % old.size()]
                                                    : replicas_[to].store->versionVector().value()};
   src.aheadBranch = aheadBranch(src, to);
-  auto changes = missingAt(from, src.theirs);
-  mailbox_.push_back({to, std::move(src), std::move(changes)});
+  // As a bundle does (app/node/bundles.cpp): a few recent changes of authors
+  // the summary seems ahead on go along, and what it assumes is checked first.
+  auto plan = replicas_[from].store->planMissing(src.theirs, 8);
+  REQUIRE(plan);
+  std::vector<std::string> changes;
+  REQUIRE(replicas_[from].store->sendPlanned(*plan, [&](std::string_view e) {
+    changes.emplace_back(e);
+    return Status::ok();
+  }));
+  mailbox_.push_back({to, std::move(src), std::move(changes), plan->assumed});
   ++stats_.bundles;
 }
 
@@ -183,11 +201,21 @@ void Simulation::deliverBundle() {
   bool partial = rng_() % 5 == 0;
   if (partial) ++stats_.partial;
   if (rng_() % 4 != 0) mailbox_.erase(mailbox_.begin() + static_cast<long>(k));
+  if (!prerequisitesHeld(b)) return;
   deliver(b.changes, b.to, &b.source, partial ? rng_() % 3 : SIZE_MAX);
 }
 
+bool Simulation::prerequisitesHeld(const Bundle& b) {
+  auto held = replicas_[b.to].store->heldTips(b.prerequisites);
+  REQUIRE(held);
+  if (held->size() == b.prerequisites.size()) return true;
+  ++stats_.prerequisitesRefused;  // refused up front, as renda bundle import does
+  return false;
+}
+
 void Simulation::heal() {
-  for (auto& b : mailbox_) deliver(b.changes, b.to, &b.source);
+  for (auto& b : mailbox_)
+    if (prerequisitesHeld(b)) deliver(b.changes, b.to, &b.source);
   mailbox_.clear();
   for (int round = 0;; ++round) {
     INFO("heal round " << round);

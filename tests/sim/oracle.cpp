@@ -146,8 +146,14 @@ KeyState lineOf(const PublicKey& k, const Tree& t, const std::vector<const Act*>
     if (next.size() > 1) s.freezeAt(t.seqOf(cur) + 1);
     break;
   }
+  // A hand-over beside the line counts, but under a revocation only one that
+  // a revocation's change depends on (the county kept it): a revocation keeps
+  // exactly the changes its pinned change follows.
+  std::set<ChangeId> vouched;
+  for (const Act* a : revocations)
+    vouched.insert(a->carrier->change.deps.begin(), a->carrier->change.deps.end());
   for (const auto& h : handovers) {
-    if (!t.nodes.count(h) || !exempt(h)) continue;
+    if ((!revocations.empty() && !vouched.count(h)) || !t.nodes.count(h) || !exempt(h)) continue;
     auto parent = t.parentOf(h);
     if (!parent || s.line.count(*parent)) s.side.insert(h);
   }
