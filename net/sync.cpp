@@ -311,16 +311,15 @@ void sender(Session& s, const VersionVector& mine, const std::vector<Fingerprint
   });
   if (st) st = flush();
   if (st) {
+    // Marked before it goes: the peer may answer `done` with its goodbye
+    // before this thread would get the lock again.
     uint64_t n;
     {
       std::lock_guard<std::mutex> lock(s.mu);
       n = s.sentBatches;
-    }
-    st = s.ch.send(encodeDone(n));
-    if (st) {
-      std::lock_guard<std::mutex> lock(s.mu);
       s.sentDone = true;
     }
+    st = s.ch.send(encodeDone(n));
   }
   if (!st) {
     s.fail(st, st.code() != Code::kDisconnected);
@@ -439,6 +438,7 @@ SyncReport runSync(Channel& ch, ChangeSource& source, ChangeSink& sink, const Pu
       if (!s.failed) theirs = theirSummary(*s.peerHello, s.peerParts, *mine, myBuckets);
     }
     if (theirs) {
+      report.peerSummary = *theirs;
       auto diverged = source.divergedFrom(*theirs);
       st = diverged ? ch.send(encodeDiverged(*diverged)) : diverged.status();
     }

@@ -51,6 +51,7 @@ struct SyncReport {
   uint64_t durationMs = 0;
   bool summariesEqual = false;  // nothing to do either way
   std::string peerGoodbye;      // what the peer said when it ended
+  VersionVector peerSummary;    // what the peer held when the session began
 };
 
 // Runs the session; blocks until it ends. `self` is this node's device key

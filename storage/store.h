@@ -29,7 +29,7 @@
 //   acts        arrival u64 -> verdict text ("" = it took effect)   (changes that carry
 //               certificates, revocations, settlements and encryption keys)
 //   forks       (layouts 2-3 only: fork evidence, moved into changes on upgrade)
-//   peers       peer key 32 -> cursor bytes (sync)
+//   peers       neighbour address -> PeerState (storage/peers.cpp)
 //
 // Forks travel: a second change with the same author and number is stored
 // like any other (in forklog), is exported, and satisfies prev, deps and
@@ -81,6 +81,18 @@ struct StoreStatus {
   uint64_t mapBytes = 0;
   uint64_t fileBytes = 0;
   bool restored = false;
+};
+
+// What this node knows of a neighbour it syncs with (renda serve, renda
+// sync), kept in `peers` by address: for `renda status` and the scheduler.
+struct PeerState {
+  std::string address;            // "HOST:PORT", or "beacon:KEYHEX" for one found on the LAN
+  std::optional<PublicKey> node;  // its device key, once a session told it
+  uint64_t lastContactMs = 0;     // the last session that completed
+  uint64_t lastAttemptMs = 0;     // the last session tried
+  std::string lastError;          // why the last attempt failed ("" = it did not)
+  uint64_t sentTotal = 0, receivedTotal = 0;
+  VersionVector summary;          // what it held, as far as this node knows
 };
 
 // What `renda verify` found.
@@ -290,6 +302,13 @@ class Store : public ChangeSource, public ChangeSink {
   Result<uint64_t> clockHighWater();
   // Number of changes held.
   Result<uint64_t> changeCount();
+  // Neighbours (storage/peers.cpp): one state per address, replaced whole.
+  Status putPeerState(const PeerState& state);
+  Result<std::optional<PeerState>> peerState(const std::string& address);
+  Result<std::vector<PeerState>> peerStates();
+  // How many changes this node holds that `theirs` lacks, counted by number
+  // per author (fork evidence aside): what is waiting to go to that node.
+  Result<uint64_t> pendingFor(const VersionVector& theirs);
   Env& env() { return env_; }
 
   // Table handles; internal to storage (see tables.h).

@@ -20,6 +20,8 @@ int exitCodeFor(const Status& s) {
     case Code::kNotFound: return kExitUsage;
     case Code::kInvalidInput:
     case Code::kRefused: return kExitRefused;
+    case Code::kDisconnected:
+    case Code::kOverloaded: return kExitUnreachable;
     default: return kExitInternal;
   }
 }
@@ -164,6 +166,7 @@ const std::vector<Command>& commands() {
     addReportCommands(v);
     addExportCommands(v);
     addSyncCommands(v);
+    addNetCommands(v);
     addInspectCommands(v);
     addKeyCommands(v);
     addDemoCommands(v);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Command-line plumbing shared by the cmd_*.cpp verbs: the commands and their
 // options, argument parsing, and exit codes:
-//   0 ok, 1 usage (the command was asked wrongly), 2 data refused, 3 internal.
+//   0 ok, 1 usage (the command was asked wrongly), 2 data refused, 3 internal,
+//   4 the other node could not be reached, or the link broke (try again).
 // The node a command works on is app/node/node.h.
 #pragma once
 
@@ -19,7 +20,8 @@
 
 namespace renda::app {
 
-inline constexpr int kExitOk = 0, kExitUsage = 1, kExitRefused = 2, kExitInternal = 3;
+inline constexpr int kExitOk = 0, kExitUsage = 1, kExitRefused = 2, kExitInternal = 3,
+                     kExitUnreachable = 4;
 int exitCodeFor(const Status& s);
 
 struct Args;
@@ -86,6 +88,7 @@ void addIssueCommands(std::vector<Command>& out);  // cmd_issue.cpp
 void addReportCommands(std::vector<Command>& out);
 void addExportCommands(std::vector<Command>& out);
 void addSyncCommands(std::vector<Command>& out);
+void addNetCommands(std::vector<Command>& out);  // cmd_net.cpp
 void addInspectCommands(std::vector<Command>& out);
 void addDemoCommands(std::vector<Command>& out);
 void addScheduleCommands(std::vector<Command>& out);

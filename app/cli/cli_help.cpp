@@ -83,7 +83,8 @@ std::string mainHelp() {
            "\n";
   }
   out +=
-      "\nExit codes: 0 ok, 1 the command was asked wrongly, 2 data refused, 3 internal error.\n"
+      "\nExit codes: 0 ok, 1 the command was asked wrongly, 2 data refused, 3 internal error,\n"
+      "4 the other node could not be reached or the link broke (try again).\n"
       "`renda COMMAND --help` shows a command's options; `renda deputy --help` (or station,\n"
       "suggestion, bundle, ...) the verbs of a group and the fields of its records.\n";
   return out;

@@ -4,6 +4,7 @@
 
 #include "app/cli/cli.h"
 #include "app/output/json.h"
+#include "app/serve/neighbours.h"
 #include "app/node/privacy.h"
 #include "core/hlc.h"
 
@@ -20,6 +21,42 @@ std::string describeAuthor(storage::Store& store, const PublicKey& k) {
     if (!(*m)->label.empty()) s += " (" + (*m)->label + ")";
   }
   return s;
+}
+
+// A neighbour as `renda status` shows it: the neighbours file's entries and
+// every node this one has had sessions with (storage::PeerState).
+struct NeighbourView {
+  storage::PeerState state;
+  bool configured = false;
+  std::optional<uint64_t> pending;  // changes waiting to go to it, as far as known
+};
+
+Result<std::vector<NeighbourView>> neighbourViews(Node& node) {
+  auto configured = readNeighbours(node.dir());
+  if (!configured) return configured.status();
+  auto states = node.store().peerStates();
+  if (!states) return states.status();
+  std::vector<NeighbourView> out;
+  for (const auto& a : *configured) {
+    NeighbourView v;
+    v.state.address = a;
+    v.configured = true;
+    out.push_back(v);
+  }
+  for (auto& st : *states) {
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const NeighbourView& v) { return v.state.address == st.address; });
+    if (it == out.end()) it = out.insert(out.end(), NeighbourView{});
+    it->state = std::move(st);
+  }
+  for (auto& v : out) {
+    if (v.state.lastContactMs == 0 && v.state.summary.empty()) continue;
+    auto p = node.store().pendingFor(v.state.summary);
+    if (!p) return p.status();
+    v.pending = *p;
+    v.state.summary.clear();
+  }
+  return out;
 }
 
 Status cmdLog(const Args& args) {
@@ -155,6 +192,8 @@ Status cmdStatus(const Args& args) {
   if (!members) return members.status();
   // Keys that a certificate names but that are not admitted (a successor
   // whose certificate does not count, say): such a key has no township yet.
+  auto neighbours = neighbourViews(**node);
+  if (!neighbours) return neighbours.status();
   std::vector<std::string> notAdmitted;
   for (const auto& m : *members)
     if (m.certified && !m.admitted)
@@ -196,6 +235,21 @@ Status cmdStatus(const Args& args) {
     j.endArray();
     j.key("members").beginArray();
     for (const auto& m : *members) memberJson(j, m);
+    j.endArray();
+    j.key("neighbours").beginArray();
+    for (const auto& v : *neighbours) {
+      j.beginObject().field("address", v.state.address);
+      j.field("node", v.state.node ? toHex(*v.state.node) : "");
+      j.key("configured").boolean(v.configured);
+      j.field("lastContactMs", static_cast<int64_t>(v.state.lastContactMs));
+      j.field("lastAttemptMs", static_cast<int64_t>(v.state.lastAttemptMs));
+      j.field("lastError", v.state.lastError);
+      j.field("sent", static_cast<int64_t>(v.state.sentTotal));
+      j.field("received", static_cast<int64_t>(v.state.receivedTotal));
+      if (v.pending) j.field("pendingToSend", static_cast<int64_t>(*v.pending));
+      else j.key("pendingToSend").null();
+      j.endObject();
+    }
     j.endArray();
     j.key("restored").boolean(st->restored);
     j.field("fileBytes", static_cast<int64_t>(st->fileBytes));
@@ -252,6 +306,20 @@ Status cmdStatus(const Args& args) {
   if (st->restored)
     std::printf("Restored:    this store was copied or restored; it will sign with a new key at its "
                 "next edit\n");
+  for (size_t i = 0; i < neighbours->size(); ++i) {
+    const NeighbourView& v = (*neighbours)[i];
+    // Nodes that connect here are noted by key ("node HEX"), others by address.
+    bool incoming = v.state.address.rfind("node ", 0) == 0 && v.state.node;
+    std::string line = incoming ? "node " + describeAuthor(store, *v.state.node) + ", connects here"
+                                : v.state.address;
+    if (!incoming && v.state.node) line += " (node " + describeAuthor(store, *v.state.node) + ")";
+    if (v.state.lastContactMs) line += "; last contact " + formatTime(v.state.lastContactMs);
+    else line += v.state.lastAttemptMs ? "; never reached" : "; not tried yet";
+    if (!v.state.lastError.empty())
+      line += "; last try " + formatTime(v.state.lastAttemptMs) + " failed: " + v.state.lastError;
+    if (v.pending) line += "; " + std::to_string(*v.pending) + " changes waiting to go there";
+    std::printf("%s %s\n", i == 0 ? "Neighbours: " : "            ", line.c_str());
+  }
   std::printf("Store size:  %.1f MB\n", st->fileBytes / 1e6);
   return Status::ok();
 }

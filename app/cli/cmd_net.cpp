@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: Apache-2.0
+// Syncing over the network: `renda sync HOST:PORT` (one session), `renda
+// serve` (the node at work: app/serve/server.h), `renda neighbour
+// add|remove|list`.
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "app/cli/cli.h"
+#include "app/serve/neighbours.h"
+#include "app/serve/server.h"
+#include "app/serve/session.h"
+
+namespace renda::app {
+
+namespace {
+
+// Transfers this large show a progress line (on a terminal).
+constexpr uint64_t kProgressFrom = 20000;
+
+Status cmdSync(const Args& args) {
+  if (args.positional.size() != 1)
+    return Status::usage("give the other node's address: renda sync HOST:PORT");
+  const std::string& address = args.positional[0];
+  RENDA_TRY(splitHostPort(address).status());
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  auto keys = loadSessionKeys(**node);
+  if (!keys) return keys.status();
+  auto fd = connectTo(address, 10'000);
+  if (!fd) {
+    net::SyncReport failed;
+    failed.status = fd.status();
+    (void)notePeer((*node)->store(), address, failed, Node::nowMs());
+    return fd.status();
+  }
+  bool quiet = args.has("quiet") || args.has("json");
+  bool showProgress = !quiet && ::isatty(STDERR_FILENO);
+  SessionOptions so;
+  so.initiator = true;
+  bool shown = false;
+  if (showProgress)
+    so.progress = [&](const net::SyncProgress& p) {
+      if (p.toSend + p.receivedChanges < kProgressFrom && !shown) return;
+      shown = true;
+      std::fprintf(stderr, "\rSyncing: sent %llu of %llu, received %llu changes   ",
+                   static_cast<unsigned long long>(p.sentChanges),
+                   static_cast<unsigned long long>(p.toSend),
+                   static_cast<unsigned long long>(p.receivedChanges));
+    };
+  net::SyncReport r = runSession(**node, **keys, *fd, so);
+  if (shown) std::fprintf(stderr, "\n");
+  Status noted = notePeer((*node)->store(), address, r, Node::nowMs());
+  const IngestReport& in = r.received;
+  if (args.has("json")) {
+    std::printf("{\"ok\":%s,\"peer\":\"%s\",\"sent\":%llu,\"received\":%llu,\"added\":%zu,"
+                "\"duplicates\":%zu,\"notApplied\":%zu,\"forks\":%zu,\"bytesSent\":%llu,"
+                "\"bytesReceived\":%llu,\"ms\":%llu}\n",
+                r.status ? "true" : "false", toHex(r.peer).c_str(),
+                static_cast<unsigned long long>(r.sentChanges),
+                static_cast<unsigned long long>(r.receivedChanges), in.added, in.duplicates,
+                in.notApplied, in.forks, static_cast<unsigned long long>(r.bytesSent),
+                static_cast<unsigned long long>(r.bytesReceived),
+                static_cast<unsigned long long>(r.durationMs));
+  } else if (!quiet && r.status) {
+    std::printf("Synced with node %s at %s in %.1f s: sent %llu changes, received %llu",
+                shortKey(r.peer).c_str(), address.c_str(), double(r.durationMs) / 1000,
+                static_cast<unsigned long long>(r.sentChanges),
+                static_cast<unsigned long long>(r.receivedChanges));
+    if (in.duplicates) std::printf(" (%zu already here)", in.duplicates);
+    if (in.notApplied) std::printf("; %zu kept but not applied", in.notApplied);
+    if (in.forks) std::printf("; %zu fork%s found", in.forks, in.forks == 1 ? "" : "s");
+    std::printf(".\n");
+    for (const auto& n : in.notes) std::printf("  note: %s\n", n.c_str());
+    if (in.notApplied || in.forks)
+      std::printf("renda status shows what was not applied and why.\n");
+  }
+  if (!r.status) {
+    if (r.sentChanges || r.receivedChanges)
+      return Status::error(r.status.code(),
+                           r.status.message() + ". What moved before that is kept (sent " +
+                               std::to_string(r.sentChanges) + ", received " +
+                               std::to_string(r.receivedChanges) +
+                               " changes); run renda sync again to finish");
+    return r.status;
+  }
+  return noted;
+}
+
+// `--NAME SECONDS` (1 to a day) into *ms, when given.
+Status secondsOption(const Args& args, const std::string& name, uint64_t* ms) {
+  auto s = args.get(name);
+  if (!s) return Status::ok();
+  char* end = nullptr;
+  unsigned long v = std::strtoul(s->c_str(), &end, 10);
+  if (s->empty() || *end || v < 1 || v > 86400)
+    return Status::usage("--" + name + " takes seconds, from 1 to 86400");
+  *ms = v * 1000;
+  return Status::ok();
+}
+
+Status cmdServe(const Args& args) {
+  ServeOptions o;
+  if (auto l = args.get("listen")) o.listen = *l;
+  o.neighbours = args.all("peer");
+  for (const auto& p : o.neighbours) RENDA_TRY(splitHostPort(p).status());
+  if (auto d = args.get("discovery")) {
+    if (*d != "on" && *d != "off" && *d != "loopback")
+      return Status::usage("--discovery takes on, off or loopback");
+    o.discovery = *d != "off";
+    o.loopbackDiscovery = *d == "loopback";
+  }
+  if (auto p = args.get("discovery-port")) {
+    auto hp = splitHostPort("x:" + *p);
+    if (!hp) return hp.status();
+    o.discoveryPort = hp->second;
+  }
+  RENDA_TRY(secondsOption(args, "routine", &o.routineMs));
+  RENDA_TRY(secondsOption(args, "max-backoff", &o.maxBackoffMs));
+  o.quiet = args.has("quiet");
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  return serve(**node, o);
+}
+
+Status cmdNeighbourAdd(const Args& args) {
+  if (args.positional.size() != 1) return Status::usage("give the neighbour's HOST:PORT");
+  RENDA_TRY(addNeighbour(dataDirFrom(args), args.positional[0]));
+  if (!args.has("quiet"))
+    std::printf("Added %s. renda serve syncs with it from now on.\n", args.positional[0].c_str());
+  return Status::ok();
+}
+
+Status cmdNeighbourRemove(const Args& args) {
+  if (args.positional.size() != 1) return Status::usage("give the neighbour's HOST:PORT");
+  RENDA_TRY(removeNeighbour(dataDirFrom(args), args.positional[0]));
+  if (!args.has("quiet")) std::printf("Removed %s.\n", args.positional[0].c_str());
+  return Status::ok();
+}
+
+Status cmdNeighbourList(const Args& args) {
+  auto list = readNeighbours(dataDirFrom(args));
+  if (!list) return list.status();
+  if (list->empty() && !args.has("quiet"))
+    std::printf("No neighbours yet: renda neighbour add HOST:PORT\n");
+  for (const auto& n : *list) std::printf("%s\n", n.c_str());
+  return Status::ok();
+}
+
+}  // namespace
+
+void addNetCommands(std::vector<Command>& out) {
+  const Option quiet{"quiet", "", "print nothing when it worked"};
+  out.push_back({"sync", "sync with another node over the network, once",
+                 "sync HOST:PORT [--json]", cmdSync,
+                 {{"json", "", "print what moved as JSON"}, quiet}});
+  out.push_back(
+      {"serve", "run the node: take sessions, sync with neighbours by itself, find others on the LAN",
+       "serve [--listen HOST:PORT] [--peer HOST:PORT]... [--discovery on|off|loopback]",
+       cmdServe,
+       {{"listen", "HOST:PORT", "where to take sessions (default 0.0.0.0:7420; off: nowhere)"},
+        {"peer", "HOST:PORT", "a neighbour to sync with, besides the neighbours file", true},
+        {"discovery", "on|off|loopback",
+         "find nodes of this county on the LAN (default on; loopback: on this computer too)"},
+        {"discovery-port", "PORT", "the LAN beacon's UDP port (default 7421)"},
+        {"routine", "SECONDS", "sync each neighbour at least this often (default 30)"},
+        {"max-backoff", "SECONDS", "the longest wait for an unreachable neighbour (default 60)"},
+        {"quiet", "", "log no line for sessions that had nothing to do"}}});
+  out.push_back({"neighbour add", "add a node for renda serve to sync with",
+                 "neighbour add HOST:PORT", cmdNeighbourAdd, {quiet}});
+  out.push_back({"neighbour remove", "stop syncing with a node", "neighbour remove HOST:PORT",
+                 cmdNeighbourRemove, {quiet}});
+  out.push_back({"neighbour list", "the nodes renda serve syncs with", "neighbour list",
+                 cmdNeighbourList, {quiet}});
+}
+
+}  // namespace renda::app

@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/serve/server.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <kj/async-io.h>
+#include <kj/async-unix.h>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "app/serve/neighbours.h"
+#include "app/serve/session.h"
+#include "core/limits.h"
+
+namespace renda::app {
+
+namespace {
+
+uint64_t steadyMs() {
+  return uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now().time_since_epoch())
+                      .count());
+}
+
+// One line in the log: the local time, then the text.
+void logLine(const std::string& text) {
+  std::string line = formatTime(Node::nowMs()) + "  " + text + "\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
+}
+
+std::string peerName(const sockaddr_storage& a) {
+  char host[INET6_ADDRSTRLEN] = "?";
+  uint16_t port = 0;
+  if (a.ss_family == AF_INET) {
+    auto* in = reinterpret_cast<const sockaddr_in*>(&a);
+    ::inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+    port = ntohs(in->sin_port);
+    return std::string(host) + ":" + std::to_string(port);
+  }
+  if (a.ss_family == AF_INET6) {
+    auto* in = reinterpret_cast<const sockaddr_in6*>(&a);
+    ::inet_ntop(AF_INET6, &in->sin6_addr, host, sizeof host);
+    port = ntohs(in->sin6_port);
+    return "[" + std::string(host) + "]:" + std::to_string(port);
+  }
+  return "?";
+}
+
+std::string hostOf(const std::string& address) {
+  size_t colon = address.rfind(':');
+  return colon == std::string::npos ? address : address.substr(0, colon);
+}
+
+Result<int> listenOn(const std::string& address) {
+  auto hp = splitHostPort(address);
+  if (!hp) return hp.status();
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  std::string port = std::to_string(hp->second);
+  int rc = ::getaddrinfo(hp->first.c_str(), port.c_str(), &hints, &found);
+  if (rc != 0)
+    return Status::usage("cannot listen on " + address + ": " + ::gai_strerror(rc));
+  std::string err = "no address";
+  for (addrinfo* a = found; a; a = a->ai_next) {
+    int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) continue;
+    int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, 64) == 0) {
+      ::freeaddrinfo(found);
+      return fd;
+    }
+    err = std::strerror(errno);
+    ::close(fd);
+  }
+  ::freeaddrinfo(found);
+  return Status::usage("cannot listen on " + address + " (" + err +
+                       "): is another renda serve using that port? Choose another with --listen");
+}
+
+// One neighbour the scheduler syncs with.
+struct Neighbour {
+  std::string address;
+  bool configured = true;  // from the file or a flag (else found on the LAN)
+  uint64_t dueMs = 0;      // steady clock
+  uint32_t failures = 0;
+  bool running = false;
+  uint64_t seenMs = 0;     // found on the LAN: the last beacon
+};
+
+// One session under way (incoming or outgoing) on its own thread.
+struct Active {
+  uint64_t id = 0;
+  bool incoming = false;
+  std::string address;  // outgoing: the neighbour; incoming: where it came from
+  std::optional<PublicKey> peer;  // once admitted
+  net::Channel* channel = nullptr;
+  bool handshaking = true;
+  bool cut = false;  // the watch ended it (revoked)
+  bool unreachable = false;  // an outgoing one that could not connect
+  std::thread thread;
+  std::optional<net::SyncReport> report;
+};
+
+class Server {
+ public:
+  Server(Node& node, const ServeOptions& options, std::unique_ptr<SessionKeys> keys,
+         kj::AsyncIoContext& io)
+      : node_(node), options_(options), keys_(std::move(keys)), io_(io),
+        rng_(std::random_device{}()) {}
+
+  ~Server() {
+    stopAll();
+    // The observers leave the event port before their descriptors close.
+    listenObserver_ = nullptr;
+    doneObserver_ = nullptr;
+    if (listenFd_ >= 0) ::close(listenFd_);
+    if (doneFd_ >= 0) ::close(doneFd_);
+  }
+
+  Status start() {
+    doneFd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (doneFd_ < 0) return Status::ioError(std::string("eventfd: ") + std::strerror(errno));
+    doneObserver_ = kj::heap<kj::UnixEventPort::FdObserver>(
+        io_.unixEventPort, doneFd_, kj::UnixEventPort::FdObserver::OBSERVE_READ);
+    if (!options_.listen.empty() && options_.listen != "off") {
+      auto fd = listenOn(options_.listen);
+      if (!fd) return fd.status();
+      listenFd_ = *fd;
+      listenObserver_ = kj::heap<kj::UnixEventPort::FdObserver>(
+          io_.unixEventPort, listenFd_, kj::UnixEventPort::FdObserver::OBSERVE_READ);
+    }
+    for (const auto& a : options_.neighbours) addNeighbour(a, true);
+    RENDA_TRY(reloadNeighbourFile());
+    auto count = node_.store().changeCount();
+    if (!count) return count.status();
+    lastCount_ = *count;
+    std::string township;
+    if (auto m = node_.self(); m && !m->township.empty()) township = " (" + m->township + ")";
+    else if (m) township = " (county office)";
+    std::string list;
+    for (const auto& n : neighbours_) list += (list.empty() ? "" : ", ") + n.address;
+    logLine("renda serve: node " + shortKey(keys_->self) + township + " of " +
+            keys_->network.countyName + (listenFd_ >= 0 ? ", listening on " + options_.listen
+                                                         : ", not listening") +
+            "; neighbours: " + (list.empty() ? "none yet" : list));
+    return Status::ok();
+  }
+
+  // Everything the loop waits on, until one of them fails.
+  kj::Promise<void> run() {
+    kj::Promise<void> all = tickLoop().exclusiveJoin(doneLoop());
+    if (listenObserver_) all = all.exclusiveJoin(acceptLoop());
+    return all;
+  }
+
+  void stopAll() {
+    std::vector<std::thread> threads;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+      for (auto& [id, a] : active_)
+        if (a.channel) a.channel->shutdown();
+    }
+    for (auto& [id, a] : active_)
+      if (a.thread.joinable()) a.thread.join();
+    active_.clear();
+  }
+
+ private:
+  kj::Promise<void> acceptLoop() {
+    return listenObserver_->whenBecomesReadable().then([this]() {
+      acceptAll();
+      return acceptLoop();
+    });
+  }
+
+  kj::Promise<void> doneLoop() {
+    return doneObserver_->whenBecomesReadable().then([this]() {
+      uint64_t n;
+      while (::read(doneFd_, &n, sizeof n) == sizeof n) {
+      }
+      collect();
+      return doneLoop();
+    });
+  }
+
+  kj::Promise<void> tickLoop() {
+    return io_.provider->getTimer()
+        .afterDelay(options_.tickMs * kj::MILLISECONDS)
+        .then([this]() {
+          tick();
+          return tickLoop();
+        });
+  }
+
+  void addNeighbour(const std::string& address, bool configured) {
+    for (auto& n : neighbours_)
+      if (n.address == address) {
+        n.configured = n.configured || configured;
+        return;
+      }
+    Neighbour n;
+    n.address = address;
+    n.configured = configured;
+    neighbours_.push_back(n);
+  }
+
+  Status reloadNeighbourFile() {
+    auto list = readNeighbours(node_.dir());
+    if (!list) return list.status();
+    if (*list == fileNeighbours_) return Status::ok();
+    // Dropped from the file (and not given as a flag): no longer synced.
+    for (const auto& old : fileNeighbours_)
+      if (std::find(list->begin(), list->end(), old) == list->end() &&
+          std::find(options_.neighbours.begin(), options_.neighbours.end(), old) ==
+              options_.neighbours.end())
+        neighbours_.erase(std::remove_if(neighbours_.begin(), neighbours_.end(),
+                                         [&](const Neighbour& n) {
+                                           return n.address == old && !n.running;
+                                         }),
+                          neighbours_.end());
+    for (const auto& a : *list) addNeighbour(a, true);
+    fileNeighbours_ = *list;
+    return Status::ok();
+  }
+
+  void acceptAll() {
+    for (;;) {
+      sockaddr_storage from{};
+      socklen_t len = sizeof from;
+      int fd = ::accept4(listenFd_, reinterpret_cast<sockaddr*>(&from), &len, SOCK_CLOEXEC);
+      if (fd < 0) {
+        if (errno == EINTR || errno == ECONNABORTED) continue;
+        return;  // EAGAIN: all taken; anything else: try again when readable
+      }
+      std::string where = peerName(from);
+      std::string host = hostOf(where);
+      uint64_t now = steadyMs();
+      auto banned = penalty_.find(host);
+      size_t handshakes = 0, sessions = 0;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (auto& [id, a] : active_) {
+          ++sessions;
+          if (a.handshaking) ++handshakes;
+        }
+      }
+      std::string refuse;
+      if (banned != penalty_.end() && banned->second > now)
+        refuse = "it broke the protocol a moment ago; turned away for a while";
+      else if (sessions >= limits::kMaxSessions)
+        refuse = "too many sessions under way (" + std::to_string(sessions) + ")";
+      else if (handshakes >= kMaxHandshakes)
+        refuse = "too many handshakes under way";
+      if (!refuse.empty()) {
+        ::close(fd);
+        logLine("turned away " + where + ": " + refuse);
+        continue;
+      }
+      int one = 1;
+      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      startSession(fd, true, where);
+    }
+  }
+
+  void startSession(int fd, bool incoming, const std::string& address) {
+    std::lock_guard<std::mutex> lock(mu_);
+    uint64_t id = ++lastId_;
+    Active& a = active_[id];
+    a.id = id;
+    a.incoming = incoming;
+    a.address = address;
+    a.thread = std::thread([this, id, fd, incoming] { sessionThread(id, fd, incoming); });
+  }
+
+  // On the session's own thread (an outgoing one connects first: fd -1).
+  void sessionThread(uint64_t id, int fd, bool incoming) {
+    if (fd < 0) {
+      std::string address;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        address = active_[id].address;
+      }
+      auto connected = connectTo(address, kConnectTimeoutMs);
+      if (!connected) {
+        net::SyncReport r;
+        r.status = connected.status();
+        finish(id, std::move(r), true);
+        return;
+      }
+      fd = *connected;
+    }
+    SessionOptions so;
+    so.initiator = !incoming;
+    so.admit = [this, id](Result<PublicKey> who) -> Result<PublicKey> {
+      if (!who) return who;
+      std::lock_guard<std::mutex> lock(mu_);
+      size_t same = 0;
+      for (auto& [other, a] : active_)
+        if (other != id && a.peer == *who) ++same;
+      if (same >= limits::kMaxSessionsPerKey)
+        return Status::error(Code::kOverloaded, "node " + shortKey(*who) + " already has " +
+                                                    std::to_string(same) + " sessions open here");
+      active_[id].peer = *who;
+      return who;
+    };
+    so.onChannel = [this, id](net::Channel* ch) {
+      std::lock_guard<std::mutex> lock(mu_);
+      Active& a = active_[id];
+      a.channel = ch;
+      a.handshaking = false;
+      if (ch && stopping_) ch->shutdown();
+    };
+    finish(id, runSession(node_, *keys_, fd, so), false);
+  }
+
+  void finish(uint64_t id, net::SyncReport r, bool unreachable) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      active_[id].report = std::move(r);
+      active_[id].unreachable = unreachable;
+    }
+    uint64_t one = 1;
+    (void)::write(doneFd_, &one, sizeof one);
+  }
+
+  // On the loop: sessions that ended.
+  void collect() {
+    std::vector<Active> done;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto it = active_.begin(); it != active_.end();) {
+        if (it->second.report) {
+          done.push_back(std::move(it->second));
+          it = active_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    uint64_t now = steadyMs();
+    for (auto& a : done) {
+      a.thread.join();
+      net::SyncReport& r = *a.report;
+      if (a.cut && r.status)
+        r.status = Status::refused("cut off: node " + shortKey(r.peer) + " was revoked");
+      // A peer that broke the protocol (not merely a cut link) is turned away a while.
+      if (a.incoming && r.status.code() == Code::kInvalidInput)
+        penalty_[hostOf(a.address)] = now + kPenaltyMs;
+      std::string address = a.incoming ? "node " + toHex(r.peer) : a.address;
+      if (!a.incoming || r.peer != PublicKey{}) {
+        Status noted = notePeer(node_.store(), address, r, Node::nowMs());
+        if (!noted) logLine("could not note the session: " + noted.message());
+      }
+      for (auto& n : neighbours_) {
+        if (a.incoming || n.address != a.address) continue;
+        n.running = false;
+        if (r.status) {
+          n.failures = 0;
+          n.dueMs = now + options_.routineMs;
+        } else {
+          ++n.failures;
+          uint64_t wait = std::min<uint64_t>(options_.maxBackoffMs,
+                                             1000ull << std::min<uint32_t>(n.failures, 16));
+          n.dueMs = now + wait / 2 + rng_() % (wait / 2 + 1);
+        }
+      }
+      bool nothing = r.status && r.summariesEqual;
+      uint32_t failures = 0;
+      for (auto& n : neighbours_)
+        if (!a.incoming && n.address == a.address) failures = n.failures;
+      if (a.unreachable) {
+        // Said once, then every tenth try, not every few seconds.
+        if (failures == 1 || failures % 10 == 0)
+          logLine("cannot reach " + a.address + ": " + r.status.message() + " (trying again)");
+      } else if (!(nothing && options_.quiet))
+        logLine(std::string(a.incoming ? "session from " : "session to ") + a.address + " " +
+                describeSession(r) + " (" + std::to_string(r.durationMs) + " ms)");
+    }
+  }
+
+  void tick() {
+    uint64_t now = steadyMs();
+    (void)reloadNeighbourFile();
+    // The store gained changes (here, from another process, or from a
+    // neighbour): every neighbour not backed off is synced now.
+    bool changed = false;
+    if (auto count = node_.store().changeCount(); count && *count != lastCount_) {
+      lastCount_ = *count;
+      changed = true;
+    }
+    for (auto& n : neighbours_) {
+      if (n.running) continue;
+      if (changed && n.failures == 0) n.dueMs = std::min(n.dueMs, now);
+      if (now < n.dueMs) continue;
+      n.running = true;
+      startSession(-1, false, n.address);
+    }
+    watchRevocations();
+  }
+
+  // A key the county revoked is cut off at once, whichever session brought the revocation.
+  void watchRevocations() {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, a] : active_) {
+      if (!a.peer || !a.channel || a.cut) continue;
+      if (!peerStillAllowed(node_.store(), *a.peer)) {
+        a.cut = true;
+        a.channel->shutdown();
+      }
+    }
+  }
+
+  static constexpr size_t kMaxHandshakes = 8;
+  static constexpr uint64_t kConnectTimeoutMs = 5'000;
+  static constexpr uint64_t kPenaltyMs = 30'000;
+
+  Node& node_;
+  const ServeOptions& options_;
+  std::unique_ptr<SessionKeys> keys_;
+  kj::AsyncIoContext& io_;
+  std::mt19937_64 rng_;
+  int listenFd_ = -1, doneFd_ = -1;
+  kj::Own<kj::UnixEventPort::FdObserver> listenObserver_, doneObserver_;
+  std::vector<Neighbour> neighbours_;
+  std::vector<std::string> fileNeighbours_;
+  std::map<std::string, uint64_t> penalty_;  // host -> turned away until (steady ms)
+  uint64_t lastCount_ = 0;
+  std::mutex mu_;  // guards active_ and stopping_
+  std::map<uint64_t, Active> active_;
+  uint64_t lastId_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace
+
+Status serve(Node& node, const ServeOptions& options) {
+  auto keys = loadSessionKeys(node);
+  if (!keys) return keys.status();
+  // A peer that closes while we write must not kill the process.
+  ::signal(SIGPIPE, SIG_IGN);
+  kj::UnixEventPort::captureSignal(SIGINT);
+  kj::UnixEventPort::captureSignal(SIGTERM);
+  Status result;
+  try {
+    auto io = kj::setupAsyncIo();
+    Server server(node, options, std::move(*keys), io);
+    RENDA_TRY(server.start());
+    auto stop = io.unixEventPort.onSignal(SIGINT)
+                    .exclusiveJoin(io.unixEventPort.onSignal(SIGTERM))
+                    .then([](siginfo_t) { logLine("renda serve: stopping"); });
+    stop.exclusiveJoin(server.run()).wait(io.waitScope);
+    server.stopAll();
+  } catch (const kj::Exception& e) {
+    result = Status::ioError(std::string("the server stopped: ") + e.getDescription().cStr());
+  }
+  return result;
+}
+
+}  // namespace renda::app
