@@ -101,7 +101,9 @@ Result<int> listenOn(const std::string& address) {
 // One neighbour the scheduler syncs with.
 struct Neighbour {
   std::string address;
-  bool configured = true;  // from the file or a flag (else found on the LAN)
+  bool configured = true;  // from the file or a flag (else found on the LAN, or learned)
+  bool learned = false;    // it connected here and said where it listens: synced when this
+                           // node has news (it comes here on its own schedule otherwise)
   uint64_t dueMs = 0;      // steady clock
   uint32_t failures = 0;
   bool running = false;
@@ -149,6 +151,10 @@ class Server {
       listenFd_ = *fd;
       listenObserver_ = kj::heap<kj::UnixEventPort::FdObserver>(
           io_.unixEventPort, listenFd_, kj::UnixEventPort::FdObserver::OBSERVE_READ);
+    }
+    if (listenFd_ >= 0) {
+      auto hp = splitHostPort(options_.listen);
+      if (hp) listenPort_ = hp->second;
     }
     for (const auto& a : options_.neighbours) addNeighbour(a, true);
     RENDA_TRY(reloadNeighbourFile());
@@ -313,6 +319,7 @@ class Server {
     }
     SessionOptions so;
     so.initiator = !incoming;
+    so.listenPort = listenPort_;
     so.admit = [this, id](Result<PublicKey> who) -> Result<PublicKey> {
       if (!who) return who;
       std::lock_guard<std::mutex> lock(mu_);
@@ -369,6 +376,7 @@ class Server {
       if (a.incoming && r.status.code() == Code::kInvalidInput)
         penalty_[hostOf(a.address)] = now + kPenaltyMs;
       std::string address = a.incoming ? "node " + toHex(r.peer) : a.address;
+      if (a.incoming && r.status && r.peerListenPort) learn(a.address, r.peerListenPort);
       if (!a.incoming || r.peer != PublicKey{}) {
         Status noted = notePeer(node_.store(), address, r, Node::nowMs());
         if (!noted) logLine("could not note the session: " + noted.message());
@@ -378,7 +386,7 @@ class Server {
         n.running = false;
         if (r.status) {
           n.failures = 0;
-          n.dueMs = now + options_.routineMs;
+          n.dueMs = n.learned ? UINT64_MAX : now + options_.routineMs;
         } else {
           ++n.failures;
           uint64_t wait = std::min<uint64_t>(options_.maxBackoffMs,
@@ -400,6 +408,20 @@ class Server {
     }
   }
 
+  // A node that connected from `from` and listens on `port`: this one goes
+  // to it with news. Forgotten after a few failed tries.
+  void learn(const std::string& from, uint16_t port) {
+    std::string address = hostOf(from) + ":" + std::to_string(port);
+    for (const auto& n : neighbours_)
+      if (n.address == address) return;
+    Neighbour n;
+    n.address = address;
+    n.configured = false;
+    n.learned = true;
+    n.dueMs = UINT64_MAX;
+    neighbours_.push_back(n);
+  }
+
   void tick() {
     uint64_t now = steadyMs();
     (void)reloadNeighbourFile();
@@ -410,6 +432,11 @@ class Server {
       lastCount_ = *count;
       changed = true;
     }
+    neighbours_.erase(std::remove_if(neighbours_.begin(), neighbours_.end(),
+                                     [](const Neighbour& n) {
+                                       return n.learned && !n.running && n.failures >= 3;
+                                     }),
+                      neighbours_.end());
     for (auto& n : neighbours_) {
       if (n.running) continue;
       if (changed && n.failures == 0) n.dueMs = std::min(n.dueMs, now);
@@ -447,6 +474,7 @@ class Server {
   std::vector<std::string> fileNeighbours_;
   std::map<std::string, uint64_t> penalty_;  // host -> turned away until (steady ms)
   uint64_t lastCount_ = 0;
+  uint16_t listenPort_ = 0;  // told to peers
   std::mutex mu_;  // guards active_ and stopping_
   std::map<uint64_t, Active> active_;
   uint64_t lastId_ = 0;

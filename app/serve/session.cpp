@@ -132,6 +132,7 @@ net::SyncReport runSession(Node& node, const SessionKeys& keys, int fd,
   so.nowMs = Node::nowMs();
   so.stillAllowed = [&store, &channel] { return peerStillAllowed(store, channel.peer()); };
   so.progress = options.progress;
+  so.listenPort = options.listenPort;
   net::SyncReport r = net::runSync(channel, store, store, keys.self, so);
   if (options.onChannel) options.onChannel(nullptr);
   return r;

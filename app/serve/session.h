@@ -46,6 +46,7 @@ Status peerStillAllowed(storage::Store& store, const PublicKey& peer);
 
 struct SessionOptions {
   bool initiator = true;
+  uint16_t listenPort = 0;  // told to the peer (renda serve's port)
   uint64_t handshakeTimeoutMs = 0;  // 0: limits::kHandshakeTimeoutMs
   std::function<void(const net::SyncProgress&)> progress;
   // Wraps the peer check (the server counts sessions per key there).
