@@ -69,7 +69,7 @@ std::string hostOf(const std::string& address) {
 }
 
 Result<int> listenOn(const std::string& address) {
-  auto hp = splitHostPort(address);
+  auto hp = splitHostPort(address, true);
   if (!hp) return hp.status();
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -149,11 +149,16 @@ class Server {
       auto fd = listenOn(options_.listen);
       if (!fd) return fd.status();
       listenFd_ = *fd;
+      // The address as bound (port 0 in --listen: the system picks one).
+      sockaddr_storage bound{};
+      socklen_t len = sizeof bound;
+      if (::getsockname(listenFd_, reinterpret_cast<sockaddr*>(&bound), &len) == 0)
+        listening_ = peerName(bound);
       listenObserver_ = kj::heap<kj::UnixEventPort::FdObserver>(
           io_.unixEventPort, listenFd_, kj::UnixEventPort::FdObserver::OBSERVE_READ);
     }
     if (listenFd_ >= 0) {
-      auto hp = splitHostPort(options_.listen);
+      auto hp = splitHostPort(listening_);
       if (hp) listenPort_ = hp->second;
     }
     for (const auto& a : options_.neighbours) addNeighbour(a, true);
@@ -167,7 +172,7 @@ class Server {
     std::string list;
     for (const auto& n : neighbours_) list += (list.empty() ? "" : ", ") + n.address;
     logLine("renda serve: node " + shortKey(keys_->self) + township + " of " +
-            keys_->network.countyName + (listenFd_ >= 0 ? ", listening on " + options_.listen
+            keys_->network.countyName + (listenFd_ >= 0 ? ", listening on " + listening_
                                                          : ", not listening") +
             "; neighbours: " + (list.empty() ? "none yet" : list));
     return Status::ok();
@@ -475,6 +480,7 @@ class Server {
   std::map<std::string, uint64_t> penalty_;  // host -> turned away until (steady ms)
   uint64_t lastCount_ = 0;
   uint16_t listenPort_ = 0;  // told to peers
+  std::string listening_;    // where it listens, as bound
   std::mutex mu_;  // guards active_ and stopping_
   std::map<uint64_t, Active> active_;
   uint64_t lastId_ = 0;
