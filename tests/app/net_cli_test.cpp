@@ -40,11 +40,14 @@ struct Server {
     REQUIRE(!address.empty());
   }
   ~Server() { stop(); }
+  // Stops it (SIGTERM); it must end cleanly (exit 0: under a sanitizer, no report).
   Run stop() {
     if (pid < 0) return {};
     ::kill(pid, SIGTERM);
     Run r = h.wait(pid, tag);
     pid = -1;
+    INFO(r.describe());
+    CHECK(r.code == 0);
     return r;
   }
   std::string log_() const { return readFile(h.path(tag + "stderr.txt")); }
