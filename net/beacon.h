@@ -46,7 +46,7 @@ namespace renda::net {
 inline constexpr size_t kBeaconBytes = 111;
 inline constexpr uint8_t kBeaconVersion = 1;
 // The UDP port nodes listen on for beacons unless configured otherwise.
-inline constexpr uint16_t kDefaultBeaconPort = 47391;
+inline constexpr uint16_t kDefaultBeaconPort = 7421;
 // How often a node is meant to broadcast.
 inline constexpr uint64_t kBeaconIntervalMs = 5000;
 // A beacon whose timestamp is further than this from the receiver's clock,
