@@ -28,8 +28,9 @@ stop() {
 trap stop EXIT
 trap 'exit 130' INT TERM
 
-# The county office listens on PORT; each township on the next port, with the
-# county office as its neighbour (the county relays between townships).
+# The county office listens on PORT, each township on the next port. No node
+# is told of another: they find each other by their beacons (LAN discovery,
+# here on this computer's loopback: --discovery loopback) and sync.
 nodes=("$DIR/county")
 for t in "$DIR"/township-*; do nodes+=("$t"); done
 echo
@@ -38,8 +39,8 @@ i=0
 for n in "${nodes[@]}"; do
   name=$(basename "$n")
   listen=127.0.0.1:$((PORT + i))
-  args=(--data "$n" serve --listen "$listen" --discovery off --routine 10 --max-backoff 5)
-  ((i > 0)) && args+=(--peer "127.0.0.1:$PORT")
+  args=(--data "$n" serve --listen "$listen" --discovery loopback
+        --discovery-port "$((PORT + 1000))" --routine 10 --max-backoff 5)
   "$RENDA" "${args[@]}" >"$DIR/logs/$name.log" 2>&1 &
   pids+=($!)
   printf '  %-24s listens on %s   log: %s\n' "$name" "$listen" "$DIR/logs/$name.log"

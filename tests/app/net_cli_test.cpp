@@ -26,7 +26,9 @@ struct Server {
   Server(Harness& harness, const std::string& n, std::vector<std::string> extra = {})
       : h(harness), node(n), tag("serve-" + n + "-") {
     std::vector<std::string> args = {"--data", h.path(node), "serve", "--listen", "127.0.0.1:0",
-                                     "--discovery", "off", "--routine", "2", "--max-backoff", "2"};
+                                     "--routine", "2", "--max-backoff", "2"};
+    if (std::find(extra.begin(), extra.end(), "--discovery") == extra.end())
+      args.insert(args.end(), {"--discovery", "off"});
     args.insert(args.end(), extra.begin(), extra.end());
     pid = h.spawn(args, {}, tag);
     static const std::regex listening("listening on (127\\.0\\.0\\.1:[0-9]+)");
@@ -223,6 +225,28 @@ TEST_CASE("renda serve: a revoked node is refused", "[cli][net]") {
   CHECK(bad.code == 1);
   Run badPort = h.at("county", {"serve", "--listen", "127.0.0.1:70000"});
   CHECK(badPort.code == 1);
+}
+
+TEST_CASE("renda serve: two nodes told of nobody find each other by their beacons and converge",
+          "[cli][net]") {
+  County c;
+  Harness& h = c.h;
+  // A discovery port of this test's own, so that tests running at once do not meet.
+  std::string port = std::to_string(20000 + (::getpid() % 20000));
+  std::vector<std::string> discovery = {"--discovery", "loopback", "--discovery-port", port};
+  Server county(h, "county", discovery);
+  Server t1(h, "t1", discovery);
+  h.add("t1", "deputy", {"--name", "周九", "--level", "乡镇级"});
+  auto took = within(30s, [&] { return hasDeputy(h, "county", "周九"); });
+  INFO("county:\n" << county.log_() << "t1:\n" << t1.log_());
+  CHECK(took < 30s);
+  CHECK_THAT(county.log_(), Catch::Contains("found node " + h.json("t1", {"status"})["node"].str.substr(0, 8)));
+  // A node of another county on the same port is ignored, and says so.
+  h.ok("other", {"county", "init", "--name", "别县"});
+  Server other(h, "other", discovery);
+  CHECK(within(20s, [&] { return countOf(county.log_(), "ignored a beacon") > 0; }) < 20s);
+  CHECK_THAT(county.log_(), Catch::Contains("does not authenticate"));
+  CHECK(h.digest("county") == h.digest("t1"));
 }
 
 }  // namespace

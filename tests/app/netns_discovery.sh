@@ -114,14 +114,17 @@ done
   fail "the other county's node had a session with this county's nodes"
 
 # Replay: capture one of A's beacons in A's namespace (A hears its own
-# broadcast), then send it to B again after B has heard it.
+# broadcast), then send it to B's segment again after B has heard it. Sent
+# as a broadcast: B's namespace has two sockets on the port (B's and the
+# other county's), and a unicast datagram would reach only one of them.
 replays_before=$(grep -ciE 'beacon.*replay' "$tmp/serve-b.log" || true)
-ip netns exec "$nsA" python3 - "$BEACON_PORT" "${subnet}1" "${subnet}2" <<'EOF' ||
+ip netns exec "$nsA" python3 - "$BEACON_PORT" "${subnet}1" "${subnet}255" <<'EOF' ||
 import socket, sys, time
 port, mine, peer = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
 s.bind(("0.0.0.0", port))
 s.settimeout(30)
 while True:
