@@ -280,31 +280,32 @@ class Server {
       return;
     }
     std::string address = out.peer->address.toString() + ":" + std::to_string(out.peer->port);
-    for (auto& n : neighbours_)
-      if (n.address == address) {
-        n.seenMs = now;
-        if (n.discovered && out.peer->fresh && !n.running) n.dueMs = now;
-        return;
-      }
-    Neighbour n;
-    n.address = address;
-    n.configured = false;
+    if (Neighbour* known = find(address)) {
+      known->seenMs = now;
+      if (known->discovered && out.peer->fresh && !known->running) known->dueMs = now;
+      return;
+    }
+    Neighbour& n = add(address, false);
     n.discovered = true;
     n.seenMs = now;
-    neighbours_.push_back(n);
     logLine("found node " + shortKey(out.peer->device) + " at " + address + " on the LAN");
   }
 
-  void addNeighbour(const std::string& address, bool configured) {
+  Neighbour* find(const std::string& address) {
     for (auto& n : neighbours_)
-      if (n.address == address) {
-        n.configured = n.configured || configured;
-        return;
-      }
+      if (n.address == address) return &n;
+    return nullptr;
+  }
+  Neighbour& add(const std::string& address, bool configured) {
     Neighbour n;
     n.address = address;
     n.configured = configured;
     neighbours_.push_back(n);
+    return neighbours_.back();
+  }
+  void addNeighbour(const std::string& address, bool configured) {
+    if (Neighbour* n = find(address)) n->configured = n->configured || configured;
+    else add(address, configured);
   }
 
   Status reloadNeighbourFile() {
@@ -487,14 +488,10 @@ class Server {
   // to it with news. Forgotten after a few failed tries.
   void learn(const std::string& from, uint16_t port) {
     std::string address = hostOf(from) + ":" + std::to_string(port);
-    for (const auto& n : neighbours_)
-      if (n.address == address) return;
-    Neighbour n;
-    n.address = address;
-    n.configured = false;
+    if (find(address)) return;
+    Neighbour& n = add(address, false);
     n.learned = true;
     n.dueMs = UINT64_MAX;
-    neighbours_.push_back(n);
   }
 
   void tick() {
