@@ -122,7 +122,7 @@ struct LocalEdit {
 };
 
 struct StoreOptions {
-  size_t initialMapBytes = size_t(1) << 30;
+  size_t initialMapBytes = size_t(16) << 30;  // address space (storage/lmdb.h)
   // Check every signature on ingest instead of one per contiguous author run.
   bool verifyEverySignature = false;
   // The id index (tables.h): byidnew moves into byid, idIndexSlice ids per
