@@ -53,6 +53,15 @@ Status unpack(std::string_view data, uint32_t count, std::vector<std::string>& o
   return Status::ok();
 }
 
+// A goodbye's text as it is sent and as it is read: control characters (NUL,
+// line breaks, escapes) become spaces, since the other node logs it.
+std::string goodbyeText(std::string_view why) {
+  std::string text(why);
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') c = ' ';
+  return text;
+}
+
 }  // namespace
 
 std::string encodeHello(const Hello& h) {
@@ -112,9 +121,7 @@ std::string encodePong(uint64_t n) {
   return message([&](schema::SyncMessage::Builder m) { m.setPong(n); });
 }
 std::string encodeGoodbye(std::string_view why) {
-  std::string text(why.substr(0, kMaxGoodbyeBytes));
-  for (char& c : text)
-    if (c == '\0') c = ' ';
+  std::string text = goodbyeText(why.substr(0, kMaxGoodbyeBytes));
   return message([&](schema::SyncMessage::Builder m) { m.setGoodbye(text); });
 }
 
@@ -200,7 +207,7 @@ Result<SyncMsg> decodeSyncMessage(std::string_view bytes) {
             out.kind = SyncMsg::Kind::kGoodbye;
             auto t = m.getGoodbye();
             if (t.size() > kMaxGoodbyeBytes) return Status::invalid("a goodbye is too long");
-            out.text.assign(t.cStr(), t.size());
+            out.text = goodbyeText(std::string_view(t.cStr(), t.size()));
             return Status::ok();
           }
           case schema::SyncMessage::DIVERGED: {
