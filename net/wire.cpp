@@ -230,16 +230,17 @@ Result<SyncMsg> decodeSyncMessage(std::string_view bytes) {
   if (out.kind == SyncMsg::Kind::kChanges) {
     std::string_view data = batchData;
     std::string plain;
+    // count x (4 | envelope), the envelopes at most kMaxBatchBytes in all.
+    const size_t maxPacked = limits::kMaxBatchBytes + 4 * size_t(batchCount);
     if (batchZstd) {
       unsigned long long size = ZSTD_getFrameContentSize(batchData.data(), batchData.size());
-      if (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR ||
-          size > limits::kMaxBatchBytes + 4 * limits::kMaxBatchChanges)
+      if (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR || size > maxPacked)
         return Status::invalid("a compressed change batch does not say a size it may have");
       plain.resize(size);
       size_t n = ZSTD_decompress(plain.data(), plain.size(), batchData.data(), batchData.size());
       if (ZSTD_isError(n) || n != size) return Status::invalid("a compressed change batch is damaged");
       data = plain;
-    } else if (batchData.size() > limits::kMaxBatchBytes + 4 * limits::kMaxBatchChanges) {
+    } else if (batchData.size() > maxPacked) {
       return Status::invalid("a change batch is too large");
     }
     RENDA_TRY(unpack(data, batchCount, out.batch.envelopes));
