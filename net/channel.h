@@ -4,7 +4,7 @@
 // network's secret as the pre-shared key and "renda/noise/v1" || network id
 // as the prologue, then framed messages.
 //
-// Wire format: every Noise message (handshake or transport) is
+// Wire format (net/frames.h): every Noise message (handshake or transport) is
 //   u16 BE length (1..65535) | message
 // A transport message's plaintext is u8 more (1: the next frame continues
 // this message) | up to 65,518 bytes; a message is reassembled up to
