@@ -229,10 +229,20 @@ Status Channel::send(std::string_view message) {
 
 Result<std::string> Channel::receive(uint64_t timeoutMs) {
   MessageAssembler assembler;
-  uint64_t deadline = nowMs() + timeoutMs;
+  bool started = false;
   for (;;) {
     if (closed_) return disconnected("the session has ended");
-    auto frame = readFrame(fd_, deadline, stats_);
+    // Nothing at all for timeoutMs: NotFound (the caller pings). Once a
+    // message has begun, each frame may take up to the idle limit: a large
+    // message over a slow uplink takes minutes, frame by frame.
+    if (!started) {
+      uint64_t until = nowMs() + timeoutMs;
+      Status ready = waitFor(fd_, POLLIN, until);
+      if (!ready && nowMs() >= until)
+        return Status::notFound("nothing came from the other node for a while");
+      RENDA_TRY(ready);
+    }
+    auto frame = readFrame(fd_, nowMs() + limits::kIdleTimeoutMs, stats_);
     if (!frame) return frame.status();
     auto plain = ciphers_.receive.decrypt({}, crypto::asBytes(*frame));
     if (!plain)
@@ -241,6 +251,7 @@ Result<std::string> Channel::receive(uint64_t timeoutMs) {
     auto done = assembler.add(*plain);
     if (!done) return done.status();
     if (*done) return assembler.take();
+    started = true;
   }
 }
 

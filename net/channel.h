@@ -72,9 +72,11 @@ class Channel {
   const PublicKey& peer() const { return peer_; }
   // Sends one message (fragmented into frames).
   Status send(std::string_view message);
-  // The next whole message; Disconnected when the peer closed the link,
-  // Timeout when nothing came for timeoutMs, InvalidInput for a frame that
-  // does not decrypt or a message over the limit.
+  // The next whole message; Disconnected when the peer closed the link (or a
+  // message, once begun, stalled for limits::kIdleTimeoutMs between frames),
+  // NotFound when nothing at all came for timeoutMs (the caller may ping and
+  // wait again), InvalidInput for a frame that does not decrypt or a message
+  // over the limit.
   Result<std::string> receive(uint64_t timeoutMs);
   // Ends the link now (both directions); blocked send() and receive() return.
   void shutdown();
