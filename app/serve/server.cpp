@@ -316,6 +316,7 @@ class Server {
     }
     SessionOptions so;
     so.initiator = !incoming;
+    so.handshakeTimeoutMs = options_.handshakeTimeoutMs;
     so.admit = [this, id](Result<PublicKey> who) -> Result<PublicKey> {
       if (!who) return who;
       std::lock_guard<std::mutex> lock(mu_);
