@@ -218,12 +218,9 @@ TEST_CASE("renda CLI trust: a fork's shorter branch reaches a node that holds th
   spread(h, kTownships, "round");
 }
 
-// OPEN: when the county keeps the branch the township does not stand on, the
-// township can never write again: Store::author follows the township's own
-// latest change (on the branch kept as evidence), so every change it signs,
-// a hand-over's certificate included, is evidence too. renda fork settle says
-// "the node may go on from there".  until the engine lets it go
-// on from the kept change (or hand over from there); then remove the tag.
+// When the county keeps the branch the township does not stand on, the
+// township goes on from the kept branch once it holds it (Store::author
+// follows the settled line's tip), not from its own evidence branch.
 TEST_CASE("renda CLI trust: a township whose branch the county did not keep writes again",
           "[app][cli][trust]") {
   County county;
@@ -349,11 +346,10 @@ TEST_CASE("renda CLI trust: a stolen key never writes under its revocation", "[a
   s.checkEnd(3);
 }
 
-// OPEN: Store::forEachMissing sends nothing of an author whose tip the
-// summary names above this node's top (taken to be ahead on the same chain):
-// here the county omits the township's change n, so the revocation that
-// depends on it is refused. The sim branch's storage/fork_spread_test.cpp has
-// it below the CLI.  until that is fixed; then remove the tag.
+// A summary that names an author's tip above this node's top on another
+// branch (a thief's): the bundle still carries the change the revocation
+// keeps (Store::planMissing takes the recent changes of authors it seems
+// behind on), so the revocation that depends on it applies.
 TEST_CASE(
     "renda CLI trust: the county's bundle made for a node holding a thief's branch carries "
     "the change its revocation keeps",
