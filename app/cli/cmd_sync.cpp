@@ -67,7 +67,7 @@ Status cmdImport(const Args& args) {
     std::printf("Imported %s: %zu new change%s", args.positional[0].c_str(), rep.added,
                 rep.added == 1 ? "" : "s");
     if (rep.notApplied)
-      std::printf(" (%zu of them kept but not applied: renda status says why)", rep.notApplied);
+      std::printf(" (%zu of them kept but not applied, see renda status)", rep.notApplied);
     std::printf(", %zu already here", rep.duplicates);
     if (rep.forks) std::printf(", %zu fork%s found", rep.forks, rep.forks == 1 ? "" : "s");
     std::printf(".\n");
