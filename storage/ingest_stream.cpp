@@ -12,10 +12,12 @@
 // since. A chunk it refuses is checked again on the applying thread against
 // the store as it is then (another process may have enrolled someone), so a
 // refusal means what it means for ingest().
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "storage/ingest.h"
@@ -56,6 +58,16 @@ class ChunkQueue {
   Chunk pop() {
     std::unique_lock<std::mutex> lock(mu_);
     notEmpty_.wait(lock, [&] { return !q_.empty(); });
+    return takeLocked();
+  }
+  // The next chunk if one comes within `wait`; nullopt otherwise.
+  std::optional<Chunk> popWithin(std::chrono::milliseconds wait) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!notEmpty_.wait_for(lock, wait, [&] { return !q_.empty(); })) return std::nullopt;
+    return takeLocked();
+  }
+
+  Chunk takeLocked() {
     Chunk c = std::move(q_.front());
     q_.pop_front();
     notFull_.notify_one();
@@ -190,7 +202,13 @@ Result<IngestReport> Store::ingestStream(const Producer& produce, const StreamOp
           if (!s) break;
         }
         while (s && !ended && changes < options.batchChanges && bytes < options.batchBytes) {
-          Chunk c = queue.pop();
+          // A stream that pauses (a network link) commits what it has: the
+          // write transaction is never held open waiting for the link.
+          std::optional<Chunk> next;
+          if (options.maxWaitInBatchMs == UINT64_MAX) next = queue.pop();
+          else next = queue.popWithin(std::chrono::milliseconds(options.maxWaitInBatchMs));
+          if (!next) break;
+          Chunk c = std::move(*next);
           if (c.end) {
             ended = true;
             s = std::move(c.status);

@@ -204,6 +204,10 @@ class Store : public ChangeSource, public ChangeSink {
     size_t batchBytes = size_t(8) << 20;
     uint64_t nowMs = 0;  // wall clock for far-future stamps; 0 flags nothing
     size_t queuedChunks = 2;  // checked chunks waiting for the calling thread
+    // How long a batch's write transaction waits for the stream's next chunk
+    // before it commits what it has (UINT64_MAX: until the batch is full; a
+    // file never pauses for long).
+    uint64_t maxWaitInBatchMs = UINT64_MAX;
   };
   Result<IngestReport> ingestStream(const Producer& produce, const StreamOptions& options,
                                     const OnCommit& onCommit);
@@ -212,6 +216,11 @@ class Store : public ChangeSource, public ChangeSink {
                                      uint64_t nowMs) override {
     StreamOptions o;
     o.nowMs = nowMs;
+    // A sync session: the link may pause or break at any moment; commit what
+    // arrived rather than hold the store's write lock waiting for more (other
+    // sessions and the clerk's own edits wait on it), and so that a link that
+    // drops every few seconds still moves things forward.
+    o.maxWaitInBatchMs = 20;
     return ingestStream(produce, o, onCommit);
   }
   // Around an import of many batches (Env::setBulk): batches still commit one

@@ -456,5 +456,52 @@ TEST_CASE("Store: a layout-2 store is upgraded in place", "[storage][store][layo
   CHECK(verifies(**s));
 }
 
+TEST_CASE("Store: a sync stream that pauses commits what arrived, and holds no write lock while "
+          "it waits",
+          "[storage][stream]") {
+  Workload w(7, 300);
+  auto s = w.open("a");
+  auto envelopes = test::envelopesOf(w.changes);
+  // The first 100 changes, then the link pauses until the test has seen them
+  // committed and has written beside the stream (another session, or the
+  // clerk's own edit, needs the write lock), then the rest.
+  std::mutex mu;
+  std::condition_variable cv;
+  uint64_t committed = 0;
+  bool wroteBeside = false;
+  std::thread writer([&] {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return committed >= 100; });
+    lock.unlock();
+    // Would block until the stream ended if the stream held its transaction
+    // open while waiting for the link.
+    auto r = s->ingest({envelopes[100]});
+    CHECK(r);
+    lock.lock();
+    wroteBeside = true;
+    cv.notify_all();
+  });
+  auto produce = [&](const Store::Emit& emit) -> Status {
+    RENDA_TRY(emit(std::vector<std::string>(envelopes.begin(), envelopes.begin() + 100)));
+    std::unique_lock<std::mutex> lock(mu);
+    bool ok = cv.wait_for(lock, std::chrono::seconds(20), [&] { return wroteBeside; });
+    lock.unlock();
+    if (!ok) return Status::error(Code::kDisconnected, "the stream was never committed");
+    return emit(std::vector<std::string>(envelopes.begin() + 100, envelopes.end()));
+  };
+  auto r = s->ingestChanges(produce,
+                            [&](const IngestReport&, uint64_t total) {
+                              std::lock_guard<std::mutex> lock(mu);
+                              committed = total;
+                              cv.notify_all();
+                            },
+                            0);
+  writer.join();
+  REQUIRE(r);
+  CHECK(wroteBeside);
+  CHECK(s->changeCount().value() == envelopes.size());
+  CHECK(s->digest().value() == w.referenceDigest());
+}
+
 }  // namespace
 }  // namespace renda::storage
