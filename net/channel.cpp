@@ -97,6 +97,23 @@ std::string noisePrologue(const NetworkId& network) {
   return p;
 }
 
+namespace {
+
+// The responder's first transport message: 0 | its HandshakePayload, or
+// kRefusal | kBusy or 0 | why (at most kMaxReasonBytes of text).
+constexpr char kRefusal = 2, kBusy = 1;
+constexpr size_t kMaxReasonBytes = 400;
+
+// A reason from the other node, fit for a log line: printable, bounded.
+std::string sanitizeReason(std::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, kMaxReasonBytes))
+    out.push_back(static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c);
+  return out;
+}
+
+}  // namespace
+
 Channel::Channel(int fd, noise::SessionCiphers ciphers, PublicKey peer)
     : fd_(fd), ciphers_(std::move(ciphers)), peer_(peer) {}
 
@@ -161,6 +178,12 @@ Result<std::unique_ptr<Channel>> Channel::open(int fd, bool initiator, const Loc
     if (!frame) return refusedHandshake(frame.status());
     auto plain = ciphers->receive.decrypt({}, crypto::asBytes(*frame));
     if (!plain) return refusedHandshake(plain.status());
+    if (plain->size() >= 2 && (*plain)[0] == kRefusal) {
+      // It turned this node away, and said why (it is busy, or does not admit it).
+      std::string why = sanitizeReason(plain->substr(2));
+      return Status::error((*plain)[1] == kBusy ? Code::kOverloaded : Code::kRefused,
+                           "the other node refused this session: " + why);
+    }
     if (plain->empty() || (*plain)[0] != 0)
       return Status::invalid("the other node's first message is malformed");
     theirPayload = plain->substr(1);
@@ -168,6 +191,14 @@ Result<std::unique_ptr<Channel>> Channel::open(int fd, bool initiator, const Loc
   auto payload = decodeHandshakePayload(theirPayload);
   if (!payload) return payload.status();
   auto peer = check(*remote, *payload);
+  if (!peer && !initiator) {
+    // The initiator holds the network's secret: a member of this county (or
+    // someone with its keys); it is told why it is turned away.
+    std::string plain{kRefusal, peer.status().code() == Code::kOverloaded ? kBusy : '\0'};
+    plain += peer.status().message().substr(0, kMaxReasonBytes);
+    auto ct = ciphers->send.encrypt({}, crypto::asBytes(plain));
+    if (ct) (void)writeFrame(fd, *ct, deadline, stats);
+  }
   if (!peer) return peer.status();
   if (!initiator) {
     std::string plain(1, '\0');

@@ -14,8 +14,10 @@
 // HandshakePayload (net/wire.h: its signed transport-key announcement and the
 // certificates that admit it); the responder answers with its own as the
 // first transport message, once it knows the initiator holds the network's
-// secret. So an outsider, who cannot finish the handshake, never learns which
-// node it reached. Each side's `check` decides whether the other may sync and
+// secret — or, when its check turns the initiator away, the reason instead
+// (Refused, or Overloaded when it is busy), which the initiator reports. So
+// an outsider, who cannot finish the handshake, never learns which node it
+// reached. Each side's `check` decides whether the other may sync and
 // which device key it is.
 //
 // THREAD SAFETY: send() may be called from several threads at once (a mutex

@@ -405,6 +405,7 @@ SyncReport runSync(Channel& ch, ChangeSource& source, ChangeSink& sink, const Pu
   hello.node = self;
   hello.entryCount = static_cast<uint32_t>(mine->size());
   hello.zstd = options.zstd;
+  hello.listenPort = options.listenPort;
   bool small = mine->size() <= limits::kMaxHelloEntries;
   if (small) hello.entries = *mine;
   else hello.buckets = myBuckets;
@@ -439,6 +440,10 @@ SyncReport runSync(Channel& ch, ChangeSource& source, ChangeSink& sink, const Pu
     }
     if (theirs) {
       report.peerSummary = *theirs;
+      {
+        std::lock_guard<std::mutex> lock(s.mu);
+        report.peerListenPort = s.peerHello->listenPort;
+      }
       auto diverged = source.divergedFrom(*theirs);
       st = diverged ? ch.send(encodeDiverged(*diverged)) : diverged.status();
     }

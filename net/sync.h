@@ -34,6 +34,7 @@ struct SyncProgress {
 struct SyncOptions {
   uint64_t nowMs = 0;  // wall clock, to flag far-future stamps
   bool zstd = true;    // compress batches where it pays (the peer must accept it too)
+  uint16_t listenPort = 0;  // told to the peer: where this node takes sessions
   // Called after every commit: whether the peer may still sync (a revocation
   // may just have arrived). Non-ok ends the session with that reason.
   std::function<Status()> stillAllowed;
@@ -52,6 +53,7 @@ struct SyncReport {
   bool summariesEqual = false;  // nothing to do either way
   std::string peerGoodbye;      // what the peer said when it ended
   VersionVector peerSummary;    // what the peer held when the session began
+  uint16_t peerListenPort = 0;  // where the peer takes sessions (0: nowhere, or not said)
 };
 
 // Runs the session; blocks until it ends. `self` is this node's device key

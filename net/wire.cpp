@@ -64,6 +64,7 @@ std::string encodeHello(const Hello& h) {
     auto buckets = b.initBuckets(h.buckets.size());
     for (size_t i = 0; i < h.buckets.size(); ++i) buckets.set(i, dataOf(h.buckets[i].data(), 16));
     b.setZstd(h.zstd);
+    b.setListenPort(h.listenPort);
   });
 }
 
@@ -160,6 +161,7 @@ Result<SyncMsg> decodeSyncMessage(std::string_view bytes) {
             if (out.hello.entryCount > limits::kMaxSummaryEntries)
               return Status::invalid("a hello counts too many summary entries");
             out.hello.zstd = h.getZstd();
+            out.hello.listenPort = h.getListenPort();
             return Status::ok();
           }
           case schema::SyncMessage::SUMMARY:

@@ -27,6 +27,7 @@ struct Hello {
   VersionVector entries;             // the whole summary (small ones), or empty
   std::vector<Fingerprint> buckets;  // kSummaryBuckets fingerprints (large ones), or empty
   bool zstd = true;
+  uint16_t listenPort = 0;  // where the sender takes sessions (0: nowhere)
 };
 
 struct Batch {

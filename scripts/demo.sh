@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds renda, and runs the demo: a county office and
-# two townships edit records offline and exchange bundles (data in ./renda-data/demo).
+# The live demo: installs what is missing, builds renda, makes the demo county
+# once (./renda-data/demo-county: the county office and 15 townships, each a
+# node of its own), and runs each of them as `renda serve` on this computer's
+# loopback ports. They find each other and sync by themselves; a change made
+# on any of them reaches the others within seconds. Ctrl-C stops them all.
+# (The USB-stick walk-through with bundles: bash scripts/demo-bundles.sh.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j2
-./build/app/renda demo --data "${RENDA_DATA:-renda-data}"
+exec bash scripts/live-demo.sh

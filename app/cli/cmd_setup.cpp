@@ -334,11 +334,20 @@ Status cmdRevoke(const Args& args) {
                              " of node " + shortKey(*subject) +
                              " yet; import that node's changes first, or revoke after a number "
                              "this node holds");
-    // Of a fork, the change the county's settlement keeps at that number.
+    // Of a fork, the change the county's settlement keeps at that number; of
+    // a hand-over beside the node's changes, the change on its line (not the
+    // hand-over's certificate).
     auto m = n.store().membership(*subject);
     if (!m) return m.status();
-    for (const auto& id : *held)
-      if (held->size() == 1 || (*m && (*m)->settledHead && (*m)->onLine(cutoff, id))) pin = id;
+    std::vector<ChangeId> onLine;
+    for (const auto& id : *held) {
+      const auto& side = *m ? (*m)->line.sideIds : std::vector<ChangeId>{};
+      if (held->size() == 1 ||
+          (*m && (!(*m)->frozenFromSeq || (*m)->settledHead) && (*m)->onLine(cutoff, id) &&
+           std::find(side.begin(), side.end(), id) == side.end()))
+        onLine.push_back(id);
+    }
+    if (onLine.size() == 1) pin = onLine.front();
     if (!pin)
       return Status::refused("node " + shortKey(*subject) + " signed " +
                              std::to_string(held->size()) + " different changes numbered " +
@@ -351,12 +360,33 @@ Status cmdRevoke(const Args& args) {
   edit.revocation = makeRevocation(net->network, *subject, cutoff, pin,
                                    args.get("reason").value_or(""), *root);
   if (pin) edit.extraDeps.push_back(*pin);
+  // A hand-over the node made beside its changes (after a restore) counts
+  // under a revocation only if the revocation names it: the county has seen
+  // it and keeps the new key (a thief's copy of the old key cannot add one).
+  size_t kept = 0;
+  if (args.has("keep-successor")) {
+    auto m = n.store().membership(*subject);
+    if (!m) return m.status();
+    if (*m) {
+      for (const auto& side : (*m)->line.sideIds) edit.extraDeps.push_back(side);
+      kept = (*m)->line.sideIds.size();
+    }
+    if (!kept)
+      return Status::usage("node " + shortKey(*subject) +
+                           " made no hand-over beside its changes that this node holds; revoke "
+                           "without --keep-successor (a hand-over on its line up to number " +
+                           std::to_string(cutoff) + " is kept anyway)");
+  }
   auto id = n.write(edit);
   if (!id) return id.status();
   if (!args.has("quiet"))
     std::printf("Revoked node %s: its changes after number %llu will be refused everywhere once "
                 "this reaches them.\n",
                 shortKey(*subject).c_str(), static_cast<unsigned long long>(cutoff));
+  if (kept && !args.has("quiet"))
+    std::printf("The new key it handed over to after a restore stays enrolled (%zu hand-over%s "
+                "kept).\n",
+                kept, kept == 1 ? "" : "s");
   return Status::ok();
 }
 
@@ -401,10 +431,13 @@ void addSetupCommands(std::vector<Command>& out) {
                  "county network-key -o FILE", cmdCountyNetworkKey,
                  {{"output", "FILE", "the file to write (a secret: mode 0600) (needed)"}, quiet}});
   out.push_back({"revoke", "revoke a node's key after a given change (county office)",
-                 "revoke --node KEY --after N [--reason TEXT]", cmdRevoke,
+                 "revoke --node KEY --after N [--reason TEXT] [--keep-successor]", cmdRevoke,
                  {{"node", "KEY", "the node key to revoke (needed)"},
                   {"after", "N", "the number of its last change to keep (needed)"},
                   {"reason", "TEXT", "why, for the log"},
+                  {"keep-successor", "",
+                   "keep the new key the node handed over to after a restore (renda status "
+                   "shows the hand-over)"},
                   quiet}});
 }
 

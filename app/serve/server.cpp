@@ -25,12 +25,19 @@
 #include <thread>
 
 #include "app/serve/neighbours.h"
+#include "net/beacon.h"
 #include "app/serve/session.h"
 #include "core/limits.h"
 
 namespace renda::app {
 
 namespace {
+
+uint64_t wallMs() {
+  return uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count());
+}
 
 uint64_t steadyMs() {
   return uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -69,7 +76,7 @@ std::string hostOf(const std::string& address) {
 }
 
 Result<int> listenOn(const std::string& address) {
-  auto hp = splitHostPort(address);
+  auto hp = splitHostPort(address, true);
   if (!hp) return hp.status();
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -101,7 +108,10 @@ Result<int> listenOn(const std::string& address) {
 // One neighbour the scheduler syncs with.
 struct Neighbour {
   std::string address;
-  bool configured = true;  // from the file or a flag (else found on the LAN)
+  bool configured = true;  // from the file or a flag (else found on the LAN, or learned)
+  bool learned = false;    // it connected here and said where it listens: synced when this
+                           // node has news (it comes here on its own schedule otherwise)
+  bool discovered = false; // its beacon on the LAN named it (forgotten when the beacons stop)
   uint64_t dueMs = 0;      // steady clock
   uint32_t failures = 0;
   bool running = false;
@@ -134,6 +144,7 @@ class Server {
     // The observers leave the event port before their descriptors close.
     listenObserver_ = nullptr;
     doneObserver_ = nullptr;
+    beaconObserver_ = nullptr;
     if (listenFd_ >= 0) ::close(listenFd_);
     if (doneFd_ >= 0) ::close(doneFd_);
   }
@@ -147,11 +158,22 @@ class Server {
       auto fd = listenOn(options_.listen);
       if (!fd) return fd.status();
       listenFd_ = *fd;
+      // The address as bound (port 0 in --listen: the system picks one).
+      sockaddr_storage bound{};
+      socklen_t len = sizeof bound;
+      if (::getsockname(listenFd_, reinterpret_cast<sockaddr*>(&bound), &len) == 0)
+        listening_ = peerName(bound);
       listenObserver_ = kj::heap<kj::UnixEventPort::FdObserver>(
           io_.unixEventPort, listenFd_, kj::UnixEventPort::FdObserver::OBSERVE_READ);
     }
+    if (listenFd_ >= 0) {
+      auto hp = splitHostPort(listening_);
+      if (hp) listenPort_ = hp->second;
+      listeningOnLoopback_ = hp && (hp->first.rfind("127.", 0) == 0 || hp->first == "[::1]");
+    }
     for (const auto& a : options_.neighbours) addNeighbour(a, true);
     RENDA_TRY(reloadNeighbourFile());
+    if (options_.discovery) RENDA_TRY(startDiscovery());
     auto count = node_.store().changeCount();
     if (!count) return count.status();
     lastCount_ = *count;
@@ -161,7 +183,7 @@ class Server {
     std::string list;
     for (const auto& n : neighbours_) list += (list.empty() ? "" : ", ") + n.address;
     logLine("renda serve: node " + shortKey(keys_->self) + township + " of " +
-            keys_->network.countyName + (listenFd_ >= 0 ? ", listening on " + options_.listen
+            keys_->network.countyName + (listenFd_ >= 0 ? ", listening on " + listening_
                                                          : ", not listening") +
             "; neighbours: " + (list.empty() ? "none yet" : list));
     return Status::ok();
@@ -171,6 +193,7 @@ class Server {
   kj::Promise<void> run() {
     kj::Promise<void> all = tickLoop().exclusiveJoin(doneLoop());
     if (listenObserver_) all = all.exclusiveJoin(acceptLoop());
+    if (beaconObserver_) all = all.exclusiveJoin(beaconLoop());
     return all;
   }
 
@@ -214,16 +237,75 @@ class Server {
         });
   }
 
-  void addNeighbour(const std::string& address, bool configured) {
+  // LAN discovery (net/beacon.h): beacons go out every kBeaconIntervalMs
+  // when this node listens; beacons of this county's other nodes make them
+  // neighbours while they keep coming.
+  Status startDiscovery() {
+    beaconKey_.emplace(net::BeaconKey::derive(keys_->network.network, keys_->secret));
+    auto socket = net::BeaconSocket::open(options_.discoveryPort);
+    if (!socket)
+      return Status::usage("cannot listen for this county's nodes on UDP port " +
+                           std::to_string(options_.discoveryPort) + " (" +
+                           socket.status().message() +
+                           "); choose another with --discovery-port, or --discovery off");
+    beaconSocket_.emplace(std::move(*socket));
+    if (listenPort_) beaconSender_.emplace(*beaconKey_, keys_->self, listenPort_);
+    beaconListener_.emplace(*beaconKey_, keys_->self);
+    beaconObserver_ = kj::heap<kj::UnixEventPort::FdObserver>(
+        io_.unixEventPort, beaconSocket_->fd(), kj::UnixEventPort::FdObserver::OBSERVE_READ);
+    return Status::ok();
+  }
+
+  kj::Promise<void> beaconLoop() {
+    // Drained before waiting: an edge-triggered observer reports only new data.
+    auto drained = beaconSocket_->drain([this](std::string_view packet, const net::Ipv4Address& from) {
+      onBeacon(packet, from);
+    });
+    if (drained && *drained == 64) return kj::evalLater([this] { return beaconLoop(); });
+    return beaconObserver_->whenBecomesReadable().then([this] { return beaconLoop(); });
+  }
+
+  void onBeacon(std::string_view packet, const net::Ipv4Address& from) {
+    uint64_t now = steadyMs();
+    net::BeaconOutcome out = beaconListener_->receive(packet, from, wallMs());
+    if (!out.peer) {
+      if (out.ignored == net::BeaconIgnored::kOwn) return;
+      // Said at most once a minute per sender and reason.
+      std::string key = from.toString() + "/" + std::to_string(int(out.ignored));
+      auto& last = ignoredLogged_[key];
+      if (last && now - last < 60'000) return;
+      last = now;
+      if (ignoredLogged_.size() > 1024) ignoredLogged_.clear();
+      logLine("ignored a beacon from " + from.toString() + ": " + net::describe(out.ignored));
+      return;
+    }
+    std::string address = out.peer->address.toString() + ":" + std::to_string(out.peer->port);
+    if (Neighbour* known = find(address)) {
+      known->seenMs = now;
+      if (known->discovered && out.peer->fresh && !known->running) known->dueMs = now;
+      return;
+    }
+    Neighbour& n = add(address, false);
+    n.discovered = true;
+    n.seenMs = now;
+    logLine("found node " + shortKey(out.peer->device) + " at " + address + " on the LAN");
+  }
+
+  Neighbour* find(const std::string& address) {
     for (auto& n : neighbours_)
-      if (n.address == address) {
-        n.configured = n.configured || configured;
-        return;
-      }
+      if (n.address == address) return &n;
+    return nullptr;
+  }
+  Neighbour& add(const std::string& address, bool configured) {
     Neighbour n;
     n.address = address;
     n.configured = configured;
     neighbours_.push_back(n);
+    return neighbours_.back();
+  }
+  void addNeighbour(const std::string& address, bool configured) {
+    if (Neighbour* n = find(address)) n->configured = n->configured || configured;
+    else add(address, configured);
   }
 
   Status reloadNeighbourFile() {
@@ -313,6 +395,7 @@ class Server {
     }
     SessionOptions so;
     so.initiator = !incoming;
+    so.listenPort = listenPort_;
     so.admit = [this, id](Result<PublicKey> who) -> Result<PublicKey> {
       if (!who) return who;
       std::lock_guard<std::mutex> lock(mu_);
@@ -369,6 +452,7 @@ class Server {
       if (a.incoming && r.status.code() == Code::kInvalidInput)
         penalty_[hostOf(a.address)] = now + kPenaltyMs;
       std::string address = a.incoming ? "node " + toHex(r.peer) : a.address;
+      if (a.incoming && r.status && r.peerListenPort) learn(a.address, r.peerListenPort);
       if (!a.incoming || r.peer != PublicKey{}) {
         Status noted = notePeer(node_.store(), address, r, Node::nowMs());
         if (!noted) logLine("could not note the session: " + noted.message());
@@ -378,7 +462,7 @@ class Server {
         n.running = false;
         if (r.status) {
           n.failures = 0;
-          n.dueMs = now + options_.routineMs;
+          n.dueMs = n.learned ? UINT64_MAX : now + options_.routineMs;
         } else {
           ++n.failures;
           uint64_t wait = std::min<uint64_t>(options_.maxBackoffMs,
@@ -393,11 +477,21 @@ class Server {
       if (a.unreachable) {
         // Said once, then every tenth try, not every few seconds.
         if (failures == 1 || failures % 10 == 0)
-          logLine("cannot reach " + a.address + ": " + r.status.message() + " (trying again)");
+          logLine(r.status.message() + " (trying again)");
       } else if (!(nothing && options_.quiet))
         logLine(std::string(a.incoming ? "session from " : "session to ") + a.address + " " +
                 describeSession(r) + " (" + std::to_string(r.durationMs) + " ms)");
     }
+  }
+
+  // A node that connected from `from` and listens on `port`: this one goes
+  // to it with news. Forgotten after a few failed tries.
+  void learn(const std::string& from, uint16_t port) {
+    std::string address = hostOf(from) + ":" + std::to_string(port);
+    if (find(address)) return;
+    Neighbour& n = add(address, false);
+    n.learned = true;
+    n.dueMs = UINT64_MAX;
   }
 
   void tick() {
@@ -410,6 +504,31 @@ class Server {
       lastCount_ = *count;
       changed = true;
     }
+    if (beaconSender_ && now - lastBeaconMs_ >= net::kBeaconIntervalMs) {
+      lastBeaconMs_ = now;
+      // A node that listens on loopback only is found on this computer only.
+      std::string beacon = beaconSender_->next(wallMs());
+      Result<size_t> sent = size_t(1);
+      if (listeningOnLoopback_) {
+        Status s = beaconSocket_->sendTo(beacon, net::Ipv4Address::of(127, 255, 255, 255),
+                                         options_.discoveryPort);
+        if (!s) sent = s;
+      } else {
+        sent = beaconSocket_->broadcast(beacon, options_.discoveryPort, options_.loopbackDiscovery);
+      }
+      if (!sent && !beaconSendFailed_) logLine("cannot send beacons: " + sent.status().message());
+      beaconSendFailed_ = !sent;
+    }
+    // Learned nodes that stopped answering, and found ones whose beacons
+    // stopped, are forgotten.
+    neighbours_.erase(std::remove_if(neighbours_.begin(), neighbours_.end(),
+                                     [&](const Neighbour& n) {
+                                       if (n.running || n.configured) return false;
+                                       if (n.discovered)
+                                         return now - n.seenMs > 6 * net::kBeaconIntervalMs;
+                                       return n.learned && n.failures >= 3;
+                                     }),
+                      neighbours_.end());
     for (auto& n : neighbours_) {
       if (n.running) continue;
       if (changed && n.failures == 0) n.dueMs = std::min(n.dueMs, now);
@@ -447,6 +566,17 @@ class Server {
   std::vector<std::string> fileNeighbours_;
   std::map<std::string, uint64_t> penalty_;  // host -> turned away until (steady ms)
   uint64_t lastCount_ = 0;
+  std::optional<net::BeaconKey> beaconKey_;
+  std::optional<net::BeaconSocket> beaconSocket_;
+  std::optional<net::BeaconSender> beaconSender_;
+  std::optional<net::BeaconListener> beaconListener_;
+  kj::Own<kj::UnixEventPort::FdObserver> beaconObserver_;
+  std::map<std::string, uint64_t> ignoredLogged_;  // "ip/reason" -> when last logged
+  uint64_t lastBeaconMs_ = 0;
+  bool beaconSendFailed_ = false;
+  bool listeningOnLoopback_ = false;
+  uint16_t listenPort_ = 0;  // told to peers
+  std::string listening_;    // where it listens, as bound
   std::mutex mu_;  // guards active_ and stopping_
   std::map<uint64_t, Active> active_;
   uint64_t lastId_ = 0;

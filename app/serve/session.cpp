@@ -132,6 +132,7 @@ net::SyncReport runSession(Node& node, const SessionKeys& keys, int fd,
   so.nowMs = Node::nowMs();
   so.stillAllowed = [&store, &channel] { return peerStillAllowed(store, channel.peer()); };
   so.progress = options.progress;
+  so.listenPort = options.listenPort;
   net::SyncReport r = net::runSync(channel, store, store, keys.self, so);
   if (options.onChannel) options.onChannel(nullptr);
   return r;
@@ -161,7 +162,7 @@ Status notePeer(storage::Store& store, const std::string& address, const net::Sy
   return store.putPeerState(p);
 }
 
-Result<std::pair<std::string, uint16_t>> splitHostPort(const std::string& hostPort) {
+Result<std::pair<std::string, uint16_t>> splitHostPort(const std::string& hostPort, bool anyPort) {
   std::string host, port;
   if (!hostPort.empty() && hostPort[0] == '[') {
     size_t close = hostPort.find(']');
@@ -182,7 +183,7 @@ Result<std::pair<std::string, uint16_t>> splitHostPort(const std::string& hostPo
   bool digits = !port.empty() && port.size() <= 5;
   for (char c : port) digits = digits && c >= '0' && c <= '9';
   if (digits) n = std::stoul(port);
-  if (!digits || n == 0 || n > 65535)
+  if (!digits || (n == 0 && !anyPort) || n > 65535)
     return Status::usage("\"" + port + "\" is not a port: give a number from 1 to 65535");
   return std::pair{host, static_cast<uint16_t>(n)};
 }

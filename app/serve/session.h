@@ -46,6 +46,7 @@ Status peerStillAllowed(storage::Store& store, const PublicKey& peer);
 
 struct SessionOptions {
   bool initiator = true;
+  uint16_t listenPort = 0;  // told to the peer (renda serve's port)
   uint64_t handshakeTimeoutMs = 0;  // 0: limits::kHandshakeTimeoutMs
   std::function<void(const net::SyncProgress&)> progress;
   // Wraps the peer check (the server counts sessions per key there).
@@ -63,8 +64,10 @@ net::SyncReport runSession(Node& node, const SessionKeys& keys, int fd,
 // within timeoutMs. Usage for a malformed address; Disconnected, with words
 // for the clerk, when the other node cannot be reached.
 Result<int> connectTo(const std::string& hostPort, uint64_t timeoutMs);
-// Splits "HOST:PORT"; Usage when it is not one.
-Result<std::pair<std::string, uint16_t>> splitHostPort(const std::string& hostPort);
+// Splits "HOST:PORT"; Usage when it is not one. Port 0 (the system picks
+// one) only where `anyPort`: an address to listen on.
+Result<std::pair<std::string, uint16_t>> splitHostPort(const std::string& hostPort,
+                                                       bool anyPort = false);
 
 // Notes a session with the neighbour at `address` in the store's neighbour
 // states (storage::PeerState), for `renda status` and the scheduler.

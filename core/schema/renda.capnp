@@ -197,6 +197,8 @@ struct SyncHello {
                                   # author starts with byte 0..255; entries follow in `summary`
                                   # messages for the buckets whose fingerprints differ
   zstd @4 :Bool;                  # the sender reads zstd-compressed batches
+  listenPort @5 :UInt16;          # where the sender takes sessions (0: nowhere), so that the
+                                  # peer can come back to it when it has news
 }
 
 struct ChangeBatch {

@@ -243,6 +243,9 @@ class Harness {
     std::vector<std::string> env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "HOME=" + root_,
                                     "TMPDIR=" + root_, "RENDA_NOW_MS=" + std::to_string(nowMs_)};
     env.insert(env.end(), extraEnv.begin(), extraEnv.end());
+    // A sanitizer build's settings reach the renda it runs.
+    for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS"})
+      if (const char* v = std::getenv(name)) env.push_back(std::string(name) + "=" + v);
     std::vector<std::string> argv = {RENDA_BIN};
     argv.insert(argv.end(), args.begin(), args.end());
     std::string outPath = path(tag + "stdout.txt"), errPath = path(tag + "stderr.txt");

@@ -334,11 +334,8 @@ TEST_CASE(
   s.checkEnd(2);
 }
 
-// OPEN: a successor certificate beside the change a revocation keeps counts
-// as a hand-over (core/trust.h: "a certificate of a successor that nothing
-// follows does not count as a branch"), so the new key of a thief who only
-// runs renda is admitted and writes past the revocation. The sim branch's
-// tests/core/trust_test.cpp has it below the CLI.  until fixed.
+// A thief's copy of the key hands over to a key of its own beside the change
+// the revocation keeps: that hand-over does not count under the revocation.
 TEST_CASE("renda CLI trust: a thief who only runs renda never writes under the revocation",
           "[app][cli][trust]") {
   StolenKey s;
@@ -347,6 +344,45 @@ TEST_CASE("renda CLI trust: a thief who only runs renda never writes under the r
   hop(h, "county", "t2", "county-to-t2");
   s.noFakes("t2");
   s.checkEnd(1);
+}
+
+TEST_CASE("renda CLI trust: revoking a restored laptop's old key keeps its new key only when "
+          "the county says so (--keep-successor)",
+          "[app][cli][trust]") {
+  County county;
+  Harness& h = county.h;
+  const std::string t1 = h.path("t1");
+  h.add("t1", "station", {"--name", "城关镇代表之家"});
+  hop(h, "t1", "county", "before");
+  writeFile(h.path("t1-data.mdb"), readFile(t1 + "/data.mdb"));
+  const std::string oldKey = nodeKeyOf(h, "t1");
+  std::string lost = h.add("t1", "station", {"--name", "城关镇第一联络站"});
+  hop(h, "t1", "county", "lost");
+  overwriteInPlace(h.path("t1-data.mdb"), t1 + "/data.mdb");
+  std::string after = h.add("t1", "station", {"--name", "城关镇第二联络站"});
+  const std::string newKey = nodeKeyOf(h, "t1");
+  REQUIRE(newKey != oldKey);
+  hop(h, "t1", "county", "handover");
+  std::string n = std::to_string(seqOf(h, "county", oldKey, lost));
+  bool keep = false;
+  SECTION("the county keeps the new key") { keep = true; }
+  SECTION("the county does not") {}
+  std::vector<std::string> revoke = {"revoke", "--node", oldKey, "--after", n, "--reason", "换机"};
+  if (keep) revoke.push_back("--keep-successor");
+  Run r = h.ok("county", revoke);
+  if (keep) CHECK_THAT(r.out, Catch::Contains("stays enrolled"));
+  spread(h, kTownships, "revoked");
+  for (const auto& node : kAll) {
+    INFO("node " << node << (keep ? ", kept" : ", not kept"));
+    JsonValue s = h.json(node, {"status"});
+    CHECK(memberOf(s, newKey)["admitted"].boolean == keep);
+    CHECK(shows(h, node, lost));
+    CHECK(shows(h, node, after) == keep);
+  }
+  // Asking to keep a successor of a key that made no hand-over is a usage error.
+  Run none = h.at("county", {"revoke", "--node", nodeKeyOf(h, "t2"), "--after", "1",
+                             "--keep-successor"});
+  CHECK(none.code == 1);
 }
 
 }  // namespace

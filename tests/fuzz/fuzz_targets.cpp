@@ -8,6 +8,7 @@
 #include "core/record.h"
 #include "core/trust.h"
 #include "tests/fuzz/noise_targets.h"
+#include "tests/fuzz/beacon_targets.h"
 
 namespace renda::fuzz {
 
@@ -141,6 +142,7 @@ std::span<const Target> targets() {
   static const std::vector<Target> all = [] {
     std::vector<Target> v(std::begin(kTargets), std::end(kTargets));
     for (const auto& t : noiseTargets()) v.push_back(t);
+    for (const auto& t : beaconTargets()) v.push_back(t);
     return v;
   }();
   return all;
