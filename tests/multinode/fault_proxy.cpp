@@ -335,7 +335,7 @@ void FaultProxy::runConn(Conn& c) {
   }
   bool cutting =
       c.fault == Fault::kTruncate || c.fault == Fault::kCutMidFrame || c.fault == Fault::kReset;
-  uint64_t healSeen = healEpoch_, downSeen = downEpoch_;
+  uint64_t healSeen = healEpoch_, downSeen = downEpoch_, cutSeen = cutEpoch_;
   bool held = false;
   std::string ending;
   bool reset = false;
@@ -344,6 +344,8 @@ void FaultProxy::runConn(Conn& c) {
   while (ending.empty()) {
     if (stopping_)
       ending = "proxy stopped";
+    else if (cutEpoch_ != cutSeen)
+      ending = "cut (the link dropped every connection)";
     else if (c.fault == Fault::kBlackHole && healEpoch_ != healSeen)
       ending = "closed at heal";
     if (!ending.empty()) break;

@@ -83,6 +83,9 @@ class FaultProxy {
   // session until its idle timeout, longer than the heal window).
   void heal();
 
+  // Closes every connection under way (a link that drops them all at once).
+  void cutAll() { ++cutEpoch_; }
+
   // One line per connection that ended (and one per connection under way):
   // its number, fault, bytes each way, and how it ended. The last `lines`.
   std::string journal(size_t lines = 20) const;
@@ -104,7 +107,7 @@ class FaultProxy {
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false}, down_{false};
   std::atomic<uint64_t> rate_{0};
-  std::atomic<uint64_t> downEpoch_{0}, healEpoch_{0}, accepted_{0};
+  std::atomic<uint64_t> downEpoch_{0}, cutEpoch_{0}, healEpoch_{0}, accepted_{0};
   mutable std::mutex mu_;  // guards weights_, conns_ and journal_
   FaultWeights weights_;
   std::vector<std::unique_ptr<Conn>> conns_;

@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/node/node.h"
 #include "tests/app/cli_fixtures.h"
 #include "tests/multinode/fault_proxy.h"
 
@@ -68,14 +69,7 @@ struct ServeProcess {
 
 class Cluster {
  public:
-  Cluster() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/renda-multi-XXXXXX";
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    REQUIRE(::mkdtemp(buf.data()) != nullptr);
-    root_ = buf.data();
-  }
+  Cluster() : root_(clitest::makeTempDir("renda-multi")) {}
   ~Cluster() {
     for (auto& [name, p] : serves_)
       if (p.pid) {
@@ -300,6 +294,28 @@ inline void setUpCounty(Cluster& c, const std::vector<std::string>& townships) {
     std::string enroll = c.path("enroll-" + node + ".bundle");
     c.ok("county", {"enroll", "--node", key, "--township", townships[i], "-o", enroll});
     c.ok(node, {"join", enroll});
+  }
+}
+
+// `count` deputies of 城关镇 written by the node in `dir`, 500 to a transaction.
+inline void writeBacklog(const std::string& dir, int count) {
+  auto node = app::Node::open(dir);
+  REQUIRE(node);
+  for (int done = 0; done < count;) {
+    std::vector<storage::LocalEdit> edits;
+    for (; done < count && edits.size() < 500; ++done) {
+      storage::LocalEdit e;
+      e.op = OpKind::kCreate;
+      e.kind = RecordKind::kDeputy;
+      e.scope = "城关镇";
+      e.fields = {{"name", "积压代表" + std::to_string(done)},
+                  {"phone", std::to_string(13500000000ll + done)},
+                  {"post", "第" + std::to_string(done % 40) + "村村委会"}};
+      edits.push_back(std::move(e));
+    }
+    auto ids = (*node)->writeBatch(edits);
+    INFO(ids.status().message());
+    REQUIRE(ids);
   }
 }
 
