@@ -10,12 +10,11 @@
 #include <cstring>
 
 #include "core/limits.h"
+#include "net/frames.h"
 
 namespace renda::net {
 
 namespace {
-
-constexpr size_t kMaxFragment = noise::kMaxPlaintextBytes - 1;
 
 uint64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -71,21 +70,20 @@ Status writeAll(int fd, const char* p, size_t n, uint64_t deadlineMs, ChannelSta
 
 // One frame: u16 BE length | bytes.
 Status writeFrame(int fd, std::string_view msg, uint64_t deadlineMs, ChannelStats& stats) {
-  RENDA_REQUIRE(!msg.empty() && msg.size() <= limits::kMaxFrameBytes);
-  std::string frame(2, '\0');
-  frame[0] = static_cast<char>(msg.size() >> 8);
-  frame[1] = static_cast<char>(msg.size() & 0xff);
+  auto header = frameHeader(msg.size());
+  std::string frame(header.begin(), header.end());
   frame += msg;
   return writeAll(fd, frame.data(), frame.size(), deadlineMs, stats);
 }
 
 Result<std::string> readFrame(int fd, uint64_t deadlineMs, ChannelStats& stats) {
-  unsigned char len[2];
-  RENDA_TRY(readExactly(fd, reinterpret_cast<char*>(len), 2, deadlineMs, stats));
-  size_t n = size_t(len[0]) << 8 | len[1];
-  if (n == 0) return Status::invalid("the other node sent an empty frame");
-  std::string out(n, '\0');
-  RENDA_TRY(readExactly(fd, out.data(), n, deadlineMs, stats));
+  std::array<unsigned char, kFrameHeaderBytes> header;
+  RENDA_TRY(readExactly(fd, reinterpret_cast<char*>(header.data()), header.size(), deadlineMs,
+                        stats));
+  auto n = frameLength(header);
+  if (!n) return n.status();
+  std::string out(*n, '\0');
+  RENDA_TRY(readExactly(fd, out.data(), *n, deadlineMs, stats));
   return out;
 }
 
@@ -221,34 +219,39 @@ Status Channel::send(std::string_view message) {
   if (closed_) return disconnected("the session has ended");
   size_t pos = 0;
   do {
-    size_t n = std::min(kMaxFragment, message.size() - pos);
-    std::string plain(1, pos + n < message.size() ? '\1' : '\0');
-    plain.append(message.substr(pos, n));
+    std::string plain = nextFragment(message, pos);
     auto ct = ciphers_.send.encrypt({}, crypto::asBytes(plain));
     if (!ct) return ct.status();
     RENDA_TRY(writeFrame(fd_, *ct, nowMs() + limits::kIdleTimeoutMs, stats_));
-    pos += n;
   } while (pos < message.size());
   return Status::ok();
 }
 
 Result<std::string> Channel::receive(uint64_t timeoutMs) {
-  std::string message;
-  uint64_t deadline = nowMs() + timeoutMs;
+  MessageAssembler assembler;
+  bool started = false;
   for (;;) {
     if (closed_) return disconnected("the session has ended");
-    auto frame = readFrame(fd_, deadline, stats_);
+    // Nothing at all for timeoutMs: NotFound (the caller pings). Once a
+    // message has begun, each frame may take up to the idle limit: a large
+    // message over a slow uplink takes minutes, frame by frame.
+    if (!started) {
+      uint64_t until = nowMs() + timeoutMs;
+      Status ready = waitFor(fd_, POLLIN, until);
+      if (!ready && nowMs() >= until)
+        return Status::notFound("nothing came from the other node for a while");
+      RENDA_TRY(ready);
+    }
+    auto frame = readFrame(fd_, nowMs() + limits::kIdleTimeoutMs, stats_);
     if (!frame) return frame.status();
     auto plain = ciphers_.receive.decrypt({}, crypto::asBytes(*frame));
     if (!plain)
       return Status::invalid("a message from the other node does not decrypt: the link damaged "
                              "it, or someone tampered with it");
-    if (plain->empty() || static_cast<unsigned char>((*plain)[0]) > 1)
-      return Status::invalid("the other node sent a malformed frame");
-    if (message.size() + plain->size() - 1 > limits::kMaxSyncMessageBytes)
-      return Status::invalid("the other node sent a message over the size limit");
-    message.append(*plain, 1);
-    if ((*plain)[0] == 0) return message;
+    auto done = assembler.add(*plain);
+    if (!done) return done.status();
+    if (*done) return assembler.take();
+    started = true;
   }
 }
 

@@ -4,7 +4,7 @@
 // network's secret as the pre-shared key and "renda/noise/v1" || network id
 // as the prologue, then framed messages.
 //
-// Wire format: every Noise message (handshake or transport) is
+// Wire format (net/frames.h): every Noise message (handshake or transport) is
 //   u16 BE length (1..65535) | message
 // A transport message's plaintext is u8 more (1: the next frame continues
 // this message) | up to 65,518 bytes; a message is reassembled up to
@@ -72,9 +72,11 @@ class Channel {
   const PublicKey& peer() const { return peer_; }
   // Sends one message (fragmented into frames).
   Status send(std::string_view message);
-  // The next whole message; Disconnected when the peer closed the link,
-  // Timeout when nothing came for timeoutMs, InvalidInput for a frame that
-  // does not decrypt or a message over the limit.
+  // The next whole message; Disconnected when the peer closed the link (or a
+  // message, once begun, stalled for limits::kIdleTimeoutMs between frames),
+  // NotFound when nothing at all came for timeoutMs (the caller may ping and
+  // wait again), InvalidInput for a frame that does not decrypt or a message
+  // over the limit.
   Result<std::string> receive(uint64_t timeoutMs);
   // Ends the link now (both directions); blocked send() and receive() return.
   void shutdown();

@@ -62,12 +62,15 @@ Status readFlat(std::string_view bytes, size_t maxBytes, const char* what, Fn&& 
   if (bytes.size() > maxBytes) return Status::invalid(std::string(what) + " is too large");
   if (bytes.size() < 16) return Status::invalid(std::string(what) + " is truncated");
   auto words = alignedWords(crypto::asBytes(bytes));
-  if (!words) return Status::invalid(std::string(what) + " is damaged");
+  if (!words) return Status::invalid(std::string(what) + " is not a whole number of words");
   uint32_t segs, seg0;
   std::memcpy(&segs, bytes.data(), 4);
   std::memcpy(&seg0, bytes.data() + 4, 4);
-  if (segs != 0 || seg0 + 1 != words->size())
-    return Status::invalid(std::string(what) + " is damaged");
+  if (segs != 0)
+    return Status::invalid(std::string(what) + " has " + std::to_string(uint64_t(segs) + 1) +
+                           " segments (one expected)");
+  if (uint64_t(seg0) + 1 != words->size())
+    return Status::invalid(std::string(what) + "'s segment table does not match its size");
   try {
     kj::ArrayPtr<const capnp::word> arr(reinterpret_cast<const capnp::word*>(words->data()),
                                         words->size());

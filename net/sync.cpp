@@ -27,6 +27,11 @@ Status protocolError(const std::string& what) {
   return Status::invalid("the other node broke the sync protocol: " + what);
 }
 
+// Messages in a row that move nothing (pings, pongs, an acknowledgement of
+// nothing new) before the peer counts as stalling the session on purpose: an
+// honest one pings once per kPingIntervalMs of silence.
+constexpr unsigned kMaxIdleMessages = 64;
+
 // Batches of changes going out: at most this many changes or bytes each.
 constexpr size_t kBatchChanges = 2048;
 constexpr size_t kBatchBytes = 2 * 1024 * 1024;
@@ -121,6 +126,7 @@ VersionVector theirSummary(const Hello& hello, const VersionVector& parts, const
 
 void receiver(Session& s) {
   uint64_t lastHeard = steadyMs();
+  unsigned idleMessages = 0;
   for (;;) {
     auto bytes = s.ch.receive(limits::kPingIntervalMs);
     if (!bytes) {
@@ -149,6 +155,15 @@ void receiver(Session& s) {
       return;
     }
     std::unique_lock<std::mutex> lock(s.mu);
+    bool idle = m->kind == Kind::kPing || m->kind == Kind::kPong ||
+                (m->kind == Kind::kAck && m->value == s.ackedByPeer);
+    idleMessages = idle ? idleMessages + 1 : 0;
+    if (idleMessages > kMaxIdleMessages) {
+      lock.unlock();
+      s.fail(protocolError("it sent " + std::to_string(idleMessages) +
+                           " pings, pongs or repeated acknowledgements in a row without syncing"));
+      return;
+    }
     switch (m->kind) {
       case Kind::kHello:
         if (s.peerHello) {
@@ -164,6 +179,11 @@ void receiver(Session& s) {
         s.peerHello = std::move(m->hello);
         break;
       case Kind::kSummary:
+        if (m->summary.empty()) {
+          lock.unlock();
+          s.fail(protocolError("it sent an empty summary part"));
+          return;
+        }
         if (!s.peerHello || s.peerSummaryEnd || s.peerHello->buckets.empty() ||
             s.peerParts.size() + m->summary.size() > s.peerHello->entryCount) {
           lock.unlock();

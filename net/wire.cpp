@@ -53,6 +53,15 @@ Status unpack(std::string_view data, uint32_t count, std::vector<std::string>& o
   return Status::ok();
 }
 
+// A goodbye's text as it is sent and as it is read: control characters (NUL,
+// line breaks, escapes) become spaces, since the other node logs it.
+std::string goodbyeText(std::string_view why) {
+  std::string text(why);
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f') c = ' ';
+  return text;
+}
+
 }  // namespace
 
 std::string encodeHello(const Hello& h) {
@@ -113,9 +122,7 @@ std::string encodePong(uint64_t n) {
   return message([&](schema::SyncMessage::Builder m) { m.setPong(n); });
 }
 std::string encodeGoodbye(std::string_view why) {
-  std::string text(why.substr(0, kMaxGoodbyeBytes));
-  for (char& c : text)
-    if (c == '\0') c = ' ';
+  std::string text = goodbyeText(why.substr(0, kMaxGoodbyeBytes));
   return message([&](schema::SyncMessage::Builder m) { m.setGoodbye(text); });
 }
 
@@ -202,7 +209,7 @@ Result<SyncMsg> decodeSyncMessage(std::string_view bytes) {
             out.kind = SyncMsg::Kind::kGoodbye;
             auto t = m.getGoodbye();
             if (t.size() > kMaxGoodbyeBytes) return Status::invalid("a goodbye is too long");
-            out.text.assign(t.cStr(), t.size());
+            out.text = goodbyeText(std::string_view(t.cStr(), t.size()));
             return Status::ok();
           }
           case schema::SyncMessage::DIVERGED: {
@@ -225,16 +232,17 @@ Result<SyncMsg> decodeSyncMessage(std::string_view bytes) {
   if (out.kind == SyncMsg::Kind::kChanges) {
     std::string_view data = batchData;
     std::string plain;
+    // count x (4 | envelope), the envelopes at most kMaxBatchBytes in all.
+    const size_t maxPacked = limits::kMaxBatchBytes + 4 * size_t(batchCount);
     if (batchZstd) {
       unsigned long long size = ZSTD_getFrameContentSize(batchData.data(), batchData.size());
-      if (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR ||
-          size > limits::kMaxBatchBytes + 4 * limits::kMaxBatchChanges)
+      if (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR || size > maxPacked)
         return Status::invalid("a compressed change batch does not say a size it may have");
       plain.resize(size);
       size_t n = ZSTD_decompress(plain.data(), plain.size(), batchData.data(), batchData.size());
       if (ZSTD_isError(n) || n != size) return Status::invalid("a compressed change batch is damaged");
       data = plain;
-    } else if (batchData.size() > limits::kMaxBatchBytes + 4 * limits::kMaxBatchChanges) {
+    } else if (batchData.size() > maxPacked) {
       return Status::invalid("a change batch is too large");
     }
     RENDA_TRY(unpack(data, batchCount, out.batch.envelopes));

@@ -64,7 +64,8 @@ std::string encodeDiverged(const std::vector<PublicKey>& authors);
 
 // InvalidInput with a reason for anything malformed, over a limit, or a
 // batch whose packed envelopes do not add up (a decompression that would
-// exceed kMaxBatchBytes is refused before it is done).
+// exceed kMaxBatchBytes is refused before it is done). A goodbye's text comes
+// with its control characters made spaces, as encodeGoodbye() sends it.
 Result<SyncMsg> decodeSyncMessage(std::string_view bytes);
 
 // The summary's bucket fingerprints: entries grouped by their author's first

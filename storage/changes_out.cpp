@@ -221,7 +221,8 @@ Result<VersionVector> Store::heldTips(const VersionVector& theirs) {
   return out;
 }
 
-Result<Store::MissingPlan> Store::planMissing(const VersionVector& theirs, size_t recentOfAhead) {
+Result<Store::MissingPlan> Store::planMissing(const VersionVector& theirs, size_t recentOfAhead,
+                                              const std::vector<PublicKey>& alwaysRecent) {
   MissingPlan plan;
   auto txn = ReadTxn::begin(env_);
   if (!txn) return txn.status();
@@ -310,22 +311,24 @@ Result<Store::MissingPlan> Store::planMissing(const VersionVector& theirs, size_
     return Status::ok();
   }));
   // The recent changes of authors taken to be ahead go only along with
-  // something else.
-  if (!arrivals.empty())
-    for (const auto& [a, from, to] : plan.aheadAuthors) {
-      RENDA_TRY(forEachLogged(*txn, t_->log, a, from, to, take));
-      if (from > 1) {
-        auto before = txn->get(t_->log, bytesOf(keys::authorSeq(a, from - 1)));
-        if (!before) return before.status();
-        if (!before->has_value()) return Status::corruption("an author log has a gap");
-        auto stored = txn->get(t_->changes, **before);
-        if (!stored) return stored.status();
-        if (!stored->has_value()) return Status::corruption("an author log names a missing change");
-        auto d = decodeStored(**stored);
-        if (!d) return d.status();
-        plan.assumed.push_back({a, from - 1, d->id});
-      }
+  // something else, except those of the authors named in alwaysRecent.
+  const bool alone = arrivals.empty();
+  for (const auto& [a, from, to] : plan.aheadAuthors) {
+    if (alone && std::find(alwaysRecent.begin(), alwaysRecent.end(), a) == alwaysRecent.end())
+      continue;
+    RENDA_TRY(forEachLogged(*txn, t_->log, a, from, to, take));
+    if (from > 1) {
+      auto before = txn->get(t_->log, bytesOf(keys::authorSeq(a, from - 1)));
+      if (!before) return before.status();
+      if (!before->has_value()) return Status::corruption("an author log has a gap");
+      auto stored = txn->get(t_->changes, **before);
+      if (!stored) return stored.status();
+      if (!stored->has_value()) return Status::corruption("an author log names a missing change");
+      auto d = decodeStored(**stored);
+      if (!d) return d.status();
+      plan.assumed.push_back({a, from - 1, d->id});
     }
+  }
   // Arrival order is a causal order: ingest stores a change only after its
   // previous change, its deps and its parents.
   std::sort(arrivals.begin(), arrivals.end());

@@ -101,8 +101,8 @@ Result<Env> Env::open(const std::string& dir, const Options& options) {
 
 Env::Env(Env&& other) noexcept
     : env_(other.env_),
-      liveTxns_(other.liveTxns_),
-      growCount_(other.growCount_),
+      liveTxns_(other.liveTxns_.load()),
+      growCount_(other.growCount_.load()),
       mapped_(std::move(other.mapped_)),
       mappedAtGrow_(other.mappedAtGrow_) {
   other.env_ = nullptr;
@@ -112,8 +112,8 @@ Env& Env::operator=(Env&& other) noexcept {
   if (this != &other) {
     if (env_) mdb_env_close(env_);
     env_ = other.env_;
-    liveTxns_ = other.liveTxns_;
-    growCount_ = other.growCount_;
+    liveTxns_ = other.liveTxns_.load();
+    growCount_ = other.growCount_.load();
     mapped_ = std::move(other.mapped_);
     mappedAtGrow_ = other.mappedAtGrow_;
     other.env_ = nullptr;
@@ -132,7 +132,10 @@ size_t Env::mapBytes() const {
 }
 
 Status Env::grow() {
-  RENDA_ASSERT(liveTxns_ == 0);
+  if (liveTxns_ != 0)
+    return Status::exhausted("the store's map is full and cannot grow while another session "
+                             "is reading it; what was under way was not saved, try again");
+  std::lock_guard<std::mutex> lock(mappedMu_);
   mappedAtGrow_ = -1;  // the map moves, even when growing fails part-way
   int rc = mdb_env_set_mapsize(env_, mapBytes() * 2);
   if (rc) return lmdbStatus(rc, "growing the store");
@@ -151,6 +154,7 @@ Status Env::setBulk(bool on) {
 }
 
 void Env::releaseMappedPages() {
+  std::lock_guard<std::mutex> lock(mappedMu_);
   if (mappedAtGrow_ != growCount_) {
     // LMDB does not publish its map's address (mdb_env_info gives it only with
     // MDB_FIXEDMAP), so find the mapping of data.mdb by device and inode, once
@@ -200,9 +204,22 @@ Result<uint64_t> Txn::entries(MDB_dbi dbi) const {
   return uint64_t(st.ms_entries);
 }
 
+namespace {
+
+// Another process (a renda command beside a server) grew the map past this
+// one's: adopt its size, which LMDB allows only with no transaction open here.
+int adoptResizedMap(Env& env, int rc) {
+  if (rc != MDB_MAP_RESIZED || env.liveTxns() != 0) return rc;
+  return mdb_env_set_mapsize(env.get(), 0);
+}
+
+}  // namespace
+
 Result<ReadTxn> ReadTxn::begin(Env& env) {
   MDB_txn* txn = nullptr;
   int rc = mdb_txn_begin(env.get(), nullptr, MDB_RDONLY, &txn);
+  if (rc == MDB_MAP_RESIZED && (rc = adoptResizedMap(env, rc)) == 0)
+    rc = mdb_txn_begin(env.get(), nullptr, MDB_RDONLY, &txn);
   if (rc) return lmdbStatus(rc, "starting a read");
   ++env.liveTxns_;
   return ReadTxn(txn, &env);
@@ -218,6 +235,8 @@ ReadTxn::~ReadTxn() {
 Result<WriteTxn> WriteTxn::begin(Env& env) {
   MDB_txn* txn = nullptr;
   int rc = mdb_txn_begin(env.get(), nullptr, 0, &txn);
+  if (rc == MDB_MAP_RESIZED && (rc = adoptResizedMap(env, rc)) == 0)
+    rc = mdb_txn_begin(env.get(), nullptr, 0, &txn);
   if (rc) return lmdbStatus(rc, "starting a write");
   ++env.liveTxns_;
   return WriteTxn(txn, &env);

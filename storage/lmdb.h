@@ -9,7 +9,9 @@
 
 #include <lmdb.h>
 
+#include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -45,7 +47,10 @@ bool isDiskFull(const Status& s);
 class Env {
  public:
   struct Options {
-    size_t initialMapBytes = size_t(1) << 30;  // 1 GiB; grown on MDB_MAP_FULL
+    // Address space, not disk: the file grows as pages are written. Large, so
+    // that a store seldom has to grow (growing needs every transaction of the
+    // process closed, which a server with sessions on several threads rarely is).
+    size_t initialMapBytes = size_t(16) << 30;  // 16 GiB; grown on MDB_MAP_FULL
     unsigned maxDbs = 32;
     unsigned maxReaders = 126;
   };
@@ -60,7 +65,8 @@ class Env {
 
   MDB_env* get() const { return env_; }
   size_t mapBytes() const;
-  // Doubles the map. REQUIRES: no transaction of this process is open.
+  // Doubles the map. ResourceExhausted (the store is full, for now) while
+  // another thread of this process has a transaction open.
   Status grow();
   int liveTxns() const { return liveTxns_; }
   // Number of times the map grew since open.
@@ -83,8 +89,9 @@ class Env {
   friend class WriteTxn;
   explicit Env(MDB_env* env) : env_(env) {}
   MDB_env* env_ = nullptr;
-  int liveTxns_ = 0;
-  int growCount_ = 0;
+  std::atomic<int> liveTxns_{0};  // transactions open in this process, on any thread
+  std::atomic<int> growCount_{0};
+  std::mutex mappedMu_;  // guards mapped_ and mappedAtGrow_
   // Where data.mdb is mapped, found once per map size (the map moves only
   // when grow() remaps it): {address, length} pairs.
   std::vector<std::pair<void*, size_t>> mapped_;

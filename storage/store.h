@@ -122,7 +122,7 @@ struct LocalEdit {
 };
 
 struct StoreOptions {
-  size_t initialMapBytes = size_t(1) << 30;
+  size_t initialMapBytes = size_t(16) << 30;  // address space (storage/lmdb.h)
   // Check every signature on ingest instead of one per contiguous author run.
   bool verifyEverySignature = false;
   // The id index (tables.h): byidnew moves into byid, idIndexSlice ids per
@@ -242,7 +242,10 @@ class Store : public ChangeSource, public ChangeSink {
   // recentOfAhead changes here go along with anything else sent, and the one
   // before them is assumed: should the receiver be on another branch of that
   // author (a fork it has not seen), it gets what it needs, or the import is
-  // refused up front.
+  // refused up front. The last changes of the authors in `alwaysRecent` (the
+  // sender's own key: a summary ahead on it means this folder was put back
+  // from a backup, and what it signed since may be another branch) go even
+  // when nothing else does, so the receiver learns of such a fork at once.
   struct MissingPlan {
     std::vector<uint64_t> arrivals;
     VersionVector assumed;
@@ -252,7 +255,8 @@ class Store : public ChangeSource, public ChangeSink {
     };
     std::vector<Ahead> aheadAuthors;
   };
-  Result<MissingPlan> planMissing(const VersionVector& theirs, size_t recentOfAhead);
+  Result<MissingPlan> planMissing(const VersionVector& theirs, size_t recentOfAhead,
+                                  const std::vector<PublicKey>& alwaysRecent = {});
   // Calls `fn` with each planned change's envelope, reading in short transactions.
   Status sendPlanned(const MissingPlan& plan, const std::function<Status(std::string_view)>& fn);
   Result<std::vector<PublicKey>> divergedFrom(const VersionVector& theirs) override;

@@ -149,6 +149,17 @@ bool Args::has(const std::string& name) const {
   return std::find(switches.begin(), switches.end(), name) != switches.end();
 }
 
+std::optional<uint64_t> wholeNumber(const std::string& text, uint64_t max) {
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  uint64_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + uint64_t(c - '0');
+  }
+  if (n > max) return std::nullopt;
+  return n;
+}
+
 std::string dataDirFrom(const Args& args) {
   if (auto d = args.get("data")) return *d;
   if (const char* env = std::getenv("RENDA_DATA"); env && *env) return env;

@@ -71,6 +71,10 @@ struct Args {
 // The data folder: --data, else $RENDA_DATA, else ./renda-data.
 std::string dataDirFrom(const Args& args);
 
+// A whole number written with digits only (no sign, no spaces) and at most
+// `max`; nullopt otherwise ("-1", " 3", "+3", "3x", or too large).
+std::optional<uint64_t> wholeNumber(const std::string& text, uint64_t max);
+
 // Every command, in the order `renda --help` lists them.
 const std::vector<Command>& commands();
 // Runs a full argument vector (argv without the program name); returns the exit code.

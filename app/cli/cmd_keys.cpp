@@ -110,7 +110,9 @@ Status logNode(const Args& args, storage::Store& store) {
     if (f.author == *subject) fork = &f;
   uint64_t from = 1;
   if (auto f = args.get("from")) {
-    from = std::strtoull(f->c_str(), nullptr, 10);
+    auto n = wholeNumber(*f, UINT64_MAX);
+    if (!n) return Status::usage("--from must be a change number (digits only)");
+    from = *n;
   } else if (fork) {
     from = fork->branchSeq > 1 ? fork->branchSeq - 1 : 1;
   }

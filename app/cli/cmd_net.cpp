@@ -118,6 +118,9 @@ Status cmdServe(const Args& args) {
   RENDA_TRY(secondsOption(args, "routine", &o.routineMs));
   RENDA_TRY(secondsOption(args, "max-backoff", &o.maxBackoffMs));
   o.quiet = args.has("quiet");
+  // For tests that would otherwise wait out the handshake timeout (slowloris).
+  if (const char* t = std::getenv("RENDA_HANDSHAKE_TIMEOUT_MS"); t && *t)
+    o.handshakeTimeoutMs = std::strtoull(t, nullptr, 10);
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   return serve(**node, o);

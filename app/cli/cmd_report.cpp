@@ -9,6 +9,7 @@
 #include "app/output/export.h"
 #include "app/node/privacy.h"
 #include "app/output/table_out.h"
+#include "core/sealed.h"
 
 namespace renda::app {
 
@@ -28,13 +29,22 @@ Status cmdReport(const Args& args) {
   if (!data) return data.status();
   auto q = reportQueryFrom(args, (*node)->store(), *data);
   if (!q) return q.status();
-  // Personal fields masked, or in clear with --reveal where allowed.
-  RENDA_TRY(presentDataset(*data, **node, args.has("reveal"), *q));
   auto t = domain::computeReport(args.positional[0], *data, *q);
   if (!t) {
     if (t.status().code() == Code::kNotFound)
       return Status::usage(t.status().message() + ":" + reportList());
     return t.status();
+  }
+  // Personal fields masked, or in clear with --reveal where allowed: opened
+  // only for a report that shows some (opening every sealed value of the
+  // county costs more than most reports themselves).
+  bool personal = args.has("reveal");
+  for (const auto& row : t->rows)
+    for (const auto& cell : row) personal = personal || looksSealed(cell);
+  if (personal) {
+    RENDA_TRY(presentDataset(*data, **node, args.has("reveal"), *q));
+    t = domain::computeReport(args.positional[0], *data, *q);
+    if (!t) return t.status();
   }
   if (auto csv = args.get("csv")) {
     RENDA_TRY(writeCsv(*csv, *t));

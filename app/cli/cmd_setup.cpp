@@ -120,9 +120,12 @@ Status cmdEnroll(const Args& args) {
   uint64_t now = Node::nowMs();
   uint64_t until = 0;
   if (auto d = args.get("days")) {
-    long days = std::strtol(d->c_str(), nullptr, 10);
-    if (days <= 0) return Status::usage("--days must be a positive number");
-    until = now + uint64_t(days) * 86400000ull;
+    // At most a hundred years: a slip of the keyboard never wraps round to an
+    // enrollment that has already ended.
+    auto days = wholeNumber(*d, 36500);
+    if (!days || *days == 0)
+      return Status::usage("--days must be a number of days from 1 to 36500");
+    until = now + *days * 86400000ull;
   }
   storage::LocalEdit edit;
   edit.op = OpKind::kCertificate;
@@ -313,9 +316,9 @@ Status cmdRevoke(const Args& args) {
     return Status::usage("give --node KEY and --after N (the last change number to keep)");
   auto subject = fixedFromHex<PublicKey>(*nodeKey);
   if (!subject) return Status::usage("--node must be a 64-character node key");
-  char* end = nullptr;
-  uint64_t cutoff = std::strtoull(after->c_str(), &end, 10);
-  if (!end || *end) return Status::usage("--after must be a number");
+  auto parsed = wholeNumber(*after, UINT64_MAX);
+  if (!parsed) return Status::usage("--after must be a change number (0 or more, digits only)");
+  uint64_t cutoff = *parsed;
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   Node& n = **node;

@@ -64,9 +64,11 @@ Status cmdImport(const Args& args) {
                 "\"forks\":%zu}\n",
                 rep.received, rep.added, rep.duplicates, rep.notApplied, rep.forks);
   } else if (!args.has("quiet")) {
-    std::printf("Imported %s: %zu new changes, %zu already here", args.positional[0].c_str(),
-                rep.added - rep.notApplied, rep.duplicates);
-    if (rep.notApplied) std::printf(", %zu kept but not applied", rep.notApplied);
+    std::printf("Imported %s: %zu new change%s", args.positional[0].c_str(), rep.added,
+                rep.added == 1 ? "" : "s");
+    if (rep.notApplied)
+      std::printf(" (%zu of them kept but not applied, see renda status)", rep.notApplied);
+    std::printf(", %zu already here", rep.duplicates);
     if (rep.forks) std::printf(", %zu fork%s found", rep.forks, rep.forks == 1 ? "" : "s");
     std::printf(".\n");
     for (const auto& n : rep.notes) std::printf("  note: %s\n", n.c_str());

@@ -32,7 +32,11 @@ Result<ExportResult> exportBundle(Node& node, const VersionVector& theirs,
   // What goes, and what the bundle assumes the receiver holds (by number and
   // id, so a node on another branch of a fork is not taken for one that holds
   // this one): Store::planMissing.
-  auto plan = node.store().planMissing(theirs, theirs.empty() ? 0 : kRecentOfAhead);
+  // A summary ahead on this node's own key means this folder was put back
+  // from a backup: its own last changes go even when nothing else does, so
+  // that a branch it signed since reaches the other node (as a fork).
+  auto plan = node.store().planMissing(theirs, theirs.empty() ? 0 : kRecentOfAhead,
+                                       {(*key)->publicKey()});
   if (!plan) return plan.status();
   header.prerequisites = plan->assumed;
   auto writer = net::BundleWriter::create(path, header, **key);

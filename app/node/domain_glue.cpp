@@ -97,6 +97,15 @@ Result<domain::Config> configForNew(storage::Store& store, RecordKind kind,
 }
 
 Status checkFieldFormats(RecordKind kind, const std::vector<Field>& fields) {
+  // A date is a real day, written YYYY-MM-DD: 2026-02-30 or 2026-13-45 is a
+  // slip of the keyboard, never a record that reports would count somewhere.
+  for (const auto& f : fields) {
+    const domain::FieldInfo* info = domain::findField(kind, f.name);
+    if (!info || info->type != domain::FieldType::kDate || f.value.empty()) continue;
+    if (!domain::parseDate(f.value))
+      return Status::usage(std::string(info->label) + " '" + f.value + "' is not a date; write " +
+                           "it as YYYY-MM-DD, e.g. --" + f.name + " 2026-11-20");
+  }
   if (kind == RecordKind::kStation) {
     auto schedule = fieldOf(fields, "receptionSchedule");
     if (schedule && !schedule->empty()) {

@@ -229,9 +229,11 @@ Result<std::string> checkRestore(Node& n) {
   // 1. Files a crash left behind: key files half written (*.partial.*), and a
   // hand-over cut short, which is finished when the store committed it and
   // otherwise forgotten (nothing signed with the new key left this folder).
-  auto device = store.deviceKey();
   FolderLock lock;
   RENDA_TRY(lock.take(n.dir()));
+  // Read under the lock: a hand-over that held it meanwhile has committed its
+  // new key and recorded it in the marker, and the store is not behind it.
+  auto device = store.deviceKey();
   std::error_code ec;
   std::vector<std::string> leftovers;
   for (const auto& entry : fs::directory_iterator(n.dir(), ec)) {

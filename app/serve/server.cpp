@@ -340,12 +340,13 @@ class Server {
       std::string host = hostOf(where);
       uint64_t now = steadyMs();
       auto banned = penalty_.find(host);
-      size_t handshakes = 0, sessions = 0;
+      size_t handshakes = 0, sessions = 0, fromHost = 0;
       {
         std::lock_guard<std::mutex> lock(mu_);
         for (auto& [id, a] : active_) {
           ++sessions;
           if (a.handshaking) ++handshakes;
+          if (a.handshaking && a.incoming && hostOf(a.address) == host) ++fromHost;
         }
       }
       std::string refuse;
@@ -353,6 +354,8 @@ class Server {
         refuse = "it broke the protocol a moment ago; turned away for a while";
       else if (sessions >= limits::kMaxSessions)
         refuse = "too many sessions under way (" + std::to_string(sessions) + ")";
+      else if (fromHost >= kMaxHandshakesPerHost)
+        refuse = "too many handshakes under way from " + host;
       else if (handshakes >= kMaxHandshakes)
         refuse = "too many handshakes under way";
       if (!refuse.empty()) {
@@ -395,6 +398,7 @@ class Server {
     }
     SessionOptions so;
     so.initiator = !incoming;
+    so.handshakeTimeoutMs = options_.handshakeTimeoutMs;
     so.listenPort = listenPort_;
     so.admit = [this, id](Result<PublicKey> who) -> Result<PublicKey> {
       if (!who) return who;
@@ -552,6 +556,9 @@ class Server {
   }
 
   static constexpr size_t kMaxHandshakes = 8;
+  // One address may not take every handshake slot (a flood from one host
+  // would shut honest nodes out until its handshakes time out).
+  static constexpr size_t kMaxHandshakesPerHost = 2;
   static constexpr uint64_t kConnectTimeoutMs = 5'000;
   static constexpr uint64_t kPenaltyMs = 30'000;
 

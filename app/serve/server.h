@@ -34,6 +34,7 @@ struct ServeOptions {
   uint64_t routineMs = 30'000;          // a neighbour is synced at least this often
   uint64_t maxBackoffMs = 60'000;       // the longest wait after failures
   bool quiet = false;                   // no log line for sessions with nothing to do
+  uint64_t handshakeTimeoutMs = 0;      // 0: limits::kHandshakeTimeoutMs
 };
 
 // Runs until SIGINT or SIGTERM. Fails at once (Usage / Refused) when the

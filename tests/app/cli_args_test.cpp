@@ -79,6 +79,37 @@ TEST_CASE("renda CLI: an option never takes the next option as its value",
   refused(h, "t1", {"deputy", "add", "--name", "X", "--name", "Y"}, 1, "--name is given twice");
 }
 
+TEST_CASE("renda CLI: a mistyped number or date is refused, and nothing is written",
+          "[app][cli][args][regression]") {
+  County county;
+  Harness& h = county.h;
+  const std::string t1 = h.json("t1", {"status"})["node"].str;
+  // Change numbers: digits only, never a sign, a space or something after.
+  for (const char* after : {"-1", "+1", " 1", "1x", "", "99999999999999999999"})
+    refused(h, "county", {"revoke", "--node", t1, "--after", after, "--reason", "x"}, 1,
+            "--after must be a change number");
+  refused(h, "county", {"log", "--node", t1, "--from", "-2"}, 1, "--from must be a change number");
+  // Enrollment days: too many would wrap round to an enrollment already over.
+  std::string fresh = nodeKeyFrom(h.ok("t3", {"init"}).out);
+  for (const char* days : {"0", "-1", "1.5", "99999999999999999999", "36501"})
+    refused(h, "county",
+            {"enroll", "--node", fresh, "--township", "新华乡", "--days", days, "-o",
+             h.path("t3.enroll")},
+            1, "--days must be a number of days from 1 to 36500");
+  CHECK_FALSE(fs::exists(h.path("t3.enroll")));
+  h.ok("county", {"enroll", "--node", fresh, "--township", "新华乡", "--days", "36500", "-o",
+                  h.path("t3.enroll")});
+  // Dates are real days.
+  std::string deputy = h.add("t1", "deputy", {"--name", "张三"});
+  for (const char* date : {"2026-13-45", "2026-02-30", "2026/11/20", "明天"})
+    refused(h, "t1", {"duty", "add", "--deputy", deputy.substr(0, 8), "--type", "视察", "--date",
+                      date},
+            1, {"日期", "is not a date", "YYYY-MM-DD"});
+  refused(h, "t1", {"deputy", "edit", deputy.substr(0, 8), "--birthday", "1970-02-29"}, 1,
+          "出生日期 '1970-02-29' is not a date");
+  h.add("t1", "duty", {"--deputy", deputy.substr(0, 8), "--type", "视察", "--date", "2028-02-29"});
+}
+
 TEST_CASE("renda CLI: a mistyped field name is refused and the nearest known field is named",
           "[app][cli][args][regression]") {
   County county;

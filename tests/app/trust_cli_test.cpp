@@ -184,12 +184,43 @@ TEST_CASE(
   for (const auto& n : kAll) CHECK(shows(h, n, next));
 }
 
-// OPEN: when the county keeps the branch the township does not stand on, the
-// township can never write again: Store::author follows the township's own
-// latest change (on the branch kept as evidence), so every change it signs,
-// a hand-over's certificate included, is evidence too. renda fork settle says
-// "the node may go on from there".  until the engine lets it go
-// on from the kept change (or hand over from there); then remove the tag.
+// The county holds more of the lost branch than the township wrote after
+// putting its folder and marker back: the county's summary is ahead on the
+// township's key, and the next bundle from the township must still carry its
+// new branch, so the county sees the fork at once rather than a bundle of
+// nothing (and reports missing the township's new work).
+TEST_CASE("renda CLI trust: a fork's shorter branch reaches a node that holds the longer one",
+          "[app][cli][trust]") {
+  County county;
+  Harness& h = county.h;
+  const std::string key = nodeKeyOf(h, "t1");
+  const std::string dir = h.path("t1");
+  hop(h, "t1", "county", "start");
+  copyTree(dir, h.path("t1-backup"));
+  copyTree(markerDir(h), h.path("t1-marker-backup"));
+  std::string lost1 = h.add("t1", "station", {"--name", "备份后的联络站一"});
+  std::string lost2 = h.add("t1", "station", {"--name", "备份后的联络站二"});
+  hop(h, "t1", "county", "lost");
+  restoreFolderInPlace(h.path("t1-backup"), dir);
+  restoreFolderInPlace(h.path("t1-marker-backup"), markerDir(h));
+  std::string again = h.add("t1", "station", {"--name", "恢复后的联络站"});
+  REQUIRE(nodeKeyOf(h, "t1") == key);
+
+  Run up = hop(h, "t1", "county", "again");
+  CHECK_THAT(up.out, Catch::Contains("1 fork found"));
+  JsonValue cs = h.json("county", {"status"});
+  REQUIRE(cs["forks"].size() == 1);
+  CHECK(cs["forks"][0]["node"].str == key);
+  CHECK(cs["forks"][0]["tips"].size() == 2);
+  Run log = h.ok("county", {"log", "--node", key});
+  CHECK_THAT(log.out, Catch::Contains(again));
+  CHECK_THAT(log.out, Catch::Contains(lost2));
+  spread(h, kTownships, "round");
+}
+
+// When the county keeps the branch the township does not stand on, the
+// township goes on from the kept branch once it holds it (Store::author
+// follows the settled line's tip), not from its own evidence branch.
 TEST_CASE("renda CLI trust: a township whose branch the county did not keep writes again",
           "[app][cli][trust]") {
   County county;
@@ -315,11 +346,10 @@ TEST_CASE("renda CLI trust: a stolen key never writes under its revocation", "[a
   s.checkEnd(3);
 }
 
-// OPEN: Store::forEachMissing sends nothing of an author whose tip the
-// summary names above this node's top (taken to be ahead on the same chain):
-// here the county omits the township's change n, so the revocation that
-// depends on it is refused. The sim branch's storage/fork_spread_test.cpp has
-// it below the CLI.  until that is fixed; then remove the tag.
+// A summary that names an author's tip above this node's top on another
+// branch (a thief's): the bundle still carries the change the revocation
+// keeps (Store::planMissing takes the recent changes of authors it seems
+// behind on), so the revocation that depends on it applies.
 TEST_CASE(
     "renda CLI trust: the county's bundle made for a node holding a thief's branch carries "
     "the change its revocation keeps",

@@ -145,6 +145,40 @@ TEST_CASE(
   h.add("t1", "station", {"--name", "城关镇代表之家"});
 }
 
+TEST_CASE(
+    "renda CLI trust: an edit made while a hand-over runs is not taken for a restore and "
+    "hands over no second time",
+    "[app][cli][trust]") {
+  County county;
+  Harness& h = county.h;
+  const std::string t1 = h.path("t1");
+  const std::string old = nodeKeyOf(h, "t1");
+  pid_t rotate = h.spawn({"--data", t1, "key", "rotate"},
+                         {"RENDA_STOP_AT=handover:files-written"}, "rotate-");
+  int st = 0;
+  CHECK(::waitpid(rotate, &st, WUNTRACED) == rotate);
+  CHECK(WIFSTOPPED(st));
+  // The clerk records a station meanwhile: it waits for the hand-over.
+  pid_t add = h.spawn({"--data", t1, "station", "add", "--name", "城关镇代表之家", "--json"}, {},
+                      "add-");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(::kill(rotate, SIGCONT) == 0);
+  Run r = h.wait(rotate, "rotate-");
+  INFO(r.describe());
+  CHECK(r.code == 0);
+  Run a = h.wait(add, "add-");
+  INFO(a.describe());
+  CHECK(a.code == 0);
+  CHECK_THAT(a.err, !Catch::Contains("restored") && !Catch::Contains("new device key"));
+  // One hand-over: the key the rotation announced signs from now on.
+  const std::string key = nodeKeyOf(h, "t1");
+  CHECK(key != old);
+  CHECK_THAT(r.out, Catch::Contains(key));
+  CHECK_FALSE(h.json("t1", {"status"})["restored"].boolean);
+  CHECK(checkOneKey(h, "during") == key);
+  CHECK(shows(h, "county", parseJson(a.out)["id"].str));
+}
+
 const char* const kCrashPoints[] = {"handover:files-written",    "handover:committed",
                                     "handover:device-aside",     "handover:device-in-place",
                                     "handover:encryption-aside", "handover:files-renamed"};

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // libFuzzer entry point for one target, picked at build time by
-// RENDA_FUZZ_TARGET (envelope, change, certificate, record, sealed, schedule).
+// RENDA_FUZZ_TARGET (a name in tests/CMakeLists.txt's RENDA_FUZZ_TARGETS).
 #include <sodium.h>
 
 #include <cstdio>

@@ -9,6 +9,7 @@
 #include "core/trust.h"
 #include "tests/fuzz/noise_targets.h"
 #include "tests/fuzz/beacon_targets.h"
+#include "tests/fuzz/wire_targets.h"
 
 namespace renda::fuzz {
 
@@ -137,12 +138,14 @@ const Target kTargets[] = {
 
 }  // namespace
 
-// This file's table, then the Noise target (noise_targets.cpp).
+// This file's table, then the Noise target (noise_targets.cpp) and the sync
+// protocol's (wire_targets.cpp).
 std::span<const Target> targets() {
   static const std::vector<Target> all = [] {
     std::vector<Target> v(std::begin(kTargets), std::end(kTargets));
     for (const auto& t : noiseTargets()) v.push_back(t);
     for (const auto& t : beaconTargets()) v.push_back(t);
+    for (const auto& t : wireTargets()) v.push_back(t);
     return v;
   }();
   return all;
