@@ -208,18 +208,21 @@ struct Run {
                                         "stderr:\n" + err; }
 };
 
+// A new folder under $TMPDIR (else /tmp) named <prefix>-XXXXXX; the caller removes it.
+inline std::string makeTempDir(const std::string& prefix) {
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/" + prefix + "-XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  REQUIRE(::mkdtemp(buf.data()) != nullptr);
+  return buf.data();
+}
+
 // A scratch area under $TMPDIR with one data folder per node, and a simulated
 // wall clock (RENDA_NOW_MS) that moves one minute per command.
 class Harness {
  public:
-  Harness() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/renda-cli-XXXXXX";
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    REQUIRE(::mkdtemp(buf.data()) != nullptr);
-    root_ = buf.data();
-  }
+  Harness() : root_(makeTempDir("renda-cli")) {}
   ~Harness() {
     std::error_code ec;
     fs::remove_all(root_, ec);
