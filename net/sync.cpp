@@ -35,6 +35,9 @@ constexpr unsigned kMaxIdleMessages = 64;
 // Batches of changes going out: at most this many changes or bytes each.
 constexpr size_t kBatchChanges = 2048;
 constexpr size_t kBatchBytes = 2 * 1024 * 1024;
+// A session's first batch; each next one doubles, up to the sizes above.
+constexpr size_t kFirstBatchChanges = 32;
+constexpr size_t kFirstBatchBytes = 32 * 1024;
 
 // Everything the session's threads share, under one mutex.
 struct Session {
@@ -323,10 +326,18 @@ void sender(Session& s, const VersionVector& mine, const std::vector<Fingerprint
     s.progress();
     return Status::ok();
   };
+  size_t changeLimit = kFirstBatchChanges, byteLimit = kFirstBatchBytes;
   Status st = s.source.forEachMissing(theirs, [&](std::string_view env) -> Status {
     batch.emplace_back(env);
     bytes += env.size();
-    if (batch.size() >= kBatchChanges || bytes >= kBatchBytes) return flush();
+    if (batch.size() >= changeLimit || bytes >= byteLimit) {
+      // Slow start: a session's first batches are small and each doubles, so
+      // that a slow link that drops every few seconds still commits some
+      // batches before it drops (what a cut batch carried comes again).
+      changeLimit = std::min(changeLimit * 2, kBatchChanges);
+      byteLimit = std::min(byteLimit * 2, kBatchBytes);
+      return flush();
+    }
     return Status::ok();
   });
   if (st) st = flush();
