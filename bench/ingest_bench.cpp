@@ -410,22 +410,18 @@ PhaseRun runPhase(const Options& o, const std::string& phase) {
 
 int driver(Options o) {
   if (!o.dirGiven) {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/bench_ingest.XXXXXX";
-    if (!mkdtemp(templ.data())) die("cannot make a temporary folder");
-    o.dir = templ;
+    o.dir = scratchDir("bench_ingest");
+    if (o.dir.empty()) die("cannot make a temporary folder");
   }
   std::filesystem::create_directories(o.dir);
-  char date[64];
-  std::time_t now = std::time(nullptr);
-  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M %Z", std::localtime(&now));
+  std::string date = localTimeText();
   std::string cmd = "bench_ingest " + std::to_string(o.n) + (o.dirGiven ? " --dir " + o.dir : "") +
                     " --max-run " + std::to_string(o.maxRun) + " --seed " + std::to_string(o.seed) +
                     (o.batch ? " --batch " + std::to_string(o.batch) : "") +
                     (o.chunk ? " --chunk " + std::to_string(o.chunk) : "") +
                     (o.sequential ? " --sequential" : "");
   std::printf("== %s\n   build %s, %ld cores online, %s, folder %s\n", cmd.c_str(),
-              RENDA_BUILD_TYPE, sysconf(_SC_NPROCESSORS_ONLN), date, o.dir.c_str());
+              RENDA_BUILD_TYPE, sysconf(_SC_NPROCESSORS_ONLN), date.c_str(), o.dir.c_str());
   std::fflush(stdout);
   double loadStart = 0;
   getloadavg(&loadStart, 1);

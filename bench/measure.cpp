@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 
 namespace renda::bench {
@@ -77,6 +78,19 @@ double median(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
+}
+
+std::string scratchDir(const std::string& name) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + name + ".XXXXXX";
+  return mkdtemp(templ.data()) ? templ : std::string();
+}
+
+std::string localTimeText() {
+  char text[64];
+  std::time_t now = std::time(nullptr);
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M %Z", std::localtime(&now));
+  return text;
 }
 
 }  // namespace renda::bench

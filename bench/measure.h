@@ -45,4 +45,11 @@ void evict(const std::string& path);
 
 double median(std::vector<double> v);
 
+// A new folder $TMPDIR/<name>.XXXXXX (under /tmp without TMPDIR); "" when it
+// cannot be made.
+std::string scratchDir(const std::string& name);
+
+// The local time now, as "2026-11-28 01:18 UTC".
+std::string localTimeText();
+
 }  // namespace renda::bench
