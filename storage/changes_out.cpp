@@ -368,6 +368,9 @@ Status Store::sendPlanned(const MissingPlan& plan,
       }
     }
     for (const auto& e : slice) RENDA_TRY(fn(e));
+    // A long stream (a full sync) reads most of the store: let go of its
+    // pages as it goes, so that memory follows a slice, not the store.
+    if (arrivals.size() > kSlice) env_.releaseMappedPages();
   }
   return Status::ok();
 }

@@ -104,7 +104,8 @@ Env::Env(Env&& other) noexcept
       liveTxns_(other.liveTxns_),
       growCount_(other.growCount_),
       mapped_(std::move(other.mapped_)),
-      mappedAtGrow_(other.mappedAtGrow_) {
+      mappedAtGrow_(other.mappedAtGrow_),
+      mapMu_(std::move(other.mapMu_)) {
   other.env_ = nullptr;
 }
 
@@ -116,6 +117,7 @@ Env& Env::operator=(Env&& other) noexcept {
     growCount_ = other.growCount_;
     mapped_ = std::move(other.mapped_);
     mappedAtGrow_ = other.mappedAtGrow_;
+    mapMu_ = std::move(other.mapMu_);
     other.env_ = nullptr;
   }
   return *this;
@@ -133,6 +135,7 @@ size_t Env::mapBytes() const {
 
 Status Env::grow() {
   RENDA_ASSERT(liveTxns_ == 0);
+  std::lock_guard<std::mutex> lock(*mapMu_);
   mappedAtGrow_ = -1;  // the map moves, even when growing fails part-way
   int rc = mdb_env_set_mapsize(env_, mapBytes() * 2);
   if (rc) return lmdbStatus(rc, "growing the store");
@@ -151,6 +154,7 @@ Status Env::setBulk(bool on) {
 }
 
 void Env::releaseMappedPages() {
+  std::lock_guard<std::mutex> lock(*mapMu_);
   if (mappedAtGrow_ != growCount_) {
     // LMDB does not publish its map's address (mdb_env_info gives it only with
     // MDB_FIXEDMAP), so find the mapping of data.mdb by device and inode, once

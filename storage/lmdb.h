@@ -10,6 +10,8 @@
 #include <lmdb.h>
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -75,6 +77,7 @@ class Env {
   // kernel's page cache and are mapped again on the next read; this keeps a
   // long import's resident set to what one batch touches instead of every page
   // it ever read. Safe with readers open: mapped content is the file's.
+  // Thread-safe (a session's sender and its ingest both call it).
   void releaseMappedPages();
 
  private:
@@ -89,6 +92,8 @@ class Env {
   // when grow() remaps it): {address, length} pairs.
   std::vector<std::pair<void*, size_t>> mapped_;
   int mappedAtGrow_ = -1;
+  // Guards mapped_ and the map's moves (grow) against releaseMappedPages().
+  std::unique_ptr<std::mutex> mapMu_ = std::make_unique<std::mutex>();
 };
 
 class Txn {
