@@ -19,6 +19,7 @@
 //                with data.mdb dropped from the cache
 // Usage: bench_sync N [--dir DIR] [--keep] [--townships T] [--seed S] [--d D]
 //                     [--rounds R] [--authors A] [--changed C] [--only PARTS]
+//                     [--renda PATH]
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -76,6 +77,7 @@ struct Options {
   uint64_t authors = 4000;
   uint64_t changed = 10;
   std::string only;  // empty: every part
+  std::string renda = RENDA_BIN;  // the renda binary to measure
   bool wants(const std::string& part) const {
     return only.empty() || only.find(part) != std::string::npos;
   }
@@ -107,11 +109,11 @@ struct Run {
 
 class Renda {
  public:
-  explicit Renda(std::string dir) : dir_(std::move(dir)) {}
+  Renda(std::string bin, std::string dir) : bin_(std::move(bin)), dir_(std::move(dir)) {}
   const std::string& dir() const { return dir_; }
   // Starts `renda args...` with stdout and stderr in files named after `tag`.
   pid_t spawn(const std::vector<std::string>& args, const std::string& tag) {
-    std::vector<std::string> argv = {RENDA_BIN};
+    std::vector<std::string> argv = {bin_};
     argv.insert(argv.end(), args.begin(), args.end());
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -124,7 +126,7 @@ class Renda {
     for (auto& a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);
     pid_t pid = 0;
-    int rc = posix_spawn(&pid, RENDA_BIN, &fa, nullptr, cargv.data(), environ);
+    int rc = posix_spawn(&pid, bin_.c_str(), &fa, nullptr, cargv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) die(std::string("cannot start renda: ") + std::strerror(rc));
     return pid;
@@ -166,7 +168,7 @@ class Renda {
   }
 
  private:
-  std::string dir_;
+  std::string bin_, dir_;
 };
 
 // `renda serve` on a node, listening on a loopback port the system picks.
@@ -566,6 +568,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: bench_sync N [--dir DIR] [--keep] [--townships T] [--seed S] [--d D]\n"
                "                    [--rounds R] [--authors A] [--changed C] [--only PARTS]\n"
+               "                    [--renda PATH]\n"
                "  N           changes A holds before the full sync (at least 100)\n"
                "  --dir       working folder (kept); default a new folder under $TMPDIR, removed\n"
                "  --townships townships writing besides the county office (default 8)\n"
@@ -574,7 +577,8 @@ int usage() {
                "  --authors   authors in the summary case (default 4000), --changed of them\n"
                "              with a new change (default 10)\n"
                "  --only      a comma list of full, incremental, summary, status (default all;\n"
-               "              incremental and status need full)\n");
+               "              incremental and status need full)\n"
+               "  --renda     the renda binary to measure (default the one built with this)\n");
   return 1;
 }
 
@@ -589,15 +593,16 @@ int driver(Options o) {
   getloadavg(load, 3);
   std::printf("== bench_sync %llu --townships %llu --seed %llu --d %llu --rounds %llu --authors "
               "%llu --changed %llu%s\n   build %s, %ld cores online, %s, load average %.2f %.2f "
-              "%.2f, folder %s\n",
+              "%.2f, folder %s\n   renda %s\n",
               static_cast<unsigned long long>(o.n), static_cast<unsigned long long>(o.townships),
               static_cast<unsigned long long>(o.seed), static_cast<unsigned long long>(o.d),
               static_cast<unsigned long long>(o.rounds), static_cast<unsigned long long>(o.authors),
               static_cast<unsigned long long>(o.changed),
               o.only.empty() ? "" : (" --only " + o.only).c_str(), RENDA_BUILD_TYPE,
-              sysconf(_SC_NPROCESSORS_ONLN), date.c_str(), load[0], load[1], load[2], o.dir.c_str());
+              sysconf(_SC_NPROCESSORS_ONLN), date.c_str(), load[0], load[1], load[2], o.dir.c_str(),
+              o.renda.c_str());
   std::fflush(stdout);
-  Renda renda(o.dir);
+  Renda renda(o.renda, o.dir);
   std::string a = o.dir + "/a", b = o.dir + "/b";
   if (o.wants("full")) {
     makeCounty(renda, a, b);
@@ -642,6 +647,7 @@ int main(int argc, char** argv) {
     else if (a[i] == "--authors") o.authors = number();
     else if (a[i] == "--changed") o.changed = number();
     else if (a[i] == "--only") o.only = value();
+    else if (a[i] == "--renda") o.renda = value();
     else if (o.n == 0 && !a[i].empty() && a[i][0] != '-') o.n = std::strtoull(a[i].c_str(), nullptr, 10);
     else return usage();
   }
