@@ -43,6 +43,7 @@ void RssSampler::stopNow() {
 void RssSampler::sample() {
   maxAnon_ = std::max(maxAnon_.load(), procStatusKb(pid_, "RssAnon"));
   maxFile_ = std::max(maxFile_.load(), procStatusKb(pid_, "RssFile"));
+  maxHwm_ = std::max(maxHwm_.load(), procStatusKb(pid_, "VmHWM"));
 }
 
 double residentFraction(const std::string& path) {

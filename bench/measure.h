@@ -27,13 +27,15 @@ class RssSampler {
   void stopNow();
   long maxAnonKb() const { return maxAnon_; }
   long maxFileKb() const { return maxFile_; }
+  // The largest VmHWM seen: the peak of the process's image since its exec.
+  long maxHwmKb() const { return maxHwm_; }
 
  private:
   void sample();
   pid_t pid_;
   int intervalMs_;
   std::atomic<bool> stop_{false};
-  std::atomic<long> maxAnon_{0}, maxFile_{0};
+  std::atomic<long> maxAnon_{0}, maxFile_{0}, maxHwm_{0};
   std::thread thread_;
 };
 
