@@ -233,6 +233,10 @@ Result<Store::MissingPlan> Store::planMissing(const VersionVector& theirs, size_
   std::vector<uint64_t> arrivals;
   auto take = [&](uint64_t, uint64_t arrival) -> Status {
     arrivals.push_back(arrival);
+    // A plan for a node that lacks most of the store walks most of the
+    // author logs; the kernel maps neighbouring pages with each page read
+    // (of any table), so let go of them as the walk goes.
+    if (arrivals.size() % 65536 == 0) env_.releaseMappedPages();
     return Status::ok();
   };
   RENDA_TRY(forEachTop(*txn, *t_, [&](const VersionEntry& mineTop) -> Status {
