@@ -36,8 +36,10 @@
 #include <thread>
 #include <vector>
 
-#include "app/node/bundles.h"
 #include "app/cli/cli.h"
+#include "app/node/bundles.h"
+#include "bench/generator.h"
+#include "bench/measure.h"
 #include "core/change.h"
 #include "core/crypto.h"
 #include "core/hlc.h"
@@ -91,277 +93,56 @@ void result(const char* key, double value) {
   std::fflush(stdout);
 }
 
-// /proc/self/status fields in kB (VmHWM, RssAnon, RssFile).
-long procStatusKb(const char* field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  size_t n = std::strlen(field);
-  while (std::getline(in, line))
-    if (line.compare(0, n, field) == 0 && line.size() > n && line[n] == ':')
-      return std::atol(line.c_str() + n + 1);
-  return -1;
-}
-
-// Samples RssAnon and RssFile every 50 ms while alive, keeping the maxima:
-// ru_maxrss counts the store's memory-mapped pages too, this tells them apart.
-class RssSampler {
- public:
-  RssSampler() : thread_([this] {
-    while (!stop_.load()) {
-      sample();
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }) {}
-  ~RssSampler() { stopNow(); }
-  void stopNow() {
-    if (!thread_.joinable()) return;
-    stop_ = true;
-    thread_.join();
-    sample();
-  }
-  long maxAnonKb() const { return maxAnon_; }
-  long maxFileKb() const { return maxFile_; }
-
- private:
-  void sample() {
-    maxAnon_ = std::max(maxAnon_.load(), procStatusKb("RssAnon"));
-    maxFile_ = std::max(maxFile_.load(), procStatusKb("RssFile"));
-  }
-  std::atomic<bool> stop_{false};
-  std::atomic<long> maxAnon_{0}, maxFile_{0};
-  std::thread thread_;
-};
-
 void reportMemory(const char* phase) {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   std::string p(phase);
   result((p + "_maxrss_kb").c_str(), double(ru.ru_maxrss));
-  result((p + "_rss_anon_kb_end").c_str(), double(procStatusKb("RssAnon")));
-  result((p + "_rss_file_kb_end").c_str(), double(procStatusKb("RssFile")));
+  result((p + "_rss_anon_kb_end").c_str(), double(procStatusKb(0, "RssAnon")));
+  result((p + "_rss_file_kb_end").c_str(), double(procStatusKb(0, "RssFile")));
 }
 
 // --- the network and its three authors ----------------------------------------
-
-SecretKey keyFrom(const std::string& label) {
-  unsigned char seed[crypto_sign_SEEDBYTES];
-  crypto_generichash(seed, sizeof seed, reinterpret_cast<const unsigned char*>(label.data()),
-                     label.size(), nullptr, 0);
-  return crypto::signingKeyFromSeed(seed);
-}
+// bench/generator.h: a county office and two townships (城关镇, 龙泉镇) with fixed keys.
 
 struct Network {
-  NetworkId id;
-  SecretKey root = keyFrom("renda-bench root");
-  Network() {
-    Hash h = crypto::hash(crypto::asBytes("renda-bench network"));
-    std::memcpy(id.data(), h.data(), id.size());
-  }
-  storage::NetworkInfo info() const { return {id, root.publicKey(), "示范县"}; }
+  GenNetwork gen = fixedBenchNetwork();
+  NetworkId id = gen.id;
+  storage::NetworkInfo info() const { return {gen.id, gen.root.publicKey(), gen.countyName}; }
 };
-
-const char* const kTownships[3] = {"", "城关镇", "龙泉镇"};  // author 0 is the county office
-constexpr uint64_t kBaseMs = 1767225600000ull;             // 2026-01-01 00:00 UTC
-
-// --- realistic text -----------------------------------------------------------
-
-const char* const kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴",
-                                 "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗"};
-const char* const kGiven[] = {"建国", "秀英", "德明", "桂兰", "志强", "海燕", "文华", "丽娟",
-                              "国庆", "春梅", "永福", "红霞", "振华", "淑珍", "立新", "晓东"};
-const char* const kVillages[] = {"东风村", "红星村", "城东村", "石桥村",
-                                 "柳树湾村", "新华村", "团结村", "河口村"};
-const char* const kParty[] = {"中共党员", "中共党员", "群众", "民盟盟员", "无党派人士"};
-const char* const kJobs[] = {"村党支部书记、村委会主任", "镇人民政府副镇长", "中学一级教师",
-                             "个体工商户", "种粮大户", "卫生院院长", "农民专业合作社理事长",
-                             "建筑公司总经理"};
-const char* const kDutyTypes[] = {"进家入站接待", "视察", "专题调研", "走访选民", "执法检查",
-                                  "代表小组活动"};
-const char* const kTopics[] = {"农村道路维修", "饮水安全", "医保报销", "农田水利", "校车安全",
-                               "垃圾分类", "养老服务", "集贸市场秩序"};
-const char* const kOutcomes[] = {"已转交镇政府办理", "已当场答复", "列入下季度督办",
-                                 "已向县人大常委会反映", "正在跟踪落实"};
-
-class Text {
- public:
-  explicit Text(uint64_t seed) : rng_(seed) {}
-  template <size_t N>
-  const char* pick(const char* const (&pool)[N]) { return pool[rng_() % N]; }
-  uint64_t num(uint64_t lo, uint64_t hi) { return lo + rng_() % (hi - lo + 1); }
-  std::string name() { return std::string(pick(kSurnames)) + pick(kGiven); }
-  std::string date(int y0, int y1) {
-    char b[16];
-    std::snprintf(b, sizeof b, "%04d-%02d-%02d", int(num(y0, y1)), int(num(1, 12)), int(num(1, 28)));
-    return b;
-  }
-  std::string phone() {
-    char b[16];
-    std::snprintf(b, sizeof b, "13%09llu", static_cast<unsigned long long>(num(0, 999999999)));
-    return b;
-  }
-  std::string address(const std::string& town) {
-    return "示范县" + (town.empty() ? std::string("城关镇") : town) + pick(kVillages) +
-           std::to_string(num(1, 12)) + "组" + std::to_string(num(1, 99)) + "号";
-  }
-
- private:
-  std::mt19937_64 rng_;
-};
-
-std::vector<Field> deputyFields(Text& t, const std::string& town) {
-  std::string village = t.pick(kVillages);
-  return {{"name", t.name()},
-          {"gender", t.num(0, 1) ? "男" : "女"},
-          {"birthDate", t.date(1960, 1995)},
-          {"party", t.pick(kParty)},
-          {"occupation", village + t.pick(kJobs)},
-          {"constituency", "第" + std::to_string(t.num(1, 30)) + "选区"},
-          {"phone", t.phone()},
-          {"address", t.address(town)}};
-}
-
-std::vector<Field> dutyFields(Text& t, const std::string& deputy) {
-  std::string type = t.pick(kDutyTypes), topic = t.pick(kTopics);
-  return {{"deputy", deputy},
-          {"type", type},
-          {"date", t.date(2024, 2026)},
-          {"title", type + "：" + topic},
-          {"content", "接待选民" + std::to_string(t.num(3, 40)) + "人次，收集意见建议" +
-                          std::to_string(t.num(1, 12)) + "条，主要涉及" + topic + "和" +
-                          t.pick(kTopics) + "问题。" + t.pick(kOutcomes) + "。"}};
-}
-
-std::vector<Field> editFields(Text& t, RecordKind kind, const std::string& town) {
-  if (kind == RecordKind::kDeputy) {
-    std::vector<Field> f{{"phone", t.phone()}};
-    if (t.num(0, 1)) f.push_back({"address", t.address(town)});
-    if (t.num(0, 2) == 0) f.push_back({"occupation", std::string(t.pick(kVillages)) + t.pick(kJobs)});
-    return f;
-  }
-  return {{"content", std::string("补充：") + t.pick(kOutcomes) + "，选民对办理情况表示满意。"},
-          {"status", "已办结"}};
-}
 
 // --- phase: gen ---------------------------------------------------------------
 
-struct Author {
-  SecretKey key;
-  PublicKey pk;
-  std::string scope;
-  uint64_t seq = 0;
-  ChangeId last;
-  Hash lastSig;
-  std::array<uint64_t, 3> seen{};  // others' seqs when this author last wrote (deps)
-  struct Rec { RecordId id; ChangeId head; RecordKind kind; };
-  std::vector<Rec> ring;           // recent records, for edits (bounded memory)
-  size_t ringNext = 0;
-  std::string lastDeputy;          // short id, referenced by duty records
-};
-
 int phaseGen(const Options& o) {
   Network net;
-  std::vector<Author> authors(3);
-  for (int i = 0; i < 3; ++i) {
-    authors[i].key = keyFrom(std::string("renda-bench author ") + std::to_string(i));
-    authors[i].pk = authors[i].key.publicKey();
-    authors[i].scope = kTownships[i];
-  }
-  Text text(o.seed);
+  std::vector<GenAuthor> authors = countyAuthors("renda-bench author", 2);
   std::string path = o.dir + "/changes.bundle";
   net::BundleHeader header;
   header.network = net.id;
-  header.producer = authors[0].pk;
+  header.producer = authors[0].key.publicKey();
   header.createdMs = kBaseMs;
-  header.countyName = "示范县";
-  header.rootKey = net.root.publicKey();
+  header.countyName = net.gen.countyName;
+  header.rootKey = net.gen.root.publicKey();
   auto t0 = Clock::now();
   auto writer = net::BundleWriter::create(path, header, authors[0].key);
   if (!writer) die("creating the bundle: " + writer.status().toString());
-  uint64_t creates = 0, edits = 0, certs = 0, deps = 0, envelopeBytes = 0;
-  auto emit = [&](int who, Change c) {
-    Author& a = authors[who];
-    c.network = net.id;
-    c.author = a.pk;
-    c.seq = ++a.seq;
-    if (c.seq > 1) {
-      c.prev = a.last;
-      c.prevSig = a.lastSig;  // as Store::author does: the chain vouches for signatures
-    }
-    for (int j = 0; j < 3; ++j)  // as Applier::takeDeps: others' new heads since our last change
-      if (j != who && authors[j].seq > a.seen[j]) {
-        c.deps.push_back(authors[j].last);
-        a.seen[j] = authors[j].seq;
-      }
-    deps += c.deps.size();
-    uint64_t i = creates + edits + certs;
-    c.hlc = Hlc::make(kBaseMs + i * 5, 0);
-    check(validateChangeShape(c), "generated change");
-    std::string body = encodeChange(c);
-    std::string envelope = signChange(net.id, body, a.key);
-    a.last = crypto::changeId(crypto::asBytes(body));
-    {
-      auto env = decodeEnvelope(crypto::asBytes(envelope));
-      a.lastSig = crypto::hash(crypto::Bytes(env->sig.data(), env->sig.size()));
-    }
-    envelopeBytes += envelope.size();
-    check((*writer)->addChange(envelope), "writing the bundle");
-    return a.last;
-  };
-  // The county office's self certificate, then its enrolment of the two townships.
-  for (int i = 0; i < 3; ++i) {
-    Change c;
-    c.op = OpKind::kCertificate;
-    c.certificate = makeCertificate(net.id, authors[i].pk, net.root, authors[i].scope,
-                                    i == 0 ? Role::kCounty : Role::kTownship, kBaseMs - 86400000ull,
-                                    0, i == 0 ? "县人大常委会办公室" : authors[i].scope + "人大");
-    emit(0, std::move(c));
-    ++certs;
-  }
-  int who = 1;
-  uint64_t runLeft = 0;
-  while (creates + edits + certs < o.n) {
-    if (runLeft == 0) {  // next sync session: townships write most, the county some
-      uint64_t r = text.num(0, 9);
-      who = r == 0 ? 0 : r <= 5 ? 1 : 2;
-      runLeft = text.num(1, o.maxRun);
-    }
-    --runLeft;
-    Author& a = authors[who];
-    Change c;
-    bool edit = !a.ring.empty() && text.num(0, 4) == 0;  // ~20% edits
-    if (edit) {
-      Author::Rec& rec = a.ring[text.num(0, a.ring.size() - 1)];
-      c.op = OpKind::kUpdate;
-      c.record = rec.id;
-      c.parents = {rec.head};
-      c.fields = editFields(text, rec.kind, a.scope);
-      rec.head = emit(who, std::move(c));
-      ++edits;
-      continue;
-    }
-    c.op = OpKind::kCreate;
-    c.kind = a.lastDeputy.empty() || text.num(0, 9) < 3 ? RecordKind::kDeputy
-                                                        : RecordKind::kDutyRecord;
-    c.scope = a.scope;
-    c.fields = c.kind == RecordKind::kDeputy ? deputyFields(text, a.scope)
-                                             : dutyFields(text, a.lastDeputy);
-    RecordKind kind = c.kind;
-    ChangeId id = emit(who, std::move(c));
-    ++creates;
-    if (kind == RecordKind::kDeputy) a.lastDeputy = toHex(id).substr(0, 8);
-    Author::Rec rec{id, id, kind};
-    if (a.ring.size() < 4096) a.ring.push_back(rec);
-    else a.ring[a.ringNext++ % a.ring.size()] = rec;
-  }
+  GenOptions go;
+  go.changes = o.n;
+  go.maxRun = o.maxRun;
+  go.seed = o.seed;
+  auto counts = generateChanges(net.gen, authors, go, [&](const std::string& envelope) {
+    return (*writer)->addChange(envelope);
+  });
+  if (!counts) die("generating: " + counts.status().toString());
   check((*writer)->finish(), "finishing the bundle");
   double s = secondsSince(t0);
   result("gen_s", s);
   result("gen_changes", double((*writer)->changeCount()));
-  result("gen_creates", double(creates));
-  result("gen_edits", double(edits));
-  result("gen_certificates", double(certs));
-  result("gen_deps", double(deps));
-  result("gen_envelope_bytes_avg", double(envelopeBytes) / double((*writer)->changeCount()));
+  result("gen_creates", double(counts->creates));
+  result("gen_edits", double(counts->edits));
+  result("gen_certificates", double(counts->certificates));
+  result("gen_deps", double(counts->deps));
+  result("gen_envelope_bytes_avg", double(counts->envelopeBytes) / double((*writer)->changeCount()));
   result("bundle_bytes", double((*writer)->bytesWritten()));
   reportMemory("gen");
   return 0;
@@ -627,57 +408,20 @@ PhaseRun runPhase(const Options& o, const std::string& phase) {
   return run;
 }
 
-// Fraction of a file's pages in the page cache (mincore).
-double residentFraction(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) return -1;
-  struct stat st{};
-  fstat(fd, &st);
-  if (st.st_size == 0) { close(fd); return 0; }
-  void* p = mmap(nullptr, size_t(st.st_size), PROT_READ, MAP_SHARED, fd, 0);
-  close(fd);
-  if (p == MAP_FAILED) return -1;
-  size_t page = size_t(sysconf(_SC_PAGESIZE)), pages = (size_t(st.st_size) + page - 1) / page;
-  std::vector<unsigned char> vec(pages);
-  mincore(p, size_t(st.st_size), vec.data());
-  munmap(p, size_t(st.st_size));
-  size_t in = 0;
-  for (auto v : vec) in += v & 1;
-  return double(in) / double(pages);
-}
-
-// Drops one file's clean pages from the page cache (no root, no global effect).
-void evict(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) return;
-  fdatasync(fd);
-  posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-  close(fd);
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 int driver(Options o) {
   if (!o.dirGiven) {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/bench_ingest.XXXXXX";
-    if (!mkdtemp(templ.data())) die("cannot make a temporary folder");
-    o.dir = templ;
+    o.dir = scratchDir("bench_ingest");
+    if (o.dir.empty()) die("cannot make a temporary folder");
   }
   std::filesystem::create_directories(o.dir);
-  char date[64];
-  std::time_t now = std::time(nullptr);
-  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M %Z", std::localtime(&now));
+  std::string date = localTimeText();
   std::string cmd = "bench_ingest " + std::to_string(o.n) + (o.dirGiven ? " --dir " + o.dir : "") +
                     " --max-run " + std::to_string(o.maxRun) + " --seed " + std::to_string(o.seed) +
                     (o.batch ? " --batch " + std::to_string(o.batch) : "") +
                     (o.chunk ? " --chunk " + std::to_string(o.chunk) : "") +
                     (o.sequential ? " --sequential" : "");
   std::printf("== %s\n   build %s, %ld cores online, %s, folder %s\n", cmd.c_str(),
-              RENDA_BUILD_TYPE, sysconf(_SC_NPROCESSORS_ONLN), date, o.dir.c_str());
+              RENDA_BUILD_TYPE, sysconf(_SC_NPROCESSORS_ONLN), date.c_str(), o.dir.c_str());
   std::fflush(stdout);
   double loadStart = 0;
   getloadavg(&loadStart, 1);

@@ -37,6 +37,7 @@
 #include "app/output/dataset.h"
 #include "app/demo/demo_county.h"
 #include "app/output/export.h"
+#include "bench/measure.h"
 #include "core/change.h"
 #include "core/crypto.h"
 #include "core/domain/reports.h"
@@ -61,11 +62,6 @@ double msSince(Clock::time_point t0) {
 }
 void check(const Status& s, const char* what) {
   if (!s) die(std::string(what) + ": " + s.toString());
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
 }
 
 uint64_t date(const std::string& ymd) {
@@ -379,14 +375,10 @@ int runOn(Options o);
 
 int run(Options o) {
   if (!o.dirGiven) {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/bench_report.XXXXXX";
-    if (!mkdtemp(templ.data())) die("cannot make a temporary folder");
-    o.dir = templ;
+    o.dir = scratchDir("bench_report");
+    if (o.dir.empty()) die("cannot make a temporary folder");
   }
-  char when[64];
-  std::time_t wall = std::time(nullptr);
-  std::strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", std::localtime(&wall));
+  std::string when = localTimeText();
   double load[3] = {0, 0, 0};
   if (FILE* f = std::fopen("/proc/loadavg", "r")) {
     if (std::fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3) load[0] = -1;
@@ -400,7 +392,7 @@ int run(Options o) {
       "average %.2f %.2f %.2f, folder %s\n",
       static_cast<unsigned long long>(o.seed), o.reps, source.c_str(),
       o.dirGiven ? (" --dir " + o.dir).c_str() : "", RENDA_BUILD_TYPE,
-      sysconf(_SC_NPROCESSORS_ONLN), when, load[0], load[1], load[2],
+      sysconf(_SC_NPROCESSORS_ONLN), when.c_str(), load[0], load[1], load[2],
       o.data.empty() ? o.dir.c_str() : o.data.c_str());
   if (o.demoCounty || !o.data.empty()) return runOn(o);
   std::filesystem::create_directories(o.dir + "/store");

@@ -307,16 +307,19 @@ void sender(Session& s, const VersionVector& mine, const std::vector<Fingerprint
       number = s.sentBatches + 1;
     }
     std::string msg = encodeBatch(number, views, zstd);
+    // Flow control: at most kMaxInFlightBytes not yet acknowledged, counted
+    // as the receiver holds them (decompressed), so that compression does not
+    // let several times as many changes wait in its memory.
+    size_t weight = std::max(msg.size(), bytes);
     {
-      // Flow control: at most kMaxInFlightBytes not yet acknowledged.
       std::unique_lock<std::mutex> lock(s.mu);
       s.cv.wait(lock, [&] {
         return s.failed || s.inFlightBytes == 0 ||
-               s.inFlightBytes + msg.size() <= limits::kMaxInFlightBytes;
+               s.inFlightBytes + weight <= limits::kMaxInFlightBytes;
       });
       if (s.failed) return s.failure;
-      s.inFlight.emplace_back(number, msg.size());
-      s.inFlightBytes += msg.size();
+      s.inFlight.emplace_back(number, weight);
+      s.inFlightBytes += weight;
       s.sentBatches = number;
       s.report.sentChanges += batch.size();
     }

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "storage/ingest.h"
 
@@ -233,6 +234,10 @@ Result<Store::MissingPlan> Store::planMissing(const VersionVector& theirs, size_
   std::vector<uint64_t> arrivals;
   auto take = [&](uint64_t, uint64_t arrival) -> Status {
     arrivals.push_back(arrival);
+    // A plan for a node that lacks most of the store walks most of the
+    // author logs; the kernel maps neighbouring pages with each page read
+    // (of any table), so let go of them as the walk goes.
+    if (arrivals.size() % 65536 == 0) env_.releaseMappedPages();
     return Status::ok();
   };
   RENDA_TRY(forEachTop(*txn, *t_, [&](const VersionEntry& mineTop) -> Status {
@@ -370,6 +375,9 @@ Status Store::sendPlanned(const MissingPlan& plan,
       }
     }
     for (const auto& e : slice) RENDA_TRY(fn(e));
+    // A long stream (a full sync) reads most of the store: let go of its
+    // pages as it goes, so that memory follows a slice, not the store.
+    if (arrivals.size() > kSlice) env_.releaseMappedPages();
   }
   return Status::ok();
 }
@@ -434,6 +442,13 @@ Result<std::vector<std::string>> Store::admissionOf(const PublicKey& key) {
     auto d = decodeStored(**v);
     if (!d) return d.status();
     if (d->change.op != OpKind::kCertificate) continue;
+    // A certificate of `key` holds its bytes (a Data field, stored as is):
+    // the others are passed over without checking their signatures, which
+    // at thousands of members costs more than the rest of a session.
+    std::string_view body = d->change.certificate->body;
+    if (body.find(std::string_view(reinterpret_cast<const char*>(key.data()), key.size())) ==
+        std::string_view::npos)
+      continue;
     auto cert = openCertificate(net->network, crypto::asBytes(d->change.certificate->body),
                                 d->change.certificate->sig);
     if (!cert || cert->subject != key) continue;

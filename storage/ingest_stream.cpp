@@ -190,8 +190,9 @@ Result<IngestReport> Store::ingestStream(const Producer& produce, const StreamOp
           }
           for (const auto& p : c.prepared) {
             RENDA_TRY(applier.apply(p, report));
-            // As in ingestAt: let go of the store pages the batch has read.
-            if (bulk_ && ++applied % 256 == 0) env_.releaseMappedPages();
+            // Let go of the store pages the batch has read, so that a long
+            // stream's memory follows the batch, not the store.
+            if (++applied % 256 == 0) env_.releaseMappedPages();
           }
           c.prepared = {};
           return Status::ok();
@@ -226,7 +227,7 @@ Result<IngestReport> Store::ingestStream(const Producer& produce, const StreamOp
       s = env_.grow();
       if (!s) break;
     }
-    if (bulk_) env_.releaseMappedPages();
+    if (bulk_ || changes >= 256) env_.releaseMappedPages();
     if (!s) break;
     committed += changes;
     addUp(total, report);

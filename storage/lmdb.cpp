@@ -104,7 +104,8 @@ Env::Env(Env&& other) noexcept
       liveTxns_(other.liveTxns_.load()),
       growCount_(other.growCount_.load()),
       mapped_(std::move(other.mapped_)),
-      mappedAtGrow_(other.mappedAtGrow_) {
+      mappedAtGrow_(other.mappedAtGrow_),
+      mapMu_(std::move(other.mapMu_)) {
   other.env_ = nullptr;
 }
 
@@ -116,6 +117,7 @@ Env& Env::operator=(Env&& other) noexcept {
     growCount_ = other.growCount_.load();
     mapped_ = std::move(other.mapped_);
     mappedAtGrow_ = other.mappedAtGrow_;
+    mapMu_ = std::move(other.mapMu_);
     other.env_ = nullptr;
   }
   return *this;
@@ -135,7 +137,7 @@ Status Env::grow() {
   if (liveTxns_ != 0)
     return Status::exhausted("the store's map is full and cannot grow while another session "
                              "is reading it; what was under way was not saved, try again");
-  std::lock_guard<std::mutex> lock(mappedMu_);
+  std::lock_guard<std::mutex> lock(*mapMu_);
   mappedAtGrow_ = -1;  // the map moves, even when growing fails part-way
   int rc = mdb_env_set_mapsize(env_, mapBytes() * 2);
   if (rc) return lmdbStatus(rc, "growing the store");
@@ -154,7 +156,7 @@ Status Env::setBulk(bool on) {
 }
 
 void Env::releaseMappedPages() {
-  std::lock_guard<std::mutex> lock(mappedMu_);
+  std::lock_guard<std::mutex> lock(*mapMu_);
   if (mappedAtGrow_ != growCount_) {
     // LMDB does not publish its map's address (mdb_env_info gives it only with
     // MDB_FIXEDMAP), so find the mapping of data.mdb by device and inode, once

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -81,6 +82,7 @@ class Env {
   // kernel's page cache and are mapped again on the next read; this keeps a
   // long import's resident set to what one batch touches instead of every page
   // it ever read. Safe with readers open: mapped content is the file's.
+  // Thread-safe (a session's sender and its ingest both call it).
   void releaseMappedPages();
 
  private:
@@ -91,11 +93,12 @@ class Env {
   MDB_env* env_ = nullptr;
   std::atomic<int> liveTxns_{0};  // transactions open in this process, on any thread
   std::atomic<int> growCount_{0};
-  std::mutex mappedMu_;  // guards mapped_ and mappedAtGrow_
   // Where data.mdb is mapped, found once per map size (the map moves only
   // when grow() remaps it): {address, length} pairs.
   std::vector<std::pair<void*, size_t>> mapped_;
   int mappedAtGrow_ = -1;
+  // Guards mapped_ and the map's moves (grow) against releaseMappedPages().
+  std::unique_ptr<std::mutex> mapMu_ = std::make_unique<std::mutex>();
 };
 
 class Txn {

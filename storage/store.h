@@ -198,7 +198,9 @@ class Store : public ChangeSource, public ChangeSink {
   // `batchChanges` changes or `batchBytes` bytes, each batch atomically, then
   // calls `onCommit` with that batch's report and the stream's total so far.
   // On the first refused change, or when `produce` fails, the batch under way
-  // is abandoned, the earlier ones are kept, and the status says why.
+  // is abandoned, the earlier ones are kept, and the status says why. Every
+  // 256 changes, bulk or not, it drops its mappings of store pages
+  // (Env::releaseMappedPages), so that memory follows the batch, not the store.
   struct StreamOptions {
     size_t batchChanges = 8192;
     size_t batchBytes = size_t(8) << 20;
