@@ -134,11 +134,19 @@ class Server {
     else if (m) township = " (county office)";
     std::string list;
     for (const auto& n : neighbours_) list += (list.empty() ? "" : ", ") + n.address;
+    std::string web = webUrl_.empty() ? ", no web interface"
+                                      : ", web at " + webUrl_ + (webOpen_ ? " (open to the LAN)" : "");
     logLine("renda serve: node " + shortKey(keys_->self) + township + " of " +
             keys_->network.countyName + (listenFd_ >= 0 ? ", listening on " + listening_
-                                                         : ", not listening") +
+                                                         : ", not listening") + web +
             "; neighbours: " + (list.empty() ? "none yet" : list));
     return Status::ok();
+  }
+
+  // Where the web interface listens, for the first log line ("" for none).
+  void setWeb(const std::string& url, bool open) {
+    webUrl_ = url;
+    webOpen_ = open;
   }
 
   // Everything the loop waits on, until one of them fails.
@@ -536,6 +544,8 @@ class Server {
   bool listeningOnLoopback_ = false;
   uint16_t listenPort_ = 0;  // told to peers
   std::string listening_;    // where it listens, as bound
+  std::string webUrl_;       // the web interface's address ("" for none)
+  bool webOpen_ = false;
   std::mutex mu_;  // guards active_ and stopping_
   std::map<uint64_t, Active> active_;
   uint64_t lastId_ = 0;
@@ -555,11 +565,26 @@ Status serve(Node& node, const ServeOptions& options) {
   try {
     auto io = kj::setupAsyncIo();
     Server server(node, options, std::move(*keys), io);
+    std::unique_ptr<WebServer> web;
+    if (!options.web.listen.empty() && options.web.listen != "off") {
+      web = std::make_unique<WebServer>(node, options.web, io, logLine);
+      Status started = web->start();
+      if (started) {
+        server.setWeb(web->url(), web->open());
+      } else if (options.web.required) {
+        return started;
+      } else {
+        logLine("renda serve: no web interface: " + started.message());
+        web.reset();
+      }
+    }
     RENDA_TRY(server.start());
     auto stop = io.unixEventPort.onSignal(SIGINT)
                     .exclusiveJoin(io.unixEventPort.onSignal(SIGTERM))
                     .then([](siginfo_t) { logLine("renda serve: stopping"); });
-    stop.exclusiveJoin(server.run()).wait(io.waitScope);
+    kj::Promise<void> running = server.run();
+    if (web) running = running.exclusiveJoin(web->run());
+    stop.exclusiveJoin(kj::mv(running)).wait(io.waitScope);
     server.stopAll();
   } catch (const kj::Exception& e) {
     result = Status::ioError(std::string("the server stopped: ") + e.getDescription().cStr());
