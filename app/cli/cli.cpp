@@ -180,6 +180,7 @@ const std::vector<Command>& commands() {
     addNetCommands(v);
     addInspectCommands(v);
     addKeyCommands(v);
+    addAccountCommands(v);
     addDemoCommands(v);
     return v;
   }();

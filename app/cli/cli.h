@@ -16,6 +16,7 @@
 #include "core/bytes.h"
 #include "core/status.h"
 #include "app/node/node.h"
+#include "app/web/accounts.h"
 #include "storage/store.h"
 
 namespace renda::app {
@@ -97,6 +98,13 @@ void addInspectCommands(std::vector<Command>& out);
 void addDemoCommands(std::vector<Command>& out);
 void addScheduleCommands(std::vector<Command>& out);
 void addKeyCommands(std::vector<Command>& out);  // cmd_keys.cpp
+void addAccountCommands(std::vector<Command>& out);  // cmd_account.cpp
+// A new web account's password (cmd_account.cpp): RENDA_PASSWORD, else typed
+// twice at the terminal. Usage when there is neither, or the two differ.
+Result<Passphrase> newAccountPassword(const std::string& name);
+// Adds a web account to the data folder's accounts file (app/web/accounts.h).
+Status addAccount(const std::string& dataDir, const std::string& name, AccountRole role,
+                  const Passphrase& password, bool quiet);
 // `renda log --node KEY`: a node's changes and the branches of its fork (cmd_keys.cpp).
 Status cmdLogNode(const Args& args);
 

@@ -10,6 +10,7 @@
 #include "app/serve/neighbours.h"
 #include "app/serve/server.h"
 #include "app/serve/session.h"
+#include "app/web/http_server.h"
 
 namespace renda::app {
 
@@ -118,6 +119,14 @@ Status cmdServe(const Args& args) {
   RENDA_TRY(secondsOption(args, "routine", &o.routineMs));
   RENDA_TRY(secondsOption(args, "max-backoff", &o.maxBackoffMs));
   o.quiet = args.has("quiet");
+  if (auto w = args.get("web")) {
+    if (*w != "off") RENDA_TRY(splitHostPort(*w, true).status());
+    o.web.listen = *w;
+    o.web.required = true;
+  }
+  o.web.open = args.has("web-open") || opensToLan(o.web.listen);
+  if (args.has("web-open") && (o.web.listen.empty() || o.web.listen == "off"))
+    return Status::usage("--web-open opens the web interface, but --web is off");
   // For tests that would otherwise wait out the handshake timeout (slowloris).
   if (const char* t = std::getenv("RENDA_HANDSHAKE_TIMEOUT_MS"); t && *t)
     o.handshakeTimeoutMs = std::strtoull(t, nullptr, 10);
@@ -159,7 +168,8 @@ void addNetCommands(std::vector<Command>& out) {
                  {{"json", "", "print what moved as JSON"}, quiet}});
   out.push_back(
       {"serve", "run the node: take sessions, sync with neighbours by itself, find others on the LAN",
-       "serve [--listen HOST:PORT] [--peer HOST:PORT]... [--discovery on|off|loopback]",
+       "serve [--listen HOST:PORT] [--peer HOST:PORT]... [--discovery on|off|loopback] "
+       "[--web HOST:PORT|off] [--web-open]",
        cmdServe,
        {{"listen", "HOST:PORT", "where to take sessions (default 0.0.0.0:7420; off: nowhere)"},
         {"peer", "HOST:PORT", "a neighbour to sync with, besides the neighbours file", true},
@@ -168,7 +178,11 @@ void addNetCommands(std::vector<Command>& out) {
         {"discovery-port", "PORT", "the LAN beacon's UDP port (default 7421)"},
         {"routine", "SECONDS", "sync each neighbour at least this often (default 30)"},
         {"max-backoff", "SECONDS", "the longest wait for an unreachable neighbour (default 60)"},
-        {"quiet", "", "log no line for sessions that had nothing to do"}}});
+        {"quiet", "", "log no line for sessions that had nothing to do"},
+        {"web", "HOST:PORT|off",
+         "the web interface and its API (default 127.0.0.1:7480, this computer only; off: none)"},
+        {"web-open", "",
+         "answer web clients from the LAN too (also when --web names a LAN address)"}}});
   out.push_back({"neighbour add", "add a node for renda serve to sync with",
                  "neighbour add HOST:PORT", cmdNeighbourAdd, {quiet}});
   out.push_back({"neighbour remove", "stop syncing with a node", "neighbour remove HOST:PORT",

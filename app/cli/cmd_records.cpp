@@ -8,6 +8,7 @@
 #include "app/node/domain_glue.h"
 #include "app/output/json.h"
 #include "app/node/privacy.h"
+#include "app/node/record_edits.h"
 #include "app/output/records_view.h"
 #include "app/cli/suggestion_edits.h"
 #include "core/domain/fields.h"
@@ -109,13 +110,9 @@ Result<std::vector<Field>> fieldsFrom(RecordKind kind, const Args& args, storage
     }
     for (const auto& f : out)
       if (f.name == name) return Status::usage("field " + name + " is given twice");
-    std::string v = value;
-    if (info->type == domain::FieldType::kReference && !v.empty()) {
-      auto id = store.findRecord(*info->refers, v);
-      if (!id) return id.status();
-      v = toHex(*id);
-    }
-    out.push_back({name, v});
+    auto v = storedValue(store, *info, value);
+    if (!v) return v.status();
+    out.push_back({name, *v});
     return Status::ok();
   };
   for (const auto& [k, v] : args.options) {
@@ -134,8 +131,6 @@ Status cmdAdd(const KindInfo& k, const Args& args) {
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   Node& n = **node;
-  auto self = n.self();
-  if (!self) return self.status();
   auto fields = fieldsFrom(k.kind, args, n.store());
   if (!fields) return fields.status();
   for (const auto& req : requiredFields(k.kind)) {
@@ -143,21 +138,7 @@ Status cmdAdd(const KindInfo& k, const Args& args) {
     for (const auto& f : *fields) has = has || (f.name == req && !f.value.empty());
     if (!has) return Status::usage(std::string("a ") + k.word + " needs --" + req);
   }
-  storage::LocalEdit edit;
-  edit.op = OpKind::kCreate;
-  edit.kind = k.kind;
-  edit.fields = std::move(*fields);
-  if (self->role == Role::kTownship) {
-    edit.scope = self->township;
-    if (auto t = args.get("township"); t && *t != self->township)
-      return Status::refused("this node writes records of " + self->township + " only");
-  } else {
-    edit.scope = args.get("township").value_or("");
-  }
-  auto cfg = configForNew(n.store(), k.kind, edit.fields, edit.scope);
-  if (!cfg) return cfg.status();
-  RENDA_TRY(checkTaxonomy(*cfg, k.kind, edit.fields));
-  auto id = n.write(edit);
+  auto id = addRecord(n, k.kind, std::move(*fields), args.get("township"));
   if (!id) return id.status();
   if (args.has("json")) std::printf("{\"id\":\"%s\"}\n", toHex(*id).c_str());
   else if (!args.has("quiet")) std::printf("Added %s %s\n", k.word, toHex(*id).substr(0, 12).c_str());

@@ -45,10 +45,30 @@ Status init(Node& node, const Args& args, bool quiet) {
   return Status::ok();
 }
 
+// --admin NAME: the first web account (an admin), its password asked for
+// before anything is written, so a failure leaves the folder as it was.
+Result<std::optional<Passphrase>> firstAdminPassword(const Args& args) {
+  auto admin = args.get("admin");
+  if (!admin) return std::optional<Passphrase>();
+  RENDA_TRY(checkAccountName(*admin));
+  auto password = newAccountPassword(*admin);
+  if (!password) return password.status();
+  return std::optional<Passphrase>(std::move(*password));
+}
+
+Status addFirstAdmin(const Args& args, const std::optional<Passphrase>& password) {
+  if (!password) return Status::ok();
+  return addAccount(dataDirFrom(args), *args.get("admin"), AccountRole::kAdmin, *password,
+                    args.has("quiet"));
+}
+
 Status cmdInit(const Args& args) {
+  auto password = firstAdminPassword(args);
+  if (!password) return password.status();
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
-  return init(**node, args, args.has("quiet"));
+  RENDA_TRY(init(**node, args, args.has("quiet")));
+  return addFirstAdmin(args, *password);
 }
 
 Status cmdCountyInit(const Args& args) {
@@ -58,6 +78,8 @@ Status cmdCountyInit(const Args& args) {
   if (!node) return node.status();
   Node& n = **node;
   if (n.store().network()) return Status::usage("this node already belongs to a county network");
+  auto adminPassword = firstAdminPassword(args);
+  if (!adminPassword) return adminPassword.status();
   if (!exists(n.devicePath())) RENDA_TRY(init(n, args, true));
   if (exists(n.rootPath())) return Status::usage("this folder already holds a county root key");
   // The device key signs the county's first change: open it (passphrase and
@@ -92,7 +114,7 @@ Status cmdCountyInit(const Args& args) {
                 "joins; `renda status` shows it)\nThis node is the county office node: %s\n",
                 name->c_str(), shortKey(info.root).c_str(), n.rootPath().c_str(),
                 fingerprint(info.root).c_str(), shortKey((*key)->publicKey()).c_str());
-  return Status::ok();
+  return addFirstAdmin(args, *adminPassword);
 }
 
 Status cmdEnroll(const Args& args) {
@@ -197,6 +219,8 @@ Status cmdJoin(const Args& args) {
   if (!node) return node.status();
   Node& n = **node;
   if (n.store().network()) return Status::usage("this node already belongs to a county network");
+  auto adminPassword = firstAdminPassword(args);
+  if (!adminPassword) return adminPassword.status();
   auto self = n.store().deviceKey();
   if (!self) return self.status();
   auto info = net::checkBundle(path, nullptr);
@@ -400,13 +424,18 @@ void addSetupCommands(std::vector<Command>& out) {
   const Option passphrase{"passphrase", "",
                           "seal the key files with a passphrase (typed at the terminal, or "
                           "RENDA_PASSPHRASE); asked for whenever a key is used"};
-  out.push_back({"init", "create this node's key and store", "init [--passphrase]", cmdInit,
-                 {passphrase, quiet}});
+  const Option admin{"admin", "NAME",
+                     "also make the first web account, an admin (password from RENDA_PASSWORD, "
+                     "or typed); else later with renda account add"};
+  out.push_back({"init", "create this node's key and store", "init [--passphrase] [--admin NAME]",
+                 cmdInit, {passphrase, admin, quiet}});
   out.push_back({"county init", "create the county network (county office only)",
-                 "county init --name 县名 [--label TEXT] [--passphrase]", cmdCountyInit,
+                 "county init --name 县名 [--label TEXT] [--passphrase] [--admin NAME]",
+                 cmdCountyInit,
                  {{"name", "县名", "the county's name (needed)"},
                   {"label", "TEXT", "this node's name in logs (default 县人大常委会办公室)"},
                   passphrase,
+                  admin,
                   quiet}});
   out.push_back({"enroll", "admit a node to the county network (county office)",
                  "enroll --node KEY --township 乡镇名 [--role township|county] [--label TEXT] "

@@ -54,7 +54,11 @@ void Passphrase::wipe() {
 }
 
 Passphrase askPassphrase(const std::string& prompt) {
-  if (const char* env = std::getenv("RENDA_PASSPHRASE")) return Passphrase(env);
+  return askSecret(prompt, "RENDA_PASSPHRASE");
+}
+
+Passphrase askSecret(const std::string& prompt, const char* envName) {
+  if (const char* env = std::getenv(envName)) return Passphrase(env);
   if (!isatty(STDIN_FILENO)) return Passphrase();
   std::fprintf(stderr, "%s", prompt.c_str());
   termios old{}, quiet{};

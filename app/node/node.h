@@ -129,6 +129,9 @@ class Passphrase {
 // Asks for a passphrase (RENDA_PASSPHRASE, else the terminal without echo;
 // empty when there is neither).
 Passphrase askPassphrase(const std::string& prompt);
+// The same for any secret: the environment variable `envName`, else the
+// terminal without echo; empty when there is neither.
+Passphrase askSecret(const std::string& prompt, const char* envName);
 
 // Time as "2026-11-27 18:40" in local time.
 std::string formatTime(uint64_t ms);

@@ -25,6 +25,9 @@ class Json {
   }
   Json& str(std::string_view v) { comma(); quote(v); return *this; }
   Json& num(int64_t v) { comma(); out_ += std::to_string(v); return *this; }
+  // A number already written as JSON number text ("12", "92.47").
+  // REQUIRES: `v` is one (app/output/export.h isNumberCell checks a cell).
+  Json& numberText(std::string_view v) { comma(); out_ += v; return *this; }
   Json& boolean(bool v) { comma(); out_ += v ? "true" : "false"; return *this; }
   Json& null() { comma(); out_ += "null"; return *this; }
   Json& field(std::string_view k, std::string_view v) { return key(k).str(v); }

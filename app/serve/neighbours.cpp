@@ -83,4 +83,32 @@ Status removeNeighbour(const std::string& dataDir, const std::string& hostPort) 
   return writeNeighbours(dataDir, *list);
 }
 
+Result<std::vector<NeighbourView>> neighbourViews(Node& node) {
+  auto configured = readNeighbours(node.dir());
+  if (!configured) return configured.status();
+  auto states = node.store().peerStates();
+  if (!states) return states.status();
+  std::vector<NeighbourView> out;
+  for (const auto& a : *configured) {
+    NeighbourView v;
+    v.state.address = a;
+    v.configured = true;
+    out.push_back(v);
+  }
+  for (auto& st : *states) {
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const NeighbourView& v) { return v.state.address == st.address; });
+    if (it == out.end()) it = out.insert(out.end(), NeighbourView{});
+    it->state = std::move(st);
+  }
+  for (auto& v : out) {
+    if (v.state.lastContactMs == 0 && v.state.summary.empty()) continue;
+    auto p = node.store().pendingFor(v.state.summary);
+    if (!p) return p.status();
+    v.pending = *p;
+    v.state.summary.clear();
+  }
+  return out;
+}
+
 }  // namespace renda::app

@@ -5,10 +5,13 @@
 // changes.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "app/node/node.h"
 #include "core/status.h"
+#include "storage/store.h"
 
 namespace renda::app {
 
@@ -20,5 +23,16 @@ Result<std::vector<std::string>> readNeighbours(const std::string& dataDir);
 // Adding one already there, or removing one that is not, is Usage.
 Status addNeighbour(const std::string& dataDir, const std::string& hostPort);
 Status removeNeighbour(const std::string& dataDir, const std::string& hostPort);
+
+// A neighbour as `renda status` shows it: the neighbours file's entries and
+// every node this one has had sessions with (storage::PeerState).
+struct NeighbourView {
+  storage::PeerState state;
+  bool configured = false;
+  std::optional<uint64_t> pending;  // changes waiting to go to it, as far as known
+};
+
+// Every neighbour of `node`, the file's first, with the changes waiting for each.
+Result<std::vector<NeighbourView>> neighbourViews(Node& node);
 
 }  // namespace renda::app

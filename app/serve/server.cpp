@@ -52,57 +52,9 @@ void logLine(const std::string& text) {
   std::fflush(stderr);
 }
 
-std::string peerName(const sockaddr_storage& a) {
-  char host[INET6_ADDRSTRLEN] = "?";
-  uint16_t port = 0;
-  if (a.ss_family == AF_INET) {
-    auto* in = reinterpret_cast<const sockaddr_in*>(&a);
-    ::inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-    port = ntohs(in->sin_port);
-    return std::string(host) + ":" + std::to_string(port);
-  }
-  if (a.ss_family == AF_INET6) {
-    auto* in = reinterpret_cast<const sockaddr_in6*>(&a);
-    ::inet_ntop(AF_INET6, &in->sin6_addr, host, sizeof host);
-    port = ntohs(in->sin6_port);
-    return "[" + std::string(host) + "]:" + std::to_string(port);
-  }
-  return "?";
-}
-
 std::string hostOf(const std::string& address) {
   size_t colon = address.rfind(':');
   return colon == std::string::npos ? address : address.substr(0, colon);
-}
-
-Result<int> listenOn(const std::string& address) {
-  auto hp = splitHostPort(address, true);
-  if (!hp) return hp.status();
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  std::string port = std::to_string(hp->second);
-  int rc = ::getaddrinfo(hp->first.c_str(), port.c_str(), &hints, &found);
-  if (rc != 0)
-    return Status::usage("cannot listen on " + address + ": " + ::gai_strerror(rc));
-  std::string err = "no address";
-  for (addrinfo* a = found; a; a = a->ai_next) {
-    int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) continue;
-    int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, 64) == 0) {
-      ::freeaddrinfo(found);
-      return fd;
-    }
-    err = std::strerror(errno);
-    ::close(fd);
-  }
-  ::freeaddrinfo(found);
-  return Status::usage("cannot listen on " + address + " (" + err +
-                       "): is another renda serve using that port? Choose another with --listen");
 }
 
 // One neighbour the scheduler syncs with.
@@ -162,7 +114,7 @@ class Server {
       sockaddr_storage bound{};
       socklen_t len = sizeof bound;
       if (::getsockname(listenFd_, reinterpret_cast<sockaddr*>(&bound), &len) == 0)
-        listening_ = peerName(bound);
+        listening_ = socketAddressName(bound);
       listenObserver_ = kj::heap<kj::UnixEventPort::FdObserver>(
           io_.unixEventPort, listenFd_, kj::UnixEventPort::FdObserver::OBSERVE_READ);
     }
@@ -182,11 +134,19 @@ class Server {
     else if (m) township = " (county office)";
     std::string list;
     for (const auto& n : neighbours_) list += (list.empty() ? "" : ", ") + n.address;
+    std::string web = webUrl_.empty() ? ", no web interface"
+                                      : ", web at " + webUrl_ + (webOpen_ ? " (open to the LAN)" : "");
     logLine("renda serve: node " + shortKey(keys_->self) + township + " of " +
             keys_->network.countyName + (listenFd_ >= 0 ? ", listening on " + listening_
-                                                         : ", not listening") +
+                                                         : ", not listening") + web +
             "; neighbours: " + (list.empty() ? "none yet" : list));
     return Status::ok();
+  }
+
+  // Where the web interface listens, for the first log line ("" for none).
+  void setWeb(const std::string& url, bool open) {
+    webUrl_ = url;
+    webOpen_ = open;
   }
 
   // Everything the loop waits on, until one of them fails.
@@ -336,7 +296,7 @@ class Server {
         if (errno == EINTR || errno == ECONNABORTED) continue;
         return;  // EAGAIN: all taken; anything else: try again when readable
       }
-      std::string where = peerName(from);
+      std::string where = socketAddressName(from);
       std::string host = hostOf(where);
       uint64_t now = steadyMs();
       auto banned = penalty_.find(host);
@@ -584,6 +544,8 @@ class Server {
   bool listeningOnLoopback_ = false;
   uint16_t listenPort_ = 0;  // told to peers
   std::string listening_;    // where it listens, as bound
+  std::string webUrl_;       // the web interface's address ("" for none)
+  bool webOpen_ = false;
   std::mutex mu_;  // guards active_ and stopping_
   std::map<uint64_t, Active> active_;
   uint64_t lastId_ = 0;
@@ -603,11 +565,26 @@ Status serve(Node& node, const ServeOptions& options) {
   try {
     auto io = kj::setupAsyncIo();
     Server server(node, options, std::move(*keys), io);
+    std::unique_ptr<WebServer> web;
+    if (!options.web.listen.empty() && options.web.listen != "off") {
+      web = std::make_unique<WebServer>(node, options.web, io, logLine);
+      Status started = web->start();
+      if (started) {
+        server.setWeb(web->url(), web->open());
+      } else if (options.web.required) {
+        return started;
+      } else {
+        logLine("renda serve: no web interface: " + started.message());
+        web.reset();
+      }
+    }
     RENDA_TRY(server.start());
     auto stop = io.unixEventPort.onSignal(SIGINT)
                     .exclusiveJoin(io.unixEventPort.onSignal(SIGTERM))
                     .then([](siginfo_t) { logLine("renda serve: stopping"); });
-    stop.exclusiveJoin(server.run()).wait(io.waitScope);
+    kj::Promise<void> running = server.run();
+    if (web) running = running.exclusiveJoin(web->run());
+    stop.exclusiveJoin(kj::mv(running)).wait(io.waitScope);
     server.stopAll();
   } catch (const kj::Exception& e) {
     result = Status::ioError(std::string("the server stopped: ") + e.getDescription().cStr());

@@ -10,7 +10,10 @@
 //     another neighbour: so the county relays), and backed off while it
 //     cannot be reached;
 //   - LAN discovery (net/beacon.h) when it is on;
-//   - the watch over open sessions: a key the county revoked is cut off.
+//   - the watch over open sessions: a key the county revoked is cut off;
+//   - the web interface and its JSON API (app/web/), unless --web off.
+// The first log line names the node and where it listens, the web
+// interface's address included ("web at http://127.0.0.1:7480/").
 // Each session ends with one line in the log (stderr). SIGINT or SIGTERM
 // ends the server: open sessions are cut (what they committed stays).
 #pragma once
@@ -20,6 +23,7 @@
 #include <vector>
 
 #include "app/node/node.h"
+#include "app/web/http_server.h"
 #include "core/status.h"
 
 namespace renda::app {
@@ -35,6 +39,7 @@ struct ServeOptions {
   uint64_t maxBackoffMs = 60'000;       // the longest wait after failures
   bool quiet = false;                   // no log line for sessions with nothing to do
   uint64_t handshakeTimeoutMs = 0;      // 0: limits::kHandshakeTimeoutMs
+  WebOptions web;                       // the web interface (app/web/http_server.h)
 };
 
 // Runs until SIGINT or SIGTERM. Fails at once (Usage / Refused) when the

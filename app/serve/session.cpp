@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/serve/session.h"
 
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -250,6 +251,54 @@ std::string describeSession(const net::SyncReport& r) {
   if (in.notApplied) s += "; " + std::to_string(in.notApplied) + " kept but not applied";
   if (in.forks) s += "; " + std::to_string(in.forks) + " fork(s) found";
   return s;
+}
+
+std::string socketAddressName(const sockaddr_storage& a) {
+  char host[INET6_ADDRSTRLEN] = "?";
+  uint16_t port = 0;
+  if (a.ss_family == AF_INET) {
+    auto* in = reinterpret_cast<const sockaddr_in*>(&a);
+    ::inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+    port = ntohs(in->sin_port);
+    return std::string(host) + ":" + std::to_string(port);
+  }
+  if (a.ss_family == AF_INET6) {
+    auto* in = reinterpret_cast<const sockaddr_in6*>(&a);
+    ::inet_ntop(AF_INET6, &in->sin6_addr, host, sizeof host);
+    port = ntohs(in->sin6_port);
+    return "[" + std::string(host) + "]:" + std::to_string(port);
+  }
+  return "?";
+}
+
+Result<int> listenOn(const std::string& address) {
+  auto hp = splitHostPort(address, true);
+  if (!hp) return hp.status();
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  std::string port = std::to_string(hp->second);
+  int rc = ::getaddrinfo(hp->first.c_str(), port.c_str(), &hints, &found);
+  if (rc != 0)
+    return Status::usage("cannot listen on " + address + ": " + ::gai_strerror(rc));
+  std::string err = "no address";
+  for (addrinfo* a = found; a; a = a->ai_next) {
+    int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) continue;
+    int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, 64) == 0) {
+      ::freeaddrinfo(found);
+      return fd;
+    }
+    err = std::strerror(errno);
+    ::close(fd);
+  }
+  ::freeaddrinfo(found);
+  return Status::usage("cannot listen on " + address + " (" + err +
+                       "): is another renda serve using that port? Choose another with --listen");
 }
 
 }  // namespace renda::app

@@ -6,6 +6,8 @@
 // one session over a connected socket.
 #pragma once
 
+#include <sys/socket.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -76,5 +78,11 @@ Status notePeer(storage::Store& store, const std::string& address, const net::Sy
 
 // One line for people: what a session moved, or why it ended.
 std::string describeSession(const net::SyncReport& r);
+
+// A listening TCP socket (non-blocking, close-on-exec) on "HOST:PORT" (port
+// 0: the system picks one). Usage, with words for the clerk, when it cannot.
+Result<int> listenOn(const std::string& address);
+// "1.2.3.4:5" or "[::1]:5" for an IPv4 or IPv6 socket address; "?" otherwise.
+std::string socketAddressName(const sockaddr_storage& a);
 
 }  // namespace renda::app

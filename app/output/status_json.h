@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+// What `renda status --json` and the web API's GET /api/status say about a
+// node: its identity, counts, conflicts, forks, members and neighbours.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/node/node.h"
+#include "app/output/json.h"
+#include "app/serve/neighbours.h"
+
+namespace renda::app {
+
+// What `renda status` shows, read at once.
+struct NodeStatus {
+  storage::StoreStatus store;
+  std::optional<PublicKey> key;                  // none before `renda init`
+  std::optional<storage::NetworkInfo> network;   // none before joining
+  std::optional<Membership> self;                // none before enrollment
+  std::vector<Membership> members;
+  std::vector<NeighbourView> neighbours;
+  std::vector<std::string> notAdmitted;  // "KEY: why" for certified keys not admitted
+};
+Result<NodeStatus> nodeStatus(Node& node);
+
+// Writes the node's status as fields into the object `j` has open (the
+// caller begins and ends it, and may add fields of its own).
+Status statusJson(Json& j, Node& node);
+
+}  // namespace renda::app

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
+// GET /api/status: what `renda status --json` says, and who is signed in.
+#include "app/output/status_json.h"
+#include "app/web/web_app.h"
+
+namespace renda::app {
+
+WebResponse apiStatus(ApiCall& call) {
+  Json j;
+  j.beginObject();
+  if (Status s = statusJson(j, call.node); !s) return statusResponse(s, "无法读取节点状态");
+  j.key("account").beginObject().field("name", call.session.account);
+  j.field("role", accountRoleName(call.session.role)).endObject();
+  j.endObject();
+  WebResponse r;
+  r.body = j.text();
+  return r;
+}
+
+}  // namespace renda::app

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// Holds back password guessing at the web sign-in: failures are counted per
+// account name and per client address; from the kFreeFailures-th failure in a
+// row on, each further attempt on that name or from that address must wait
+// kFirstWaitMs, doubling with each failure, up to kMaxWaitMs. A success
+// clears the count of its name and address; a count is forgotten kForgetMs
+// after its last failure. Not thread-safe: renda serve's event loop only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace renda::app {
+
+class LoginThrottle {
+ public:
+  static constexpr uint32_t kFreeFailures = 5;
+  static constexpr uint64_t kFirstWaitMs = 30'000;
+  static constexpr uint64_t kMaxWaitMs = 15 * 60'000;
+  static constexpr uint64_t kForgetMs = 3600'000;
+  static constexpr size_t kMaxEntries = 10'000;
+
+  // How long the attempt must wait (0: it may go ahead now).
+  uint64_t waitMs(const std::string& account, const std::string& address, uint64_t nowMs) const;
+  void failed(const std::string& account, const std::string& address, uint64_t nowMs);
+  void succeeded(const std::string& account, const std::string& address);
+
+ private:
+  struct Count {
+    uint32_t failures = 0;
+    uint64_t lastMs = 0;
+  };
+  uint64_t waitFor(const std::map<std::string, Count>& m, const std::string& key,
+                   uint64_t nowMs) const;
+  void bump(std::map<std::string, Count>& m, const std::string& key, uint64_t nowMs);
+  std::map<std::string, Count> accounts_, addresses_;
+};
+
+}  // namespace renda::app

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/web/web_app.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <chrono>
+
+#include "app/output/json.h"
+#include "app/web/json_body.h"
+
+namespace renda::app {
+
+namespace {
+
+uint64_t steadyMs() {
+  return uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now().time_since_epoch())
+                      .count());
+}
+
+bool isWrite(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "DELETE" || method == "PATCH";
+}
+
+bool isJson(const std::string& contentType) {
+  std::string t = contentType.substr(0, contentType.find(';'));
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  for (auto& c : t) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return t == "application/json";
+}
+
+WebResponse methodNotAllowed() {
+  return errorResponse(405, "method_not_allowed", "此地址不支持该请求方法");
+}
+
+}  // namespace
+
+WebResponse errorResponse(int status, const std::string& code, const std::string& message,
+                          const std::string& field) {
+  Json j;
+  j.beginObject().field("error", message).field("code", code);
+  if (!field.empty()) j.field("field", field);
+  j.endObject();
+  WebResponse r;
+  r.status = status;
+  r.body = j.text();
+  return r;
+}
+
+WebResponse statusResponse(const Status& s, const std::string& lead) {
+  std::string message = lead + "：" + s.message();
+  switch (s.code()) {
+    case Code::kUsage:
+    case Code::kInvalidInput: return errorResponse(400, "invalid", message);
+    case Code::kNotFound: return errorResponse(404, "not_found", message);
+    case Code::kRefused: return errorResponse(403, "refused", message);
+    default: return errorResponse(500, "internal", message);
+  }
+}
+
+Status WebApp::reloadAccounts() {
+  std::string path = AccountBook::pathIn(node_.dir());
+  FileStamp now;
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) {
+    now.inode = st.st_ino;
+    now.mtimeNs = int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    now.size = st.st_size;
+  } else if (errno != ENOENT) {
+    return Status::ioError("cannot read " + path);
+  }
+  if (accounts_ && now == accountsStamp_) return Status::ok();
+  auto book = AccountBook::load(node_.dir());
+  if (!book) return book.status();
+  accounts_ = std::move(*book);
+  accountsStamp_ = now;
+  return Status::ok();
+}
+
+WebSession* WebApp::sessionOf(const WebRequest& request) {
+  if (request.sessionCookie.empty()) return nullptr;
+  WebSession* s = sessions_.find(request.sessionCookie, steadyMs());
+  if (!s) return nullptr;
+  const Account* a = accounts_ ? accounts_->find(s->account) : nullptr;
+  if (!a || a->role != s->role || a->hash != s->accountStamp) {
+    sessions_.closeAccount(s->account);
+    return nullptr;
+  }
+  return s;
+}
+
+WebResponse WebApp::handle(const WebRequest& request) {
+  try {
+    WebResponse r = route(request);
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  } catch (const std::exception& e) {
+    log_(std::string("web: internal error: ") + e.what());
+    return errorResponse(500, "internal", "服务器内部错误，请查看 renda serve 的日志");
+  }
+}
+
+WebResponse WebApp::route(const WebRequest& request) {
+  const std::string& path = request.path;
+  const std::string& method = request.method;
+  if (path.rfind("/api/", 0) != 0) {
+    if (path == "/" && method == "GET") {
+      WebResponse r;
+      r.contentType = "text/plain; charset=utf-8";
+      r.body = "renda 节点的网页服务。网页尚未完成；程序接口（/api/）的说明见 docs/api.md。\n";
+      return r;
+    }
+    return errorResponse(404, "not_found", "没有这个页面");
+  }
+  if (Status s = reloadAccounts(); !s) return statusResponse(s, "无法读取账户文件");
+  if (isWrite(method)) {
+    if (request.body.size() > kMaxBodyBytes)
+      return errorResponse(413, "too_large", "请求内容过大");
+    if (!request.body.empty() && !isJson(request.contentType))
+      return errorResponse(415, "unsupported_media_type",
+                           "请求内容须为 JSON（Content-Type: application/json）");
+  }
+  if (path == "/api/login") return method == "POST" ? login(request) : methodNotAllowed();
+
+  WebSession* session = sessionOf(request);
+  if (!session) return errorResponse(401, "unauthorized", "请先登录");
+  if (isWrite(method) && !SessionTable::csrfMatches(*session, request.csrfHeader))
+    return errorResponse(403, "csrf", "请求缺少有效的 CSRF 令牌（X-CSRF-Token），请刷新页面后重试");
+  bool admin = session->role == AccountRole::kAdmin;
+
+  if (path == "/api/logout") return method == "POST" ? logout(request) : methodNotAllowed();
+  if (path == "/api/session") return method == "GET" ? sessionInfo(*session) : methodNotAllowed();
+  if (path == "/api/accounts" || path.rfind("/api/accounts/", 0) == 0) {
+    if (!admin) return errorResponse(403, "forbidden", "只有管理员可以管理账户");
+    if (path == "/api/accounts") {
+      if (method == "GET") return accountList();
+      if (method == "POST") return accountAdd(request);
+      return methodNotAllowed();
+    }
+    if (method != "DELETE") return methodNotAllowed();
+    return accountRemove(path.substr(std::string("/api/accounts/").size()), *session);
+  }
+
+  ApiCall call{node_, request, *session};
+  auto idAfter = [&](const std::string& prefix) -> std::optional<std::string> {
+    if (path.rfind(prefix, 0) != 0 || path.size() == prefix.size()) return std::nullopt;
+    std::string id = path.substr(prefix.size());
+    if (id.find('/') != std::string::npos) return std::nullopt;
+    return id;
+  };
+  if (path == "/api/status") return method == "GET" ? apiStatus(call) : methodNotAllowed();
+  if (path == "/api/deputies") {
+    if (method == "GET") return apiDeputyList(call);
+    if (method == "POST") return apiDeputyAdd(call);
+    return methodNotAllowed();
+  }
+  if (auto id = idAfter("/api/deputies/"))
+    return method == "GET" ? apiDeputyGet(call, *id) : methodNotAllowed();
+  if (path == "/api/suggestions")
+    return method == "GET" ? apiSuggestionList(call) : methodNotAllowed();
+  if (auto id = idAfter("/api/suggestions/"))
+    return method == "GET" ? apiSuggestionGet(call, *id) : methodNotAllowed();
+  if (path == "/api/reports/summary")
+    return method == "GET" ? apiReportSummary(call) : methodNotAllowed();
+  return errorResponse(404, "not_found", "没有这个接口");
+}
+
+WebResponse WebApp::login(const WebRequest& request) {
+  auto body = parseJsonObject(request.body);
+  if (!body) return errorResponse(400, "invalid", body.status().message());
+  const std::string* name = jsonValue(*body, "name");
+  const std::string* password = jsonValue(*body, "password");
+  if (!name || name->empty()) return errorResponse(400, "invalid", "请填写用户名", "name");
+  if (!password || password->empty())
+    return errorResponse(400, "invalid", "请填写密码", "password");
+  uint64_t now = steadyMs();
+  if (uint64_t wait = throttle_.waitMs(*name, request.clientAddress, now)) {
+    uint64_t seconds = (wait + 999) / 1000;
+    WebResponse r = errorResponse(429, "rate_limited",
+                                  "登录失败次数过多，请在 " + std::to_string(seconds) +
+                                      " 秒后再试");
+    r.headers.emplace_back("Retry-After", std::to_string(seconds));
+    return r;
+  }
+  if (accounts_->all().empty())
+    return errorResponse(401, "no_accounts",
+                         "本节点还没有网页账户：请在命令行运行 renda account add --name 名字 "
+                         "--role admin");
+  std::optional<Account> account = accounts_->check(*name, *password);
+  if (!account) {
+    throttle_.failed(*name, request.clientAddress, now);
+    log_("web: sign-in refused for account " + *name + " from " + request.clientAddress);
+    return errorResponse(401, "bad_credentials", "用户名或密码不正确");
+  }
+  throttle_.succeeded(*name, request.clientAddress);
+  SessionTable::Opened opened = sessions_.open(*account, now);
+  log_("web: " + account->name + " (" + accountRoleName(account->role) + ") signed in from " +
+       request.clientAddress);
+  Json j;
+  j.beginObject().field("name", account->name).field("role", accountRoleName(account->role));
+  j.field("csrf", opened.csrfToken).endObject();
+  WebResponse r;
+  r.body = j.text();
+  r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=" + opened.cookieToken +
+                                           "; HttpOnly; SameSite=Strict; Path=/");
+  return r;
+}
+
+WebResponse WebApp::logout(const WebRequest& request) {
+  if (WebSession* s = sessionOf(request))
+    log_("web: " + s->account + " signed out from " + request.clientAddress);
+  sessions_.close(request.sessionCookie);
+  WebResponse r;
+  r.body = "{\"ok\":true}";
+  r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) +
+                                           "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+  return r;
+}
+
+WebResponse WebApp::sessionInfo(const WebSession& session) {
+  Json j;
+  j.beginObject().field("name", session.account).field("role", accountRoleName(session.role));
+  j.field("csrf", session.csrfToken).endObject();
+  WebResponse r;
+  r.body = j.text();
+  return r;
+}
+
+}  // namespace renda::app

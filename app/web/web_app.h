@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+// The web API behind renda serve's HTTP listener (app/web/http_server.h):
+// requests as plain values in, responses out, so that it is independent of
+// the HTTP library and runs on the server's one event loop. It signs people
+// in (app/web/accounts.h, sessions.h, login_throttle.h), enforces a session
+// on every /api/ call (401), the session's CSRF token on every write (403),
+// and the account's role; then hands the request to the endpoint's handler
+// (app/web/api_*.cpp). docs/api.md describes every endpoint.
+//
+// Writes go through Node::write on the loop: a write is one short LMDB
+// transaction, like a sync batch's commit, so the loop is not held for long.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/node/node.h"
+#include "app/web/accounts.h"
+#include "app/web/login_throttle.h"
+#include "app/web/sessions.h"
+
+namespace renda::app {
+
+struct WebRequest {
+  std::string method;                        // "GET", "POST", ...
+  std::string path;                          // "/api/deputies/3f2a", without the query
+  std::map<std::string, std::string> query;  // decoded; the last of a repeated name
+  std::string sessionCookie;                 // the renda_session cookie's value, or ""
+  std::string csrfHeader;                    // X-CSRF-Token, or ""
+  std::string contentType;
+  std::string body;
+  std::string clientAddress;  // the client's IP address (no port), for the throttle
+};
+
+struct WebResponse {
+  int status = 200;
+  std::string body;
+  std::string contentType = "application/json; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers;  // Set-Cookie, Retry-After, ...
+};
+
+// {"error": message, "code": code[, "field": field]} with `status`.
+WebResponse errorResponse(int status, const std::string& code, const std::string& message,
+                          const std::string& field = "");
+// A Status from the layers below as an API error: Usage and InvalidInput 400
+// "invalid", NotFound 404 "not_found", Refused 403 "refused", the rest 500
+// "internal". `lead` (中文) says what failed; the Status's words follow it.
+WebResponse statusResponse(const Status& s, const std::string& lead);
+
+// What a handler gets: the node, the request and who is signed in.
+struct ApiCall {
+  Node& node;
+  const WebRequest& request;
+  const WebSession& session;
+};
+
+// The endpoints (app/web/api_*.cpp). `id` is the path's last part where the
+// path names one record.
+WebResponse apiStatus(ApiCall& call);
+WebResponse apiDeputyList(ApiCall& call);
+WebResponse apiDeputyGet(ApiCall& call, const std::string& id);
+WebResponse apiDeputyAdd(ApiCall& call);
+WebResponse apiSuggestionList(ApiCall& call);
+WebResponse apiSuggestionGet(ApiCall& call, const std::string& id);
+WebResponse apiReportSummary(ApiCall& call);
+
+class WebApp {
+ public:
+  static constexpr const char* kSessionCookie = "renda_session";
+  static constexpr size_t kMaxBodyBytes = 64 * 1024;
+
+  // `log` takes one line for the server's log (sign-ins and sign-outs, with
+  // the account's name and the client's address; never a password or token).
+  WebApp(Node& node, std::function<void(const std::string&)> log)
+      : node_(node), log_(std::move(log)) {}
+
+  // Answers one request. Never throws; an unexpected failure is a 500.
+  WebResponse handle(const WebRequest& request);
+
+ private:
+  WebResponse route(const WebRequest& request);
+  WebResponse login(const WebRequest& request);
+  WebResponse logout(const WebRequest& request);
+  WebResponse sessionInfo(const WebSession& session);
+  // GET|POST /api/accounts, DELETE /api/accounts/NAME (app/web/api_accounts.cpp).
+  WebResponse accountList();
+  WebResponse accountAdd(const WebRequest& request);
+  WebResponse accountRemove(const std::string& name, const WebSession& by);
+  // The signed-in session of the request, if any and still valid for its
+  // account (which must exist with the same role and password).
+  WebSession* sessionOf(const WebRequest& request);
+  // Rereads the accounts file when it changed (renda account add|remove|
+  // password run beside renda serve). Sessions of accounts that went or
+  // changed end.
+  Status reloadAccounts();
+
+  Node& node_;
+  std::function<void(const std::string&)> log_;
+  std::optional<AccountBook> accounts_;
+  struct FileStamp {
+    ino_t inode = 0;
+    int64_t mtimeNs = -1;
+    off_t size = -1;
+    bool operator==(const FileStamp&) const = default;
+  } accountsStamp_;
+  SessionTable sessions_;
+  LoginThrottle throttle_;
+};
+
+}  // namespace renda::app

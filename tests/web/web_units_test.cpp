@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+// The web interface's pieces on their own: request bodies, the sign-in
+// throttle and the session table.
+#include <catch2/catch.hpp>
+
+#include "app/web/json_body.h"
+#include "app/web/login_throttle.h"
+#include "app/web/sessions.h"
+
+namespace renda::app {
+namespace {
+
+TEST_CASE("JsonBody: a flat object parses; anything else is refused", "[web][json]") {
+  auto ok = parseJsonObject(R"( {"name":"\u5f20\u4e09","n":12,"b":true,"z":null,"e":"\ud83d\ude00"} )");
+  REQUIRE(ok);
+  CHECK(*jsonValue(*ok, "name") == "张三");
+  CHECK(*jsonValue(*ok, "n") == "12");
+  CHECK(*jsonValue(*ok, "b") == "true");
+  CHECK(jsonValue(*ok, "z")->empty());
+  CHECK(*jsonValue(*ok, "e") == "\xF0\x9F\x98\x80");
+  CHECK(jsonValue(*ok, "missing") == nullptr);
+  for (const char* bad : {"", "[]", "{", "{\"a\":1,}", "{\"a\":{}}", "{\"a\":[1]}",
+                          "{\"a\":1,\"a\":2}", "{\"a\":1} x", "{\"a\":\"\\ud800\"}",
+                          "{\"a\":\"line\nbreak\"}", "{a:1}", "{\"a\":01x}"})
+    CHECK_FALSE(parseJsonObject(bad));
+}
+
+TEST_CASE("LoginThrottle: the sixth try after five failures waits, longer each time; a success "
+          "clears it",
+          "[web][throttle]") {
+  LoginThrottle t;
+  uint64_t now = 1'000'000;
+  for (int i = 0; i < 5; ++i) {
+    CHECK(t.waitMs("a", "1.2.3.4", now) == 0);
+    t.failed("a", "1.2.3.4", now);
+  }
+  CHECK(t.waitMs("a", "9.9.9.9", now) == LoginThrottle::kFirstWaitMs);  // by name
+  CHECK(t.waitMs("b", "1.2.3.4", now) == LoginThrottle::kFirstWaitMs);  // by address
+  CHECK(t.waitMs("b", "9.9.9.9", now) == 0);
+  now += LoginThrottle::kFirstWaitMs;
+  CHECK(t.waitMs("a", "1.2.3.4", now) == 0);
+  t.failed("a", "1.2.3.4", now);
+  CHECK(t.waitMs("a", "1.2.3.4", now) == 2 * LoginThrottle::kFirstWaitMs);
+  t.succeeded("a", "1.2.3.4");
+  CHECK(t.waitMs("a", "1.2.3.4", now) == 0);
+}
+
+TEST_CASE("SessionTable: a session is found by its cookie until it idles out or closes",
+          "[web][sessions]") {
+  SessionTable s;
+  Account a{"admin", AccountRole::kAdmin, "$argon2id$stamp"};
+  auto opened = s.open(a, 0);
+  CHECK(opened.cookieToken.size() == 64);
+  CHECK(opened.cookieToken != opened.csrfToken);
+  WebSession* found = s.find(opened.cookieToken, 1000);
+  REQUIRE(found);
+  CHECK(found->account == "admin");
+  CHECK(SessionTable::csrfMatches(*found, opened.csrfToken));
+  CHECK_FALSE(SessionTable::csrfMatches(*found, ""));
+  CHECK_FALSE(SessionTable::csrfMatches(*found, std::string(64, '0')));
+  CHECK(s.find(std::string(64, '0'), 1000) == nullptr);
+  CHECK(s.find(opened.cookieToken, 1000 + SessionTable::kIdleMs) != nullptr);
+  CHECK(s.find(opened.cookieToken, 2000 + 2 * SessionTable::kIdleMs) == nullptr);
+  auto again = s.open(a, 0);
+  s.closeAccount("admin");
+  CHECK(s.find(again.cookieToken, 1) == nullptr);
+}
+
+}  // namespace
+}  // namespace renda::app
