@@ -6,6 +6,8 @@
 #   RENDA_DATA=DIR   where the demo county lives (default renda-data): DIR/demo-county
 #   DEMO_TOWNSHIPS=N how many townships when the county is made (default 15)
 #   DEMO_PORT=P      the county office's port; townships take the next ones (default 7420)
+#   DEMO_WEB_PORT=W  the county office's web pages; townships take the next ones (default 7480)
+#   DEMO_PASSWORD=S  the password of each node's demo web account 管理员 (default renda-demo)
 #   DEMO_CHECK=1     make a change on the first township, wait until the county
 #                    shows it, print how long it took, stop (for tests and CI)
 set -euo pipefail
@@ -15,6 +17,9 @@ RENDA=$(realpath "$RENDA")
 BASE=${RENDA_DATA:-renda-data}
 DIR=$BASE/demo-county
 PORT=${DEMO_PORT:-7420}
+WEB_PORT=${DEMO_WEB_PORT:-7480}
+PASSWORD=${DEMO_PASSWORD:-renda-demo}
+ACCOUNT=管理员
 if [[ ! -d $DIR/county ]]; then
   echo "Making the demo county in $DIR (once) ..."
   "$RENDA" demo --county --data "$DIR" --townships "${DEMO_TOWNSHIPS:-15}" -q >/dev/null
@@ -33,19 +38,32 @@ trap 'exit 130' INT TERM
 # here on this computer's loopback: --discovery loopback) and sync.
 nodes=("$DIR/county")
 for t in "$DIR"/township-*; do nodes+=("$t"); done
+# Each node gets a web account for the demo (web accounts belong to the
+# computer, not the network: one per node's folder).
+for n in "${nodes[@]}"; do
+  if ! "$RENDA" --data "$n" account list 2>/dev/null | grep -q "$ACCOUNT"; then
+    RENDA_PASSWORD=$PASSWORD "$RENDA" --data "$n" account add --name "$ACCOUNT" --role admin -q \
+      >/dev/null
+  fi
+done
 echo
 echo "The demo county's nodes, each a renda serve on this computer:"
 i=0
 for n in "${nodes[@]}"; do
   name=$(basename "$n")
   listen=127.0.0.1:$((PORT + i))
-  args=(--data "$n" serve --listen "$listen" --discovery loopback
+  web=127.0.0.1:$((WEB_PORT + i))
+  args=(--data "$n" serve --listen "$listen" --web "$web" --discovery loopback
         --discovery-port "$((PORT + 1000))" --routine 10 --max-backoff 5)
   "$RENDA" "${args[@]}" >"$DIR/logs/$name.log" 2>&1 &
   pids+=($!)
-  printf '  %-24s listens on %s   log: %s\n' "$name" "$listen" "$DIR/logs/$name.log"
+  printf '  %-24s pages at http://%s/   sync on %s   log: %s\n' "$name" "$web" "$listen" \
+    "$DIR/logs/$name.log"
   i=$((i + 1))
 done
+echo
+echo "Open a node's pages in a browser on this computer and sign in as $ACCOUNT,"
+echo "password $PASSWORD (the county office: http://127.0.0.1:$WEB_PORT/)."
 first=${nodes[1]}
 echo
 echo "Watch a change travel: in another terminal, add a deputy on $(basename "$first"):"
