@@ -261,6 +261,10 @@ class FrameReader {
     }
     hasher.update(crypto::asBytes(m));
     offset = 16;
+    // A frame longer than what is left is a cut file: say so before making
+    // room for it (a damaged length must not cost megabytes of memory).
+    struct stat st {};
+    if (::fstat(fileno(f_), &st) == 0 && S_ISREG(st.st_mode)) fileBytes_ = uint64_t(st.st_size);
     return Status::ok();
   }
   // Reads the next frame; false at a clean end of file.
@@ -274,6 +278,7 @@ class FrameReader {
     std::memcpy(&len, head + 1, 4);
     size_t cap = type == kFrameHeader ? limits::kMaxBundleHeaderBytes : limits::kMaxEnvelopeBytes;
     if (len > cap) return Status::invalid(path_ + " is damaged (a part is impossibly large)");
+    if (fileBytes_ && len > fileBytes_ - std::min(fileBytes_, offset + 5)) return incomplete();
     payload.resize(len);
     if (std::fread(payload.data(), 1, len, f_) != len) return incomplete();
     frameStart = offset;
@@ -292,6 +297,7 @@ class FrameReader {
  private:
   std::string path_;
   FILE* f_ = nullptr;
+  uint64_t fileBytes_ = 0;  // the file's size when opened (0: not a regular file)
 };
 
 // A signed part of a bundle does not match its signature: the bytes changed

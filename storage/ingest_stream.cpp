@@ -12,6 +12,7 @@
 // since. A chunk it refuses is checked again on the applying thread against
 // the store as it is then (another process may have enrolled someone), so a
 // refusal means what it means for ingest().
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -109,6 +110,7 @@ Result<IngestReport> Store::ingestStream(const Producer& produce, const StreamOp
   const NetworkInfo net = std::move(*netInfo);
   const uint64_t nowMs = options.nowMs ? options.nowMs : UINT64_MAX / 2 >> 16;
   const bool every = options_.verifyEverySignature;
+  const size_t releaseEvery = std::max<size_t>(options.releaseEvery, 1);
 
   Admission start;  // the checking thread's own; lookup stays empty
   {
@@ -192,7 +194,7 @@ Result<IngestReport> Store::ingestStream(const Producer& produce, const StreamOp
             RENDA_TRY(applier.apply(p, report));
             // Let go of the store pages the batch has read, so that a long
             // stream's memory follows the batch, not the store.
-            if (++applied % 256 == 0) env_.releaseMappedPages();
+            if (++applied % releaseEvery == 0) env_.releaseMappedPages();
           }
           c.prepared = {};
           return Status::ok();
@@ -227,7 +229,7 @@ Result<IngestReport> Store::ingestStream(const Producer& produce, const StreamOp
       s = env_.grow();
       if (!s) break;
     }
-    if (bulk_ || changes >= 256) env_.releaseMappedPages();
+    if (bulk_ || changes >= releaseEvery) env_.releaseMappedPages();
     if (!s) break;
     committed += changes;
     addUp(total, report);

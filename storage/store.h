@@ -199,7 +199,7 @@ class Store : public ChangeSource, public ChangeSink {
   // calls `onCommit` with that batch's report and the stream's total so far.
   // On the first refused change, or when `produce` fails, the batch under way
   // is abandoned, the earlier ones are kept, and the status says why. Every
-  // 256 changes, bulk or not, it drops its mappings of store pages
+  // `releaseEvery` changes, bulk or not, it drops its mappings of store pages
   // (Env::releaseMappedPages), so that memory follows the batch, not the store.
   struct StreamOptions {
     size_t batchChanges = 8192;
@@ -210,6 +210,10 @@ class Store : public ChangeSource, public ChangeSink {
     // before it commits what it has (UINT64_MAX: until the batch is full; a
     // file never pauses for long).
     uint64_t maxWaitInBatchMs = UINT64_MAX;
+    // Each page a change reads maps its neighbours too (the kernel's fault-
+    // around, 16 pages), so what stays mapped between releases grows with
+    // this: 256 changes map ~60 MB at a million changes, 128 half that.
+    size_t releaseEvery = 256;
   };
   Result<IngestReport> ingestStream(const Producer& produce, const StreamOptions& options,
                                     const OnCommit& onCommit);
@@ -223,6 +227,9 @@ class Store : public ChangeSource, public ChangeSink {
     // sessions and the clerk's own edits wait on it), and so that a link that
     // drops every few seconds still moves things forward.
     o.maxWaitInBatchMs = 20;
+    // A node syncing has other work to share memory with (a server, the web
+    // pages): keep the mapped store pages to half an import's.
+    o.releaseEvery = 128;
     return ingestStream(produce, o, onCommit);
   }
   // Around an import of many batches (Env::setBulk): batches still commit one

@@ -2,6 +2,7 @@
 #include "tests/fuzz/fuzz_targets.h"
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/change.h"
@@ -10,6 +11,7 @@
 #include "tests/fuzz/noise_targets.h"
 #include "tests/fuzz/beacon_targets.h"
 #include "tests/fuzz/wire_targets.h"
+#include "tests/fuzz/file_targets.h"
 
 namespace renda::fuzz {
 
@@ -146,6 +148,7 @@ std::span<const Target> targets() {
     for (const auto& t : noiseTargets()) v.push_back(t);
     for (const auto& t : beaconTargets()) v.push_back(t);
     for (const auto& t : wireTargets()) v.push_back(t);
+    for (const auto& t : fileTargets()) v.push_back(t);
     return v;
   }();
   return all;
@@ -169,6 +172,21 @@ const NetworkId& fuzzNetwork() {
 namespace detail {
 void check(bool ok, const char* what) {
   if (!ok) throw InvariantViolation(what);
+}
+
+void checkRefusal(const Status& s) {
+  check(s.code() == Code::kInvalidInput, "a decoder refused untrusted bytes with another code");
+  check(!s.message().empty(), "a decoder refused untrusted bytes without a reason");
+}
+
+void checkSorted(const VersionVector& v) {
+  for (size_t i = 0; i < v.size(); ++i) {
+    check(v[i].seq > 0, "a decoded summary lists number 0");
+    if (i)
+      check(std::tie(v[i - 1].author, v[i - 1].seq, v[i - 1].id) <
+                std::tie(v[i].author, v[i].seq, v[i].id),
+            "a decoded summary is out of order");
+  }
 }
 }  // namespace detail
 

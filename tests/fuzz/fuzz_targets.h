@@ -16,6 +16,8 @@
 
 #include "core/bytes.h"
 #include "core/change.h"
+#include "core/source.h"
+#include "core/status.h"
 
 namespace renda::fuzz {
 
@@ -61,6 +63,10 @@ inline constexpr std::string_view kFuzzSealedField = "constituentName";
 namespace detail {
 // Throws InvariantViolation(what) unless ok.
 void check(bool ok, const char* what);
+// A refusal of untrusted bytes must be InvalidInput (the input's fault, never
+// ours) and say why; a decoded summary must be sorted, numbers > 0.
+void checkRefusal(const Status& s);
+void checkSorted(const VersionVector& v);
 // The text targets' bodies (text_targets.cpp).
 Outcome runSealed(const uint8_t* data, size_t size);
 Outcome runSchedule(const uint8_t* data, size_t size);

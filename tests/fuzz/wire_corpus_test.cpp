@@ -17,6 +17,7 @@
 #include "net/frames.h"
 #include "net/wire.h"
 #include "tests/core/fixtures.h"
+#include "tests/fuzz/seeds.h"
 #include "tests/fuzz/wire_targets.h"
 
 namespace renda::fuzz {
@@ -25,8 +26,6 @@ namespace {
 namespace fs = std::filesystem;
 using net::detail::dataOf;
 using net::detail::flatBytes;
-
-using Seeds = std::map<std::string, std::string>;  // name -> bytes
 
 std::string u32le(uint32_t n) { return std::string(reinterpret_cast<const char*>(&n), 4); }
 
@@ -304,15 +303,7 @@ TEST_CASE("WireFuzz: the channel refuses a message one byte over the sync limit"
 }
 
 TEST_CASE("WireFuzz: write the seed corpus", "[.][generate][wire]") {
-  for (const auto& [target, seeds] : allSeeds()) {
-    fs::path dir = fs::path(RENDA_FUZZ_CORPUS_DIR) / target;
-    fs::create_directories(dir);
-    for (const auto& [name, bytes] : seeds) {
-      std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
-      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-      REQUIRE(out.good());
-    }
-  }
+  writeSeedCorpus(allSeeds());
 }
 
 }  // namespace

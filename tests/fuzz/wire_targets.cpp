@@ -4,7 +4,6 @@
 #include <array>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "core/limits.h"
@@ -16,27 +15,12 @@ namespace renda::fuzz {
 namespace {
 
 using detail::check;
+using detail::checkRefusal;
+using detail::checkSorted;
 using net::SyncMsg;
 
 std::string_view viewOf(const uint8_t* data, size_t size) {
   return {reinterpret_cast<const char*>(data), size};
-}
-
-// A refusal must say what was wrong, as InvalidInput (never another code: the
-// input is the peer's fault, not ours).
-void checkRefusal(const Status& s) {
-  check(s.code() == Code::kInvalidInput, "a decoder refused peer bytes with another code");
-  check(!s.message().empty(), "a decoder refused peer bytes without a reason");
-}
-
-void checkSorted(const VersionVector& v) {
-  for (size_t i = 0; i < v.size(); ++i) {
-    check(v[i].seq > 0, "a decoded summary lists number 0");
-    if (i)
-      check(std::tie(v[i - 1].author, v[i - 1].seq, v[i - 1].id) <
-                std::tie(v[i].author, v[i].seq, v[i].id),
-            "a decoded summary is out of order");
-  }
 }
 
 // The limits of net/wire.h and core/limits.h, for whatever decoded.
