@@ -35,6 +35,8 @@ const char* statusText(int status) {
   switch (status) {
     case 200: return "OK";
     case 201: return "Created";
+    case 202: return "Accepted";
+    case 304: return "Not Modified";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
@@ -93,6 +95,7 @@ struct WebServer::Impl : public kj::HttpService {
     kj::HttpHeaderTable::Builder builder;
     cookie = builder.add("Cookie");
     csrf = builder.add("X-CSRF-Token");
+    ifNoneMatch = builder.add("If-None-Match");
     table = builder.build();
   }
 
@@ -114,8 +117,16 @@ struct WebServer::Impl : public kj::HttpService {
     h.add("X-Content-Type-Options", "nosniff");
     h.add("X-Frame-Options", "DENY");
     h.add("Referrer-Policy", "no-referrer");
-    h.add("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-    for (auto& [name, value] : r.headers) h.add(kj::str(name.c_str()), kj::str(value.c_str()));
+    bool policySet = false;
+    for (auto& [name, value] : r.headers) {
+      policySet = policySet || name == "Content-Security-Policy";
+      h.add(kj::str(name.c_str()), kj::str(value.c_str()));
+    }
+    if (!policySet) h.add("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    if (r.status == 304) {
+      response.send(304, statusText(304), h, uint64_t(0));
+      return kj::READY_NOW;
+    }
     auto body = kj::heap<std::string>(std::move(r.body));
     auto stream = response.send(uint(r.status), statusText(r.status), h, uint64_t(body->size()));
     auto done = stream->write(body->data(), body->size());
@@ -143,6 +154,7 @@ struct WebServer::Impl : public kj::HttpService {
     KJ_IF_MAYBE(c, headers.get(cookie)) req->sessionCookie = cookieValue(*c, WebApp::kSessionCookie);
     KJ_IF_MAYBE(c, headers.get(csrf)) req->csrfHeader = c->cStr();
     KJ_IF_MAYBE(c, headers.get(kj::HttpHeaderId::CONTENT_TYPE)) req->contentType = c->cStr();
+    KJ_IF_MAYBE(c, headers.get(ifNoneMatch)) req->ifNoneMatch = c->cStr();
     req->clientAddress = host;
     KJ_IF_MAYBE(len, headers.get(kj::HttpHeaderId::CONTENT_LENGTH)) {
       if (std::strtoull(len->cStr(), nullptr, 10) > WebApp::kMaxBodyBytes)
@@ -185,7 +197,8 @@ struct WebServer::Impl : public kj::HttpService {
   kj::AsyncIoContext& io;
   std::function<void(const std::string&)> log;
   WebApp app;
-  kj::HttpHeaderId cookie = kj::HttpHeaderId::HOST, csrf = kj::HttpHeaderId::HOST;
+  kj::HttpHeaderId cookie = kj::HttpHeaderId::HOST, csrf = kj::HttpHeaderId::HOST,
+                   ifNoneMatch = kj::HttpHeaderId::HOST;
   kj::Own<kj::HttpHeaderTable> table;
   kj::Own<kj::ConnectionReceiver> receiver;
   kj::Own<kj::HttpServer> server;

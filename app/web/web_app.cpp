@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "app/output/json.h"
+#include "app/web/assets.h"
 #include "app/web/json_body.h"
 
 namespace renda::app {
@@ -28,6 +29,28 @@ bool isJson(const std::string& contentType) {
   while (!t.empty() && t.back() == ' ') t.pop_back();
   for (auto& c : t) c = char(std::tolower(static_cast<unsigned char>(c)));
   return t == "application/json";
+}
+
+// What the pages may load: their own scripts and styles only, API calls to
+// this server only. ECharts' tooltips set style attributes, hence
+// 'unsafe-inline' for styles (never for scripts).
+constexpr const char* kPageSecurityPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+// GET / and GET /assets/NAME: a file of the pages, revalidated by its ETag.
+WebResponse assetResponse(const WebAsset& asset, const WebRequest& request) {
+  WebResponse r;
+  r.contentType = std::string(asset.contentType);
+  r.headers.emplace_back("ETag", std::string(asset.etag));
+  r.headers.emplace_back("Cache-Control", "no-cache");
+  r.headers.emplace_back("Content-Security-Policy", kPageSecurityPolicy);
+  if (request.ifNoneMatch == asset.etag) {
+    r.status = 304;
+    return r;
+  }
+  r.body = std::string(asset.bytes);
+  return r;
 }
 
 WebResponse methodNotAllowed() {
@@ -93,7 +116,9 @@ WebSession* WebApp::sessionOf(const WebRequest& request) {
 WebResponse WebApp::handle(const WebRequest& request) {
   try {
     WebResponse r = route(request);
-    r.headers.emplace_back("Cache-Control", "no-store");
+    bool cacheSet = false;
+    for (const auto& h : r.headers) cacheSet = cacheSet || h.first == "Cache-Control";
+    if (!cacheSet) r.headers.emplace_back("Cache-Control", "no-store");
     return r;
   } catch (const std::exception& e) {
     log_(std::string("web: internal error: ") + e.what());
@@ -105,13 +130,13 @@ WebResponse WebApp::route(const WebRequest& request) {
   const std::string& path = request.path;
   const std::string& method = request.method;
   if (path.rfind("/api/", 0) != 0) {
-    if (path == "/" && method == "GET") {
-      WebResponse r;
-      r.contentType = "text/plain; charset=utf-8";
-      r.body = "renda 节点的网页服务。网页尚未完成；程序接口（/api/）的说明见 docs/api.md。\n";
-      return r;
-    }
-    return errorResponse(404, "not_found", "没有这个页面");
+    std::string name = path == "/" ? "index.html"
+                       : path.rfind("/assets/", 0) == 0 ? path.substr(8)
+                                                        : std::string();
+    const WebAsset* asset = name.empty() ? nullptr : findWebAsset(name);
+    if (!asset) return errorResponse(404, "not_found", "没有这个页面");
+    if (method != "GET" && method != "HEAD") return methodNotAllowed();
+    return assetResponse(*asset, request);
   }
   if (Status s = reloadAccounts(); !s) return statusResponse(s, "无法读取账户文件");
   if (isWrite(method)) {

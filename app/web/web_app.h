@@ -34,6 +34,7 @@ struct WebRequest {
   std::string sessionCookie;                 // the renda_session cookie's value, or ""
   std::string csrfHeader;                    // X-CSRF-Token, or ""
   std::string contentType;
+  std::string ifNoneMatch;  // If-None-Match, or ""
   std::string body;
   std::string clientAddress;  // the client's IP address (no port), for the throttle
 };
@@ -42,7 +43,9 @@ struct WebResponse {
   int status = 200;
   std::string body;
   std::string contentType = "application/json; charset=utf-8";
-  std::vector<std::pair<std::string, std::string>> headers;  // Set-Cookie, Retry-After, ...
+  // Set-Cookie, Retry-After, ...; a Content-Security-Policy or Cache-Control
+  // here replaces the API's default.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 // {"error": message, "code": code[, "field": field]} with `status`.
