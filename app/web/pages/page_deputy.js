@@ -19,7 +19,8 @@ function ArchiveRow({ year, name, township }) {
 function DutyList({ year, name }) {
   const list = useApi('/api/records/duty', { q: name, year, pageSize: 200 });
   return html`<${Loaded} result=${list}>${(d) => html`<${Table}
-    rows=${(d.records || []).filter((r) => String((r.fields || {}).date || '').startsWith(String(year)))}
+    rows=${(d.records || []).filter((r) => String((r.fields || {}).date || '').startsWith(String(year)) &&
+      ((r.display || {}).deputy === undefined || r.display.deputy === name))}
     columns=${[
       { key: 'date', label: t('col.date'), render: (r) => fmt(r.fields.date) },
       { key: 'type', label: t('col.type'), render: (r) => fmt(r.fields.type) },

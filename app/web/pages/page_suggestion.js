@@ -6,7 +6,7 @@ import { api } from './api.js';
 import { t } from './i18n.js';
 import { useApi, Loaded, Page, Table, fmt } from './ui.js';
 import { RecordForm } from './form.js';
-import { FieldList } from './records.js';
+import { FieldList, verifiedText } from './records.js';
 
 function Actions({ actions, sref, done }) {
   const [open, setOpen] = useState(null);
@@ -39,8 +39,7 @@ export function SuggestionPage({ ctx }) {
         { key: 'actionLabel', label: t('col.action'), render: (e) => fmt(e.actionLabel || e.action) },
         { key: 'nodeName', label: t('col.node'), render: (e) => fmt(e.nodeName || e.node) },
         { key: 'township', label: t('col.township') },
-        { key: 'by', label: t('col.by'), render: (e) => fmt(e.by || e.author || e.nodeName) },
-        { key: 'verified', label: t('col.verified'), render: (e) => (e.verified === false ? t('unverified') : t('verified')) },
+        { key: 'verified', label: t('col.verified'), render: (e) => verifiedText(e.verified) },
         { key: 'applied', label: t('col.applied'), render: (e) => (e.applied === false ? html`<span class="tag bad">${t('notApplied')}</span> ${e.reason || ''}` : t('applied')) },
       ]} />
     </${Page}>`}</${Loaded}>`;

@@ -64,13 +64,20 @@ export function FieldList({ meta, kind, record }) {
     <dt>${labelOf(n)}</dt><dd>${fmt(value(n))}</dd>`)}</dl>`;
 }
 
+// What the API says of a change's signature; nothing said, nothing claimed.
+export function verifiedText(verified) {
+  if (verified === true) return t('verified');
+  if (verified === false) return t('unverified');
+  return '—';
+}
+
 // A record's history: every change, who and where, and whether its signature held.
 export function History({ history }) {
   return html`<${Table} rows=${history} columns=${[
     { key: 'at', label: t('col.at') },
     { key: 'nodeName', label: t('col.node') },
     { key: 'fields', label: t('col.changed'), render: (h) => Object.entries(h.fields || {}).map(([k, v]) => `${k}=${fmt(v)}`).join('；') },
-    { key: 'verified', label: t('col.verified'), render: (h) => (h.verified ? t('verified') : t('unverified')) },
+    { key: 'verified', label: t('col.verified'), render: (h) => verifiedText(h.verified) },
     { key: 'applied', label: t('col.applied'), render: (h) => (h.applied === false ? `${t('notApplied')}：${h.reason || ''}` : t('applied')) },
   ]} />`;
 }

@@ -79,7 +79,6 @@ export const LOCAL = {
   'col.visitors': ['接待人数', 'Visitors'],
   'col.at': ['时间', 'When'],
   'col.node': ['节点', 'Node'],
-  'col.by': ['操作人', 'By'],
   'col.action': ['操作', 'Action'],
   'col.changed': ['改动', 'Changed'],
   'col.verified': ['签名', 'Signature'],
