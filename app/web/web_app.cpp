@@ -9,6 +9,7 @@
 #include "app/output/json.h"
 #include "app/web/assets.h"
 #include "app/web/json_body.h"
+#include "app/web/url.h"
 
 namespace renda::app {
 
@@ -188,7 +189,36 @@ WebResponse WebApp::route(const WebRequest& request) {
     return method == "GET" ? apiSuggestionGet(call, *id) : methodNotAllowed();
   if (path == "/api/reports/summary")
     return method == "GET" ? apiReportSummary(call) : methodNotAllowed();
+  if (auto r = routeRecords(call)) return *r;
   return errorResponse(404, "not_found", "没有这个接口");
+}
+
+// /api/meta, /api/records/KIND[/REF], /api/suggestions/REF/actions/ACTION,
+// /api/conflicts; nullopt for any other path.
+std::optional<WebResponse> WebApp::routeRecords(ApiCall& call) {
+  const std::string& path = call.request.path;
+  const std::string& method = call.request.method;
+  if (path == "/api/meta") return method == "GET" ? apiMeta(call) : methodNotAllowed();
+  if (path == "/api/conflicts") return method == "GET" ? apiConflicts(call) : methodNotAllowed();
+  std::vector<std::string> parts;  // the path's parts after /api/, each decoded
+  for (size_t at = 5; at <= path.size();) {
+    size_t slash = std::min(path.find('/', at), path.size());
+    parts.push_back(percentDecode(path.substr(at, slash - at), false));
+    at = slash + 1;
+  }
+  for (const auto& part : parts)
+    if (part.empty()) return std::nullopt;
+  if (parts.size() == 4 && parts[0] == "suggestions" && parts[2] == "actions")
+    return method == "POST" ? apiSuggestionAction(call, parts[1], parts[3]) : methodNotAllowed();
+  if (parts[0] != "records" || parts.size() < 2 || parts.size() > 3) return std::nullopt;
+  if (parts.size() == 2) {
+    if (method == "GET") return apiRecordList(call, parts[1]);
+    if (method == "POST") return apiRecordAdd(call, parts[1]);
+    return methodNotAllowed();
+  }
+  if (method == "GET") return apiRecordGet(call, parts[1], parts[2]);
+  if (method == "PUT") return apiRecordEdit(call, parts[1], parts[2]);
+  return methodNotAllowed();
 }
 
 WebResponse WebApp::login(const WebRequest& request) {

@@ -72,6 +72,17 @@ WebResponse apiDeputyAdd(ApiCall& call);
 WebResponse apiSuggestionList(ApiCall& call);
 WebResponse apiSuggestionGet(ApiCall& call, const std::string& id);
 WebResponse apiReportSummary(ApiCall& call);
+// Records of every kind, meta, suggestion actions, conflicts (api_records.cpp,
+// api_meta.cpp, api_suggestions.cpp, api_conflicts.cpp). `word` is the kind as
+// the CLI names it (`deputy`, `duty`, ...); `ref` what app/web/refs.h resolves.
+WebResponse apiMeta(ApiCall& call);
+WebResponse apiRecordList(ApiCall& call, const std::string& word);
+WebResponse apiRecordGet(ApiCall& call, const std::string& word, const std::string& ref);
+WebResponse apiRecordAdd(ApiCall& call, const std::string& word);
+WebResponse apiRecordAddOf(ApiCall& call, RecordKind kind);
+WebResponse apiRecordEdit(ApiCall& call, const std::string& word, const std::string& ref);
+WebResponse apiSuggestionAction(ApiCall& call, const std::string& ref, const std::string& action);
+WebResponse apiConflicts(ApiCall& call);
 
 class WebApp {
  public:
@@ -91,6 +102,7 @@ class WebApp {
   WebResponse login(const WebRequest& request);
   WebResponse logout(const WebRequest& request);
   WebResponse sessionInfo(const WebSession& session);
+  std::optional<WebResponse> routeRecords(ApiCall& call);
   // GET|POST /api/accounts, DELETE /api/accounts/NAME (app/web/api_accounts.cpp).
   WebResponse accountList();
   WebResponse accountAdd(const WebRequest& request);
