@@ -7,6 +7,7 @@
 #include "app/output/dataset.h"
 #include "app/output/records_view.h"
 #include "app/output/json.h"
+#include "app/web/suggestion_item.h"
 #include "app/web/web_app.h"
 #include "core/domain/config.h"
 
@@ -48,8 +49,7 @@ WebResponse apiSuggestionList(ApiCall& call) {
   std::string state = queryOf(call.request, "state"), township = queryOf(call.request, "township"),
               q = queryOf(call.request, "q");
   uint64_t now = Node::nowMs();
-  std::map<std::string, std::string> names;  // deputy id -> name
-  for (const auto& d : data->deputies) names[toHex(d.id)] = d.get("name").value_or("");
+  std::map<std::string, std::string> names = deputyNames(*data);
   Json j;
   j.beginObject().key("suggestions").beginArray();
   size_t count = 0;
@@ -60,14 +60,7 @@ WebResponse apiSuggestionList(ApiCall& call) {
     if (!township.empty() && v.scope != township) continue;
     if (!q.empty() && v.title.find(q) == std::string::npos && v.number.find(q) == std::string::npos)
       continue;
-    auto name = names.find(v.lead);
-    j.beginObject().field("id", toHex(v.id)).field("number", v.number).field("title", v.title);
-    j.field("lead", v.lead).field("leadName", name == names.end() ? "" : name->second);
-    j.field("state", domain::stateName(v.state)).field("stateLabel", domain::stateLabel(v.state));
-    deadlineJson(j, v.deadlineMs);
-    j.key("overdue").boolean(v.overdue(now));
-    j.field("township", v.scope).field("level", v.level);
-    j.endObject();
+    suggestionItemJson(j, v, names, now);
     ++count;
   }
   j.endArray().field("count", static_cast<int64_t>(count)).endObject();
