@@ -111,7 +111,7 @@ WebResponse apiMeta(ApiCall& call) {
     j.field("label", domain::stateLabel(state)).endObject();
   }
   j.endArray().key("cohorts").beginArray();
-  std::string current = currentCohort(*data, Node::nowMs());
+  std::string current = domain::currentCohort(*data, Node::nowMs());
   std::vector<std::string> keys = domain::cohorts(*data);
   if (std::find(keys.begin(), keys.end(), current) == keys.end()) keys.push_back(current);
   for (const auto& key : keys) {

@@ -16,6 +16,7 @@
 #include "app/web/cohort.h"
 #include "app/web/json_body.h"
 #include "app/web/refs.h"
+#include "app/web/suggestion_item.h"
 #include "app/web/web_app.h"
 #include "core/domain/config.h"
 #include "core/domain/fields.h"
@@ -85,8 +86,7 @@ WebResponse apiSuggestionList(ApiCall& call) {
     deputy = toHex(std::get<Record>(found).id);
   }
   uint64_t now = Node::nowMs();
-  std::map<std::string, std::string> names;  // deputy id -> name
-  for (const auto& d : data->deputies) names[toHex(d.id)] = d.get("name").value_or("");
+  std::map<std::string, std::string> names = deputyNames(*data);
   std::vector<const domain::SuggestionView*> hits;
   for (const auto& v : data->suggestions) {
     if (!state.empty() && state != domain::stateName(v.state) &&
@@ -111,12 +111,8 @@ WebResponse apiSuggestionList(ApiCall& call) {
   Json j;
   j.beginObject().key("suggestions").beginArray();
   size_t count = 0;
-  for (size_t i = p.from(); i < hits.size() && count < p.pageSize; ++i, ++count) {
-    auto name = names.find(hits[i]->lead);
-    j.beginObject();
-    summaryJson(j, *hits[i], name == names.end() ? "" : name->second, now);
-    j.endObject();
-  }
+  for (size_t i = p.from(); i < hits.size() && count < p.pageSize; ++i, ++count)
+    suggestionItemJson(j, *hits[i], names, now);
   j.endArray().field("count", static_cast<int64_t>(count));
   p.json(j, hits.size());
   j.field("cohort", cohortKey);

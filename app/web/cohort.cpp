@@ -6,19 +6,6 @@
 
 namespace renda::app {
 
-std::string currentCohort(const domain::Dataset& d, uint64_t nowMs) {
-  const domain::SuggestionView* last = nullptr;
-  uint64_t lastMs = 0;
-  for (const auto& s : d.suggestions) {
-    uint64_t when = s.submittedMs ? s.submittedMs : s.createdMs;
-    if (when > nowMs || (last && when < lastMs)) continue;
-    last = &s;
-    lastMs = when;
-  }
-  if (last) return domain::cohortOf(*last);
-  return "Y" + domain::formatDate(nowMs).substr(0, 4);
-}
-
 std::string cohortArgument(const domain::Dataset& d, const std::string& key) {
   if (key.size() == 5 && key[0] == 'Y') return key.substr(1);
   std::string name;
@@ -34,7 +21,7 @@ std::variant<std::string, WebResponse> requestedCohort(const WebRequest& request
                                                        storage::Store& store,
                                                        const domain::Dataset& d) {
   auto it = request.query.find("cohort");
-  if (it == request.query.end() || it->second.empty()) return currentCohort(d, Node::nowMs());
+  if (it == request.query.end() || it->second.empty()) return domain::currentCohort(d, Node::nowMs());
   if (it->second == "all") return std::string();
   Args args;
   args.options.emplace_back("cohort", it->second);

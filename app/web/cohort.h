@@ -13,9 +13,7 @@
 
 namespace renda::app {
 
-// The current cohort: that of the suggestion submitted (else entered) last
-// up to nowMs; with none, the inter-session cohort of nowMs's year ("Y2026").
-std::string currentCohort(const domain::Dataset& d, uint64_t nowMs);
+// The current cohort is domain::currentCohort (core/domain/reports.h).
 
 // A cohort key as `renda report --cohort` takes it: a year ("2026") for an
 // inter-session cohort, else the session's name (its id when two share it).

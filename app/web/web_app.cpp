@@ -168,7 +168,8 @@ WebResponse WebApp::route(const WebRequest& request) {
     return accountRemove(path.substr(std::string("/api/accounts/").size()), *session);
   }
 
-  ApiCall call{node_, request, *session};
+  ApiCall call{node_, request, *session, &ops_};
+  if (auto r = routeOps(call)) return std::move(*r);
   auto idAfter = [&](const std::string& prefix) -> std::optional<std::string> {
     if (path.rfind(prefix, 0) != 0 || path.size() == prefix.size()) return std::nullopt;
     std::string id = path.substr(prefix.size());
