@@ -136,9 +136,12 @@ export async function launchBrowser() {
 // A new tab that records every request URL, console error and page error.
 export async function openPage(browser) {
   const page = await browser.context.newPage();
-  const seen = { requests: [], consoleErrors: [], pageErrors: [] };
+  const seen = { requests: [], consoleErrors: [], pageErrors: [], failed: [] };
   page.on('request', (r) => seen.requests.push(r.url()));
-  page.on('console', (m) => { if (m.type() === 'error') seen.consoleErrors.push(`${m.text()} @ ${page.url()}`); });
+  page.on('response', (r) => { if (r.status() >= 400) seen.failed.push(`${r.status()} ${r.request().method()} ${r.url()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') seen.consoleErrors.push(`${m.text()} (${m.location().url || ''}) @ ${page.url()}`);
+  });
   page.on('pageerror', (e) => seen.pageErrors.push(`${e.message} @ ${page.url()}`));
   return { page, seen };
 }

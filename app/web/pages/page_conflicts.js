@@ -51,8 +51,9 @@ export function ConflictsPage() {
       <h2>${t('forks.title', (d.forks || []).length)}</h2>
       <${Table} rows=${d.forks} empty=${t('forks.none')} columns=${[
         { key: 'nodeName', label: t('col.node'), render: (f) => fmt(f.nodeName || f.node) },
-        { key: 'at', label: t('col.at') },
-        { key: 'reason', label: t('col.reason'), render: (f) => fmt(f.reason || f.message) }]} />
+        { key: 'from', label: t('col.forkFrom') },
+        { key: 'tips', label: t('col.forkTips'), render: (f) => fmt(Array.isArray(f.tips) ? f.tips.length : f.tips) },
+        { key: 'state', label: t('col.state'), render: (f) => (f.settled ? t('fork.settled') : f.frozen ? t('fork.frozen') : t('fork.open')) }]} />
     `}</${Loaded}>
   </${Page}>`;
 }

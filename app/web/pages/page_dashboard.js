@@ -31,6 +31,8 @@ export function DashboardPage({ ctx }) {
     <${Loaded} result=${dash}>${(d) => html`
       <p class="cohort-line">${t('cohort')}：<b>${d.cohortLabel || d.cohort || t('cohort.all')}</b></p>
       <${Intake} intake=${d.intake} />
+      ${d.rates ? html`<div class="cards">${rateSeries().map((r) => html`<div class="card">
+        <b>${d.rates[r.key] === null || d.rates[r.key] === undefined ? '—' : `${d.rates[r.key]}%`}</b>${r.label}</div>`)}</div>` : null}
       <div class="charts">
         <section><h2>${t('dash.byTownship')}</h2>
           <${Chart} id="chart-townships" option=${barOption(d.townships || [], 'township', rateSeries(), { percent: true })} /></section>

@@ -17,7 +17,7 @@ function ArchiveRow({ year, name, township }) {
 }
 
 function DutyList({ year, name }) {
-  const list = useApi('/api/records/duty', { q: name, year, pageSize: 200 });
+  const list = useApi('/api/records/duty', { pageSize: 500 });
   return html`<${Loaded} result=${list}>${(d) => html`<${Table}
     rows=${(d.records || []).filter((r) => String((r.fields || {}).date || '').startsWith(String(year)) &&
       ((r.display || {}).deputy === undefined || r.display.deputy === name))}

@@ -16,14 +16,18 @@ function Report({ ctx, name }) {
   const report = useApi(`/api/reports/${encodeURIComponent(name)}`, params);
   const download = (format) => withQuery(`/api/reports/${encodeURIComponent(name)}`, { ...params, format });
   return html`<${Loaded} result=${report}>${(d) => {
-    const columns = (d.columns || []).map((c, i) => ({
-      key: i, label: typeof c === 'string' ? c : c.label || c.name,
-      num: typeof c === 'object' && (c.type === 'number' || c.type === 'rate'),
-      render: (row) => {
-        const v = Array.isArray(row) ? row[i] : row[typeof c === 'string' ? c : c.name];
-        return typeof c === 'object' && c.type === 'rate' && v !== null && v !== undefined ? `${v}%` : fmt(v);
-      },
-    }));
+    // Columns are names ("办复率") or {name,label,type}; a rate is a number of percent.
+    const columns = (d.columns || []).map((c, i) => {
+      const label = typeof c === 'string' ? c : c.label || c.name;
+      const rate = (typeof c === 'object' && c.type === 'rate') || /率/.test(label);
+      return {
+        key: i, label, num: rate || (typeof c === 'object' && c.type === 'number'),
+        render: (row) => {
+          const v = Array.isArray(row) ? row[i] : row[typeof c === 'string' ? c : c.name];
+          return rate && typeof v === 'number' ? `${v}%` : fmt(v);
+        },
+      };
+    });
     return html`<div class="report">
       <div class="toolbar noprint">
         <a class="button" id="download-xlsx" href=${download('xlsx')} download>${t('report.xlsx')}</a>

@@ -5,7 +5,7 @@ import { useApi, Loaded, Page, Table, fmt } from './ui.js';
 import { FieldList } from './records.js';
 
 function Related({ kind, station, columns, empty }) {
-  const list = useApi(`/api/records/${kind}`, { q: station, pageSize: 200 });
+  const list = useApi(`/api/records/${kind}`, { pageSize: 500 });
   return html`<${Loaded} result=${list}>${(d) => html`<${Table}
     rows=${(d.records || []).filter((r) => (r.display || {}).station === undefined || r.display.station === station).sort((a, b) => String(b.fields.date || '').localeCompare(String(a.fields.date || '')))}
     columns=${columns} empty=${empty} />`}</${Loaded}>`;

@@ -8,7 +8,13 @@ import { useApi, Loaded, Page, Table, fmt } from './ui.js';
 import { RecordForm } from './form.js';
 import { FieldList, verifiedText } from './records.js';
 
-function Actions({ actions, sref, done }) {
+// An action's fields in full (type, choices) from /api/meta, else as the suggestion lists them.
+function actionFields(meta, action) {
+  const known = meta && meta.actions ? meta.actions.find((a) => a.name === action.name) : null;
+  return known && known.fields ? known.fields : action.fields || [];
+}
+
+function Actions({ actions, sref, done, meta }) {
   const [open, setOpen] = useState(null);
   if (!actions || actions.length === 0) return html`<p class="empty">${t('sugg.noActions')}</p>`;
   const act = async (body) => {
@@ -20,7 +26,7 @@ function Actions({ actions, sref, done }) {
     ${actions.map((a) => html`<button id=${`action-${a.name}`} class=${open && open.name === a.name ? 'on' : ''}
       onClick=${() => setOpen(open && open.name === a.name ? null : a)}>${a.label}</button>`)}
     ${open ? html`<div class="panel"><h3>${open.label}</h3>
-      <${RecordForm} key=${open.name} fields=${open.fields || []} onSubmit=${act} submitLabel=${t('confirm', open.label)} /></div>` : null}
+      <${RecordForm} key=${open.name} fields=${actionFields(meta, open)} onSubmit=${act} submitLabel=${t('confirm', open.label)} /></div>` : null}
   </div>`;
 }
 
@@ -30,7 +36,7 @@ export function SuggestionPage({ ctx }) {
   return html`<${Loaded} result=${s}>${(d) => html`
     <${Page} title=${html`${d.number ? html`<span class="number">${d.number}</span> ` : ''}${d.title}`}
       actions=${html`<span class="tag">${d.stateLabel}</span>${d.overdue ? html`<span class="tag bad">${t('overdue')}</span>` : ''}`}>
-      <div class="noprint"><${Actions} actions=${d.actions} sref=${ref} done=${s.reload} /></div>
+      <div class="noprint"><${Actions} actions=${d.actions} sref=${ref} done=${s.reload} meta=${ctx.meta} /></div>
       <h2>${t('sugg.fields')}</h2>
       <${FieldList} meta=${ctx.meta} kind="suggestion" record=${d.record || { fields: {} }} />
       <h2>${t('sugg.timeline')}</h2>

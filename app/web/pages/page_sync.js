@@ -10,10 +10,10 @@ export function neighbourColumns(syncNow) {
   const cols = [
     { key: 'name', label: t('col.node'), render: (n) => fmt(n.name || n.node) },
     { key: 'address', label: t('col.address') },
-    { key: 'lastContactAt', label: t('col.lastContact'), render: (n) => fmt(n.lastContactAt || n.lastContact) },
+    { key: 'lastContact', label: t('col.lastContact'), render: (n) => fmt(n.lastContact) },
     { key: 'toSend', label: t('col.toSend'), num: true },
     { key: 'toReceive', label: t('col.toReceive'), num: true },
-    { key: 'state', label: t('col.syncState'), render: (n) => html`${fmt(n.state)}${n.lastError ? html`<div class="problem">${n.lastError}</div>` : ''}` },
+    { key: 'state', label: t('col.syncState'), render: (n) => html`${fmt(n.stateLabel || n.state)}${n.lastError ? html`<div class="problem">${n.lastError}</div>` : ''}` },
   ];
   if (syncNow) cols.push({ key: 'do', label: '', render: (n) => html`
     <button onClick=${() => syncNow(n.node)}>${t('sync.now')}</button>
@@ -27,7 +27,9 @@ function JobResult({ job }) {
   if (job.state === 'failed') return html`<div class="error" role="alert">${job.message || t('job.failed')}</div>`;
   if (job.state !== 'done') return null;
   return html`<div class="ok" role="status" id="job-result">${job.message || t('job.done')}
-    <ul>${['applied', 'notApplied', 'duplicates'].filter((k) => r[k] !== undefined).map((k) => html`<li>${t(`job.${k}`, r[k])}</li>`)}</ul>
+    <ul>${['received', 'sent', 'applied', 'notApplied', 'duplicates', 'forks'].filter((k) => r[k] !== undefined)
+      .map((k) => html`<li>${t(`job.${k}`, r[k])}</li>`)}</ul>
+    ${(r.notes || []).length ? html`<ul>${r.notes.map((n) => html`<li>${typeof n === 'string' ? n : JSON.stringify(n)}</li>`)}</ul>` : null}
     ${r.notApplied ? html`<a href="#/conflicts">${t('job.seeNotApplied')}</a>` : null}</div>`;
 }
 
