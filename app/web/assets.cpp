@@ -16,6 +16,7 @@ std::string_view contentTypeOf(std::string_view name) {
   if (ends(".css")) return "text/css; charset=utf-8";
   if (ends(".svg")) return "image/svg+xml";
   if (ends(".json")) return "application/json; charset=utf-8";
+  if (ends(".tsv")) return "text/tab-separated-values; charset=utf-8";
   if (ends(".png")) return "image/png";
   return "application/octet-stream";
 }
