@@ -5,7 +5,7 @@
 // playwright-core with a fresh profile, recording every request, console
 // error and page error. Used by tests/browser/*.test.mjs through run.mjs.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,18 +172,18 @@ export function offMachine(urls) {
   return urls.filter((u) => !/^(https?:\/\/127\.0\.0\.1[:/]|data:|blob:|about:)/.test(u));
 }
 
-export function writeText(path, text) { writeFileSync(path, text); }
 
 // The whole setting most tests want: a county and a township store (the
 // township seeded), both served, the township syncing with the county, and
-// Chromium. Returns {pair, county, township, browser, seed, close()};
-// county and township are startServe()'s handles.
-export async function bringUp(tag, { seed = true } = {}) {
+// Chromium. Returns {pair, county, township, browser, seed, work, close()};
+// county and township are startServe()'s handles. peer: false leaves the
+// township without the county as its neighbour (changes move by bundle only).
+export async function bringUp(tag, { seed = true, peer = true } = {}) {
   const work = workFolder(tag);
   const pair = makeCountyPair(work.dir);
   const seeded = seed ? seedTownship(pair.township) : null;
   const county = await startServe(pair.county);
-  const township = await startServe(pair.township, ['--peer', county.syncAddress]);
+  const township = await startServe(pair.township, peer ? ['--peer', county.syncAddress] : []);
   const browser = await launchBrowser();
   return {
     pair, county, township, browser, seed: seeded, work: work.dir,

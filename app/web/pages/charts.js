@@ -1,6 +1,7 @@
 // ECharts (inside the binary, loaded only by the pages that chart) with the
 // system's CJK font; one bar chart, one pie.
 import { html, useRef, useEffect } from './preact.js';
+import { t } from './i18n.js';
 
 let loading = null;
 function echarts() {
@@ -10,8 +11,9 @@ function echarts() {
 
 const kFont = '"Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", sans-serif';
 
-// option: an ECharts option; the chart follows its changes and the window's size.
-export function Chart({ option, id, height }) {
+// option: an ECharts option; the chart follows its changes and the window's
+// size. empty: nothing to chart (the words say so instead of blank axes).
+export function Chart({ option, id, height, empty }) {
   const el = useRef(null);
   useEffect(() => {
     let chart = null;
@@ -28,7 +30,8 @@ export function Chart({ option, id, height }) {
       window.removeEventListener('resize', resize);
       if (chart) chart.dispose();
     };
-  }, [JSON.stringify(option)]);
+  }, [JSON.stringify(option), empty]);
+  if (empty) return html`<p class="empty chart-empty" id=${id}>${t('chart.empty')}</p>`;
   return html`<div class="chart" id=${id} ref=${el} style=${`height:${height || 320}px`}></div>`;
 }
 
@@ -47,11 +50,17 @@ export function barOption(rows, nameKey, series, { percent, horizontal } = {}) {
   };
 }
 
+// Whether no row has a number (other than 0) under any of `keys`.
+export function nothingIn(rows, keys) {
+  return !(rows || []).some((r) => keys.some((k) => typeof r[k] === 'number' && r[k] !== 0));
+}
+
 export function pieOption(rows, nameKey, valueKey) {
   return {
     tooltip: { trigger: 'item', formatter: '{b}: {c}（{d}%）' },
     legend: { bottom: 0 },
-    series: [{ type: 'pie', radius: ['35%', '65%'], data: rows.map((r) => ({ name: r[nameKey], value: r[valueKey] })) }],
+    series: [{ type: 'pie', radius: ['35%', '65%'],
+      data: rows.filter((r) => r[valueKey]).map((r) => ({ name: r[nameKey], value: r[valueKey] })) }],
   };
 }
 

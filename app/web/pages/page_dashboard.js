@@ -4,7 +4,9 @@
 import { html } from './preact.js';
 import { t } from './i18n.js';
 import { useApi, Loaded, Page, Table, fmt } from './ui.js';
-import { Chart, barOption, pieOption, lineOption } from './charts.js';
+import { Chart, barOption, pieOption, lineOption, nothingIn } from './charts.js';
+
+const rateKeys = ['handledRate', 'satisfiedRate', 'resolvedRate'];
 
 function rateSeries() {
   return [
@@ -35,16 +37,16 @@ export function DashboardPage({ ctx }) {
         <b>${d.rates[r.key] === null || d.rates[r.key] === undefined ? '—' : `${d.rates[r.key]}%`}</b>${r.label}</div>`)}</div>` : null}
       <div class="charts">
         <section><h2>${t('dash.byTownship')}</h2>
-          <${Chart} id="chart-townships" option=${barOption(d.townships || [], 'township', rateSeries(), { percent: true })} /></section>
+          <${Chart} id="chart-townships" empty=${nothingIn(d.townships, rateKeys)} option=${barOption(d.townships || [], 'township', rateSeries(), { percent: true })} /></section>
         <section><h2>${t('dash.byUnit')}</h2>
-          <${Chart} id="chart-units" height=${Math.max(320, (d.units || []).length * 28)}
+          <${Chart} id="chart-units" empty=${nothingIn(d.units, rateKeys)} height=${Math.max(320, (d.units || []).length * 28)}
             option=${barOption(d.units || [], 'unit', rateSeries(), { percent: true, horizontal: true })} /></section>
         <section><h2>${t('dash.outcomes')}</h2>
-          <${Chart} id="chart-outcomes" option=${pieOption(d.outcomes || [], 'label', 'count')} /></section>
+          <${Chart} id="chart-outcomes" empty=${nothingIn(d.outcomes, ['count'])} option=${pieOption(d.outcomes || [], 'label', 'count')} /></section>
         <section><h2>${t('dash.monthlyDuty')}</h2>
-          <${Chart} id="chart-duty" option=${lineOption(d.monthlyDuty || [], 'month', 'count', t('dash.monthlyDuty'))} /></section>
+          <${Chart} id="chart-duty" empty=${nothingIn(d.monthlyDuty, ['count'])} option=${lineOption(d.monthlyDuty || [], 'month', 'count', t('dash.monthlyDuty'))} /></section>
         <section><h2>${t('dash.overdueByUnit')}</h2>
-          <${Chart} id="chart-overdue" option=${barOption(d.overdueByUnit || [], 'unit', [{ key: 'count', label: t('overdue') }], { horizontal: true })} /></section>
+          <${Chart} id="chart-overdue" empty=${nothingIn(d.overdueByUnit, ['count'])} option=${barOption(d.overdueByUnit || [], 'unit', [{ key: 'count', label: t('overdue') }], { horizontal: true })} /></section>
       </div>
       <h2>${t('dash.townshipTable')}</h2>
       <${Table} rows=${d.townships} columns=${[

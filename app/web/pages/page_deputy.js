@@ -44,6 +44,6 @@ export function DeputyPage({ ctx }) {
       <${ArchiveRow} year=${year} name=${d.label} township=${d.township} />
       <h2>${t('deputy.duty', year)}</h2>
       <${DutyList} year=${year} name=${d.label} />
-      <div class="noprint"><h2>${t('history')}</h2><${History} history=${d.history} /></div>
+      <div class="noprint"><h2>${t('history')}</h2><${History} history=${d.history} meta=${ctx.meta} kind="deputy" /></div>
     </${Page}>`}</${Loaded}>`;
 }

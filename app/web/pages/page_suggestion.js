@@ -30,6 +30,12 @@ function Actions({ actions, sref, done, meta }) {
   </div>`;
 }
 
+// The suggestion's record with its lead deputy by name.
+function withNames(d) {
+  const r = d.record || { fields: {} };
+  return { ...r, display: { ...(r.display || {}), ...(d.leadName ? { lead: d.leadName } : {}) } };
+}
+
 export function SuggestionPage({ ctx }) {
   const ref = ctx.route.parts[1];
   const s = useApi(`/api/suggestions/${encodeURIComponent(ref)}`);
@@ -38,7 +44,7 @@ export function SuggestionPage({ ctx }) {
       actions=${html`<span class="tag">${d.stateLabel}</span>${d.overdue ? html`<span class="tag bad">${t('overdue')}</span>` : ''}`}>
       <div class="noprint"><${Actions} actions=${d.actions} sref=${ref} done=${s.reload} meta=${ctx.meta} /></div>
       <h2>${t('sugg.fields')}</h2>
-      <${FieldList} meta=${ctx.meta} kind="suggestion" record=${d.record || { fields: {} }} />
+      <${FieldList} meta=${ctx.meta} kind="suggestion" record=${withNames(d)} />
       <h2>${t('sugg.timeline')}</h2>
       <${Table} rows=${d.timeline} columns=${[
         { key: 'at', label: t('col.at') },

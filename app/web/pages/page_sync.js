@@ -47,7 +47,8 @@ export function SyncPage() {
         setJob(j);
         setProgress({ value: j.total ? j.done / j.total : 0, label: j.message || t('job.running') });
       });
-      setProgress(null);
+      // The bar stays, full, beside the result: a small bundle is done in a blink.
+      setProgress(last.state === 'done' ? { value: 1, label: t('job.done') } : null);
       setJob(last);
       sync.reload();
     } catch (e) {

@@ -72,11 +72,13 @@ export function verifiedText(verified) {
 }
 
 // A record's history: every change, who and where, and whether its signature held.
-export function History({ history }) {
+export function History({ history, meta, kind }) {
+  const fields = kindFields(meta, kind);
+  const labelOf = (n) => (fields.find((f) => f.name === n) || { label: n }).label;
   return html`<${Table} rows=${history} columns=${[
     { key: 'at', label: t('col.at') },
     { key: 'nodeName', label: t('col.node') },
-    { key: 'fields', label: t('col.changed'), render: (h) => Object.entries(h.fields || {}).map(([k, v]) => `${k}=${fmt(v)}`).join('；') },
+    { key: 'fields', label: t('col.changed'), render: (h) => Object.entries(h.fields || {}).map(([k, v]) => `${labelOf(k)}：${fmt(v)}`).join('；') },
     { key: 'verified', label: t('col.verified'), render: (h) => verifiedText(h.verified) },
     { key: 'applied', label: t('col.applied'), render: (h) => (h.applied === false ? `${t('notApplied')}：${h.reason || ''}` : t('applied')) },
   ]} />`;

@@ -57,7 +57,8 @@ export function fmt(v) {
   if (typeof v === 'boolean') return v ? t('yes') : t('no');
   if (Array.isArray(v)) return v.join('、');
   if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  // A 64-digit key is never shown whole: its first 8 digits name it.
+  return String(v).replace(/\b([0-9a-f]{8})[0-9a-f]{56}\b/g, '$1…');
 }
 
 export function pct(v) { return v === null || v === undefined ? '—' : `${v}%`; }
