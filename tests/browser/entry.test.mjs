@@ -3,7 +3,7 @@
 // registered with the form, and duty records typed with the keyboard only
 // (Enter moves on; the form stays for the next with the date kept).
 import assert from 'node:assert/strict';
-import { bringUp, openPage, signIn, kChair, rendaJson } from './harness.mjs';
+import { bringUp, openPage, signIn, kChair, kAdmin, rendaJson } from './harness.mjs';
 
 function records(list) {
   return Array.isArray(list) ? list : list.records || list.deputies || list.duty || [];
@@ -31,6 +31,29 @@ export const tests = [
       const list = JSON.stringify(records(rendaJson(env.pair.township, ['deputy', 'list'])));
       assert.ok(list.includes('王小明'), 'renda deputy list shows the deputy registered on the page');
       assert.deepEqual(seen.consoleErrors, []);
+    } finally {
+      await env.close();
+    }
+  }],
+  ['the county office registers a deputy for a township, named by typing', async () => {
+    const env = await bringUp('county-deputy', { seed: false });
+    try {
+      const { page, seen } = await openPage(env.browser);
+      await signIn(page, env.county.url, kAdmin);
+      await page.goto(`${env.county.url}#/deputies`);
+      await page.click('#add');
+      await page.waitForSelector('#f-township');
+      await page.fill('#f-township', '城关镇');
+      await page.fill('#f-name', '赵县代');
+      await page.selectOption('#f-level', '县级');
+      await page.click('.record-form button[type=submit]');
+      await page.waitForSelector('p.ok', { timeout: 10000 })
+        .catch(async () => assert.fail(`not registered:\n${await page.innerText('main')}`));
+      const list = records(rendaJson(env.pair.county, ['deputy', 'list']));
+      const made = list.find((d) => JSON.stringify(d).includes('赵县代'));
+      assert.ok(made, 'renda deputy list at the county shows the deputy');
+      assert.equal(made.township, '城关镇');
+      assert.deepEqual(seen.pageErrors, []);
     } finally {
       await env.close();
     }

@@ -151,6 +151,16 @@ export function kindFields(meta, kind) {
   return k ? k.fields : [];
 }
 
+// The fields a form for a new record of `kind` asks for: the kind's, and on
+// the county office, which township the record belongs to (a township's node
+// writes its own township's records only).
+const kTownshipKinds = ['deputy', 'station', 'duty', 'reception', 'issue', 'suggestion', 'rota', 'reportback'];
+export function entryFields(meta, kind) {
+  const fields = kindFields(meta, kind);
+  if (!meta || !meta.node || meta.node.role !== 'county' || !kTownshipKinds.includes(kind)) return fields;
+  return [{ name: 'township', label: t('col.township'), type: 'ref', ref: 'township', required: true }, ...fields];
+}
+
 export function kindLabel(meta, kind) {
   const k = meta && meta.kinds ? meta.kinds.find((x) => x.kind === kind) : null;
   return k ? k.label : kind;

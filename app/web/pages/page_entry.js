@@ -6,18 +6,18 @@ import { html, useState } from './preact.js';
 import { api } from './api.js';
 import { t } from './i18n.js';
 import { Page, Table, hrefOf, today, fmt } from './ui.js';
-import { RecordForm, kindFields } from './form.js';
+import { RecordForm, entryFields } from './form.js';
 
 const kinds = [
-  { kind: 'duty', key: 'entry.duty', sticky: ['date', 'type', 'place', 'organiser'] },
-  { kind: 'reception', key: 'entry.reception', sticky: ['date', 'station', 'place'] },
-  { kind: 'issue', key: 'entry.issue', sticky: ['receivedDate', 'reception', 'route'] },
+  { kind: 'duty', key: 'entry.duty', sticky: ['township', 'date', 'type', 'place', 'organiser'] },
+  { kind: 'reception', key: 'entry.reception', sticky: ['township', 'date', 'station', 'place'] },
+  { kind: 'issue', key: 'entry.issue', sticky: ['township', 'receivedDate', 'reception', 'route'] },
 ];
 
 export function EntryPage({ ctx }) {
   const which = kinds.find((k) => k.kind === ctx.route.parts[1]) || kinds[0];
   const [saved, setSaved] = useState([]);
-  const fields = kindFields(ctx.meta, which.kind);
+  const fields = entryFields(ctx.meta, which.kind);
   const initial = {};
   for (const f of fields) if (f.type === 'date' && f.required) initial[f.name] = today();
   if (fields.some((f) => f.name === 'date')) initial.date = today();

@@ -16,14 +16,20 @@ function Report({ ctx, name }) {
   const report = useApi(`/api/reports/${encodeURIComponent(name)}`, params);
   const download = (format) => withQuery(`/api/reports/${encodeURIComponent(name)}`, { ...params, format });
   return html`<${Loaded} result=${report}>${(d) => {
-    // Columns are names ("办复率") or {name,label,type}; a rate is a number of percent.
+    // Columns are names ("办复率") or {name,label,type}. A rate is a number of
+    // percent: in a column named as one, or in the value column of a row
+    // named as one (the summary's 指标 / 数值).
+    const cell = (row, c, i) => (Array.isArray(row) ? row[i] : row[typeof c === 'string' ? c : c.name]);
     const columns = (d.columns || []).map((c, i) => {
       const label = typeof c === 'string' ? c : c.label || c.name;
-      const rate = (typeof c === 'object' && c.type === 'rate') || /率/.test(label);
+      const rateColumn = (typeof c === 'object' && c.type === 'rate') || /率/.test(label);
+      const values = (d.rows || []).map((r) => cell(r, c, i));
       return {
-        key: i, label, num: rate || (typeof c === 'object' && c.type === 'number'),
+        key: i, label,
+        num: values.some((v) => typeof v === 'number') && values.every((v) => v === null || typeof v === 'number'),
         render: (row) => {
-          const v = Array.isArray(row) ? row[i] : row[typeof c === 'string' ? c : c.name];
+          const v = cell(row, c, i);
+          const rate = rateColumn || (label === '数值' && typeof cell(row, d.columns[0], 0) === 'string' && /率/.test(cell(row, d.columns[0], 0)));
           return rate && typeof v === 'number' ? `${v}%` : fmt(v);
         },
       };

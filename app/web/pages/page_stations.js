@@ -6,6 +6,6 @@ import { Register } from './records.js';
 
 export function StationsPage({ ctx }) {
   return html`<${Page} title=${t('nav.stations')}>
-    <${Register} ctx=${ctx} kind="station" route="stations" columns=${['type', 'address']} />
+    <${Register} ctx=${ctx} kind="station" route="stations" columns=${['kind', 'address', 'receptionSchedule']} />
   </${Page}>`;
 }

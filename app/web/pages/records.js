@@ -4,7 +4,7 @@ import { html, useState } from './preact.js';
 import { api } from './api.js';
 import { t } from './i18n.js';
 import { useApi, Loaded, Table, hrefOf, fmt } from './ui.js';
-import { RecordForm, kindFields } from './form.js';
+import { RecordForm, kindFields, entryFields } from './form.js';
 
 const kPageSize = 50;
 
@@ -36,7 +36,7 @@ export function Register({ ctx, kind, route, columns }) {
     </div>
     ${added ? html`<p class="ok" role="status">${t('added', added.label || added.id)}
       <a href=${hrefOf(route, added.id)}>${t('open')}</a></p>` : null}
-    ${adding ? html`<div class="panel"><${RecordForm} fields=${fields} onSubmit=${add} submitLabel=${t('add')} /></div>` : null}
+    ${adding ? html`<div class="panel"><${RecordForm} fields=${entryFields(ctx.meta, kind)} onSubmit=${add} submitLabel=${t('add')} /></div>` : null}
     <${Loaded} result=${list}>${(d) => html`
       <p class="count">${t('count', d.total ?? d.count)}</p>
       <${Table} columns=${cols} rows=${d.records} />
