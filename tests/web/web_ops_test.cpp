@@ -119,7 +119,7 @@ HttpReply upload(const Client& c, const std::string& bytes, bool csrf = true,
 }
 
 TEST_CASE("Web API: reports as JSON, CSV and XLSX are the CLI's, for the current cohort unless "
-          "asked; the dashboard's figures are the reports'; the home page",
+          "asked, and so are the dashboard's figures and the home page's counts",
           "[web][api][reports]") {
   Harness h;
   std::string dir = h.path("demo");
@@ -267,8 +267,8 @@ TEST_CASE("Web API: reports as JSON, CSV and XLSX are the CLI's, for the current
   CHECK(home["forks"].number == double(status["forks"].size()));
 }
 
-TEST_CASE("Web API: a bundle from another node imports as a job with the CLI's counts; a "
-          "corrupted one fails and changes nothing; uploads are checked first",
+TEST_CASE("Web API: a bundle from another node imports as a job with the right counts, a "
+          "corrupted one fails and changes nothing, uploads are checked first",
           "[web][api][bundles]") {
   County c;
   Harness& h = c.h;
@@ -347,8 +347,8 @@ TEST_CASE("Web API: a bundle from another node imports as a job with the CLI's c
   CHECK(clerk.get("/api/jobs/999").status == 404);
 }
 
-TEST_CASE("Web API: sync now runs a session with the neighbour as a job; the two nodes hold the "
-          "same changes when it is done; GET /api/sync shows the neighbour",
+TEST_CASE("Web API: sync now runs a session with the neighbour as a job, the two nodes hold the "
+          "same changes when it is done, GET /api/sync shows the neighbour",
           "[web][api][net]") {
   County c;
   Harness& h = c.h;
