@@ -11,6 +11,7 @@
 #include "app/cli/cli.h"
 #include "app/output/dataset.h"
 #include "app/output/export.h"
+#include "app/output/report_file.h"
 #include "app/node/privacy.h"
 
 namespace renda::app {
@@ -31,22 +32,6 @@ std::string exportList() {
   return names + "\n(archive as .xlsx: one sheet per deputy)";
 }
 
-Status exportArchive(const std::string& path, const domain::Dataset& data,
-                     const domain::ReportQuery& q) {
-  auto overview = domain::computeReport("archive", data, q);
-  if (!overview) return overview.status();
-  auto archives = domain::deputyArchives(data, q);
-  std::vector<SheetSpec> sheets;
-  sheets.push_back({"汇总", {&*overview}, false});
-  for (const auto& a : archives)
-    sheets.push_back(
-        {a.name.empty() ? "代表" : a.name, {&a.summary, &a.suggestions, &a.activities}, true});
-  RENDA_TRY(writeXlsx(path, sheets, overview->title, q.nowMs));
-  std::printf("Wrote %s (%zu deputies, one sheet each, after the 汇总 sheet)\n", path.c_str(),
-              archives.size());
-  return Status::ok();
-}
-
 Status cmdExport(const Args& args) {
   if (args.positional.size() != 1) return Status::usage("name what to export:" + exportList());
   auto path = args.get("output");
@@ -62,18 +47,17 @@ Status cmdExport(const Args& args) {
   if (!q) return q.status();
   // Personal fields masked, or in clear with --reveal where allowed.
   RENDA_TRY(presentDataset(*data, **node, args.has("reveal"), *q));
-  if (name == "archive" && xlsx) return exportArchive(*path, *data, *q);
-  auto t = domain::computeReport(name, *data, *q);
-  if (!t) {
-    if (t.status().code() == Code::kNotFound)
-      return Status::usage(t.status().message() + ":" + exportList());
-    return t.status();
+  auto written = writeReportFile(*path, name, xlsx, *data, *q);
+  if (!written) {
+    if (written.status().code() == Code::kNotFound)
+      return Status::usage(written.status().message() + ":" + exportList());
+    return written.status();
   }
-  if (xlsx)
-    RENDA_TRY(writeXlsx(*path, {{t->title, {&*t}, false}}, t->title, q->nowMs));
+  if (name == "archive" && xlsx)
+    std::printf("Wrote %s (%zu deputies, one sheet each, after the 汇总 sheet)\n", path->c_str(),
+                written->deputySheets);
   else
-    RENDA_TRY(writeCsv(*path, *t));
-  std::printf("Wrote %s (%zu rows)\n", path->c_str(), t->rows.size());
+    std::printf("Wrote %s (%zu rows)\n", path->c_str(), written->rows);
   return Status::ok();
 }
 

@@ -10,7 +10,6 @@
 #include "app/node/privacy.h"
 #include "app/node/record_edits.h"
 #include "app/output/records_view.h"
-#include "app/cli/suggestion_edits.h"
 #include "core/domain/fields.h"
 #include "core/hlc.h"
 #include "core/text.h"
@@ -154,14 +153,7 @@ Status cmdEdit(const KindInfo& k, const Args& args) {
   if (!id) return id.status();
   auto fields = fieldsFrom(k.kind, args, n.store());
   if (!fields) return fields.status();
-  if (fields->empty()) return Status::usage("say what to change, e.g. --name 李四");
-  RENDA_TRY(checkFieldFormats(k.kind, *fields));
-  if (k.kind == RecordKind::kSuggestion) RENDA_TRY(checkSuggestionEdit(n, *id, *fields));
-  storage::LocalEdit edit;
-  edit.op = OpKind::kUpdate;
-  edit.record = *id;
-  edit.fields = std::move(*fields);
-  auto cid = n.write(edit);
+  auto cid = editRecord(n, *id, std::move(*fields));
   if (!cid) return cid.status();
   if (!args.has("quiet") && !args.has("json"))
     std::printf("Updated %s %s\n", k.word, toHex(*id).substr(0, 12).c_str());

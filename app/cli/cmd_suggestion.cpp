@@ -5,78 +5,26 @@
 // and `settle`, by which the office decides between two lead ratings of a
 // round recorded at the same time on different nodes (测评冲突).
 // Each action is checked against the suggestion's state and this node's role
-// before anything is written; a refused action writes nothing (exit 2).
+// before anything is written; a refused action writes nothing (exit 2). The
+// action itself is taken by app/node/life_cycle.h, as the web API takes it.
 #include <cstdio>
 
 #include "app/cli/cli.h"
 #include "app/cli/cli_help.h"
-#include "app/node/domain_glue.h"
+#include "app/node/life_cycle.h"
 #include "core/domain/fields.h"
 
 namespace renda::app {
 
 namespace {
 
-// `settle --keep`: one of the suggestion's conflicting lead ratings, named by
-// its result (满意, 基本满意, 不满意) where no other conflicting rating has it,
-// or by a prefix of its change id as `renda suggestion show` lists it. Returns
-// the full change id the event records.
-Result<std::string> ratingToKeep(const domain::SuggestionView& v, const std::string& value) {
-  std::vector<ChangeId> matches;
-  for (const auto& c : v.ratingConflicts)
-    for (const auto& id : c.ratings) {
-      const domain::EvaluationInfo* e = v.evaluation(id);
-      bool byId = value.size() >= 4 && toHex(id).rfind(value, 0) == 0;
-      if (byId || (e && (value == domain::ratingLabel(e->result) || value == e->result)))
-        matches.push_back(id);
-    }
-  if (matches.size() == 1) return toHex(matches[0]);
-  if (v.ratingConflicts.empty())
-    return Status::refused("this suggestion has no conflicting ratings to settle; "
-                           "nothing was recorded");
-  return Status::usage("--keep " + value +
-                       (matches.empty() ? " names none" : " names more than one") +
-                       " of the conflicting ratings; give one of the rating numbers that "
-                       "`renda suggestion show` lists under 测评冲突");
-}
-
 Status runAction(const char* action, const Args& args) {
   if (args.positional.size() != 1) return Status::usage("give the suggestion's number");
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
-  Node& n = **node;
-  storage::Store& store = n.store();
-  auto self = n.self();
-  if (!self) return self.status();
-  auto record = store.recordByPrefix(RecordKind::kSuggestion, args.positional[0]);
+  auto record = (*node)->store().recordByPrefix(RecordKind::kSuggestion, args.positional[0]);
   if (!record) return record.status();
-  auto fields = eventFields(store, *record, args.options);
-  if (!fields) return fields.status();
-  for (auto& f : *fields) {
-    if (f.name != "keep") continue;
-    auto view = suggestionView(store, *record);
-    if (!view) return view.status();
-    auto kept = ratingToKeep(*view, f.value);
-    if (!kept) return kept.status();
-    f.value = *kept;
-  }
-  RENDA_TRY(n.prepareToWrite());
-  auto key = n.deviceKey();
-  if (!key) return key.status();
-  auto members = MemberTable::load(store);
-  if (!members) return members.status();
-  RENDA_TRY(checkLifeCycleEvent(store, **members, *record, (*key)->publicKey(), action, *fields,
-                                Node::nowMs()));
-  storage::LocalEdit edit;
-  edit.op = OpKind::kUpdate;
-  edit.record = record->id;
-  edit.action = action;
-  edit.fields = std::move(*fields);
-  auto cid = n.write(edit);
-  if (!cid) return cid.status();
-  auto after = store.record(record->id);
-  if (!after) return after.status();
-  auto view = suggestionView(store, *after);
+  auto view = takeLifeCycleAction(**node, *record, action, args.options);
   if (!view) return view.status();
   if (!args.has("quiet"))
     std::printf("%s %s: now %s (%s)\n", action, toHex(record->id).substr(0, 12).c_str(),

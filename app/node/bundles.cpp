@@ -66,6 +66,7 @@ Result<ImportResult> importBundle(Node& node, const std::string& path, bool prog
           "and this node holds another branch. Nothing was imported. Ask the other node for a "
           "full bundle (there: renda bundle export -o FILE, without --for) and import that");
   uint64_t done = 0;
+  if (options.onProgress) options.onProgress(0, info->changeCount);
   bool showProgress = progress && info->changeCount >= 20000;
   // Many batches: defer LMDB's meta flushes and flush once at the end, before
   // anything is reported as imported (Store::beginBulk).
@@ -78,12 +79,17 @@ Result<ImportResult> importBundle(Node& node, const std::string& path, bool prog
   auto r = node.store().ingestStream(
       [&](const storage::Store::Emit& emit) {
         return net::readBundle(path, options.chunkChanges, options.chunkBytes,
-                               [&](std::vector<std::string>& chunk) { return emit(std::move(chunk)); });
+                               [&](std::vector<std::string>& chunk) {
+                                 if (options.stop && options.stop->load())
+                                   return Status::error(Code::kDisconnected, "the import was stopped (renda serve is stopping)");
+                                 return emit(std::move(chunk));
+                               });
       },
       stream,
       [&](const IngestReport&, uint64_t committed) {
         done = committed;
         ++out.batches;
+        if (options.onProgress) options.onProgress(done, info->changeCount);
         if (showProgress)
           std::fprintf(stderr, "\rimporting: %llu of %llu changes (%d%%)",
                        static_cast<unsigned long long>(done),

@@ -3,6 +3,8 @@
 // store (storage) and the file formats (net).
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <string>
 
 #include "app/node/node.h"
@@ -39,6 +41,11 @@ struct ImportOptions {
   // the chunks before (Store::ingestStream).
   size_t chunkChanges = 2048;
   size_t chunkBytes = size_t(2) << 20;
+  // Told after the file is checked (0 of the total) and after each batch's commit.
+  std::function<void(uint64_t done, uint64_t total)> onProgress;
+  // Set from another thread: the import stops after the batch under way
+  // (abandoned; the batches before it are kept).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Checks the whole file, then ingests it batch by batch. `progress` prints to

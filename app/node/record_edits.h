@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Writing a new record the one way every entry point does (`renda KIND add`,
-// the web API's POST /api/deputies, ...): the field values as the store keeps
+// Writing a new record, or an edit, the one way every entry point does
+// (`renda KIND add|edit`, the web API's POST and PUT /api/records/KIND, ...): the field values as the store keeps
 // them, the township the record belongs to, the settings' checks, then one
 // signed change through Node::write.
 #pragma once
@@ -28,5 +28,14 @@ Result<std::string> storedValue(storage::Store& store, const domain::FieldInfo& 
 // Returns the new record's id.
 Result<RecordId> addRecord(Node& node, RecordKind kind, std::vector<Field> fields,
                            const std::optional<std::string>& township);
+
+// Edits record `id` (`renda KIND edit`, the web API's PUT /api/records/KIND/
+// REF): sets `fields` (stored values, see storedValue) after every head of the
+// record, which also resolves a conflict of those fields. Formats are checked
+// first; for a suggestion, one writer per field group
+// (core/domain/field_groups.h): Refused, with the reason and "nothing was
+// recorded", when the field group belongs to another node. Returns the
+// change's id.
+Result<ChangeId> editRecord(Node& node, const RecordId& id, std::vector<Field> fields);
 
 }  // namespace renda::app

@@ -59,6 +59,17 @@ Result<NodeStatus> nodeStatus(Node& node) {
   return out;
 }
 
+void forkJson(Json& j, storage::Store& store, const storage::ForkInfo& f) {
+  auto m = store.membership(f.author);
+  j.field("node", toHex(f.author)).field("from", static_cast<int64_t>(f.branchSeq));
+  j.key("settled").boolean(m && *m && (*m)->settledHead.has_value());
+  j.key("frozen").boolean(m && *m && (*m)->frozenFromSeq.has_value());
+  j.key("tips").beginArray();
+  for (const auto& t : f.tips)
+    j.beginObject().field("seq", static_cast<int64_t>(t.seq)).field("change", toHex(t.id)).endObject();
+  j.endArray();
+}
+
 Status statusJson(Json& j, Node& node) {
   auto status = nodeStatus(node);
   if (!status) return status.status();
@@ -92,14 +103,9 @@ Status statusJson(Json& j, Node& node) {
   j.endArray();
   j.key("forks").beginArray();
   for (const auto& f : st->forks) {
-    auto m = store.membership(f.author);
-    j.beginObject().field("node", toHex(f.author)).field("from", static_cast<int64_t>(f.branchSeq));
-    j.key("settled").boolean(m && *m && (*m)->settledHead.has_value());
-    j.key("frozen").boolean(m && *m && (*m)->frozenFromSeq.has_value());
-    j.key("tips").beginArray();
-    for (const auto& t : f.tips)
-      j.beginObject().field("seq", static_cast<int64_t>(t.seq)).field("change", toHex(t.id)).endObject();
-    j.endArray().endObject();
+    j.beginObject();
+    forkJson(j, store, f);
+    j.endObject();
   }
   j.endArray();
   j.key("members").beginArray();

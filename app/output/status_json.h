@@ -25,6 +25,10 @@ struct NodeStatus {
 };
 Result<NodeStatus> nodeStatus(Node& node);
 
+// One fork's fields (node, from, settled, frozen, tips) into the object `j`
+// has open, as `renda status --json` lists them.
+void forkJson(Json& j, storage::Store& store, const storage::ForkInfo& f);
+
 // Writes the node's status as fields into the object `j` has open (the
 // caller begins and ends it, and may add fields of its own).
 Status statusJson(Json& j, Node& node);

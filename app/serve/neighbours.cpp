@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "app/serve/session.h"
@@ -101,11 +102,26 @@ Result<std::vector<NeighbourView>> neighbourViews(Node& node) {
     if (it == out.end()) it = out.insert(out.end(), NeighbourView{});
     it->state = std::move(st);
   }
+  std::map<PublicKey, uint64_t> held;  // author -> the highest number held here
+  if (!out.empty()) {
+    auto mine = node.store().versionVector();
+    if (!mine) return mine.status();
+    for (const auto& e : *mine) held[e.author] = std::max(held[e.author], e.seq);
+  }
   for (auto& v : out) {
     if (v.state.lastContactMs == 0 && v.state.summary.empty()) continue;
     auto p = node.store().pendingFor(v.state.summary);
     if (!p) return p.status();
     v.pending = *p;
+    std::map<PublicKey, uint64_t> theirs;
+    for (const auto& e : v.state.summary) theirs[e.author] = std::max(theirs[e.author], e.seq);
+    uint64_t incoming = 0;
+    for (const auto& [author, seq] : theirs) {
+      auto it = held.find(author);
+      uint64_t here = it == held.end() ? 0 : it->second;
+      if (seq > here) incoming += seq - here;
+    }
+    v.incoming = incoming;
     v.state.summary.clear();
   }
   return out;

@@ -30,6 +30,9 @@ struct NeighbourView {
   storage::PeerState state;
   bool configured = false;
   std::optional<uint64_t> pending;  // changes waiting to go to it, as far as known
+  // Changes it held, when last heard of, that this node lacks (counted by
+  // number per author): waiting to come from it, as far as known.
+  std::optional<uint64_t> incoming;
 };
 
 // Every neighbour of `node`, the file's first, with the changes waiting for each.

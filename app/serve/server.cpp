@@ -22,9 +22,11 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "app/serve/neighbours.h"
+#include "app/web/serve_control.h"
 #include "net/beacon.h"
 #include "app/serve/session.h"
 #include "core/limits.h"
@@ -168,6 +170,33 @@ class Server {
     for (auto& [id, a] : active_)
       if (a.thread.joinable()) a.thread.join();
     active_.clear();
+  }
+
+  // --- ServeControl (the web API's sync page), on the loop ---------------
+  ServeControl* control() { return &control_; }
+  std::vector<LiveNeighbour> liveNeighbours() const {
+    std::vector<LiveNeighbour> out;
+    for (const auto& n : neighbours_)
+      out.push_back({n.address, n.running, n.configured, n.discovered, n.failures});
+    return out;
+  }
+  bool discoveryOn() const { return options_.discovery; }
+  Status syncNow(const std::string& address,
+                 std::function<void(std::vector<SyncOutcome>)> done) {
+    AskedSync asked;
+    asked.done = std::move(done);
+    for (auto& n : neighbours_) {
+      if (!address.empty() && n.address != address) continue;
+      asked.waiting.insert(n.address);
+      if (n.running) continue;
+      n.running = true;
+      startSession(-1, false, n.address);
+    }
+    if (!address.empty() && asked.waiting.empty())
+      return Status::notFound(address + " is not a neighbour of this node");
+    if (asked.waiting.empty()) asked.done({});
+    else asked_.push_back(std::move(asked));
+    return Status::ok();
   }
 
  private:
@@ -434,6 +463,7 @@ class Server {
           n.dueMs = now + wait / 2 + rng_() % (wait / 2 + 1);
         }
       }
+      if (!a.incoming) noteAsked(a.address, r);
       bool nothing = r.status && r.summariesEqual;
       uint32_t failures = 0;
       for (auto& n : neighbours_)
@@ -445,6 +475,26 @@ class Server {
       } else if (!(nothing && options_.quiet))
         logLine(std::string(a.incoming ? "session from " : "session to ") + a.address + " " +
                 describeSession(r) + " (" + std::to_string(r.durationMs) + " ms)");
+    }
+  }
+
+  // A session that a sync asked for (syncNow) waited on ended.
+  void noteAsked(const std::string& address, const net::SyncReport& r) {
+    for (auto it = asked_.begin(); it != asked_.end();) {
+      if (!it->waiting.erase(address)) {
+        ++it;
+        continue;
+      }
+      it->outcomes.push_back({address, bool(r.status), describeSession(r), r.sentChanges,
+                              r.receivedChanges, r.received.notApplied});
+      if (!it->waiting.empty()) {
+        ++it;
+        continue;
+      }
+      auto done = std::move(it->done);
+      auto outcomes = std::move(it->outcomes);
+      it = asked_.erase(it);
+      done(std::move(outcomes));
     }
   }
 
@@ -550,6 +600,23 @@ class Server {
   std::map<uint64_t, Active> active_;
   uint64_t lastId_ = 0;
   bool stopping_ = false;
+  // Syncs the web API asked for, waiting for their sessions to end.
+  struct AskedSync {
+    std::set<std::string> waiting;
+    std::vector<SyncOutcome> outcomes;
+    std::function<void(std::vector<SyncOutcome>)> done;
+  };
+  std::vector<AskedSync> asked_;
+  struct Control : ServeControl {
+    explicit Control(Server& s) : server(s) {}
+    std::vector<LiveNeighbour> liveNeighbours() const override { return server.liveNeighbours(); }
+    bool discoveryOn() const override { return server.discoveryOn(); }
+    Status syncNow(const std::string& address,
+                   std::function<void(std::vector<SyncOutcome>)> done) override {
+      return server.syncNow(address, std::move(done));
+    }
+    Server& server;
+  } control_{*this};
 };
 
 }  // namespace
@@ -571,6 +638,7 @@ Status serve(Node& node, const ServeOptions& options) {
       Status started = web->start();
       if (started) {
         server.setWeb(web->url(), web->open());
+        web->setServeControl(server.control());
       } else if (options.web.required) {
         return started;
       } else {

@@ -1,27 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // GET /api/deputies?q=&township=, GET /api/deputies/ID, POST /api/deputies:
 // the register of deputies. A new deputy is written the way `renda deputy
-// add` writes one (app/node/record_edits.h); its fields are those of
-// core/domain/fields.h.
+// add` writes one, as POST /api/records/deputy (app/web/api_records.cpp).
 #include "app/node/domain_glue.h"
 #include "app/node/privacy.h"
-#include "app/node/record_edits.h"
 #include "app/output/records_view.h"
-#include "app/web/json_body.h"
 #include "app/output/json.h"
+#include "app/web/refs.h"
 #include "app/web/web_app.h"
-#include "core/domain/fields.h"
 
 namespace renda::app {
-
-namespace {
-
-std::string queryOf(const WebRequest& r, const std::string& name) {
-  auto it = r.query.find(name);
-  return it == r.query.end() ? "" : it->second;
-}
-
-}  // namespace
 
 WebResponse apiDeputyList(ApiCall& call) {
   auto records = call.node.store().list(RecordKind::kDeputy);
@@ -46,8 +34,9 @@ WebResponse apiDeputyList(ApiCall& call) {
 }
 
 WebResponse apiDeputyGet(ApiCall& call, const std::string& id) {
-  auto stored = call.node.store().recordByPrefix(RecordKind::kDeputy, id);
-  if (!stored) return statusResponse(stored.status(), "找不到这位代表");
+  auto found = resolveRef(call.node.store(), RecordKind::kDeputy, id);
+  if (auto* e = std::get_if<WebResponse>(&found)) return *e;
+  const Record* stored = &std::get<Record>(found);
   Unsealer unsealer(call.node);
   // As `renda deputy show` shows it: personal fields in clear where this node
   // holds a key that opens them.
@@ -59,48 +48,7 @@ WebResponse apiDeputyGet(ApiCall& call, const std::string& id) {
   return out;
 }
 
-WebResponse apiDeputyAdd(ApiCall& call) {
-  auto body = parseJsonObject(call.request.body);
-  if (!body) return errorResponse(400, "invalid", body.status().message());
-  const RecordKind kind = RecordKind::kDeputy;
-  std::vector<Field> fields;
-  std::optional<std::string> township;
-  for (const auto& [name, value] : *body) {
-    if (name == "township") {
-      if (!value.empty()) township = value;
-      continue;
-    }
-    const domain::FieldInfo* info = domain::findField(kind, name);
-    if (!info)
-      return errorResponse(400, "invalid", "人大代表没有字段“" + name + "”", name);
-    if (value.empty()) continue;
-    auto v = storedValue(call.node.store(), *info, value);
-    if (!v)
-      return errorResponse(400, "invalid",
-                           std::string("“") + info->label + "”（" + name + "）找不到“" + value +
-                               "”所指的记录",
-                           name);
-    fields.push_back({name, *v});
-  }
-  for (const auto& req : requiredFields(kind)) {
-    bool has = false;
-    for (const auto& f : fields) has = has || f.name == req;
-    if (!has) {
-      const domain::FieldInfo* info = domain::findField(kind, req);
-      return errorResponse(400, "invalid",
-                           std::string("请填写“") + (info ? info->label : req.c_str()) + "”（" +
-                               req + "）",
-                           req);
-    }
-  }
-  auto id = addRecord(call.node, kind, std::move(fields), township);
-  if (!id) return statusResponse(id.status(), "代表未能保存");
-  Json j;
-  j.beginObject().field("id", toHex(*id)).endObject();
-  WebResponse out;
-  out.status = 201;
-  out.body = j.text();
-  return out;
-}
+// POST /api/records/deputy under its older name.
+WebResponse apiDeputyAdd(ApiCall& call) { return apiRecordAddOf(call, RecordKind::kDeputy); }
 
 }  // namespace renda::app

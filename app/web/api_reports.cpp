@@ -1,22 +1,66 @@
 // SPDX-License-Identifier: Apache-2.0
-// GET /api/reports/summary?cohort=&township=: the summary report (`renda
-// report summary`) as JSON, counts and rates as numbers.
+// GET /api/reports: the reports `renda report` lists. GET /api/reports/NAME
+// ?cohort=&township=&year=&format=json|csv|xlsx: one of them, as JSON with
+// counts and rates as numbers, or as the file `renda export` writes, for
+// download. The cohort is the current one unless another, or `all`, is asked.
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "app/cli/cli.h"
 #include "app/node/privacy.h"
 #include "app/output/dataset.h"
 #include "app/output/export.h"
-#include "app/output/json.h"
-#include "app/web/web_app.h"
+#include "app/output/report_file.h"
+#include "app/web/report_query.h"
+#include "app/web/url.h"
 #include "core/sealed.h"
 
 namespace renda::app {
 
 namespace {
 
-// A cell as JSON: a count or a rate ("92.47%") as a number (92.47), "—" (no
-// denominator) and an empty cell as null, text as a string.
+std::string queryOf(const WebRequest& r, const std::string& name) {
+  auto it = r.query.find(name);
+  return it == r.query.end() ? "" : it->second;
+}
+
+bool anySealed(const domain::Table& t) {
+  for (const auto& row : t.rows)
+    for (const auto& cell : row)
+      if (looksSealed(cell)) return true;
+  return false;
+}
+
+// A report's title as a file name: characters Windows refuses become '_'.
+std::string fileNameOf(const std::string& title, const std::string& ext) {
+  std::string out;
+  for (char c : title) out += std::string("/\\:*?\"<>|").find(c) == std::string::npos ? c : '_';
+  return out + "." + ext;
+}
+
+}  // namespace
+
+Result<domain::ReportQuery> webReportQuery(const WebRequest& request, storage::Store& store,
+                                           const domain::Dataset& data) {
+  // The same query `renda report NAME --cohort C --township T --year Y` makes.
+  Args args;
+  for (const char* name : {"cohort", "township", "year"}) {
+    std::string v = queryOf(request, name);
+    if (!v.empty() && !(std::string(name) == "cohort" && v == "all"))
+      args.options.emplace_back(name, v);
+  }
+  auto q = reportQueryFrom(args, store, data);
+  if (!q) return q.status();
+  if (queryOf(request, "cohort").empty()) q->cohort = domain::currentCohort(data, q->nowMs);
+  return q;
+}
+
+void cohortJson(Json& j, const domain::Dataset& data, const std::string& cohort) {
+  j.field("cohort", cohort);
+  j.field("cohortLabel", cohort.empty() ? "全部批次" : domain::cohortName(data, cohort));
+}
+
 void cellJson(Json& j, const std::string& cell, bool textColumn) {
   if (!textColumn) {
     if (cell == "—" || cell.empty()) {
@@ -32,51 +76,95 @@ void cellJson(Json& j, const std::string& cell, bool textColumn) {
   j.str(cell);
 }
 
-}  // namespace
-
-WebResponse apiReportSummary(ApiCall& call) {
-  storage::Store& store = call.node.store();
-  auto data = loadDataset(store);
-  if (!data) return statusResponse(data.status(), "无法读取报表数据");
-  // The same query `renda report summary --cohort C --township T` makes.
-  Args args;
-  for (const char* name : {"cohort", "township"}) {
-    auto it = call.request.query.find(name);
-    if (it != call.request.query.end() && !it->second.empty())
-      args.options.emplace_back(name, it->second);
-  }
-  auto q = reportQueryFrom(args, store, *data);
-  if (!q) return errorResponse(400, "invalid", "批次（cohort）无法识别：" + q.status().message(), "cohort");
-  auto t = domain::computeReport("summary", *data, *q);
-  if (!t) return statusResponse(t.status(), "无法生成报表");
-  bool personal = false;
-  for (const auto& row : t->rows)
-    for (const auto& cell : row) personal = personal || looksSealed(cell);
-  if (personal) {
-    if (Status s = presentDataset(*data, call.node, false, *q); !s)
-      return statusResponse(s, "无法生成报表");
-    t = domain::computeReport("summary", *data, *q);
-    if (!t) return statusResponse(t.status(), "无法生成报表");
-  }
+std::string reportJson(const domain::Table& t, const domain::Dataset& data,
+                       const domain::ReportQuery& q) {
   Json j;
-  j.beginObject().field("report", t->name).field("title", t->title);
-  j.field("cohort", q->cohort).field("township", q->township);
+  j.beginObject().field("report", t.name).field("title", t.title);
+  cohortJson(j, data, q.cohort);
+  j.field("township", q.township);
   j.key("columns").beginArray();
-  for (const auto& c : t->columns) j.str(c);
+  for (const auto& c : t.columns) j.str(c);
   j.endArray().key("rows").beginArray();
-  for (const auto& row : t->rows) {
+  for (const auto& row : t.rows) {
     j.beginArray();
     for (size_t c = 0; c < row.size(); ++c)
       cellJson(j, row[c],
-               std::find(t->textColumns.begin(), t->textColumns.end(), c) != t->textColumns.end());
+               std::find(t.textColumns.begin(), t.textColumns.end(), c) != t.textColumns.end());
     j.endArray();
   }
   j.endArray().key("notes").beginArray();
-  for (const auto& n : t->notes) j.str(n);
+  for (const auto& n : t.notes) j.str(n);
+  j.endArray().endObject();
+  return j.text();
+}
+
+WebResponse apiReportList(ApiCall&) {
+  Json j;
+  j.beginObject().key("reports").beginArray();
+  for (const auto& [name, title] : domain::reportNames())
+    j.beginObject().field("name", name).field("title", title).endObject();
   j.endArray().endObject();
   WebResponse out;
   out.body = j.text();
   return out;
 }
+
+WebResponse apiReport(ApiCall& call, const std::string& name) {
+  bool known = false;
+  for (const auto& [n, title] : domain::reportNames()) known = known || n == name;
+  if (!known) return errorResponse(404, "not_found", "没有名为“" + name + "”的报表（GET /api/reports 列出全部报表）");
+  std::string format = queryOf(call.request, "format");
+  if (format.empty()) format = "json";
+  if (format != "json" && format != "csv" && format != "xlsx")
+    return errorResponse(400, "invalid", "格式（format）只能是 json、csv 或 xlsx", "format");
+  storage::Store& store = call.node.store();
+  auto cached = call.ops->datasets.get(store);
+  if (!cached) return statusResponse(cached.status(), "无法读取报表数据");
+  const domain::Dataset& data = **cached;
+  auto q = webReportQuery(call.request, store, data);
+  if (!q) {
+    std::string field = q.status().message().find("--year") != std::string::npos ? "year" : "cohort";
+    return errorResponse(400, "invalid",
+                         std::string(field == "year" ? "年份（year）" : "批次（cohort）") +
+                             "无法识别：" + q.status().message(),
+                         field);
+  }
+  // Personal fields are opened (masked unless this node may show them) only
+  // when the report shows one: opening every sealed value of a county costs
+  // far more than the report.
+  auto t = domain::computeReport(name, data, *q);
+  if (!t) return statusResponse(t.status(), "无法生成报表");
+  std::optional<domain::Dataset> shown;
+  if (anySealed(*t) || (name == "archive" && format == "xlsx")) {
+    shown = data;
+    if (Status s = presentDataset(*shown, call.node, false, *q); !s)
+      return statusResponse(s, "无法生成报表");
+    t = domain::computeReport(name, *shown, *q);
+    if (!t) return statusResponse(t.status(), "无法生成报表");
+  }
+  if (format == "json") {
+    WebResponse out;
+    out.body = reportJson(*t, data, *q);
+    return out;
+  }
+  // As `renda export` writes it.
+  std::string path = webTempPath(call.node.dir(), "report", "." + format);
+  auto written = writeReportFile(path, name, format == "xlsx", shown ? *shown : data, *q);
+  if (!written) {
+    ::unlink(path.c_str());
+    return statusResponse(written.status(), "无法生成报表文件");
+  }
+  WebResponse out;
+  out.file = path;
+  out.contentType = format == "xlsx"
+                        ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                        : "text/csv; charset=utf-8";
+  out.headers.emplace_back("Content-Disposition",
+                           attachmentDisposition(fileNameOf(written->title, format),
+                                                 name + "." + format));
+  return out;
+}
+
+WebResponse apiReportSummary(ApiCall& call) { return apiReport(call, "summary"); }
 
 }  // namespace renda::app

@@ -1,23 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
-// GET /api/suggestions?state=&township=&q= and GET /api/suggestions/ID: the
-// suggestions with their official number, lead deputy's name, state and
-// deadline; one suggestion with its timeline of life-cycle events.
+// GET /api/suggestions (filters, search, paging; the current cohort unless
+// another is asked for), GET /api/suggestions/REF (its timeline of every
+// change, and the life-cycle actions this node may take now) and
+// POST /api/suggestions/REF/actions/ACTION (an action, taken as
+// `renda suggestion ACTION` takes it: app/node/life_cycle.h).
+#include <algorithm>
+#include <cstdint>
+
 #include "app/node/domain_glue.h"
+#include "app/node/life_cycle.h"
 #include "app/node/privacy.h"
 #include "app/output/dataset.h"
 #include "app/output/records_view.h"
 #include "app/output/json.h"
+#include "app/web/cohort.h"
+#include "app/web/json_body.h"
+#include "app/web/refs.h"
+#include "app/web/suggestion_item.h"
 #include "app/web/web_app.h"
 #include "core/domain/config.h"
+#include "core/domain/fields.h"
+#include "core/hlc.h"
 
 namespace renda::app {
 
 namespace {
-
-std::string queryOf(const WebRequest& r, const std::string& name) {
-  auto it = r.query.find(name);
-  return it == r.query.end() ? "" : it->second;
-}
 
 // The name of the deputy record `hex` names, or "" when this node lacks it.
 std::string deputyName(storage::Store& store, const std::string& hex) {
@@ -39,80 +46,205 @@ const char* actionLabel(const std::string& action) {
   return "";
 }
 
+// The fields every suggestion of a list has, into the open object.
+void summaryJson(Json& j, const domain::SuggestionView& v, const std::string& leadName,
+                 uint64_t now) {
+  j.field("id", toHex(v.id)).field("number", v.number).field("title", v.title);
+  j.field("lead", v.lead).field("leadName", leadName);
+  j.field("state", domain::stateName(v.state)).field("stateLabel", domain::stateLabel(v.state));
+  deadlineJson(j, v.deadlineMs);
+  j.key("overdue").boolean(v.overdue(now));
+  j.field("township", v.scope).field("level", v.level);
+}
+
+WebResponse ok(const Json& j) {
+  WebResponse out;
+  out.body = j.text();
+  return out;
+}
+
 }  // namespace
 
 WebResponse apiSuggestionList(ApiCall& call) {
   storage::Store& store = call.node.store();
   auto data = loadDataset(store);
   if (!data) return statusResponse(data.status(), "无法读取代表建议");
-  std::string state = queryOf(call.request, "state"), township = queryOf(call.request, "township"),
-              q = queryOf(call.request, "q");
+  const WebRequest& rq = call.request;
+  std::string state = queryOf(rq, "state"), township = queryOf(rq, "township"),
+              q = queryOf(rq, "q"), category = queryOf(rq, "category");
+  bool overdueOnly = queryOf(rq, "overdue") == "1" || queryOf(rq, "overdue") == "true";
+  auto cohort = requestedCohort(rq, store, *data);
+  if (auto* e = std::get_if<WebResponse>(&cohort)) return *e;
+  const std::string& cohortKey = std::get<std::string>(cohort);
+  auto paging = pagingOf(rq);
+  if (auto* e = std::get_if<WebResponse>(&paging)) return *e;
+  const Paging& p = std::get<Paging>(paging);
+  std::string deputy;  // the deputy's id: the lead or a co-signer
+  if (std::string d = queryOf(rq, "deputy"); !d.empty()) {
+    auto found = resolveRef(store, RecordKind::kDeputy, d);
+    if (auto* e = std::get_if<WebResponse>(&found)) return *e;
+    deputy = toHex(std::get<Record>(found).id);
+  }
   uint64_t now = Node::nowMs();
-  std::map<std::string, std::string> names;  // deputy id -> name
-  for (const auto& d : data->deputies) names[toHex(d.id)] = d.get("name").value_or("");
-  Json j;
-  j.beginObject().key("suggestions").beginArray();
-  size_t count = 0;
+  std::map<std::string, std::string> names = deputyNames(*data);
+  std::vector<const domain::SuggestionView*> hits;
   for (const auto& v : data->suggestions) {
     if (!state.empty() && state != domain::stateName(v.state) &&
         state != domain::stateLabel(v.state))
       continue;
     if (!township.empty() && v.scope != township) continue;
-    if (!q.empty() && v.title.find(q) == std::string::npos && v.number.find(q) == std::string::npos)
-      continue;
-    auto name = names.find(v.lead);
-    j.beginObject().field("id", toHex(v.id)).field("number", v.number).field("title", v.title);
-    j.field("lead", v.lead).field("leadName", name == names.end() ? "" : name->second);
-    j.field("state", domain::stateName(v.state)).field("stateLabel", domain::stateLabel(v.state));
-    deadlineJson(j, v.deadlineMs);
-    j.key("overdue").boolean(v.overdue(now));
-    j.field("township", v.scope).field("level", v.level);
-    j.endObject();
-    ++count;
+    if (!category.empty() && v.category != category) continue;
+    if (!cohortKey.empty() && domain::cohortOf(v) != cohortKey) continue;
+    if (overdueOnly && !v.overdue(now)) continue;
+    if (!deputy.empty()) {
+      bool his = v.lead == deputy;
+      for (const auto& [id, agreed] : v.cosigners) his = his || id == deputy;
+      if (!his) continue;
+    }
+    if (!q.empty() && v.title.find(q) == std::string::npos &&
+        v.number.find(q) == std::string::npos) {
+      auto r = store.record(v.id);
+      if (!r || r->get("body").value_or("").find(q) == std::string::npos) continue;
+    }
+    hits.push_back(&v);
   }
-  j.endArray().field("count", static_cast<int64_t>(count)).endObject();
-  WebResponse out;
-  out.body = j.text();
-  return out;
+  Json j;
+  j.beginObject().key("suggestions").beginArray();
+  size_t count = 0;
+  for (size_t i = p.from(); i < hits.size() && count < p.pageSize; ++i, ++count)
+    suggestionItemJson(j, *hits[i], names, now);
+  j.endArray().field("count", static_cast<int64_t>(count));
+  p.json(j, hits.size());
+  j.field("cohort", cohortKey);
+  j.field("cohortLabel", cohortKey.empty() ? "全部批次" : domain::cohortName(*data, cohortKey));
+  j.endObject();
+  return ok(j);
 }
 
-WebResponse apiSuggestionGet(ApiCall& call, const std::string& id) {
+WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
   storage::Store& store = call.node.store();
-  auto stored = store.recordByPrefix(RecordKind::kSuggestion, id);
-  if (!stored) return statusResponse(stored.status(), "找不到这条建议");
-  auto view = suggestionView(store, *stored);
+  auto found = resolveRef(store, RecordKind::kSuggestion, ref);
+  if (auto* e = std::get_if<WebResponse>(&found)) return *e;
+  const Record& stored = std::get<Record>(found);
+  auto view = suggestionView(store, stored);
   if (!view) return statusResponse(view.status(), "无法读取这条建议");
   auto members = MemberTable::load(store);
   if (!members) return statusResponse(members.status(), "无法读取节点名单");
+  auto allowed = allowedLifeCycleActions(call.node, stored);
+  if (!allowed) return statusResponse(allowed.status(), "无法判断可以执行的操作");
   Unsealer unsealer(call.node);
-  Record r = presentRecord(*stored, unsealer, Reveal::kClear);
+  Record r = presentRecord(stored, unsealer, Reveal::kClear);
   Json j;
   j.beginObject();
-  j.field("id", toHex(view->id)).field("number", view->number).field("title", view->title);
-  j.field("lead", view->lead).field("leadName", deputyName(store, view->lead));
-  j.field("state", domain::stateName(view->state)).field("stateLabel", domain::stateLabel(view->state));
-  deadlineJson(j, view->deadlineMs);
-  j.key("overdue").boolean(view->overdue(Node::nowMs()));
+  summaryJson(j, *view, deputyName(store, view->lead), Node::nowMs());
   j.key("record");
   recordJson(j, r, &store);
-  // Every life-cycle event in fold order, applied or not: who (which node,
-  // of which township), when, and why one was not applied.
+  j.key("actions").beginArray();
+  for (const auto& name : *allowed) {
+    j.beginObject().field("name", name).field("label", actionLabel(name));
+    j.key("fields").beginArray();
+    for (const auto& f : *domain::actionFields(name)) {
+      j.beginObject().field("name", f.name).field("label", f.label);
+      j.key("required").boolean(f.required).endObject();
+    }
+    j.endArray().endObject();
+  }
+  j.endArray();
+  // Every life-cycle event in fold order, applied or not, with the plain
+  // field edits placed among them by time: who (which node, of which
+  // township), when, and why one was not applied.
+  auto entry = [&](const ChangeId& id, const std::string& action, const PublicKey& author,
+                   uint64_t atMs, bool applied, const std::string& reason,
+                   const std::vector<Field>& fields) {
+    const Membership* m = (*members)->find(author);
+    j.beginObject().field("change", toHex(id)).field("action", action);
+    j.field("actionLabel", action == "edit" ? "修改" : actionLabel(action));
+    j.field("node", toHex(author)).field("nodeName", nodeName(**members, author));
+    j.field("township", m ? (m->township.empty() ? "县人大常委会" : m->township) : "");
+    j.field("atMs", static_cast<int64_t>(atMs)).field("at", formatTime(atMs));
+    j.key("applied").boolean(applied);
+    if (!applied) j.field("reason", reason);
+    j.key("fields").beginObject();
+    for (const auto& f : fields) {
+      std::string v = presentValue(RecordKind::kSuggestion, f.name, f.value, unsealer,
+                                   Reveal::kClear);
+      j.field(f.name, displayValue(store, domain::findField(RecordKind::kSuggestion, f.name), v));
+    }
+    j.endObject().endObject();
+  };
+  std::vector<const RecordVersion*> edits;
+  for (const auto& v : stored.versions)
+    if (v.action.empty() && v.id != stored.id) edits.push_back(&v);
+  std::stable_sort(edits.begin(), edits.end(),
+                   [](auto* a, auto* b) { return a->hlc < b->hlc; });
+  // A plain edit's values and, when it was kept but not applied, why: from
+  // the record's change log.
+  std::map<ChangeId, const storage::Store::LoggedChange*> logged;
+  Result<std::vector<storage::Store::LoggedChange>> history = std::vector<storage::Store::LoggedChange>{};
+  if (!edits.empty()) {
+    history = store.history(stored.id);
+    if (!history) return statusResponse(history.status(), "无法读取这条建议的历史");
+    for (const auto& h : *history) logged[h.id] = &h;
+  }
+  size_t next = 0;
+  auto editsBefore = [&](uint64_t hlc) {
+    for (; next < edits.size() && edits[next]->hlc < hlc; ++next) {
+      const RecordVersion* e = edits[next];
+      auto h = logged.find(e->id);
+      if (h == logged.end()) continue;
+      entry(e->id, "edit", e->author, Hlc::millis(e->hlc), h->second->applied,
+            h->second->refusal, h->second->change.fields);
+    }
+  };
   j.key("timeline").beginArray();
   for (const auto& e : view->events) {
-    const Membership* m = (*members)->find(e.author);
-    j.beginObject().field("change", toHex(e.id)).field("action", e.action);
-    j.field("actionLabel", actionLabel(e.action));
-    j.field("node", toHex(e.author)).field("nodeName", m ? m->label : "");
-    j.field("township", m ? (m->township.empty() ? "县人大常委会" : m->township) : "");
-    j.field("atMs", static_cast<int64_t>(e.atMs)).field("at", formatTime(e.atMs));
-    j.key("applied").boolean(e.applied);
-    if (!e.applied) j.field("reason", e.reason);
-    j.endObject();
+    const RecordVersion* version = stored.version(e.id);
+    editsBefore(version ? version->hlc : Hlc::make(e.atMs, 0));
+    entry(e.id, e.action, e.author, e.atMs, e.applied, e.reason, e.fields);
   }
+  editsBefore(UINT64_MAX);
   j.endArray().endObject();
-  WebResponse out;
-  out.body = j.text();
-  return out;
+  return ok(j);
+}
+
+WebResponse apiSuggestionAction(ApiCall& call, const std::string& ref, const std::string& action) {
+  storage::Store& store = call.node.store();
+  const domain::ActionInfo* info = domain::findAction(action);
+  if (!info) return errorResponse(404, "not_found", "没有“" + action + "”这项办理操作");
+  auto found = resolveRef(store, RecordKind::kSuggestion, ref);
+  if (auto* e = std::get_if<WebResponse>(&found)) return *e;
+  const Record& stored = std::get<Record>(found);
+  auto body = parseJsonObject(call.request.body);
+  if (!body) return errorResponse(400, "invalid", body.status().message());
+  for (const auto& [name, value] : *body) {
+    bool known = false;
+    for (const auto& f : *domain::actionFields(action)) known = known || name == f.name;
+    if (!known)
+      return errorResponse(400, "invalid",
+                           std::string("“") + info->label + "”没有字段“" + name + "”", name);
+  }
+  // The state and this node's role first, so that the clerk reads why in Chinese.
+  auto allowed = allowedLifeCycleActions(call.node, stored);
+  if (!allowed) return statusResponse(allowed.status(), "无法判断可以执行的操作");
+  if (std::find(allowed->begin(), allowed->end(), action) == allowed->end()) {
+    auto view = suggestionView(store, stored);
+    auto self = call.node.self();
+    std::string who = self && self->role == Role::kTownship ? self->township + "的节点"
+                                                            : std::string("县人大常委会的节点");
+    std::string state = view ? domain::stateLabel(view->state) : "";
+    return errorResponse(403, "refused",
+                         "这条建议现在是“" + state + "”，" + who + "不能对它执行“" + info->label +
+                             "”：未作任何记录。可执行的操作见建议详情页");
+  }
+  JsonFields options;
+  for (const auto& [name, value] : *body)
+    if (!value.empty()) options.emplace_back(name, value);
+  auto after = takeLifeCycleAction(call.node, stored, action, options);
+  if (!after) return statusResponse(after.status(), std::string("未能执行“") + info->label + "”");
+  Json j;
+  j.beginObject().field("state", domain::stateName(after->state));
+  j.field("stateLabel", domain::stateLabel(after->state)).endObject();
+  return ok(j);
 }
 
 }  // namespace renda::app

@@ -3,8 +3,13 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <kj/compat/http.h>
 
@@ -35,6 +40,8 @@ const char* statusText(int status) {
   switch (status) {
     case 200: return "OK";
     case 201: return "Created";
+    case 202: return "Accepted";
+    case 304: return "Not Modified";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
@@ -93,6 +100,7 @@ struct WebServer::Impl : public kj::HttpService {
     kj::HttpHeaderTable::Builder builder;
     cookie = builder.add("Cookie");
     csrf = builder.add("X-CSRF-Token");
+    ifNoneMatch = builder.add("If-None-Match");
     table = builder.build();
   }
 
@@ -114,12 +122,116 @@ struct WebServer::Impl : public kj::HttpService {
     h.add("X-Content-Type-Options", "nosniff");
     h.add("X-Frame-Options", "DENY");
     h.add("Referrer-Policy", "no-referrer");
-    h.add("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-    for (auto& [name, value] : r.headers) h.add(kj::str(name.c_str()), kj::str(value.c_str()));
+    bool policySet = false, cacheControl = false;
+    for (auto& [name, value] : r.headers) {
+      policySet = policySet || name == "Content-Security-Policy";
+      cacheControl = cacheControl || name == "Cache-Control";
+      h.add(kj::str(name.c_str()), kj::str(value.c_str()));
+    }
+    if (!policySet) h.add("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    if (!cacheControl) h.add("Cache-Control", "no-store");
+    if (r.status == 304) {
+      response.send(304, statusText(304), h, uint64_t(0));
+      return kj::READY_NOW;
+    }
+    if (!r.file.empty()) return sendFile(response, h, r);
     auto body = kj::heap<std::string>(std::move(r.body));
     auto stream = response.send(uint(r.status), statusText(r.status), h, uint64_t(body->size()));
     auto done = stream->write(body->data(), body->size());
     return done.attach(kj::mv(stream), kj::mv(body));
+  }
+
+  // A download: the file r.file, sent in pieces, then removed.
+  struct Download {
+    int fd = -1;
+    std::string path;
+    kj::Own<kj::AsyncOutputStream> stream;
+    kj::Array<kj::byte> buffer = kj::heapArray<kj::byte>(size_t(1) << 16);
+    ~Download() {
+      if (fd >= 0) ::close(fd);
+      ::unlink(path.c_str());
+    }
+  };
+  kj::Promise<void> sendFile(Response& response, kj::HttpHeaders& h, WebResponse& r) {
+    auto d = kj::heap<Download>();
+    d->path = r.file;
+    d->fd = ::open(r.file.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (d->fd < 0 || ::fstat(d->fd, &st) != 0)
+      return send(response, errorResponse(500, "internal", "无法读取生成的文件，请重试"));
+    d->stream = response.send(uint(r.status), statusText(r.status), h, uint64_t(st.st_size));
+    return pump(kj::mv(d));
+  }
+  kj::Promise<void> pump(kj::Own<Download> d) {
+    ssize_t n = ::read(d->fd, d->buffer.begin(), d->buffer.size());
+    if (n <= 0) return kj::READY_NOW;  // the end (a read error: the client sees a short file)
+    auto written = d->stream->write(d->buffer.begin(), size_t(n));
+    return written.then([this, d = kj::mv(d)]() mutable { return pump(kj::mv(d)); });
+  }
+
+  // An upload (WebApp::isUpload): the body goes to a file in the data folder
+  // as it comes, never whole into memory, up to WebApp::kMaxUploadBytes.
+  struct Upload {
+    int fd = -1;
+    std::string path;
+    uint64_t bytes = 0;
+    bool handedOver = false;
+    kj::Own<WebRequest> request;
+    kj::Array<kj::byte> buffer = kj::heapArray<kj::byte>(size_t(1) << 16);
+    ~Upload() {
+      if (fd >= 0) ::close(fd);
+      if (!handedOver) ::unlink(path.c_str());
+    }
+  };
+  kj::Promise<void> upload(kj::Own<WebRequest> req, const kj::HttpHeaders& headers,
+                           kj::AsyncInputStream& body, Response& response) {
+    KJ_IF_MAYBE(len, headers.get(kj::HttpHeaderId::CONTENT_LENGTH)) {
+      if (std::strtoull(len->cStr(), nullptr, 10) > WebApp::kMaxUploadBytes)
+        return send(response, tooLargeUpload());
+    }
+    if (auto refused = app.uploadCheck(*req)) return send(response, std::move(*refused));
+    auto up = kj::heap<Upload>();
+    up->path = app.uploadPath();
+    up->fd = ::open(up->path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (up->fd < 0)
+      return send(response, errorResponse(500, "internal", "无法在数据目录中保存上传的文件：" +
+                                                              std::string(std::strerror(errno))));
+    up->request = kj::mv(req);
+    return receive(kj::mv(up), body, response);
+  }
+  static WebResponse tooLargeUpload() {
+    return errorResponse(413, "too_large", "变更包超过 4 GiB，无法通过网页导入；请用命令行 renda bundle import 文件");
+  }
+  kj::Promise<void> receive(kj::Own<Upload> up, kj::AsyncInputStream& body, Response& response) {
+    Upload& u = *up;
+    return body.tryRead(u.buffer.begin(), 1, u.buffer.size())
+        .then(
+            [this, up = kj::mv(up), &body, &response](size_t n) mutable -> kj::Promise<void> {
+              if (n == 0) {
+                bool ok = ::fsync(up->fd) == 0;
+                ok = ::close(up->fd) == 0 && ok;
+                up->fd = -1;
+                if (!ok)
+                  return send(response, errorResponse(500, "internal", "无法保存上传的文件（磁盘已满？）"));
+                up->handedOver = true;
+                return send(response, app.uploadDone(*up->request, up->path));
+              }
+              up->bytes += n;
+              if (up->bytes > WebApp::kMaxUploadBytes) return send(response, tooLargeUpload());
+              for (size_t at = 0; at < n;) {
+                ssize_t w = ::write(up->fd, up->buffer.begin() + at, n - at);
+                if (w < 0 && errno == EINTR) continue;
+                if (w <= 0)
+                  return send(response, errorResponse(500, "internal",
+                                                      "无法保存上传的文件（磁盘已满？）：" +
+                                                          std::string(std::strerror(errno))));
+                at += size_t(w);
+              }
+              return receive(kj::mv(up), body, response);
+            },
+            [this, &response](kj::Exception&&) {
+              return send(response, errorResponse(400, "invalid", "上传中断，请重新上传变更包"));
+            });
   }
 
   kj::Promise<void> serve(const std::string& client, kj::HttpMethod method, kj::StringPtr url,
@@ -143,7 +255,9 @@ struct WebServer::Impl : public kj::HttpService {
     KJ_IF_MAYBE(c, headers.get(cookie)) req->sessionCookie = cookieValue(*c, WebApp::kSessionCookie);
     KJ_IF_MAYBE(c, headers.get(csrf)) req->csrfHeader = c->cStr();
     KJ_IF_MAYBE(c, headers.get(kj::HttpHeaderId::CONTENT_TYPE)) req->contentType = c->cStr();
+    KJ_IF_MAYBE(c, headers.get(ifNoneMatch)) req->ifNoneMatch = c->cStr();
     req->clientAddress = host;
+    if (WebApp::isUpload(req->method, req->path)) return upload(kj::mv(req), headers, body, response);
     KJ_IF_MAYBE(len, headers.get(kj::HttpHeaderId::CONTENT_LENGTH)) {
       if (std::strtoull(len->cStr(), nullptr, 10) > WebApp::kMaxBodyBytes)
         return send(response, errorResponse(413, "too_large", "请求内容过大"));
@@ -185,7 +299,8 @@ struct WebServer::Impl : public kj::HttpService {
   kj::AsyncIoContext& io;
   std::function<void(const std::string&)> log;
   WebApp app;
-  kj::HttpHeaderId cookie = kj::HttpHeaderId::HOST, csrf = kj::HttpHeaderId::HOST;
+  kj::HttpHeaderId cookie = kj::HttpHeaderId::HOST, csrf = kj::HttpHeaderId::HOST,
+                   ifNoneMatch = kj::HttpHeaderId::HOST;
   kj::Own<kj::HttpHeaderTable> table;
   kj::Own<kj::ConnectionReceiver> receiver;
   kj::Own<kj::HttpServer> server;
@@ -233,6 +348,8 @@ Status WebServer::start() {
 const std::string& WebServer::url() const { return impl_->url; }
 
 bool WebServer::open() const { return impl_->options.open; }
+
+void WebServer::setServeControl(ServeControl* control) { impl_->app.setServeControl(control); }
 
 kj::Promise<void> WebServer::run() { return impl_->server->listenHttp(*impl_->receiver); }
 

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "app/node/node.h"
+#include "app/web/serve_control.h"
 
 namespace renda::app {
 
@@ -47,6 +48,8 @@ class WebServer {
   const std::string& url() const;
   // Whether clients from other computers are answered.
   bool open() const;
+  // renda serve's scheduler, for the sync endpoints; it must outlive this server.
+  void setServeControl(ServeControl* control);
   // Serves until the promise is dropped.
   kj::Promise<void> run();
 

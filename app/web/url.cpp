@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/web/url.h"
 
+#include <cctype>
+#include <cstring>
+
 namespace renda::app {
 
 namespace {
@@ -45,6 +48,25 @@ std::map<std::string, std::string> parseQuery(std::string_view query) {
     out[name] = value;
   }
   return out;
+}
+
+std::string attachmentDisposition(const std::string& fileName, const std::string& asciiName) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string encoded;
+  for (unsigned char c : fileName) {
+    // RFC 5987 attr-char: ALPHA / DIGIT / "!#$&+-.^_`|~"; everything else is %XX.
+    if (c < 0x80 && (std::isalnum(c) || (c && std::strchr("!#$&+-.^_`|~", c)))) {
+      encoded += char(c);
+    } else {
+      encoded += '%';
+      encoded += hex[c >> 4];
+      encoded += hex[c & 15];
+    }
+  }
+  std::string plain;
+  for (unsigned char c : asciiName)
+    plain += (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') ? '_' : char(c);
+  return "attachment; filename=\"" + plain + "\"; filename*=UTF-8''" + encoded;
 }
 
 }  // namespace renda::app

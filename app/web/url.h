@@ -15,4 +15,9 @@ std::string percentDecode(std::string_view s, bool plusIsSpace);
 // "a=1&b=%E4%B8%AD" -> {a: "1", b: "中"}; the last of a repeated name wins.
 std::map<std::string, std::string> parseQuery(std::string_view query);
 
+// A Content-Disposition header's value for a download named `fileName`
+// (UTF-8, e.g. Chinese): `attachment; filename="ASCII"; filename*=UTF-8''%E4...`
+// (RFC 6266 / RFC 5987), the plain filename being `asciiName` for old clients.
+std::string attachmentDisposition(const std::string& fileName, const std::string& asciiName);
+
 }  // namespace renda::app

@@ -7,7 +7,9 @@
 #include <chrono>
 
 #include "app/output/json.h"
+#include "app/web/assets.h"
 #include "app/web/json_body.h"
+#include "app/web/url.h"
 
 namespace renda::app {
 
@@ -28,6 +30,28 @@ bool isJson(const std::string& contentType) {
   while (!t.empty() && t.back() == ' ') t.pop_back();
   for (auto& c : t) c = char(std::tolower(static_cast<unsigned char>(c)));
   return t == "application/json";
+}
+
+// What the pages may load: their own scripts and styles only, API calls to
+// this server only. ECharts' tooltips set style attributes, hence
+// 'unsafe-inline' for styles (never for scripts).
+constexpr const char* kPageSecurityPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+// GET / and GET /assets/NAME: a file of the pages, revalidated by its ETag.
+WebResponse assetResponse(const WebAsset& asset, const WebRequest& request) {
+  WebResponse r;
+  r.contentType = std::string(asset.contentType);
+  r.headers.emplace_back("ETag", std::string(asset.etag));
+  r.headers.emplace_back("Cache-Control", "no-cache");
+  r.headers.emplace_back("Content-Security-Policy", kPageSecurityPolicy);
+  if (request.ifNoneMatch == asset.etag) {
+    r.status = 304;
+    return r;
+  }
+  r.body = std::string(asset.bytes);
+  return r;
 }
 
 WebResponse methodNotAllowed() {
@@ -93,7 +117,9 @@ WebSession* WebApp::sessionOf(const WebRequest& request) {
 WebResponse WebApp::handle(const WebRequest& request) {
   try {
     WebResponse r = route(request);
-    r.headers.emplace_back("Cache-Control", "no-store");
+    bool cacheSet = false;
+    for (const auto& h : r.headers) cacheSet = cacheSet || h.first == "Cache-Control";
+    if (!cacheSet) r.headers.emplace_back("Cache-Control", "no-store");
     return r;
   } catch (const std::exception& e) {
     log_(std::string("web: internal error: ") + e.what());
@@ -105,13 +131,13 @@ WebResponse WebApp::route(const WebRequest& request) {
   const std::string& path = request.path;
   const std::string& method = request.method;
   if (path.rfind("/api/", 0) != 0) {
-    if (path == "/" && method == "GET") {
-      WebResponse r;
-      r.contentType = "text/plain; charset=utf-8";
-      r.body = "renda 节点的网页服务。网页尚未完成；程序接口（/api/）的说明见 docs/api.md。\n";
-      return r;
-    }
-    return errorResponse(404, "not_found", "没有这个页面");
+    std::string name = path == "/" ? "index.html"
+                       : path.rfind("/assets/", 0) == 0 ? path.substr(8)
+                                                        : std::string();
+    const WebAsset* asset = name.empty() ? nullptr : findWebAsset(name);
+    if (!asset) return errorResponse(404, "not_found", "没有这个页面");
+    if (method != "GET" && method != "HEAD") return methodNotAllowed();
+    return assetResponse(*asset, request);
   }
   if (Status s = reloadAccounts(); !s) return statusResponse(s, "无法读取账户文件");
   if (isWrite(method)) {
@@ -142,7 +168,8 @@ WebResponse WebApp::route(const WebRequest& request) {
     return accountRemove(path.substr(std::string("/api/accounts/").size()), *session);
   }
 
-  ApiCall call{node_, request, *session};
+  ApiCall call{node_, request, *session, &ops_};
+  if (auto r = routeOps(call)) return std::move(*r);
   auto idAfter = [&](const std::string& prefix) -> std::optional<std::string> {
     if (path.rfind(prefix, 0) != 0 || path.size() == prefix.size()) return std::nullopt;
     std::string id = path.substr(prefix.size());
@@ -163,7 +190,36 @@ WebResponse WebApp::route(const WebRequest& request) {
     return method == "GET" ? apiSuggestionGet(call, *id) : methodNotAllowed();
   if (path == "/api/reports/summary")
     return method == "GET" ? apiReportSummary(call) : methodNotAllowed();
+  if (auto r = routeRecords(call)) return *r;
   return errorResponse(404, "not_found", "没有这个接口");
+}
+
+// /api/meta, /api/records/KIND[/REF], /api/suggestions/REF/actions/ACTION,
+// /api/conflicts; nullopt for any other path.
+std::optional<WebResponse> WebApp::routeRecords(ApiCall& call) {
+  const std::string& path = call.request.path;
+  const std::string& method = call.request.method;
+  if (path == "/api/meta") return method == "GET" ? apiMeta(call) : methodNotAllowed();
+  if (path == "/api/conflicts") return method == "GET" ? apiConflicts(call) : methodNotAllowed();
+  std::vector<std::string> parts;  // the path's parts after /api/, each decoded
+  for (size_t at = 5; at <= path.size();) {
+    size_t slash = std::min(path.find('/', at), path.size());
+    parts.push_back(percentDecode(path.substr(at, slash - at), false));
+    at = slash + 1;
+  }
+  for (const auto& part : parts)
+    if (part.empty()) return std::nullopt;
+  if (parts.size() == 4 && parts[0] == "suggestions" && parts[2] == "actions")
+    return method == "POST" ? apiSuggestionAction(call, parts[1], parts[3]) : methodNotAllowed();
+  if (parts[0] != "records" || parts.size() < 2 || parts.size() > 3) return std::nullopt;
+  if (parts.size() == 2) {
+    if (method == "GET") return apiRecordList(call, parts[1]);
+    if (method == "POST") return apiRecordAdd(call, parts[1]);
+    return methodNotAllowed();
+  }
+  if (method == "GET") return apiRecordGet(call, parts[1], parts[2]);
+  if (method == "PUT") return apiRecordEdit(call, parts[1], parts[2]);
+  return methodNotAllowed();
 }
 
 WebResponse WebApp::login(const WebRequest& request) {

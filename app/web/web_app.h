@@ -22,6 +22,7 @@
 
 #include "app/node/node.h"
 #include "app/web/accounts.h"
+#include "app/web/ops_state.h"
 #include "app/web/login_throttle.h"
 #include "app/web/sessions.h"
 
@@ -34,6 +35,7 @@ struct WebRequest {
   std::string sessionCookie;                 // the renda_session cookie's value, or ""
   std::string csrfHeader;                    // X-CSRF-Token, or ""
   std::string contentType;
+  std::string ifNoneMatch;  // If-None-Match, or ""
   std::string body;
   std::string clientAddress;  // the client's IP address (no port), for the throttle
 };
@@ -42,7 +44,12 @@ struct WebResponse {
   int status = 200;
   std::string body;
   std::string contentType = "application/json; charset=utf-8";
-  std::vector<std::pair<std::string, std::string>> headers;  // Set-Cookie, Retry-After, ...
+  // Set-Cookie, Retry-After, ...; a Content-Security-Policy or Cache-Control
+  // here replaces the default.
+  std::vector<std::pair<std::string, std::string>> headers;
+  // A download: the body is this file's content (instead of `body`), sent in
+  // pieces; the file is removed once sent.
+  std::string file;
 };
 
 // {"error": message, "code": code[, "field": field]} with `status`.
@@ -58,6 +65,7 @@ struct ApiCall {
   Node& node;
   const WebRequest& request;
   const WebSession& session;
+  OpsState* ops = nullptr;  // jobs, the scheduler, the report data (app/web/ops_state.h)
 };
 
 // The endpoints (app/web/api_*.cpp). `id` is the path's last part where the
@@ -69,6 +77,20 @@ WebResponse apiDeputyAdd(ApiCall& call);
 WebResponse apiSuggestionList(ApiCall& call);
 WebResponse apiSuggestionGet(ApiCall& call, const std::string& id);
 WebResponse apiReportSummary(ApiCall& call);
+// Records of every kind, meta, suggestion actions, conflicts (api_records.cpp,
+// api_meta.cpp, api_suggestions.cpp, api_conflicts.cpp). `word` is the kind as
+// the CLI names it (`deputy`, `duty`, ...); `ref` what app/web/refs.h resolves.
+WebResponse apiMeta(ApiCall& call);
+WebResponse apiRecordList(ApiCall& call, const std::string& word);
+WebResponse apiRecordGet(ApiCall& call, const std::string& word, const std::string& ref);
+WebResponse apiRecordAdd(ApiCall& call, const std::string& word);
+WebResponse apiRecordAddOf(ApiCall& call, RecordKind kind);
+WebResponse apiRecordEdit(ApiCall& call, const std::string& word, const std::string& ref);
+WebResponse apiSuggestionAction(ApiCall& call, const std::string& ref, const std::string& action);
+WebResponse apiConflicts(ApiCall& call);
+// Reports, dashboard, home, sync, bundles and jobs (app/web/api_ops_routes.cpp):
+// the answer when the path is one of theirs.
+std::optional<WebResponse> routeOps(ApiCall& call);
 
 class WebApp {
  public:
@@ -83,11 +105,26 @@ class WebApp {
   // Answers one request. Never throws; an unexpected failure is a 500.
   WebResponse handle(const WebRequest& request);
 
+  // A bundle upload (POST /api/bundles/import), whose body is not read into
+  // the request: uploadCheck() says before it is read whether it may go on
+  // (none: it may), then the server streams it to uploadPath() and calls
+  // uploadDone() with the file (which it then owns) or an error of its own.
+  static bool isUpload(const std::string& method, const std::string& path) {
+    return method == "POST" && path == "/api/bundles/import";
+  }
+  static constexpr uint64_t kMaxUploadBytes = uint64_t(4) << 30;
+  std::optional<WebResponse> uploadCheck(const WebRequest& request);
+  std::string uploadPath();
+  WebResponse uploadDone(const WebRequest& request, const std::string& file);
+  // renda serve's scheduler, for the sync endpoints (none in tests of the app alone).
+  void setServeControl(ServeControl* control) { ops_.serve = control; }
+
  private:
   WebResponse route(const WebRequest& request);
   WebResponse login(const WebRequest& request);
   WebResponse logout(const WebRequest& request);
   WebResponse sessionInfo(const WebSession& session);
+  std::optional<WebResponse> routeRecords(ApiCall& call);
   // GET|POST /api/accounts, DELETE /api/accounts/NAME (app/web/api_accounts.cpp).
   WebResponse accountList();
   WebResponse accountAdd(const WebRequest& request);
@@ -111,6 +148,7 @@ class WebApp {
   } accountsStamp_;
   SessionTable sessions_;
   LoginThrottle throttle_;
+  OpsState ops_;
 };
 
 }  // namespace renda::app

@@ -351,7 +351,7 @@ Table units(const Index& ix, const ReportQuery& q) {
   Table t{"units",
           "承办单位办理情况",
           {"承办单位", "主办", "协办", "分办", "已答复", "按期答复", "测评", "满意(含基本)", "A",
-           "B", "C", "D"},
+           "B", "C", "D", "办复率", "解决率（A类）"},
           {},
           {},
           {0}};
@@ -391,14 +391,18 @@ Table units(const Index& ix, const ReportQuery& q) {
         }
     }
   }
-  for (auto& [unit, r] : rows)
+  for (auto& [unit, r] : rows) {
+    uint64_t all = r.lead + r.assist + r.sep;
     t.rows.push_back({ix.unitName(unit), num(r.lead), num(r.assist), num(r.sep), num(r.replied),
                       num(r.onTime), num(r.rated), percent(r.ok, r.rated), num(r.cls["A"]),
-                      num(r.cls["B"]), num(r.cls["C"]), num(r.cls["D"])});
+                      num(r.cls["B"]), num(r.cls["C"]), num(r.cls["D"]), percent(r.replied, all),
+                      percent(r.cls["A"], all)});
+  }
   std::sort(t.rows.begin(), t.rows.end());
   t.notes = {
       "每件建议每个单位计一次（按首次交办的角色）；已答复、按期答复以第一轮计；"
-      "测评、满意率只计主办、分办单位；类别按该单位最后一次答复计。"};
+      "测评、满意率只计主办、分办单位；类别按该单位最后一次答复计。",
+      "办复率 = 已答复 / 交办该单位的件数（主办+协办+分办）；解决率 = A类 / 交办该单位的件数。"};
   return t;
 }
 
@@ -457,6 +461,22 @@ std::vector<std::string> cohorts(const Dataset& d) {
   std::set<std::string> all;
   for (const auto& s : d.suggestions) all.insert(cohortOf(s));
   return {all.begin(), all.end()};
+}
+
+std::string currentCohort(const Dataset& d, uint64_t nowMs) {
+  const SuggestionView* last = nullptr;
+  uint64_t lastMs = 0;
+  for (const auto& s : d.suggestions) {
+    uint64_t when = s.submittedMs ? s.submittedMs : s.createdMs;
+    if (!last || when > lastMs) {
+      last = &s;
+      lastMs = when;
+    }
+  }
+  if (last) return cohortOf(*last);
+  std::string key = "Y";
+  key += std::to_string(detail::ymdOf(nowMs).year);
+  return key;
 }
 
 void Dataset::index() { facts = detail::buildFacts(*this); }

@@ -81,6 +81,10 @@ std::string cohortOf(const SuggestionView& s);
 std::string cohortName(const Dataset& d, const std::string& cohort);
 // Every cohort key present among the suggestions, sorted.
 std::vector<std::string> cohorts(const Dataset& d);
+// The current cohort: that of the suggestion submitted last (drafts by their
+// creation), or "Y" and the year of nowMs when there is none. What the web
+// interface shows unless asked for another cohort or for all of them.
+std::string currentCohort(const Dataset& d, uint64_t nowMs);
 
 // The township a suggestion is counted under: its lead deputy's township, else
 // the township that owns the record ("" = county).

@@ -203,6 +203,9 @@ void checkAgainstFixtures(const Made& m) {
         std::string cls(1, char('A' + k));
         CHECK(r[size_t(8 + k)] == n(u.outcomes.count(cls) ? u.outcomes.at(cls) : 0));
       }
+      uint64_t all = u.lead + u.assisting + u.separate;
+      CHECK(r[12] == pct(u.replied, all));
+      CHECK(r[13] == pct(u.outcomes.count("A") ? u.outcomes.at("A") : 0, all));
     }
     CHECK(seen.size() == truth.units.size());
   }

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/node/life_cycle.h"
+
+#include "app/node/domain_glue.h"
+#include "core/domain/fields.h"
+
+namespace renda::app {
+
+namespace {
+
+// `settle --keep`: one of the suggestion's conflicting lead ratings, named by
+// its result (满意, 基本满意, 不满意) where no other conflicting rating has it,
+// or by a prefix of its change id as `renda suggestion show` lists it. Returns
+// the full change id the event records.
+Result<std::string> ratingToKeep(const domain::SuggestionView& v, const std::string& value) {
+  std::vector<ChangeId> matches;
+  for (const auto& c : v.ratingConflicts)
+    for (const auto& id : c.ratings) {
+      const domain::EvaluationInfo* e = v.evaluation(id);
+      bool byId = value.size() >= 4 && toHex(id).rfind(value, 0) == 0;
+      if (byId || (e && (value == domain::ratingLabel(e->result) || value == e->result)))
+        matches.push_back(id);
+    }
+  if (matches.size() == 1) return toHex(matches[0]);
+  if (v.ratingConflicts.empty())
+    return Status::refused("this suggestion has no conflicting ratings to settle; "
+                           "nothing was recorded");
+  return Status::usage("--keep " + value +
+                       (matches.empty() ? " names none" : " names more than one") +
+                       " of the conflicting ratings; give one of the rating numbers that "
+                       "`renda suggestion show` lists under 测评冲突");
+}
+
+// Sample values for a dry run of `action`: every needed field filled with
+// something the fold's own data checks take, so that only the state and the
+// role decide. Unit-bound actions are tried with each unit of the current
+// round (an action is allowed when one of them passes).
+std::vector<std::vector<Field>> sampleFields(const std::string& action,
+                                             const domain::SuggestionView& v,
+                                             const domain::Config& config) {
+  const std::string fresh(64, 'f');  // names no record: a unit not yet assigned
+  std::vector<Field> base;
+  bool byUnit = false;
+  for (const auto& f : *domain::actionFields(action)) {
+    std::string name = f.name;
+    if (name == "unit") {
+      byUnit = action != "assign";
+      if (!byUnit) base.push_back({name, fresh});
+    } else if (name == "role") {
+      base.push_back({name, "lead"});
+    } else if (name == "outcome") {
+      base.push_back({name, config.outcomeMap.empty() ? "A" : config.outcomeMap.front().first});
+    } else if (name == "result") {
+      base.push_back({name, "满意"});
+    } else if (name == "keep") {
+      for (const auto& c : v.ratingConflicts)
+        if (!c.ratings.empty()) base.push_back({name, toHex(c.ratings.front())});
+    } else if (name == "deadline" && f.required) {  // an extension: one day more
+      base.push_back({name, domain::formatDate(v.deadlineMs + domain::kDayMs)});
+    } else if (name == "years") {
+      base.push_back({name, "1"});
+    } else if (name == "deputy") {
+      base.push_back({name, fresh});
+    } else if (f.required && f.type != domain::FieldType::kDate) {
+      base.push_back({name, "-"});
+    }
+  }
+  if (!byUnit) return {base};
+  std::vector<std::vector<Field>> out;
+  for (const auto& u : v.units) {
+    if (u.round != v.round) continue;
+    auto withUnit = base;
+    withUnit.push_back({"unit", u.unit});
+    out.push_back(std::move(withUnit));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<domain::SuggestionView> takeLifeCycleAction(
+    Node& node, const Record& suggestion, const std::string& action,
+    const std::vector<std::pair<std::string, std::string>>& options) {
+  storage::Store& store = node.store();
+  if (!domain::findAction(action)) return Status::usage("unknown action '" + action + "'");
+  auto self = node.self();
+  if (!self) return self.status();
+  auto fields = eventFields(store, suggestion, options);
+  if (!fields) return fields.status();
+  for (auto& f : *fields) {
+    if (f.name != "keep") continue;
+    auto view = suggestionView(store, suggestion);
+    if (!view) return view.status();
+    auto kept = ratingToKeep(*view, f.value);
+    if (!kept) return kept.status();
+    f.value = *kept;
+  }
+  RENDA_TRY(node.prepareToWrite());
+  auto key = node.deviceKey();
+  if (!key) return key.status();
+  auto members = MemberTable::load(store);
+  if (!members) return members.status();
+  RENDA_TRY(checkLifeCycleEvent(store, **members, suggestion, (*key)->publicKey(), action,
+                                *fields, Node::nowMs()));
+  storage::LocalEdit edit;
+  edit.op = OpKind::kUpdate;
+  edit.record = suggestion.id;
+  edit.action = action;
+  edit.fields = std::move(*fields);
+  auto cid = node.write(edit);
+  if (!cid) return cid.status();
+  auto after = store.record(suggestion.id);
+  if (!after) return after.status();
+  return suggestionView(store, *after);
+}
+
+Result<std::vector<std::string>> allowedLifeCycleActions(Node& node, const Record& suggestion) {
+  storage::Store& store = node.store();
+  // The node's own membership: a restored node's successor key has the same
+  // township and role, so the verdict is the same as for the key that will sign.
+  auto self = node.self();
+  if (!self) return self.status();
+  auto members = MemberTable::load(store);
+  if (!members) return members.status();
+  auto view = suggestionView(store, suggestion);
+  if (!view) return view.status();
+  auto cfg = configFor(store, view->level == "township" ? suggestion.scope : "");
+  if (!cfg) return cfg.status();
+  uint64_t now = Node::nowMs();
+  std::vector<std::string> out;
+  for (const auto& a : domain::actions())
+    for (const auto& fields : sampleFields(a.name, *view, *cfg))
+      if (checkLifeCycleEvent(store, **members, suggestion, self->subject, a.name, fields, now)) {
+        out.push_back(a.name);
+        break;
+      }
+  return out;
+}
+
+}  // namespace renda::app

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+// GET /api/bundles/export?node=: a bundle to download (`renda bundle
+// export`): every change, or what that neighbour lacks by what this node
+// knows of it. POST /api/bundles/import: the uploaded bundle (streamed to the
+// data folder by the HTTP server) imported on a thread of its own, as a job
+// (`renda bundle import`: the whole file is checked before anything is
+// applied). GET /api/jobs/ID: a job's progress and result.
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "app/node/bundles.h"
+#include "app/web/api_ops.h"
+#include "app/web/url.h"
+
+namespace renda::app {
+
+namespace {
+
+std::string queryOf(const WebRequest& r, const std::string& name) {
+  auto it = r.query.find(name);
+  return it == r.query.end() ? "" : it->second;
+}
+
+std::string num(uint64_t n) { return std::to_string(n); }
+
+// Why an import failed, for the clerk, in Chinese, then the details.
+std::string importFailure(const Status& s) {
+  switch (s.code()) {
+    case Code::kInvalidInput:
+    case Code::kCorruption:
+      return "变更包已损坏或被篡改（校验未通过），没有导入任何内容。请向对方重新索取变更包。详情：" +
+             s.message();
+    case Code::kRefused:
+      return "这个变更包不能在本节点导入。详情：" + s.message();
+    case Code::kNotFound:
+      return "文件不是本县的变更包，或本节点尚未加入县网络。详情：" + s.message();
+    case Code::kResourceExhausted:
+      return "磁盘空间不足，请清理磁盘后重新导入。详情：" + s.message();
+    default: return "导入失败：" + s.message();
+  }
+}
+
+std::string importResult(const ImportResult& r) {
+  const IngestReport& rep = r.report;
+  Json j;
+  j.beginObject().field("received", static_cast<int64_t>(rep.received));
+  j.field("applied", static_cast<int64_t>(rep.added - std::min(rep.added, rep.notApplied)));
+  j.field("added", static_cast<int64_t>(rep.added));
+  j.field("notApplied", static_cast<int64_t>(rep.notApplied));
+  j.field("duplicates", static_cast<int64_t>(rep.duplicates));
+  j.field("forks", static_cast<int64_t>(rep.forks));
+  j.field("batches", static_cast<int64_t>(r.batches));
+  j.key("notes").beginArray();
+  for (const auto& n : rep.notes) j.str(n);
+  j.endArray().endObject();
+  return j.text();
+}
+
+std::string importMessage(const IngestReport& rep) {
+  std::string m = "导入完成：新增 " + num(rep.added) + " 条变更，" + num(rep.duplicates) + " 条本节点已有";
+  if (rep.forks) m += "；发现 " + num(rep.forks) + " 处分叉";
+  if (rep.notApplied)
+    m += "。其中 " + num(rep.notApplied) +
+         " 条变更已保存但未生效（例如被拒绝的修改、与登记冲突的撤回），请在“冲突”页面或用 "
+         "renda status 查看";
+  return m + "。";
+}
+
+}  // namespace
+
+WebResponse startBundleImport(Node& node, OpsState& ops, const std::string& file) {
+  if (ops.jobs.running("import")) {
+    ::unlink(file.c_str());
+    return errorResponse(409, "conflict", "另一个变更包正在导入，请等它完成后再导入");
+  }
+  // The imports before have ended: their threads are let go of.
+  for (auto& t : ops.workers)
+    if (t.joinable()) t.join();
+  ops.workers.clear();
+  uint64_t job = ops.jobs.start("import", "正在校验变更包");
+  OpsState* state = &ops;
+  ops.workers.emplace_back([&node, state, job, file] {
+    ImportOptions options;
+    options.stop = &state->stopping;
+    options.onProgress = [state, job](uint64_t done, uint64_t total) {
+      state->jobs.progress(job, done, total,
+                           "正在导入：" + num(done) + " / " + num(total) + " 条变更");
+    };
+    auto r = importBundle(node, file, false, options);
+    ::unlink(file.c_str());
+    if (!r) {
+      state->jobs.finish(job, false, importFailure(r.status()), "{}");
+      return;
+    }
+    state->jobs.progress(job, r->info.changeCount, r->info.changeCount);
+    state->jobs.finish(job, true, importMessage(r->report), importResult(*r));
+  });
+  WebResponse out;
+  out.status = 202;
+  out.body = "{\"job\":" + num(job) + "}";
+  return out;
+}
+
+WebResponse apiBundleExport(ApiCall& call) {
+  std::string who = queryOf(call.request, "node");
+  VersionVector theirs;
+  std::string forName;
+  if (!who.empty()) {
+    auto states = call.node.store().peerStates();
+    if (!states) return statusResponse(states.status(), "无法读取邻居状态");
+    const storage::PeerState* found = nullptr;
+    for (const auto& st : *states)
+      if (st.address == who || (who.size() >= 4 && st.node && toHex(*st.node).rfind(who, 0) == 0))
+        found = &st;
+    if (!found)
+      return errorResponse(404, "not_found",
+                           "本节点不认识这个邻居：" + who + "（GET /api/sync 列出邻居）", "node");
+    theirs = found->summary;
+    forName = found->node ? toHex(*found->node).substr(0, 8) : found->address;
+  }
+  std::string path = webTempPath(call.node.dir(), "bundle", ".bundle");
+  auto r = exportBundle(call.node, theirs, path);
+  if (!r) {
+    ::unlink(path.c_str());
+    return statusResponse(r.status(), "无法生成变更包");
+  }
+  auto net = call.node.store().network();
+  std::string county = net ? net->countyName : "renda";
+  std::string date = formatTime(Node::nowMs()).substr(0, 10);
+  std::string name = county + "-变更包-" + (forName.empty() ? "全部" : forName) + "-" + date + ".bundle";
+  WebResponse out;
+  out.file = path;
+  out.contentType = "application/octet-stream";
+  out.headers.emplace_back("Content-Disposition",
+                           attachmentDisposition(name, "renda-" + date + ".bundle"));
+  out.headers.emplace_back("X-Renda-Changes", num(r->changes));
+  return out;
+}
+
+WebResponse apiJob(ApiCall& call, const std::string& id) {
+  char* end = nullptr;
+  uint64_t n = std::strtoull(id.c_str(), &end, 10);
+  std::optional<Job> job;
+  if (end && !*end && !id.empty()) job = call.ops->jobs.get(n);
+  if (!job) return errorResponse(404, "not_found", "没有这个任务（任务只保留到 renda serve 重启）");
+  Json j;
+  j.beginObject().field("job", static_cast<int64_t>(job->id)).field("kind", job->kind);
+  j.field("state", job->state).field("done", static_cast<int64_t>(job->done));
+  j.field("total", static_cast<int64_t>(job->total)).field("message", job->message);
+  j.key("result").numberText(job->resultJson);
+  j.endObject();
+  WebResponse out;
+  out.body = j.text();
+  return out;
+}
+
+}  // namespace renda::app

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+// GET /api/conflicts: what waits for a person — every record field edited on
+// two nodes at once (both values, each with its author and time; resolved by
+// PUT /api/records/KIND/REF with the value kept), every change kept but not
+// applied with its reason (a refused edit, a withdrawal that lost to a
+// registration, a write from a revoked node, ...), and forks, as `renda
+// status` shows them.
+#include "app/cli/cli.h"
+#include "app/node/privacy.h"
+#include "app/output/status_json.h"
+#include "app/web/refs.h"
+#include "core/hlc.h"
+
+namespace renda::app {
+
+namespace {
+
+void notAppliedJson(Json& j, storage::Store& store, const MemberTable& members, const Record& r,
+                    const ChangeId& change, const std::string& action, const PublicKey& author,
+                    uint64_t atMs, const std::string& reason) {
+  const domain::ActionInfo* a = domain::findAction(action);
+  j.beginObject().field("change", toHex(change)).field("kind", kindWord(r.kind));
+  j.field("id", toHex(r.id)).field("label", recordLabel(store, r)).field("township", r.scope);
+  j.field("action", action.empty() ? "edit" : action);
+  j.field("actionLabel", a ? a->label : "修改").field("reason", reason);
+  j.field("node", toHex(author)).field("nodeName", nodeName(members, author));
+  j.field("atMs", static_cast<int64_t>(atMs)).field("at", formatTime(atMs)).endObject();
+}
+
+}  // namespace
+
+WebResponse apiConflicts(ApiCall& call) {
+  storage::Store& store = call.node.store();
+  auto members = MemberTable::load(store);
+  if (!members) return statusResponse(members.status(), "无法读取节点名单");
+  std::vector<Record> all;
+  for (int k = 0; k < kRecordKindCount; ++k) {
+    auto records = store.list(RecordKind(k));
+    if (!records) return statusResponse(records.status(), "无法读取记录");
+    for (auto& r : *records) all.push_back(std::move(r));
+  }
+  Unsealer unsealer(call.node);
+  Json j;
+  j.beginObject().key("conflicts").beginArray();
+  size_t conflicts = 0;
+  for (const auto& stored : all) {
+    if (!stored.hasConflicts()) continue;
+    // Personal values masked, as in every list; the record's page opens them.
+    Record r = presentRecord(stored, unsealer, Reveal::kMasked);
+    for (const auto& [name, st] : r.fields) {
+      if (!st.conflicted()) continue;
+      const domain::FieldInfo* info = domain::findField(r.kind, name);
+      j.beginObject().field("kind", kindWord(r.kind)).field("id", toHex(r.id));
+      j.field("label", recordLabel(store, r)).field("township", r.scope);
+      j.field("field", name).field("fieldLabel", info ? info->label : name);
+      conflictValuesJson(j.key("values"), store, **members, r, name);
+      j.endObject();
+      ++conflicts;
+    }
+  }
+  j.endArray().key("notApplied").beginArray();
+  size_t notApplied = 0;
+  for (const auto& r : all) {
+    // Changes the store kept without applying them (edits from outside the
+    // node's township or the field group's writer, from revoked or frozen
+    // nodes, ...).
+    bool any = false;
+    for (const auto& v : r.versions) any = any || !v.applied;
+    if (any) {
+      auto history = store.history(r.id);
+      if (!history) return statusResponse(history.status(), "无法读取记录的历史");
+      for (const auto& h : *history) {
+        if (h.applied) continue;
+        notAppliedJson(j, store, **members, r, h.id, h.change.action, h.change.author,
+                       Hlc::millis(h.change.hlc), h.refusal);
+        ++notApplied;
+      }
+    }
+    // Life-cycle events the suggestion's fold did not apply (a withdrawal
+    // that lost to a registration, an action in the wrong state, ...).
+    if (r.kind != RecordKind::kSuggestion) continue;
+    auto view = suggestionView(store, r);
+    if (!view) return statusResponse(view.status(), "无法读取代表建议");
+    for (const auto& e : view->events) {
+      const RecordVersion* v = r.version(e.id);
+      if (e.applied || (v && !v->applied)) continue;  // listed above already
+      notAppliedJson(j, store, **members, r, e.id, e.action, e.author, e.atMs, e.reason);
+      ++notApplied;
+    }
+  }
+  j.endArray().key("forks").beginArray();
+  auto st = store.status();
+  if (!st) return statusResponse(st.status(), "无法读取节点状态");
+  for (const auto& f : st->forks) {
+    j.beginObject().field("nodeName", nodeName(**members, f.author));
+    forkJson(j, store, f);
+    j.endObject();
+  }
+  j.endArray().field("conflictCount", static_cast<int64_t>(conflicts));
+  j.field("notAppliedCount", static_cast<int64_t>(notApplied)).endObject();
+  WebResponse out;
+  out.body = j.text();
+  return out;
+}
+
+}  // namespace renda::app

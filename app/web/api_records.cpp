@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: Apache-2.0
+// GET|POST /api/records/KIND and GET|PUT /api/records/KIND/REF: every record
+// kind the CLI writes (`renda KIND add|edit|list|show`), through the same code
+// (app/node/record_edits.h): a new record with the same checks as `add`, an
+// edit (which also resolves a conflict) with the same as `edit`. References
+// are shown by the label of the record they name; personal fields are masked
+// in lists and opened, where this node can, for one record.
+#include <algorithm>
+
+#include "app/node/privacy.h"
+#include "app/node/record_edits.h"
+#include "app/web/json_body.h"
+#include "app/web/refs.h"
+#include "core/domain/fields.h"
+#include "core/hlc.h"
+
+namespace renda::app {
+
+namespace {
+
+WebResponse ok(const Json& j, int status = 200) {
+  WebResponse out;
+  out.status = status;
+  out.body = j.text();
+  return out;
+}
+
+// Records only an admin may write: the county's settings and its calendar.
+bool adminOnly(RecordKind kind) {
+  return kind == RecordKind::kSettings || kind == RecordKind::kTerm ||
+         kind == RecordKind::kSession || kind == RecordKind::kTownship;
+}
+
+std::variant<RecordKind, WebResponse> kindOf(const std::string& word) {
+  if (auto k = kindFromWord(word)) return *k;
+  return errorResponse(404, "not_found", "没有“" + word + "”这类记录");
+}
+
+// A reference typed in a form (an id, a prefix, a name, a number) as the
+// record id the store keeps; a list of them (kReferences) separated by ','.
+std::variant<std::string, WebResponse> storedRef(storage::Store& store,
+                                                 const domain::FieldInfo& info,
+                                                 const std::string& value) {
+  std::string out;
+  for (const auto& part : domain::splitList(value)) {
+    auto found = resolveRef(store, *info.refers, part);
+    if (auto* r = std::get_if<WebResponse>(&found)) {
+      if (r->status != 404) return *r;
+      return errorResponse(400, "invalid",
+                           std::string("“") + info.label + "”（" + info.name + "）找不到“" + part +
+                               "”所指的" + domain::kindLabel(*info.refers) +
+                               "：请从列表中选择，或先登记它",
+                           info.name);
+    }
+    out += (out.empty() ? "" : ",") + toHex(std::get<Record>(found).id);
+  }
+  return out;
+}
+
+// The fields of a POST or PUT body, as the store keeps them. `township` is
+// taken out into *township (POST only); an empty value is skipped on POST and
+// clears the field on PUT.
+std::variant<std::vector<Field>, WebResponse> bodyFields(storage::Store& store, RecordKind kind,
+                                                          const JsonFields& body,
+                                                          std::optional<std::string>* township) {
+  std::vector<Field> fields;
+  for (const auto& [name, value] : body) {
+    if (name == "township" && township) {
+      if (!value.empty()) *township = value;
+      continue;
+    }
+    const domain::FieldInfo* info = domain::findField(kind, name);
+    if (!info)
+      return errorResponse(400, "invalid",
+                           std::string(domain::kindLabel(kind)) + "没有字段“" + name + "”", name);
+    if (value.empty() && township) continue;
+    if (info->refers && !value.empty()) {
+      auto v = storedRef(store, *info, value);
+      if (auto* e = std::get_if<WebResponse>(&v)) return *e;
+      fields.push_back({name, std::get<std::string>(v)});
+    } else {
+      fields.push_back({name, value});
+    }
+  }
+  return fields;
+}
+
+std::optional<WebResponse> writeRefused(ApiCall& call, RecordKind kind) {
+  if (call.session.role != AccountRole::kAdmin && adminOnly(kind))
+    return errorResponse(403, "forbidden",
+                         std::string("只有管理员可以修改“") + domain::kindLabel(kind) +
+                             "”，请用管理员账户登录后操作");
+  return std::nullopt;
+}
+
+const char* actionLabelOf(const std::string& action) {
+  const domain::ActionInfo* a = domain::findAction(action);
+  return a ? a->label : "";
+}
+
+}  // namespace
+
+WebResponse apiRecordList(ApiCall& call, const std::string& word) {
+  auto kind = kindOf(word);
+  if (auto* e = std::get_if<WebResponse>(&kind)) return *e;
+  storage::Store& store = call.node.store();
+  auto records = store.list(std::get<RecordKind>(kind));
+  if (!records) return statusResponse(records.status(), "无法读取记录");
+  auto members = MemberTable::load(store);
+  if (!members) return statusResponse(members.status(), "无法读取节点名单");
+  std::string q = queryOf(call.request, "q"), township = queryOf(call.request, "township");
+  auto paging = pagingOf(call.request);
+  if (auto* e = std::get_if<WebResponse>(&paging)) return *e;
+  const Paging& p = std::get<Paging>(paging);
+  std::vector<const Record*> hits;
+  for (const auto& r : *records) {
+    if (!township.empty() && r.scope != township) continue;
+    if (!q.empty() && recordLabel(store, r).find(q) == std::string::npos) continue;
+    hits.push_back(&r);
+  }
+  // The latest entered or changed first, as a clerk looks for what was just typed.
+  std::stable_sort(hits.begin(), hits.end(), [](const Record* a, const Record* b) {
+    return a->updatedHlc() > b->updatedHlc();
+  });
+  Unsealer unsealer(call.node);
+  Json j;
+  j.beginObject().key("records").beginArray();
+  size_t count = 0;
+  for (size_t i = p.from(); i < hits.size() && count < p.pageSize; ++i, ++count) {
+    // Personal fields masked in lists; GET /api/records/KIND/REF opens them.
+    beginRecordJson(j, store, **members, presentRecord(*hits[i], unsealer, Reveal::kMasked));
+    j.endObject();
+  }
+  j.endArray().field("count", static_cast<int64_t>(count));
+  p.json(j, hits.size());
+  j.endObject();
+  return ok(j);
+}
+
+WebResponse apiRecordGet(ApiCall& call, const std::string& word, const std::string& ref) {
+  auto kind = kindOf(word);
+  if (auto* e = std::get_if<WebResponse>(&kind)) return *e;
+  storage::Store& store = call.node.store();
+  auto found = resolveRef(store, std::get<RecordKind>(kind), ref);
+  if (auto* e = std::get_if<WebResponse>(&found)) return *e;
+  const Record& stored = std::get<Record>(found);
+  auto members = MemberTable::load(store);
+  if (!members) return statusResponse(members.status(), "无法读取节点名单");
+  auto history = store.history(stored.id);
+  if (!history) return statusResponse(history.status(), "无法读取这条记录的历史");
+  // A suggestion's life-cycle events may be kept but not applied by the fold.
+  std::map<ChangeId, std::string> notApplied;
+  if (stored.kind == RecordKind::kSuggestion) {
+    auto v = suggestionView(store, stored);
+    if (!v) return statusResponse(v.status(), "无法读取这条建议");
+    for (const auto& e : v->events)
+      if (!e.applied) notApplied[e.id] = e.reason;
+  }
+  Unsealer unsealer(call.node);
+  Json j;
+  beginRecordJson(j, store, **members, presentRecord(stored, unsealer, Reveal::kClear));
+  j.key("history").beginArray();
+  for (const auto& h : *history) {
+    const Change& c = h.change;
+    j.beginObject().field("change", toHex(h.id));
+    j.field("node", toHex(c.author)).field("nodeName", nodeName(**members, c.author));
+    uint64_t ms = Hlc::millis(c.hlc);
+    j.field("atMs", static_cast<int64_t>(ms)).field("at", formatTime(ms));
+    j.field("action", c.action).field("actionLabel", actionLabelOf(c.action));
+    j.key("fields").beginObject();
+    for (const auto& f : c.fields) {
+      std::string v = presentValue(stored.kind, f.name, f.value, unsealer, Reveal::kClear);
+      j.field(f.name, c.action.empty()
+                          ? displayValue(store, domain::findField(stored.kind, f.name), v)
+                          : v);
+    }
+    j.endObject();
+    auto refused = notApplied.find(h.id);
+    bool applied = h.applied && refused == notApplied.end();
+    j.key("applied").boolean(applied);
+    if (!applied) j.field("reason", h.applied ? refused->second : h.refusal);
+    j.key("verified").boolean(h.signatureValid);
+    j.endObject();
+  }
+  j.endArray().endObject();
+  return ok(j);
+}
+
+WebResponse apiRecordAddOf(ApiCall& call, RecordKind kind) {
+  if (auto refused = writeRefused(call, kind)) return *refused;
+  auto body = parseJsonObject(call.request.body);
+  if (!body) return errorResponse(400, "invalid", body.status().message());
+  std::optional<std::string> township;
+  auto fields = bodyFields(call.node.store(), kind, *body, &township);
+  if (auto* e = std::get_if<WebResponse>(&fields)) return *e;
+  auto& given = std::get<std::vector<Field>>(fields);
+  for (const auto& req : requiredFields(kind)) {
+    bool has = false;
+    for (const auto& f : given) has = has || f.name == req;
+    if (!has) {
+      const domain::FieldInfo* info = domain::findField(kind, req);
+      return errorResponse(400, "invalid",
+                           std::string("请填写“") + (info ? info->label : req.c_str()) + "”（" +
+                               req + "）",
+                           req);
+    }
+  }
+  auto id = addRecord(call.node, kind, std::move(given), township);
+  if (!id) return statusResponse(id.status(), std::string(domain::kindLabel(kind)) + "未能保存");
+  auto made = call.node.store().record(*id);
+  Json j;
+  j.beginObject().field("id", toHex(*id));
+  j.field("label", made ? recordLabel(call.node.store(), *made) : "").endObject();
+  return ok(j, 201);
+}
+
+WebResponse apiRecordAdd(ApiCall& call, const std::string& word) {
+  auto kind = kindOf(word);
+  if (auto* e = std::get_if<WebResponse>(&kind)) return *e;
+  return apiRecordAddOf(call, std::get<RecordKind>(kind));
+}
+
+WebResponse apiRecordEdit(ApiCall& call, const std::string& word, const std::string& ref) {
+  auto kind = kindOf(word);
+  if (auto* e = std::get_if<WebResponse>(&kind)) return *e;
+  RecordKind k = std::get<RecordKind>(kind);
+  if (auto refused = writeRefused(call, k)) return *refused;
+  storage::Store& store = call.node.store();
+  auto found = resolveRef(store, k, ref);
+  if (auto* e = std::get_if<WebResponse>(&found)) return *e;
+  auto body = parseJsonObject(call.request.body);
+  if (!body) return errorResponse(400, "invalid", body.status().message());
+  auto fields = bodyFields(store, k, *body, nullptr);
+  if (auto* e = std::get_if<WebResponse>(&fields)) return *e;
+  auto& given = std::get<std::vector<Field>>(fields);
+  if (given.empty()) return errorResponse(400, "invalid", "请填写要修改的字段");
+  const RecordId id = std::get<Record>(found).id;
+  auto cid = editRecord(call.node, id, std::move(given));
+  if (!cid) return statusResponse(cid.status(), "修改未能保存");
+  Json j;
+  j.beginObject().field("id", toHex(id)).field("change", toHex(*cid)).endObject();
+  return ok(j);
+}
+
+}  // namespace renda::app
