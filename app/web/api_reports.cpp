@@ -8,31 +8,11 @@
 #include "app/output/dataset.h"
 #include "app/output/export.h"
 #include "app/output/json.h"
+#include "app/output/table_out.h"
 #include "app/web/web_app.h"
 #include "core/sealed.h"
 
 namespace renda::app {
-
-namespace {
-
-// A cell as JSON: a count or a rate ("92.47%") as a number (92.47), "—" (no
-// denominator) and an empty cell as null, text as a string.
-void cellJson(Json& j, const std::string& cell, bool textColumn) {
-  if (!textColumn) {
-    if (cell == "—" || cell.empty()) {
-      j.null();
-      return;
-    }
-    std::string n = cell.size() > 1 && cell.back() == '%' ? cell.substr(0, cell.size() - 1) : cell;
-    if (isNumberCell(n)) {
-      j.numberText(n);
-      return;
-    }
-  }
-  j.str(cell);
-}
-
-}  // namespace
 
 WebResponse apiReportSummary(ApiCall& call) {
   storage::Store& store = call.node.store();
@@ -67,8 +47,8 @@ WebResponse apiReportSummary(ApiCall& call) {
   for (const auto& row : t->rows) {
     j.beginArray();
     for (size_t c = 0; c < row.size(); ++c)
-      cellJson(j, row[c],
-               std::find(t->textColumns.begin(), t->textColumns.end(), c) != t->textColumns.end());
+      reportCellJson(j, row[c], std::find(t->textColumns.begin(), t->textColumns.end(), c) !=
+                                    t->textColumns.end());
     j.endArray();
   }
   j.endArray().key("notes").beginArray();

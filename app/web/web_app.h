@@ -69,6 +69,9 @@ WebResponse apiDeputyAdd(ApiCall& call);
 WebResponse apiSuggestionList(ApiCall& call);
 WebResponse apiSuggestionGet(ApiCall& call, const std::string& id);
 WebResponse apiReportSummary(ApiCall& call);
+// GET /api/strings?lang=zh|en: the string table (app/i18n/strings.h) of one
+// language, for the pages; no session needed (app/web/api_strings.cpp).
+WebResponse apiStrings(const WebRequest& request);
 
 class WebApp {
  public:
