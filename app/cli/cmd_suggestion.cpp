@@ -10,7 +10,10 @@
 
 #include "app/cli/cli.h"
 #include "app/cli/cli_help.h"
+#include "app/i18n/strings.h"
 #include "app/node/domain_glue.h"
+#include "app/node/find_record.h"
+#include "app/node/record_edits.h"
 #include "core/domain/fields.h"
 
 namespace renda::app {
@@ -41,15 +44,19 @@ Result<std::string> ratingToKeep(const domain::SuggestionView& v, const std::str
 }
 
 Status runAction(const char* action, const Args& args) {
-  if (args.positional.size() != 1) return Status::usage("give the suggestion's number");
+  if (args.positional.size() != 1) return Status::usage(i18n::tr("cli.err.give-suggestion"));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   Node& n = **node;
   storage::Store& store = n.store();
   auto self = n.self();
   if (!self) return self.status();
-  auto record = store.recordByPrefix(RecordKind::kSuggestion, args.positional[0]);
+  auto record = findRecord(store, RecordKind::kSuggestion, args.positional[0]);
   if (!record) return record.status();
+  if (const auto* known = domain::actionFields(action))
+    for (const auto& [name, value] : args.options)
+      for (const auto& f : *known)
+        if (f.name == name) RENDA_TRY(checkChoice(f, value));
   auto fields = eventFields(store, *record, args.options);
   if (!fields) return fields.status();
   for (auto& f : *fields) {
@@ -79,8 +86,10 @@ Status runAction(const char* action, const Args& args) {
   auto view = suggestionView(store, *after);
   if (!view) return view.status();
   if (!args.has("quiet"))
-    std::printf("%s %s: now %s (%s)\n", action, toHex(record->id).substr(0, 12).c_str(),
-                domain::stateLabel(view->state), domain::stateName(view->state));
+    std::printf("%s\n", i18n::trf("cli.sug.action-done",
+                                   {action, recordName(store, *after),
+                                    domain::stateLabel(view->state), domain::stateName(view->state)})
+                             .c_str());
   return Status::ok();
 }
 
@@ -91,7 +100,7 @@ void addSuggestionCommands(std::vector<Command>& out) {
     const auto* fields = domain::actionFields(a.name);
     RENDA_ASSERT(fields, a.name);
     std::vector<Option> options;
-    std::string usage = std::string("suggestion ") + a.name + " ID";
+    std::string usage = std::string("suggestion ") + a.name + " NUMBER";
     for (const auto& f : *fields) {
       std::string value = fieldPlaceholder(f);
       options.push_back({f.name, value, std::string(f.label) + (f.required ? " (needed)" : "")});
