@@ -99,6 +99,10 @@ Status cmdLog(const Args& args) {
     if (r) id = *r;
     else if (r.status().code() == Code::kUsage) return r.status();
   }
+  if (!id) {  // a suggestion's official number, or its title
+    auto s = findRecord(store, RecordKind::kSuggestion, args.positional[0]);
+    if (s) id = s->id;
+  }
   if (!id) return Status::notFound("no record " + args.positional[0] + " on this node");
   auto h = store.history(*id);
   if (!h) return h.status();
