@@ -49,6 +49,11 @@ Status cmdLogNotApplied(const Args& args) {
       auto h = store.history(r.id);
       if (!h) return h.status();
       std::string name = recordName(store, r);
+      // A record no applied change created has no fields: its name is in its creation.
+      for (const auto& lc : *h)
+        if (r.fields.empty() && lc.change.op == OpKind::kCreate)
+          for (const auto& f : lc.change.fields)
+            if ((f.name == "name" || f.name == "title") && !f.value.empty()) name = f.value;
       for (const auto& lc : *h) {
         if (lc.applied) continue;
         ++shown;
