@@ -49,6 +49,11 @@ Status cmdLogNotApplied(const Args& args) {
       auto h = store.history(r.id);
       if (!h) return h.status();
       std::string name = recordName(store, r);
+      // A record no applied change created has no fields: its name is in its creation.
+      for (const auto& lc : *h)
+        if (r.fields.empty() && lc.change.op == OpKind::kCreate)
+          for (const auto& f : lc.change.fields)
+            if ((f.name == "name" || f.name == "title") && !f.value.empty()) name = f.value;
       for (const auto& lc : *h) {
         if (lc.applied) continue;
         ++shown;
@@ -98,6 +103,10 @@ Status cmdLog(const Args& args) {
     auto r = store.findRecord(static_cast<RecordKind>(k), args.positional[0]);
     if (r) id = *r;
     else if (r.status().code() == Code::kUsage) return r.status();
+  }
+  if (!id) {  // a suggestion's official number, or its title
+    auto s = findRecord(store, RecordKind::kSuggestion, args.positional[0]);
+    if (s) id = s->id;
   }
   if (!id) return Status::notFound("no record " + args.positional[0] + " on this node");
   auto h = store.history(*id);

@@ -267,7 +267,7 @@ void addRecordCommands(std::vector<Command>& out) {
                    [kp](const Args& a) { return cmdAdd(*kp, a); }, std::move(addOptions),
                    k.kind});
     out.push_back({word + " edit", "change fields of a record (also resolves a conflict)",
-                   word + " edit ID --NAME VALUE ...",
+                   word + " edit NAME|NUMBER --FIELD VALUE ...",
                    [kp](const Args& a) { return cmdEdit(*kp, a); },
                    {set, json, quiet},
                    k.kind});
@@ -277,7 +277,7 @@ void addRecordCommands(std::vector<Command>& out) {
                    {{"township", "乡镇名", "only the records of this township"},
                     {"conflicts", "", "only the records with conflicts to resolve"},
                     {"json", "", "print the records as JSON"}}});
-    out.push_back({word + " show", "show one record, with any conflicts", word + " show ID [--json]",
+    out.push_back({word + " show", "show one record, with any conflicts", word + " show NAME|NUMBER [--json]",
                    [kp](const Args& a) { return cmdShow(*kp, a); },
                    {{"json", "", "print the record as JSON"}}});
   }

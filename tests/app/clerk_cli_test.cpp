@@ -33,22 +33,23 @@ TEST_CASE("renda CLI: messages follow the locale, Chinese under zh_*", "[app][cl
   Run en = h.run({"--help"});
   CHECK(en.code == 0);
   CHECK_THAT(en.out, Catch::Contains("Commands:") && Catch::Contains("Exit codes:"));
-  Run zh = h.run({"--help"}, {"LANG=zh_CN.UTF-8"});
+  // The harness sets LANG=C.UTF-8; LC_ALL comes first (LANG alone: strings_test.cpp).
+  Run zh = h.run({"--help"}, {"LC_ALL=zh_CN.UTF-8"});
   CHECK(zh.code == 0);
   CHECK_THAT(zh.out, Catch::Contains("命令：") && Catch::Contains("退出码："));
   CHECK_THAT(zh.out, !Catch::Contains("Commands:"));
-  // LC_ALL comes before LANG, as POSIX orders them.
-  CHECK_THAT(h.run({"--help"}, {"LANG=zh_CN.UTF-8", "LC_ALL=en_US.UTF-8"}).out,
+  // LC_ALL comes before LC_MESSAGES, which comes before LANG, as POSIX orders them.
+  CHECK_THAT(h.run({"--help"}, {"LC_MESSAGES=zh_CN.UTF-8", "LC_ALL=en_US.UTF-8"}).out,
              Catch::Contains("Commands:"));
   CHECK_THAT(h.run({"--help"}, {"LC_MESSAGES=zh_TW.UTF-8"}).out, Catch::Contains("命令："));
   // Errors too: an unknown command, a group without a verb.
-  Run bad = h.run({"deputi", "list"}, {"LANG=zh_CN.UTF-8"});
+  Run bad = h.run({"deputi", "list"}, {"LC_ALL=zh_CN.UTF-8"});
   CHECK(bad.code == 1);
   CHECK_THAT(bad.err, Catch::Contains("没有“deputi”这个命令") && Catch::Contains("deputy"));
-  Run group = h.run({"deputy"}, {"LANG=zh_CN.UTF-8"});
+  Run group = h.run({"deputy"}, {"LC_ALL=zh_CN.UTF-8"});
   CHECK(group.code == 1);
   CHECK_THAT(group.err, Catch::Contains("请说明要做什么") && Catch::Contains("人大代表"));
-  CHECK_THAT(h.run({"deputy", "add", "--help"}, {"LANG=zh_CN.UTF-8"}).out,
+  CHECK_THAT(h.run({"deputy", "add", "--help"}, {"LC_ALL=zh_CN.UTF-8"}).out,
              Catch::Contains("用法：") && Catch::Contains("选项：") && Catch::Contains("（必填）"));
 }
 
@@ -72,7 +73,7 @@ TEST_CASE("renda CLI: records are named as clerks name them; an ambiguous name g
   refused(h, "county", {"suggestion", "add", "--title", "关于路灯的建议", "--lead", "张三"}, 1,
           "names 2");
   // Chinese under zh_*.
-  Run ambZh = h.run({"--data", h.path("county"), "deputy", "show", "张三"}, {"LANG=zh_CN.UTF-8"});
+  Run ambZh = h.run({"--data", h.path("county"), "deputy", "show", "张三"}, {"LC_ALL=zh_CN.UTF-8"});
   CHECK_THAT(ambZh.err, Catch::Contains("可指 2 个人大代表"));
   // A name nobody has: exit 1, with the names that contain it.
   Run none = h.at("county", {"deputy", "show", "张"});
@@ -116,7 +117,7 @@ TEST_CASE("renda CLI: records are named as clerks name them; an ambiguous name g
   CHECK_THAT(other, Catch::StartsWith("[" + draft.substr(0, 12) + "]") &&
                         Catch::Contains("草稿"));
   CHECK(rows[3] == "2 suggestion record(s)");
-  Run listZh = h.run({"--data", h.path("county"), "suggestion", "list"}, {"LANG=zh_CN.UTF-8"});
+  Run listZh = h.run({"--data", h.path("county"), "suggestion", "list"}, {"LC_ALL=zh_CN.UTF-8"});
   CHECK_THAT(listZh.out, Catch::StartsWith("编号") && Catch::Contains("领衔代表") &&
                              Catch::Contains("办理期限"));
 }

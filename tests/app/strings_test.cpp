@@ -8,7 +8,9 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include <regex>
 #include <string>
@@ -107,6 +109,29 @@ TEST_CASE("String table: both languages, arguments in order, the environment's l
   CHECK(i18n::langFromCode("en") == Lang::kEn);
   CHECK_FALSE(i18n::langFromCode("fr"));
   CHECK_FALSE(i18n::langFromCode("zhx"));
+  // The environment: LC_ALL, then LC_MESSAGES, then LANG; zh_* is Chinese.
+  struct Saved {
+    std::string name;
+    std::optional<std::string> value;
+  };
+  std::vector<Saved> saved;
+  for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const char* v = std::getenv(name);
+    saved.push_back({name, v ? std::optional<std::string>(v) : std::nullopt});
+    ::unsetenv(name);
+  }
+  CHECK(i18n::languageFromEnvironment() == Lang::kEn);
+  ::setenv("LANG", "zh_CN.UTF-8", 1);
+  CHECK(i18n::languageFromEnvironment() == Lang::kZh);
+  ::setenv("LC_MESSAGES", "C.UTF-8", 1);
+  CHECK(i18n::languageFromEnvironment() == Lang::kEn);
+  ::setenv("LC_ALL", "zh_TW.UTF-8", 1);
+  CHECK(i18n::languageFromEnvironment() == Lang::kZh);
+  for (const auto& s : saved) {
+    if (s.value) ::setenv(s.name.c_str(), s.value->c_str(), 1);
+    else ::unsetenv(s.name.c_str());
+  }
+
   auto zh = i18n::allStrings(Lang::kZh), en = i18n::allStrings(Lang::kEn);
   REQUIRE(zh.size() == en.size());
   for (size_t i = 0; i < zh.size(); ++i) {

@@ -29,7 +29,7 @@ TEST_CASE("Web API: /api/strings gives the string table in Chinese or English wi
   for (size_t i = 0; i < z["strings"].members.size(); ++i)
     CHECK(z["strings"].members[i].first == e["strings"].members[i].first);
   // The CLI's message is the table's text.
-  Run help = h.run({"--help"}, {"LANG=zh_CN.UTF-8"});
+  Run help = h.run({"--help"}, {"LC_ALL=zh_CN.UTF-8"});
   CHECK_THAT(help.out, Catch::Contains(z["strings"]["cli.help.exit-codes"].str.substr(0, 20)));
 
   // No language asked: Chinese, the pages' language.
