@@ -240,7 +240,7 @@ Result<Record> Store::record(const RecordId& id) {
   return decodeRecord(*v);
 }
 
-Result<std::vector<Record>> Store::list(RecordKind kind) {
+Result<std::vector<Record>> Store::list(RecordKind kind, bool withHidden) {
   auto txn = ReadTxn::begin(env_);
   if (!txn) return txn.status();
   std::vector<Record> out;
@@ -255,7 +255,7 @@ Result<std::vector<Record>> Store::list(RecordKind kind) {
     if (!v->has_value()) return Status::corruption("an index entry points at a missing record");
     auto r = decodeRecord(**v);
     if (!r) return r.status();
-    if (r->visible) out.push_back(std::move(*r));
+    if (r->visible || withHidden) out.push_back(std::move(*r));
   }
   // Rows follow this node's arrival order; lists are in id order on every node.
   std::sort(out.begin(), out.end(), [](const Record& a, const Record& b) { return a.id < b.id; });

@@ -295,8 +295,9 @@ class Store : public ChangeSource, public ChangeSink {
   Result<std::vector<std::pair<uint64_t, ChangeId>>> changesOf(const PublicKey& author,
                                                                uint64_t fromSeq);
   Result<Record> record(const RecordId& id);
-  // Records of one kind, visible ones only, in id order.
-  Result<std::vector<Record>> list(RecordKind kind);
+  // Records of one kind, visible ones only (with `withHidden`, also those no
+  // applied change created: evidence only), in id order.
+  Result<std::vector<Record>> list(RecordKind kind, bool withHidden = false);
   // Resolves a hex prefix (at least 4 digits) to a record id of `kind`.
   Result<RecordId> findRecord(RecordKind kind, const std::string& hexPrefix);
   // findRecord(), then record().

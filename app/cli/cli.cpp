@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "app/cli/cli_help.h"
+#include "app/i18n/strings.h"
 #include "core/domain/fields.h"
 
 namespace renda::app {
@@ -243,9 +244,9 @@ int runGroup(const std::string& group, const std::vector<std::string>& rest) {
     return kExitOk;
   }
   if (rest.empty() || rest[0].rfind("-", 0) == 0)
-    std::fprintf(stderr, "renda %s: say what to do.\n\n", group.c_str());
+    std::fprintf(stderr, "%s\n\n", i18n::trf("cli.err.say-what", {group}).c_str());
   else
-    std::fprintf(stderr, "renda %s: there is no '%s'.\n\n", group.c_str(), rest[0].c_str());
+    std::fprintf(stderr, "%s\n\n", i18n::trf("cli.err.no-verb", {group, rest[0]}).c_str());
   std::fputs(groupHelp(group).c_str(), stderr);
   return kExitUsage;
 }
@@ -292,15 +293,14 @@ int runCommandLine(const std::vector<std::string>& rawArgv) {
     for (const auto& c : commands())
       if (wordsOf(c.name)[0] == argv[0])
         return runGroup(argv[0], std::vector<std::string>(argv.begin() + 1, argv.end()));
-    std::fprintf(stderr,
-                 "renda: unknown command '%s'; did you mean %s? Run `renda --help` for the list.\n",
-                 argv[0].c_str(), nearestCommandWord(argv[0]).c_str());
+    std::fprintf(stderr, "%s\n",
+                 i18n::trf("cli.err.unknown-command", {argv[0], nearestCommandWord(argv[0])}).c_str());
     return kExitUsage;
   }
   auto args = Args::parse(std::vector<std::string>(argv.begin() + long(words), argv.end()), *best);
   if (!args) {
-    std::fprintf(stderr, "renda %s: %s\nUsage: renda %s\n", best->name.c_str(),
-                 args.status().message().c_str(), best->usage.c_str());
+    std::fprintf(stderr, "renda %s: %s\n%s renda %s\n", best->name.c_str(),
+                 args.status().message().c_str(), i18n::tr("cli.help.usage"), best->usage.c_str());
     return kExitUsage;
   }
   if (args->has("help")) {
@@ -323,7 +323,7 @@ int runCommandLine(const std::vector<std::string>& rawArgv) {
   if (!s) {
     std::fprintf(stderr, "renda %s: %s\n", best->name.c_str(), s.message().c_str());
     if (s.code() == Code::kUsage)
-      std::fprintf(stderr, "Usage: renda %s\n", best->usage.c_str());
+      std::fprintf(stderr, "%s renda %s\n", i18n::tr("cli.help.usage"), best->usage.c_str());
   }
   return exitCodeFor(s);
 }

@@ -3,6 +3,7 @@
 
 #include <cctype>
 
+#include "app/i18n/strings.h"
 #include "app/output/table_out.h"
 #include "core/domain/fields.h"
 #include "core/domain/privacy.h"
@@ -49,9 +50,9 @@ std::string fieldLines(const std::vector<domain::FieldInfo>& fields, const char*
   std::string out;
   for (const auto& f : fields) {
     std::string help = f.label;
-    if (domain::isPersonalField(f.name)) help += "（个人信息，加密保存）";
+    if (domain::isPersonalField(f.name)) help += i18n::tr("cli.help.personal");
     if (f.type == domain::FieldType::kReference)
-      help += " — the " + std::string(kindWord(*f.refers)) + "'s number";
+      help += i18n::trf("cli.help.reference", {kindWord(*f.refers)});
     if (f.required && *required) help += required;
     out += line("--" + std::string(f.name) + " " + fieldPlaceholder(f), help);
   }
@@ -66,42 +67,38 @@ std::string optionLeft(const Option& o) {
 }
 
 std::string fieldsHeading(RecordKind kind) {
-  return "Fields of " + std::string(domain::kindLabel(kind)) + " (" + kindWord(kind) +
-         "), each --NAME VALUE or --set NAME=VALUE:\n";
+  return i18n::trf("cli.help.fields-of", {domain::kindLabel(kind), kindWord(kind)}) + "\n";
 }
 
 }  // namespace
 
 std::string mainHelp() {
-  std::string out =
-      "renda — offline-first records for township people's congresses (乡镇人大)\n\n"
-      "Usage: renda COMMAND [options]    (every command takes --data DIR;\n"
-      "       default $RENDA_DATA, else ./renda-data)\n\nCommands:\n";
+  std::string out = std::string(i18n::tr("cli.help.tagline")) + "\n\n" +
+                    i18n::tr("cli.help.usage-main") + "\n\n" + i18n::tr("cli.help.commands") +
+                    "\n";
   for (const auto& c : commands()) {
     std::string name = c.name;
     out += "  " + name + std::string(name.size() < 22 ? 23 - name.size() : 1, ' ') + c.summary +
            "\n";
   }
-  out +=
-      "\nExit codes: 0 ok, 1 the command was asked wrongly, 2 data refused, 3 internal error,\n"
-      "4 the other node could not be reached or the link broke (try again).\n"
-      "`renda COMMAND --help` shows a command's options; `renda deputy --help` (or station,\n"
-      "suggestion, bundle, ...) the verbs of a group and the fields of its records.\n";
+  out += '\n';
+  out += i18n::tr("cli.help.exit-codes");
+  out += '\n';
   return out;
 }
 
 std::string commandHelp(const Command& c) {
-  std::string out = "renda " + c.name + " — " + c.summary + "\n\nUsage: renda " + c.usage +
-                    "\n\nOptions:\n";
+  std::string out = "renda " + c.name + " — " + c.summary + "\n\n" + i18n::tr("cli.help.usage") +
+                    " renda " + c.usage + "\n\n" + i18n::tr("cli.help.options") + "\n";
   for (const auto& o : c.options)
-    out += line(optionLeft(o), o.help + (o.repeatable ? " (may be given more than once)" : ""));
-  out += line("--data DIR", "the data folder (default $RENDA_DATA, else ./renda-data)");
-  out += line("-h, --help", "show this help");
+    out += line(optionLeft(o), o.help + (o.repeatable ? i18n::tr("cli.help.repeatable") : ""));
+  out += line("--data DIR", i18n::tr("cli.help.data-option"));
+  out += line("-h, --help", i18n::tr("cli.help.help-option"));
   if (c.fields) {
     out += "\n";
     out += fieldsHeading(*c.fields);
     bool add = c.name.size() > 4 && c.name.compare(c.name.size() - 4, 4, " add") == 0;
-    out += fieldLines(domain::fieldsOf(*c.fields), add ? " (needed)" : "");
+    out += fieldLines(domain::fieldsOf(*c.fields), add ? i18n::tr("cli.help.needed") : "");
   }
   return out;
 }
@@ -116,13 +113,15 @@ std::string groupHelp(const std::string& group) {
   }
   std::string out = "renda " + group;
   if (kind) (out += " — ") += domain::kindLabel(*kind);
-  out += "\n\nCommands:\n" + verbs;
+  out += "\n\n" + std::string(i18n::tr("cli.help.commands")) + "\n" + verbs;
   if (kind) {
     out += "\n";
     out += fieldsHeading(*kind);
-    out += fieldLines(domain::fieldsOf(*kind), " (needed on add)");
+    out += fieldLines(domain::fieldsOf(*kind), i18n::tr("cli.help.needed-on-add"));
   }
-  out += "\n`renda " + group + " VERB --help` shows one verb's options.\n";
+  out += '\n';
+  out += i18n::trf("cli.help.one-verb", {group});
+  out += '\n';
   return out;
 }
 

@@ -3,10 +3,13 @@
 #include <cstdio>
 
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
+#include "app/node/find_record.h"
 #include "app/output/json.h"
 #include "app/output/status_json.h"
 #include "app/serve/neighbours.h"
 #include "app/node/privacy.h"
+#include "core/domain/fields.h"
 #include "core/hlc.h"
 
 namespace renda::app {
@@ -24,7 +27,69 @@ std::string describeAuthor(storage::Store& store, const PublicKey& k) {
   return s;
 }
 
+// `renda log --not-applied`: every change held but not applied, with the
+// record it touches and why, newest last. Records are found through the
+// versions each keeps (Record::versions' applied flags); only those with a
+// change not applied have their history read.
+Status cmdLogNotApplied(const Args& args) {
+  auto node = Node::open(dataDirFrom(args));
+  if (!node) return node.status();
+  storage::Store& store = (*node)->store();
+  Json j;
+  j.beginArray();
+  size_t shown = 0;
+  for (int k = 0; k < kRecordKindCount; ++k) {
+    auto kind = static_cast<RecordKind>(k);
+    auto records = store.list(kind, /*withHidden=*/true);
+    if (!records) return records.status();
+    for (const auto& r : *records) {
+      bool any = false;
+      for (const auto& v : r.versions) any = any || !v.applied;
+      if (!any) continue;
+      auto h = store.history(r.id);
+      if (!h) return h.status();
+      std::string name = recordName(store, r);
+      // A record no applied change created has no fields: its name is in its creation.
+      for (const auto& lc : *h)
+        if (r.fields.empty() && lc.change.op == OpKind::kCreate)
+          for (const auto& f : lc.change.fields)
+            if ((f.name == "name" || f.name == "title") && !f.value.empty()) name = f.value;
+      for (const auto& lc : *h) {
+        if (lc.applied) continue;
+        ++shown;
+        const Change& c = lc.change;
+        if (args.has("json")) {
+          j.beginObject()
+              .field("record", toHex(r.id))
+              .field("kind", kindWord(kind))
+              .field("name", name)
+              .field("change", toHex(lc.id))
+              .field("author", toHex(c.author))
+              .field("timeMs", static_cast<int64_t>(Hlc::millis(c.hlc)))
+              .field("refusal", lc.refusal)
+              .endObject();
+          continue;
+        }
+        std::printf("%s", i18n::trf("cli.log.not-applied",
+                                    {domain::kindLabel(kind), name, toHex(r.id).substr(0, 12),
+                                     shortId(lc.id), describeAuthor(store, c.author),
+                                     formatTime(Hlc::millis(c.hlc)), lc.refusal})
+                              .c_str());
+      }
+    }
+  }
+  j.endArray();
+  if (args.has("json")) std::printf("%s\n", j.text().c_str());
+  else std::printf("%s\n", i18n::trf("cli.log.not-applied-count", {std::to_string(shown)}).c_str());
+  return Status::ok();
+}
+
 Status cmdLog(const Args& args) {
+  if (args.has("not-applied")) {
+    if (!args.positional.empty() || args.get("node"))
+      return Status::usage("--not-applied lists the changes of every record; give no record or node");
+    return cmdLogNotApplied(args);
+  }
   if (args.get("node")) {
     if (!args.positional.empty()) return Status::usage("give a record number or --node KEY, not both");
     return cmdLogNode(args);
@@ -38,6 +103,10 @@ Status cmdLog(const Args& args) {
     auto r = store.findRecord(static_cast<RecordKind>(k), args.positional[0]);
     if (r) id = *r;
     else if (r.status().code() == Code::kUsage) return r.status();
+  }
+  if (!id) {  // a suggestion's official number, or its title
+    auto s = findRecord(store, RecordKind::kSuggestion, args.positional[0]);
+    if (s) id = s->id;
   }
   if (!id) return Status::notFound("no record " + args.positional[0] + " on this node");
   auto h = store.history(*id);
@@ -151,7 +220,7 @@ Status cmdStatus(const Args& args) {
               static_cast<unsigned long long>(st->records),
               static_cast<unsigned long long>(st->conflicts));
   if (st->notApplied)
-    std::printf("Not applied: %llu changes kept as evidence (see renda log)\n",
+    std::printf("Not applied: %llu changes kept as evidence (see renda log --not-applied)\n",
                 static_cast<unsigned long long>(st->notApplied));
   for (const auto& f : st->frozen) std::printf("FROZEN:      %s\n", f.c_str());
   for (const auto& f : st->forks) {
@@ -208,8 +277,11 @@ Status cmdStatus(const Args& args) {
 void addInspectCommands(std::vector<Command>& out) {
   const Option json{"json", "", "print it as JSON"};
   out.push_back({"log", "every change to a record (or a node's changes and its forks)",
-                 "log ID [--json] | log --node KEY [--from N] [--json]", cmdLog,
+                 "log ID [--json] | log --node KEY [--from N] [--json] | log --not-applied [--json]",
+                 cmdLog,
                  {json,
+                  {"not-applied", "", "instead of a record: every change kept but not applied, "
+                                      "with its record and why"},
                   {"node", "KEY", "instead of a record: that node's changes, with both branches "
                                   "of a fork"},
                   {"from", "N", "with --node: from its change number N (default: around its fork)"}}});

@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "app/cli/cli.h"
+#include "app/node/find_record.h"
 #include "app/node/domain_glue.h"
 #include "core/domain/privacy.h"
 #include "core/text.h"
@@ -68,7 +69,7 @@ Status cmdToSuggestion(const Args& args) {
   storage::Store& store = n.store();
   auto self = n.self();
   if (!self) return self.status();
-  auto issue = store.recordByPrefix(RecordKind::kConstituentIssue, args.positional[0]);
+  auto issue = findRecord(store, RecordKind::kConstituentIssue, args.positional[0]);
   if (!issue) return issue.status();
   const std::string scope = issue->scope;
   if (self->role == Role::kTownship && scope != self->township)
@@ -89,7 +90,7 @@ Status cmdToSuggestion(const Args& args) {
     return Status::usage(
         "say which deputy leads the suggestion: --deputy DEPUTY "
         "(the issue names no deputy)");
-  auto deputy = store.recordByPrefix(RecordKind::kDeputy, *deputyArg);
+  auto deputy = findRecord(store, RecordKind::kDeputy, *deputyArg);
   if (!deputy) return deputy.status();
   auto level = levelFor(args.get("level"), *deputy);
   if (!level) return level.status();

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 #include "app/serve/neighbours.h"
 #include "app/serve/server.h"
 #include "app/serve/session.h"
@@ -73,8 +74,10 @@ Status cmdSync(const Args& args) {
     if (in.forks) std::printf("; %zu fork%s found", in.forks, in.forks == 1 ? "" : "s");
     std::printf(".\n");
     for (const auto& n : in.notes) std::printf("  note: %s\n", n.c_str());
-    if (in.notApplied || in.forks)
-      std::printf("renda status shows what was not applied and why.\n");
+    if (in.notApplied)
+      std::printf("%s\n", i18n::trf("cli.sync.not-applied", {std::to_string(in.notApplied)}).c_str());
+    else if (in.forks)
+      std::printf("%s\n", i18n::tr("cli.sync.forks-see"));
   }
   if (!r.status) {
     if (r.sentChanges || r.receivedChanges)

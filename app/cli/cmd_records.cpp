@@ -5,11 +5,14 @@
 #include <cstdio>
 
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 #include "app/node/domain_glue.h"
+#include "app/node/find_record.h"
 #include "app/output/json.h"
 #include "app/node/privacy.h"
 #include "app/node/record_edits.h"
 #include "app/output/records_view.h"
+#include "app/output/suggestion_rows.h"
 #include "core/domain/fields.h"
 #include "core/hlc.h"
 #include "core/text.h"
@@ -109,6 +112,8 @@ Result<std::vector<Field>> fieldsFrom(RecordKind kind, const Args& args, storage
     }
     for (const auto& f : out)
       if (f.name == name) return Status::usage("field " + name + " is given twice");
+    // A duty record's type is checked against the settings' list (checkTaxonomy).
+    if (!(kind == RecordKind::kDutyRecord && name == "type")) RENDA_TRY(checkChoice(*info, value));
     auto v = storedValue(store, *info, value);
     if (!v) return v.status();
     out.push_back({name, *v});
@@ -137,26 +142,31 @@ Status cmdAdd(const KindInfo& k, const Args& args) {
     for (const auto& f : *fields) has = has || (f.name == req && !f.value.empty());
     if (!has) return Status::usage(std::string("a ") + k.word + " needs --" + req);
   }
-  auto id = addRecord(n, k.kind, std::move(*fields), args.get("township"));
+  auto id = addRecord(n, k.kind, std::move(*fields), args.get("township"),
+                      {.allowSameName = args.has("allow-same-name")});
   if (!id) return id.status();
   if (args.has("json")) std::printf("{\"id\":\"%s\"}\n", toHex(*id).c_str());
-  else if (!args.has("quiet")) std::printf("Added %s %s\n", k.word, toHex(*id).substr(0, 12).c_str());
+  else if (!args.has("quiet"))
+    std::printf("%s\n", i18n::trf("cli.rec.added", {k.word, toHex(*id).substr(0, 12)}).c_str());
   return Status::ok();
 }
 
 Status cmdEdit(const KindInfo& k, const Args& args) {
-  if (args.positional.size() != 1) return Status::usage("give the record's number");
+  if (args.positional.size() != 1) return Status::usage(i18n::tr("cli.err.give-number"));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   Node& n = **node;
-  auto id = n.store().findRecord(k.kind, args.positional[0]);
-  if (!id) return id.status();
+  auto found = findRecord(n.store(), k.kind, args.positional[0]);
+  if (!found) return found.status();
+  const RecordId* id = &found->id;
   auto fields = fieldsFrom(k.kind, args, n.store());
   if (!fields) return fields.status();
+  if (fields->empty()) return Status::usage(i18n::tr("cli.err.say-what-to-change"));
   auto cid = editRecord(n, *id, std::move(*fields));
   if (!cid) return cid.status();
   if (!args.has("quiet") && !args.has("json"))
-    std::printf("Updated %s %s\n", k.word, toHex(*id).substr(0, 12).c_str());
+    std::printf("%s\n",
+                i18n::trf("cli.rec.updated", {k.word, recordName(n.store(), *found)}).c_str());
   return Status::ok();
 }
 
@@ -166,13 +176,21 @@ Status cmdList(const KindInfo& k, const Args& args) {
   auto records = (*node)->store().list(k.kind);
   if (!records) return records.status();
   auto township = args.get("township");
+  std::erase_if(*records, [&](const Record& r) {
+    return (township && r.scope != *township) || (args.has("conflicts") && !r.hasConflicts());
+  });
+  if (k.kind == RecordKind::kSuggestion && !args.has("json")) {
+    auto rows = suggestionRows((*node)->store(), *records, Node::nowMs());
+    if (!rows) return rows.status();
+    std::printf("%s", suggestionTable(*rows).c_str());
+    std::printf("%s\n", i18n::trf("cli.rec.count", {std::to_string(rows->size()), k.word}).c_str());
+    return Status::ok();
+  }
   Unsealer unsealer(**node);
   Json j;
   j.beginArray();
   size_t shown = 0;
   for (const auto& stored : *records) {
-    if (township && stored.scope != *township) continue;
-    if (args.has("conflicts") && !stored.hasConflicts()) continue;
     ++shown;
     Record r = presentRecord(stored, unsealer, Reveal::kClear);
     if (args.has("json")) {
@@ -181,21 +199,21 @@ Status cmdList(const KindInfo& k, const Args& args) {
     }
     std::printf("%s  %s %s %s%s\n", toHex(r.id).substr(0, 12).c_str(),
                 padRight(recordTitle(r), 24).c_str(),
-                padRight(r.scope.empty() ? "(county)" : r.scope, 10).c_str(),
+                padRight(r.scope.empty() ? i18n::tr("cli.rec.county") : r.scope, 10).c_str(),
                 formatTime(Hlc::millis(r.updatedHlc())).c_str(),
-                r.hasConflicts() ? "  CONFLICT" : "");
+                r.hasConflicts() ? i18n::tr("cli.rec.conflict") : "");
   }
   j.endArray();
   if (args.has("json")) std::printf("%s\n", j.text().c_str());
-  else std::printf("%zu %s record(s)\n", shown, k.word);
+  else std::printf("%s\n", i18n::trf("cli.rec.count", {std::to_string(shown), k.word}).c_str());
   return Status::ok();
 }
 
 Status cmdShow(const KindInfo& k, const Args& args) {
-  if (args.positional.size() != 1) return Status::usage("give the record's number");
+  if (args.positional.size() != 1) return Status::usage(i18n::tr("cli.err.give-number"));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
-  auto stored = (*node)->store().recordByPrefix(k.kind, args.positional[0]);
+  auto stored = findRecord((*node)->store(), k.kind, args.positional[0]);
   if (!stored) return stored.status();
   Unsealer unsealer(**node);
   // Personal fields in clear where this node holds a recipient key; the
@@ -226,18 +244,23 @@ void addRecordCommands(std::vector<Command>& out) {
   for (const auto& k : kinds()) {
     const KindInfo* kp = &k;
     std::string word = k.word;
+    std::vector<Option> addOptions = {
+        {"township", "乡镇名",
+         "the township the record belongs to (county office only; a township node writes its "
+         "own)"},
+        set,
+        {"json", "", "print the new record's id as JSON"},
+        quiet};
+    if (k.kind == RecordKind::kHandlingUnit)
+      addOptions.push_back({"allow-same-name", "",
+                            "add it although a unit of this township (or the county) has the "
+                            "same name: a real second unit"});
     out.push_back({word + " add", std::string("add a record (") + domain::kindLabel(k.kind) + ")",
                    word + " add " + k.example + " [--township 乡镇名] [--set NAME=VALUE]",
-                   [kp](const Args& a) { return cmdAdd(*kp, a); },
-                   {{"township", "乡镇名",
-                     "the township the record belongs to (county office only; a township node "
-                     "writes its own)"},
-                    set,
-                    {"json", "", "print the new record's id as JSON"},
-                    quiet},
+                   [kp](const Args& a) { return cmdAdd(*kp, a); }, std::move(addOptions),
                    k.kind});
     out.push_back({word + " edit", "change fields of a record (also resolves a conflict)",
-                   word + " edit ID --NAME VALUE ...",
+                   word + " edit NAME|NUMBER --FIELD VALUE ...",
                    [kp](const Args& a) { return cmdEdit(*kp, a); },
                    {set, json, quiet},
                    k.kind});
@@ -247,7 +270,7 @@ void addRecordCommands(std::vector<Command>& out) {
                    {{"township", "乡镇名", "only the records of this township"},
                     {"conflicts", "", "only the records with conflicts to resolve"},
                     {"json", "", "print the records as JSON"}}});
-    out.push_back({word + " show", "show one record, with any conflicts", word + " show ID [--json]",
+    out.push_back({word + " show", "show one record, with any conflicts", word + " show NAME|NUMBER [--json]",
                    [kp](const Args& a) { return cmdShow(*kp, a); },
                    {{"json", "", "print the record as JSON"}}});
   }

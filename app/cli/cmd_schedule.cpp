@@ -8,6 +8,7 @@
 #include <map>
 
 #include "app/cli/cli.h"
+#include "app/node/find_record.h"
 #include "app/output/table_out.h"
 #include "core/domain/config.h"
 #include "core/domain/reports.h"
@@ -18,25 +19,6 @@ namespace renda::app {
 namespace {
 
 constexpr uint64_t kMaxDays = 366;
-
-// A station by its number (at least 4 characters of it) or its exact name.
-Result<Record> findStation(storage::Store& store, const std::string& what) {
-  auto all = store.list(RecordKind::kStation);
-  if (!all) return all.status();
-  const Record* byName = nullptr;
-  for (const auto& r : *all)
-    if (r.get("name") == what) {
-      if (byName)
-        return Status::usage("more than one station is called " + what +
-                             "; give its number instead (renda station list)");
-      byName = &r;
-    }
-  if (byName) return *byName;
-  auto id = store.findRecord(RecordKind::kStation, what);
-  if (!id) return Status::notFound("no station called or numbered " + what +
-                                   " on this node (renda station list shows them)");
-  return store.record(*id);
-}
 
 Result<uint64_t> dayOption(const Args& args, const char* name, uint64_t fallback) {
   auto v = args.get(name);
@@ -52,7 +34,7 @@ Status cmdSchedule(const Args& args) {
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   storage::Store& store = (*node)->store();
-  auto station = findStation(store, args.positional[0]);
+  auto station = findRecord(store, RecordKind::kStation, args.positional[0]);
   if (!station) return station.status();
 
   uint64_t today = *domain::parseDate(domain::formatDate(Node::nowMs()));

@@ -11,6 +11,8 @@
 
 #include "app/cli/cli.h"
 #include "app/cli/cli_help.h"
+#include "app/i18n/strings.h"
+#include "app/node/find_record.h"
 #include "app/node/life_cycle.h"
 #include "core/domain/fields.h"
 
@@ -19,16 +21,19 @@ namespace renda::app {
 namespace {
 
 Status runAction(const char* action, const Args& args) {
-  if (args.positional.size() != 1) return Status::usage("give the suggestion's number");
+  if (args.positional.size() != 1) return Status::usage(i18n::tr("cli.err.give-suggestion"));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
-  auto record = (*node)->store().recordByPrefix(RecordKind::kSuggestion, args.positional[0]);
+  storage::Store& store = (*node)->store();
+  auto record = findRecord(store, RecordKind::kSuggestion, args.positional[0]);
   if (!record) return record.status();
   auto view = takeLifeCycleAction(**node, *record, action, args.options);
   if (!view) return view.status();
   if (!args.has("quiet"))
-    std::printf("%s %s: now %s (%s)\n", action, toHex(record->id).substr(0, 12).c_str(),
-                domain::stateLabel(view->state), domain::stateName(view->state));
+    std::printf("%s\n", i18n::trf("cli.sug.action-done",
+                                   {action, recordName(store, *record),
+                                    domain::stateLabel(view->state), domain::stateName(view->state)})
+                             .c_str());
   return Status::ok();
 }
 
@@ -39,7 +44,7 @@ void addSuggestionCommands(std::vector<Command>& out) {
     const auto* fields = domain::actionFields(a.name);
     RENDA_ASSERT(fields, a.name);
     std::vector<Option> options;
-    std::string usage = std::string("suggestion ") + a.name + " ID";
+    std::string usage = std::string("suggestion ") + a.name + " NUMBER";
     for (const auto& f : *fields) {
       std::string value = fieldPlaceholder(f);
       options.push_back({f.name, value, std::string(f.label) + (f.required ? " (needed)" : "")});

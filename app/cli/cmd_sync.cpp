@@ -4,6 +4,7 @@
 
 #include "app/node/bundles.h"
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 
 namespace renda::app {
 
@@ -23,9 +24,8 @@ Status cmdSummary(const Args& args) {
   net::SummaryFile s{net->network, *key, Node::nowMs(), *vv};
   RENDA_TRY(net::writeSummaryFile(*out, s));
   if (!args.has("quiet"))
-    std::printf("Wrote this node's summary (%zu nodes' changes) to %s.\n"
-                "Take it to the other node and run there: renda bundle export --for %s -o FILE\n",
-                vv->size(), out->c_str(), out->c_str());
+    std::printf("%s\n",
+                i18n::trf("cli.sync.summary-written", {std::to_string(vv->size()), *out}).c_str());
   return Status::ok();
 }
 
@@ -45,10 +45,9 @@ Status cmdExport(const Args& args) {
   auto r = exportBundle(**node, theirs, *out);
   if (!r) return r.status();
   if (!args.has("quiet"))
-    std::printf("Wrote %llu changes (%llu bytes) to %s.\nOn the other node run: renda bundle "
-                "import %s\n",
-                static_cast<unsigned long long>(r->changes),
-                static_cast<unsigned long long>(r->bytes), out->c_str(), out->c_str());
+    std::printf("%s\n", i18n::trf("cli.sync.bundle-written",
+                                   {std::to_string(r->changes), std::to_string(r->bytes), *out})
+                             .c_str());
   return Status::ok();
 }
 
@@ -64,14 +63,14 @@ Status cmdImport(const Args& args) {
                 "\"forks\":%zu}\n",
                 rep.received, rep.added, rep.duplicates, rep.notApplied, rep.forks);
   } else if (!args.has("quiet")) {
-    std::printf("Imported %s: %zu new change%s", args.positional[0].c_str(), rep.added,
-                rep.added == 1 ? "" : "s");
+    std::string line = i18n::trf(rep.added == 1 ? "cli.sync.imported-one" : "cli.sync.imported", {args.positional[0], std::to_string(rep.added),
+                                                       std::to_string(rep.duplicates)});
+    if (rep.forks) line += i18n::trf(rep.forks == 1 ? "cli.sync.fork-one" : "cli.sync.forks", {std::to_string(rep.forks)});
+    std::printf("%s.\n", line.c_str());
+    for (const auto& n : rep.notes) std::printf("%s\n", i18n::trf("cli.sync.note", {n}).c_str());
     if (rep.notApplied)
-      std::printf(" (%zu of them kept but not applied, see renda status)", rep.notApplied);
-    std::printf(", %zu already here", rep.duplicates);
-    if (rep.forks) std::printf(", %zu fork%s found", rep.forks, rep.forks == 1 ? "" : "s");
-    std::printf(".\n");
-    for (const auto& n : rep.notes) std::printf("  note: %s\n", n.c_str());
+      std::printf("%s\n",
+                  i18n::trf("cli.sync.not-applied", {std::to_string(rep.notApplied)}).c_str());
   }
   return Status::ok();
 }

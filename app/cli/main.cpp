@@ -7,9 +7,12 @@
 #include <cstdio>
 
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 
 int main(int argc, char** argv) {
   std::setlocale(LC_ALL, "");
+  // Messages in Chinese where the locale is zh_*, else English (app/i18n).
+  renda::app::i18n::setLanguage(renda::app::i18n::languageFromEnvironment());
   // No core dumps: they could hold key material.
   struct rlimit none = {0, 0};
   setrlimit(RLIMIT_CORE, &none);

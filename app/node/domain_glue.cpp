@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "app/node/find_record.h"
 #include "core/domain/fields.h"
 #include "core/domain/schedule.h"
 
@@ -27,15 +28,11 @@ std::string joinList(const std::vector<std::string>& items) {
   return out;
 }
 
-// A record of `kind` named by a full id (read directly) or a hex prefix.
+// A record of `kind` named by its number or name (app/node/find_record.h).
 Result<RecordId> resolve(storage::Store& store, RecordKind kind, const std::string& value) {
-  // A full id is read directly: listing every record of the kind to match a
-  // prefix is what makes one lookup cost a scan.
-  if (auto full = fixedFromHex<RecordId>(value)) {
-    auto r = store.record(*full);
-    if (r && r->kind == kind && r->visible) return *full;
-  }
-  return store.findRecord(kind, value);
+  auto r = findRecord(store, kind, value);
+  if (!r) return r.status();
+  return r->id;
 }
 
 }  // namespace

@@ -56,9 +56,8 @@ Status checkTaxonomy(const domain::Config& config, RecordKind kind,
                      const std::vector<Field>& fields);
 
 // The data fields of a life-cycle event, from `--NAME VALUE` options as
-// `renda suggestion ACTION` takes them: a unit, deputy or rater given as a
-// record number (a full id, or a prefix of at least 4 digits) becomes its full
-// id; dates must be YYYY-MM-DD; an outcome must be in the scheme of the
+// `renda suggestion ACTION` takes them: a unit, deputy or rater given by its
+// number or name (app/node/find_record.h) becomes its full id; dates must be YYYY-MM-DD; an outcome must be in the scheme of the
 // settings governing `suggestion`. Usage or NotFound otherwise.
 Result<std::vector<Field>> eventFields(storage::Store& store, const Record& suggestion,
                                        const std::vector<std::pair<std::string, std::string>>& options);

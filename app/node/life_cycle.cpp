@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/node/life_cycle.h"
 
+#include "app/node/record_edits.h"
+
 #include "app/node/domain_glue.h"
 #include "core/domain/fields.h"
 
@@ -83,6 +85,11 @@ Result<domain::SuggestionView> takeLifeCycleAction(
     const std::vector<std::pair<std::string, std::string>>& options) {
   storage::Store& store = node.store();
   if (!domain::findAction(action)) return Status::usage("unknown action '" + action + "'");
+  // A choice (an outcome class, a rating) must be one of its allowed values.
+  if (const auto* known = domain::actionFields(action))
+    for (const auto& [name, value] : options)
+      for (const auto& f : *known)
+        if (f.name == name) RENDA_TRY(checkChoice(f, value));
   auto self = node.self();
   if (!self) return self.status();
   auto fields = eventFields(store, suggestion, options);

@@ -2,6 +2,8 @@
 #include "app/node/record_edits.h"
 
 #include "app/node/domain_glue.h"
+#include "app/i18n/strings.h"
+#include "app/node/find_record.h"
 #include "core/domain/field_groups.h"
 
 namespace renda::app {
@@ -9,13 +11,61 @@ namespace renda::app {
 Result<std::string> storedValue(storage::Store& store, const domain::FieldInfo& field,
                                 const std::string& value) {
   if (field.type != domain::FieldType::kReference || value.empty()) return value;
-  auto id = store.findRecord(*field.refers, value);
-  if (!id) return id.status();
-  return toHex(*id);
+  auto r = findRecord(store, *field.refers, value);
+  if (!r) return Status::error(r.status().code(), "--" + std::string(field.name) + ": " +
+                                                      r.status().message());
+  return toHex(r->id);
+}
+
+namespace {
+
+// Words the domain takes for a choice besides the values a form offers.
+std::vector<std::string> aliasesOf(const domain::FieldInfo& field) {
+  std::string name = field.name, hint = field.hint;
+  if (name == "level") return {"township", "county", "乡镇", "县"};
+  if (name == "role" || name == "raterRole") return {"主办", "协办", "分办", "领衔代表", "附议代表"};
+  if (hint == "yes|no") return {"是", "否", "同意", "不同意"};
+  if (name == "result" || name == "process") return {"satisfied", "basic", "unsatisfied"};
+  return {};
+}
+
+std::vector<std::string> splitChoices(const std::string& hint) {
+  std::vector<std::string> out;
+  for (size_t pos = 0; pos <= hint.size();) {
+    size_t bar = hint.find('|', pos);
+    if (bar == std::string::npos) bar = hint.size();
+    out.push_back(hint.substr(pos, bar - pos));
+    pos = bar + 1;
+  }
+  return out;
+}
+
+// The unit of `scope` already named `name`, if any.
+Result<std::optional<Record>> sameNamedUnit(storage::Store& store, const std::string& name,
+                                            const std::string& scope) {
+  auto units = store.list(RecordKind::kHandlingUnit);
+  if (!units) return units.status();
+  for (auto& u : *units)
+    if (u.scope == scope && u.get("name").value_or("") == name) return std::optional<Record>(u);
+  return std::optional<Record>();
+}
+
+}  // namespace
+
+Status checkChoice(const domain::FieldInfo& field, const std::string& value) {
+  if (field.type != domain::FieldType::kChoice || value.empty() || !*field.hint) return Status::ok();
+  std::vector<std::string> allowed = splitChoices(field.hint);
+  for (const auto& a : allowed)
+    if (a == value) return Status::ok();
+  for (const auto& a : aliasesOf(field))
+    if (a == value) return Status::ok();
+  std::string list;
+  for (const auto& a : allowed) list += (list.empty() ? "" : "、") + a;
+  return Status::usage(i18n::trf("field.not-allowed", {field.name, value, field.label, list}));
 }
 
 Result<RecordId> addRecord(Node& node, RecordKind kind, std::vector<Field> fields,
-                           const std::optional<std::string>& township) {
+                           const std::optional<std::string>& township, AddOptions options) {
   auto self = node.self();
   if (!self) return self.status();
   storage::LocalEdit edit;
@@ -28,6 +78,17 @@ Result<RecordId> addRecord(Node& node, RecordKind kind, std::vector<Field> field
       return Status::refused("this node writes records of " + self->township + " only");
   } else {
     edit.scope = township.value_or("");
+  }
+  if (kind == RecordKind::kHandlingUnit && !options.allowSameName) {
+    std::string name;
+    for (const auto& f : edit.fields)
+      if (f.name == "name") name = f.value;
+    auto same = sameNamedUnit(node.store(), name, edit.scope);
+    if (!same) return same.status();
+    if (*same)
+      return Status::refused(i18n::trf(
+          "unit.same-name", {name, toHex((*same)->id).substr(0, 12),
+                             edit.scope.empty() ? i18n::tr("unit.county") : edit.scope}));
   }
   auto cfg = configForNew(node.store(), kind, edit.fields, edit.scope);
   if (!cfg) return cfg.status();

@@ -15,19 +15,35 @@
 namespace renda::app {
 
 // `value` as the store keeps it for `field`: a reference given as a record's
-// number (its id or a prefix of it) becomes the full id; anything else as it
-// is. NotFound (or Usage for an ambiguous prefix) when no record has it.
+// number (its id or a prefix of it) or name (app/node/find_record.h) becomes
+// the full id; anything else as it is. NotFound when no record has it, Usage
+// listing the choices when several have it.
 Result<std::string> storedValue(storage::Store& store, const domain::FieldInfo& field,
                                 const std::string& value);
+
+// A value typed for a choice field (a deputy's --gender, a suggestion's
+// --level, ...) must be one of its allowed values (FieldInfo::hint, or a word
+// the domain takes for one: township/county for a level, 主办/协办/分办 for a
+// role, 是/否 for yes/no). Usage error listing them otherwise. An empty value
+// (clearing the field) passes. Only new input is checked: records already
+// held keep whatever values they have. A duty record's type is checked
+// against the settings' list instead (checkTaxonomy).
+Status checkChoice(const domain::FieldInfo& field, const std::string& value);
 
 // Writes a new record of `kind` with `fields` (stored values, see
 // storedValue; the caller has checked the required ones). A township node
 // writes for its own township only (`township`, when given, must be it); the
 // county office writes for `township`, or for the county when nullopt. The
 // settings' lists (a category, a duty type) and formats are checked first.
+// A handling unit whose name another unit of the same township (or the
+// county) has already is refused, naming that unit, unless `allowSameName`
+// (a real second unit of that name: `renda unit add --allow-same-name`).
 // Returns the new record's id.
+struct AddOptions {
+  bool allowSameName = false;
+};
 Result<RecordId> addRecord(Node& node, RecordKind kind, std::vector<Field> fields,
-                           const std::optional<std::string>& township);
+                           const std::optional<std::string>& township, AddOptions options = {});
 
 // Edits record `id` (`renda KIND edit`, the web API's PUT /api/records/KIND/
 // REF): sets `fields` (stored values, see storedValue) after every head of the

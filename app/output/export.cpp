@@ -104,26 +104,35 @@ class Writer {
     if (s.empty() && !f) return Status::ok();
     return check(worksheet_write_string(ws, r, c, fitCell(s).c_str(), f), "write a cell");
   }
+  // A count as a number; a rate ("92.47%") as the number 0.9247 shown with a
+  // percent format of as many decimals ("0.00%"), so both sort and chart in
+  // Excel and WPS; anything else as text.
   Status cell(lxw_worksheet* ws, lxw_row_t r, lxw_col_t c, const std::string& s, bool textOnly) {
-    if (textOnly || !isNumberCell(s)) return text(ws, r, c, s, nullptr);
-    size_t dot = s.find('.');
-    lxw_format* f = dot == std::string::npos ? nullptr : decimals(s.size() - dot - 1);
-    return check(worksheet_write_number(ws, r, c, std::strtod(s.c_str(), nullptr), f),
-                 "write a number");
+    bool rate = s.size() > 1 && s.back() == '%';
+    std::string n = rate ? s.substr(0, s.size() - 1) : s;
+    if (textOnly || !isNumberCell(n)) return text(ws, r, c, s, nullptr);
+    size_t dot = n.find('.');
+    size_t places = dot == std::string::npos ? 0 : n.size() - dot - 1;
+    double value = std::strtod(n.c_str(), nullptr);
+    lxw_format* f = rate ? numberFormat(places, true) : places ? numberFormat(places, false) : nullptr;
+    return check(worksheet_write_number(ws, r, c, rate ? value / 100 : value, f), "write a number");
   }
-  // A number format showing exactly `n` decimals ("0.0"), so 3.0 shows as 3.0.
-  lxw_format* decimals(size_t n) {
-    auto it = decimals_.find(n);
-    if (it != decimals_.end()) return it->second;
+  // A number format showing exactly `n` decimals ("0.0", so 3.0 shows as 3.0),
+  // or a percentage with `n` decimals ("0.00%").
+  lxw_format* numberFormat(size_t n, bool percent) {
+    auto key = std::make_pair(n, percent);
+    auto it = formats_.find(key);
+    if (it != formats_.end()) return it->second;
     lxw_format* f = workbook_add_format(wb_);
-    format_set_num_format(f, ("0." + std::string(n, '0')).c_str());
-    return decimals_[n] = f;
+    std::string code = n ? "0." + std::string(n, '0') : "0";
+    format_set_num_format(f, (code + (percent ? "%" : "")).c_str());
+    return formats_[key] = f;
   }
 
   lxw_workbook* wb_;
   lxw_format* bold_;
   lxw_format* title_;
-  std::map<size_t, lxw_format*> decimals_;
+  std::map<std::pair<size_t, bool>, lxw_format*> formats_;
 };
 
 Status renameInto(const std::string& part, const std::string& path) {

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Files the county office opens in Excel or WPS: XLSX workbooks (libxlsxwriter)
-// and CSV (UTF-8 with BOM), written from report tables. Counts become numbers;
-// percentages and everything else stay text exactly as the report prints them.
+// and CSV (UTF-8 with BOM), written from report tables. In XLSX, counts become
+// numbers and rates ("92.47%") numbers with a percent format (0.9247 shown as
+// 92.47%), so they sort and chart; everything else stays text exactly as the
+// report prints it. CSV holds the text as printed.
 #pragma once
 
 #include <cstdint>

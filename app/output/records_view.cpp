@@ -7,6 +7,7 @@
 
 #include "app/node/node.h"
 #include "app/node/domain_glue.h"
+#include "core/domain/fields.h"
 #include "core/hlc.h"
 
 namespace renda::app {
@@ -130,9 +131,8 @@ Result<Lifecycle> lifecycleOf(const Record& r, storage::Store& store) {
   return Lifecycle{std::move(*view), std::move(*cfg)};
 }
 
-std::string shortValue(const std::string& v) {
-  bool hexId = v.size() == 64 && v.find_first_not_of("0123456789abcdef") == std::string::npos;
-  return hexId ? v.substr(0, 12) : v;
+bool isHexId(const std::string& v) {
+  return v.size() == 64 && v.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
 std::string suggestionText(const domain::SuggestionView& v, const domain::Config& c,
@@ -197,7 +197,8 @@ std::string suggestionText(const domain::SuggestionView& v, const domain::Config
     const domain::ActionInfo* a = domain::findAction(e.action);
     out += "      " + dateOf(e.atMs) + "  " + (a ? a->label : "?") + " " + e.action + " by " +
            authorOf(e.author, store);
-    for (const auto& f : e.fields) out += " " + f.name + "=" + shortValue(f.value);
+    for (const auto& f : e.fields)
+      out += " " + f.name + "=" + (isHexId(f.value) ? names.of(f.value) : f.value);
     out += e.applied ? "  applied\n" : "\n        NOT APPLIED: " + e.reason + "\n";
   }
   return out;
@@ -394,8 +395,17 @@ std::string recordText(const Record& r, storage::Store& store) {
   out += "  township:  " + (r.scope.empty() ? std::string("(county)") : r.scope) + "\n";
   out += "  created:   " + formatTime(Hlc::millis(r.createdHlc())) + "\n";
   out += "  updated:   " + formatTime(Hlc::millis(r.updatedHlc())) + "\n";
+  Names names(store);
+  // A reference shows the record's name and its number (the first digits of its id).
+  auto shown = [&](const std::string& field, const std::string& value) {
+    const domain::FieldInfo* info = domain::findField(r.kind, field);
+    if (!info || !isHexId(value)) return value;
+    if (info->type != domain::FieldType::kReference) return value;
+    std::string n = names.of(value);
+    return n == value.substr(0, 12) ? n : n + " (" + value.substr(0, 12) + ")";
+  };
   for (const auto& [name, st] : r.fields) {
-    out += "  " + name + ": " + st.value() + "\n";
+    out += "  " + name + ": " + shown(name, st.value()) + "\n";
     if (!st.conflicted()) continue;
     out += "    CONFLICT: edited on different nodes at the same time; all values are kept:\n";
     for (const auto& c : st.candidates) {
@@ -405,7 +415,7 @@ std::string recordText(const Record& r, storage::Store& store) {
         auto m = store.membership(v->author);
         if (m && *m) by += " " + ((*m)->township.empty() ? std::string("county office") : (*m)->township);
       }
-      out += "      \"" + c.value + "\"  (node " + by + ", " +
+      out += "      \"" + shown(name, c.value) + "\"  (node " + by + ", " +
              (v ? formatTime(Hlc::millis(v->hlc)) : std::string("?")) + ")\n";
     }
     out += "    To resolve it, edit " + name + " again with the right value.\n";

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "app/output/export.h"
 #include "app/output/json.h"
 
 namespace renda::app {
@@ -63,6 +64,21 @@ std::string tableText(const domain::Table& t) {
   return out;
 }
 
+void reportCellJson(Json& j, const std::string& cell, bool textColumn) {
+  if (!textColumn) {
+    if (cell == "—" || cell.empty()) {
+      j.null();
+      return;
+    }
+    std::string n = cell.size() > 1 && cell.back() == '%' ? cell.substr(0, cell.size() - 1) : cell;
+    if (isNumberCell(n)) {
+      j.numberText(n);
+      return;
+    }
+  }
+  j.str(cell);
+}
+
 std::string tableJson(const domain::Table& t) {
   Json j;
   j.beginObject().field("report", t.name).field("title", t.title);
@@ -72,7 +88,9 @@ std::string tableJson(const domain::Table& t) {
   j.key("rows").beginArray();
   for (const auto& row : t.rows) {
     j.beginArray();
-    for (const auto& cell : row) j.str(cell);
+    for (size_t c = 0; c < row.size(); ++c)
+      reportCellJson(j, row[c],
+                     std::find(t.textColumns.begin(), t.textColumns.end(), c) != t.textColumns.end());
     j.endArray();
   }
   j.endArray();

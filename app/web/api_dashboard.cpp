@@ -8,6 +8,7 @@
 // the store (DatasetCache).
 #include <map>
 
+#include "app/output/table_out.h"
 #include "app/web/report_query.h"
 
 namespace renda::app {
@@ -16,11 +17,10 @@ namespace {
 
 using domain::Table;
 
-// The row of `t` whose first cell is `label` (or starts with it when `prefix`).
-const std::vector<std::string>* rowOf(const Table& t, const std::string& label,
-                                      bool prefix = false) {
+// The row of `t` whose first cell is `label`.
+const std::vector<std::string>* rowOf(const Table& t, const std::string& label) {
   for (const auto& r : t.rows)
-    if (!r.empty() && (r[0] == label || (prefix && r[0].rfind(label, 0) == 0))) return &r;
+    if (!r.empty() && r[0] == label) return &r;
   return nullptr;
 }
 
@@ -30,28 +30,27 @@ size_t columnOf(const Table& t, const std::string& name) {
   return t.columns.size();
 }
 
-// A cell of a row as a JSON number (or null): see cellJson.
+// A cell of a row as a JSON number (or null): see reportCellJson.
 void cellField(Json& j, const std::string& key, const std::vector<std::string>* row, size_t c) {
   j.key(key);
   if (!row || c >= row->size()) j.null();
-  else cellJson(j, (*row)[c], false);
+  else reportCellJson(j, (*row)[c], false);
 }
 
 // A summary row's value as a number: a count's 数值, or a rate's 数值 (a percent).
-void summaryField(Json& j, const std::string& key, const Table& summary, const std::string& label,
-                  bool prefix = false) {
-  cellField(j, key, rowOf(summary, label, prefix), 1);
+void summaryField(Json& j, const std::string& key, const Table& summary, const std::string& label) {
+  cellField(j, key, rowOf(summary, label), 1);
 }
 
-// The intake rows of the summary: those of its rows that say what came in.
+// The summary's intake rows: what came in and what became of it.
 void intakeJson(Json& j, const Table& summary) {
   j.key("intake").beginObject();
-  summaryField(j, "received", summary, "收到建议数", true);
-  summaryField(j, "withdrawn", summary, "撤回", true);
-  summaryField(j, "rejected", summary, "不予立案", true);
+  summaryField(j, "received", summary, "收到建议数");
+  summaryField(j, "withdrawn", summary, "撤回数");
+  summaryField(j, "rejected", summary, "不予立案数");
   summaryField(j, "registered", summary, "登记建议数");
   summaryField(j, "assigned", summary, "交办数");
-  summaryField(j, "closed", summary, "已办结", true);
+  summaryField(j, "closed", summary, "已办结数");
   summaryField(j, "closedRate", summary, "办结率");
   summaryField(j, "overdue", summary, "超期未答复");
   j.endObject();

@@ -12,6 +12,7 @@
 #include "app/output/dataset.h"
 #include "app/output/export.h"
 #include "app/output/report_file.h"
+#include "app/output/table_out.h"
 #include "app/web/report_query.h"
 #include "app/web/url.h"
 #include "core/sealed.h"
@@ -61,21 +62,6 @@ void cohortJson(Json& j, const domain::Dataset& data, const std::string& cohort)
   j.field("cohortLabel", cohort.empty() ? "全部批次" : domain::cohortName(data, cohort));
 }
 
-void cellJson(Json& j, const std::string& cell, bool textColumn) {
-  if (!textColumn) {
-    if (cell == "—" || cell.empty()) {
-      j.null();
-      return;
-    }
-    std::string n = cell.size() > 1 && cell.back() == '%' ? cell.substr(0, cell.size() - 1) : cell;
-    if (isNumberCell(n)) {
-      j.numberText(n);
-      return;
-    }
-  }
-  j.str(cell);
-}
-
 std::string reportJson(const domain::Table& t, const domain::Dataset& data,
                        const domain::ReportQuery& q) {
   Json j;
@@ -88,8 +74,8 @@ std::string reportJson(const domain::Table& t, const domain::Dataset& data,
   for (const auto& row : t.rows) {
     j.beginArray();
     for (size_t c = 0; c < row.size(); ++c)
-      cellJson(j, row[c],
-               std::find(t.textColumns.begin(), t.textColumns.end(), c) != t.textColumns.end());
+      reportCellJson(j, row[c], std::find(t.textColumns.begin(), t.textColumns.end(), c) !=
+                                    t.textColumns.end());
     j.endArray();
   }
   j.endArray().key("notes").beginArray();

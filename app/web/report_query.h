@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // What the report endpoints (app/web/api_reports.cpp) and the dashboard
 // (api_dashboard.cpp) share: the query from ?cohort=&township=&year=, with the
-// current cohort unless another one or `all` is asked for, and a report's
-// cells as JSON.
+// current cohort unless another one or `all` is asked for, and a report as
+// JSON (its cells by reportCellJson, app/output/table_out.h).
 #pragma once
 
 #include <string>
@@ -21,10 +21,6 @@ Result<domain::ReportQuery> webReportQuery(const WebRequest& request, storage::S
 // The cohort as the answers give it: "cohort" (the key, "" for all) and
 // "cohortLabel" (第十八届第二次会议, 2026年闭会期间, 全部批次).
 void cohortJson(Json& j, const domain::Dataset& data, const std::string& cohort);
-
-// A cell as JSON: a count or a rate ("92.47%") as a number (92.47), "—" (no
-// denominator) and an empty cell as null, text as a string.
-void cellJson(Json& j, const std::string& cell, bool textColumn);
 
 // {"report","title","cohort","cohortLabel","township","columns","rows","notes"}.
 std::string reportJson(const domain::Table& t, const domain::Dataset& data,

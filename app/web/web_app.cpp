@@ -148,6 +148,8 @@ WebResponse WebApp::route(const WebRequest& request) {
                            "请求内容须为 JSON（Content-Type: application/json）");
   }
   if (path == "/api/login") return method == "POST" ? login(request) : methodNotAllowed();
+  // Answered without sign-in: the sign-in page needs its words too.
+  if (path == "/api/strings") return method == "GET" ? apiStrings(request) : methodNotAllowed();
 
   WebSession* session = sessionOf(request);
   if (!session) return errorResponse(401, "unauthorized", "请先登录");

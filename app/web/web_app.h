@@ -91,6 +91,9 @@ WebResponse apiConflicts(ApiCall& call);
 // Reports, dashboard, home, sync, bundles and jobs (app/web/api_ops_routes.cpp):
 // the answer when the path is one of theirs.
 std::optional<WebResponse> routeOps(ApiCall& call);
+// GET /api/strings?lang=zh|en: the string table (app/i18n/strings.h) of one
+// language, for the pages; no session needed (app/web/api_strings.cpp).
+WebResponse apiStrings(const WebRequest& request);
 
 class WebApp {
  public:

@@ -212,7 +212,7 @@ TEST_CASE("renda CLI: -q is real or refused", "[app][cli][args][regression]") {
   CHECK_THAT(r.err, Catch::Contains("goes after the command"));
   // -h is help everywhere; `--` ends the options.
   CHECK(h.run({"status", "-h"}).code == 0);
-  refused(h, "t1", {"deputy", "show", "--", "-q"}, 1, "the first 4 characters of the record number");
+  refused(h, "t1", {"deputy", "show", "--", "-q"}, 1, "no 人大代表 '-q' on this node");
 }
 
 TEST_CASE("renda CLI: fields from a newer version are accepted on import and kept",

@@ -376,21 +376,34 @@ TEST_CASE("Demo county: renda report --json on the county node matches the fixtu
   };
   clitest::JsonValue summary = at({"report", "summary"});
   const DemoSummaryFacts& f = m.summary.truth.summaryByCohort.at("");
-  std::map<std::string, std::vector<std::string>> rows;
-  for (const auto& r : summary["rows"].items) rows[r[0].str] = {r[1].str, r[2].str, r[3].str};
-  CHECK(rows["登记建议数"][0] == n(f.registered));
-  CHECK(rows["交办数"][0] == n(f.assigned));
-  CHECK(rows["办复率"][1] == n(f.replied));
-  CHECK(rows["按期办结率"][1] == n(f.onTime));
-  CHECK(rows["满意率（含基本满意）"][1] == n(f.satisfied + f.basic));
-  CHECK(rows["满意率（含基本满意）"][2] == n(f.rated));
-  CHECK(rows["满意率（严格）"][0] == pct(f.satisfied, f.rated));
-  CHECK(rows["初次满意率"][0] == pct(f.firstOk, f.firstRated));
-  CHECK(rows["解决率（A类）"][0] == pct(f.solvedA, f.registered));
-  CHECK(rows["超期未答复"][0] == n(f.overdue));
+  // Counts and rates are JSON numbers (a rate "79.49%" is 79.49).
+  std::map<std::string, std::vector<clitest::JsonValue>> rows;
+  for (const auto& r : summary["rows"].items) rows[r[0].str] = {r[1], r[2], r[3]};
+  auto number = [&](const std::string& row, size_t col) {
+    INFO(row << " column " << col);
+    REQUIRE(rows.count(row));
+    REQUIRE(rows[row][col].type == clitest::JsonValue::kNumber);
+    return rows[row][col].number;
+  };
+  auto rate = [](uint64_t num, uint64_t den) {
+    std::string p = pct(num, den);
+    return Approx(std::stod(p.substr(0, p.size() - 1))).margin(1e-9);
+  };
+  CHECK(number("登记建议数", 0) == double(f.registered));
+  CHECK(number("交办数", 0) == double(f.assigned));
+  CHECK(number("办复率", 1) == double(f.replied));
+  CHECK(number("按期办结率", 1) == double(f.onTime));
+  CHECK(number("满意率（含基本满意）", 1) == double(f.satisfied + f.basic));
+  CHECK(number("满意率（含基本满意）", 2) == double(f.rated));
+  CHECK(number("满意率（严格）", 0) == rate(f.satisfied, f.rated));
+  CHECK(number("初次满意率", 0) == rate(f.firstOk, f.firstRated));
+  CHECK(number("解决率（A类）", 0) == rate(f.solvedA, f.registered));
+  CHECK(number("超期未答复", 0) == double(f.overdue));
+  CHECK(rows["超期未答复"][1].type == clitest::JsonValue::kNull);
   clitest::JsonValue overdue = at({"report", "overdue"});
   std::vector<DemoDeadlineItem> listed;
-  for (const auto& r : overdue["rows"].items) listed.push_back({r[0].str, std::stoll(r[5].str)});
+  for (const auto& r : overdue["rows"].items)
+    listed.push_back({r[0].str, static_cast<int64_t>(r[5].number)});
   std::sort(listed.begin(), listed.end(),
             [](const auto& a, const auto& b) { return a.number < b.number; });
   CHECK(listed == m.summary.truth.overdue);

@@ -39,7 +39,8 @@ using test::ReportCounty;
 // Prints a workbook (or a `renda report --json` file) as lines:
 //   "=NAME" starts a sheet, "~W1\tW2..." its column widths, then one line per
 //   row: cells joined by tabs, each "<type><bold><text>" with type s (text),
-//   n (number) or e (empty), bold B or -; \ tab and newlines escaped.
+//   n (number), p (a number shown with a percent format) or e (empty, or
+//   JSON null), bold B or -; \ tab and newlines escaped.
 const char* kDumpScript = R"PY(
 import json, re, sys, zipfile
 import xml.etree.ElementTree as ET
@@ -60,6 +61,10 @@ def xlsx(path):
     fonts = styles.find(M + 'fonts').findall(M + 'font')
     xfs = styles.find(M + 'cellXfs').findall(M + 'xf')
     bold = [fonts[int(x.get('fontId', '0'))].find(M + 'b') is not None for x in xfs]
+    nf = styles.find(M + 'numFmts')
+    codes = {int(f.get('numFmtId')): f.get('formatCode') for f in nf} if nf is not None else {}
+    pct = [int(x.get('numFmtId', '0')) in (9, 10) or '%' in codes.get(int(x.get('numFmtId', '0')), '')
+           for x in xfs]
     rels = {r.get('Id'): r.get('Target') for r in ET.fromstring(z.read('xl/_rels/workbook.xml.rels'))}
     for sheet in ET.fromstring(z.read('xl/workbook.xml')).find(M + 'sheets'):
         target = rels[sheet.get(R + 'id')]
@@ -81,7 +86,8 @@ def xlsx(path):
                 if kind == 's': cells[col(c.get('r'))] = 's' + b + shared[int(v.text)]
                 elif kind == 'inlineStr': cells[col(c.get('r'))] = 's' + b + text(c)
                 elif kind == 'str': cells[col(c.get('r'))] = 's' + b + (v.text or '')
-                elif v is not None: cells[col(c.get('r'))] = 'n' + b + v.text
+                elif v is not None:
+                    cells[col(c.get('r'))] = ('p' if pct[int(c.get('s', '0'))] else 'n') + b + v.text
             rows[int(row.get('r'))] = cells
         for r in range(1, max(rows) + 1 if rows else 1):
             cells = rows.get(r, {})
@@ -90,7 +96,11 @@ def report(path):
     t = json.load(open(path, encoding='utf-8'))
     print('=' + esc(t['report']))
     print('~')
-    for row in [t['columns']] + t['rows']: print('\t'.join(esc('s-' + c) for c in row))
+    def cell(c):
+        if c is None: return 'e-'
+        if isinstance(c, str): return 's-' + esc(c)
+        return 'n-' + repr(c)
+    for row in [t['columns']] + t['rows']: print('\t'.join(cell(c) for c in row))
     for n in t['notes']: print('s-' + esc('注：' + n))
 (xlsx if sys.argv[1] == 'xlsx' else report)(sys.argv[2])
 )PY";
@@ -272,8 +282,34 @@ bool isCount(const std::string& s) {
          (s.size() == 1 || s[0] != '0');
 }
 
+// Whether a workbook cell holds what the JSON report says: a JSON number as a
+// number (a rate with a percent format: 92.47 as 0.9247), null as an empty
+// cell or "—" (a rate without a denominator), text as the same text.
+bool sameCell(const Cell& want, const Cell& have) {
+  if (want.type == 'n') {
+    if (have.type == 'n') return std::stod(have.text) == Approx(std::stod(want.text));
+    if (have.type == 'p') return std::stod(have.text) * 100 == Approx(std::stod(want.text));
+    return false;
+  }
+  if (want.type == 'e') return have.type == 'e' || (have.type == 's' && have.text == "—");
+  if (want.text.empty() && have.type == 'e') return true;
+  return have.type == 's' && have.text == want.text;
+}
+
+// The same for a CSV cell, which holds the report's text: "92.47%", "—", a
+// would-be formula with an apostrophe before it.
+bool sameCsvCell(const Cell& want, const std::string& csv) {
+  if (want.type == 'n') {
+    std::string n = csv.size() > 1 && csv.back() == '%' ? csv.substr(0, csv.size() - 1) : csv;
+    return !n.empty() && n.find_first_not_of("0123456789.") == std::string::npos &&
+           std::stod(n) == Approx(std::stod(want.text));
+  }
+  if (want.type == 'e') return csv.empty() || csv == "—";
+  return csv == (want.text.rfind('=', 0) == 0 ? "'" + want.text : want.text);
+}
+
 // The data rows of `expected` (a report: header + rows + notes) are the first
-// rows of the sheet, cell for cell: counts as numbers, everything else as text.
+// rows of the sheet, cell for cell: counts and rates as numbers, the rest as text.
 void checkSameRows(const Sheet& expected, size_t rowCount, const Sheet& got, size_t firstRow = 0) {
   for (size_t r = 0; r <= rowCount; ++r) {
     const auto& want = expected.rows[r];
@@ -282,18 +318,16 @@ void checkSameRows(const Sheet& expected, size_t rowCount, const Sheet& got, siz
     const auto& have = got.rows[firstRow + r];
     for (size_t c = 0; c < std::max(want.size(), have.size()); ++c) {
       INFO("column " << c);
-      std::string w = c < want.size() ? want[c].text : "";
+      Cell w = c < want.size() ? want[c] : Cell{};
       Cell h = c < have.size() ? have[c] : Cell{};
+      INFO("want " << w.type << " " << w.text << ", have " << h.type << " " << h.text);
       if (r == 0) {  // header: bold text
         CHECK(h.type == 's');
         CHECK(h.bold);
-        CHECK(h.text == w);
-      } else if (h.type == 'n') {
-        CHECK(std::stod(h.text) == Approx(std::stod(w)));
-        CHECK((isCount(w) || w.find('.') != std::string::npos));
+        CHECK(h.text == w.text);
       } else {
-        CHECK(h.text == w);
-        CHECK_FALSE(isCount(w));  // counts are never left as text
+        CHECK(sameCell(w, h));
+        if (h.type == 's') CHECK_FALSE(isCount(h.text));  // counts are never left as text
         CHECK_FALSE(h.bold);
       }
     }
@@ -366,6 +400,12 @@ TEST_CASE("Export: every report as XLSX and CSV holds the report's rows", "[app]
       REQUIRE(sheets.size() == 1);
       const Sheet& got = sheets[0];
       checkSameRows(want, rows, got);
+      // Rates are numbers shown as percentages, so they sort and chart.
+      for (size_t r = 1; r <= rows; ++r)
+        if (c.name == "summary" && want.rows[r][0].text == "办复率" && want.rows[r][1].type == 'n') {
+          CHECK(got.rows[r][1].type == 'p');
+          CHECK(got.rows[r][2].type == 'n');
+        }
       // Then a blank row and the notes.
       for (size_t n = rows + 1; n < want.rows.size(); ++n)
         CHECK(got.text(n + 1, 0) == want.rows[n][0].text);
@@ -382,10 +422,12 @@ TEST_CASE("Export: every report as XLSX and CSV holds the report's rows", "[app]
     auto table = parseCsv(csv.substr(3));
     REQUIRE(table.size() == rows + 1);
     for (size_t r = 0; r <= rows; ++r) {
-      std::vector<std::string> w;
-      for (const auto& cell : want.rows[r])  // a would-be formula gets an apostrophe
-        w.push_back(cell.text.rfind('=', 0) == 0 ? "'" + cell.text : cell.text);
-      CHECK(table[r] == w);
+      INFO("CSV row " << r);
+      REQUIRE(table[r].size() == want.rows[r].size());
+      for (size_t col = 0; col < table[r].size(); ++col) {
+        INFO("column " << col << ": " << table[r][col]);
+        CHECK(sameCsvCell(want.rows[r][col], table[r][col]));
+      }
     }
   }
 }
@@ -433,7 +475,9 @@ TEST_CASE("Export: the archive workbook has one sheet per deputy", "[app][export
     for (size_t c = 0; c < table.rows[0].size(); ++c) {
       INFO(table.rows[0][c].text);
       CHECK(s.text(2 + c, 0) == table.rows[0][c].text);
-      CHECK(s.text(2 + c, 1) == table.rows[i][c].text);
+      const Cell& value = 2 + c < s.rows.size() && s.rows[2 + c].size() > 1 ? s.rows[2 + c][1]
+                                                                              : Cell{};
+      CHECK(sameCell(table.rows[i][c], value));
     }
     size_t next = 2 + table.rows[0].size() + 1;
     CHECK(s.text(next, 0) == "2026年提出的建议");

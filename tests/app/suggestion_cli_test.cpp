@@ -382,7 +382,7 @@ TEST_CASE("renda CLI: every register kind can be added, listed and shown", "[app
   // A prefix that names no record of the referenced kind is not taken as text.
   refused(h, "t1", {"issue", "add", "--reception", station.substr(0, 8), "--text", "x",
                     "--receivedDate", "2026-11-20", "--route", "当场答复"},
-          1, "no reception record");
+          1, std::vector<std::string>{"--reception: no 接待 '" + station.substr(0, 8) + "'"});
 }
 
 }  // namespace

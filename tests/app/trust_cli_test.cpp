@@ -340,8 +340,26 @@ TEST_CASE("renda CLI trust: a stolen key never writes under its revocation", "[a
   }
   SECTION("the county's bundle first") {
     h.ok("t3", {"bundle", "import", countyAll});
-    h.ok("t3", {"bundle", "import", s.thiefBundle()});
+    Run in = h.ok("t3", {"bundle", "import", s.thiefBundle()});
     s.noFakes("t3");
+    // The import says that changes were kept but not applied, and how to see them.
+    CHECK_THAT(in.out, Catch::Contains("kept but not applied") &&
+                           Catch::Contains("renda log --not-applied"));
+    JsonValue kept = h.json("t3", {"log", "--not-applied"});
+    for (const auto& f : s.fakes) {
+      INFO("the thief's station " << f);
+      size_t listed = 0;
+      for (const auto& c : kept.items)
+        if (c["record"].str == f) {
+          ++listed;
+          CHECK(c["kind"].str == "station");
+          CHECK_THAT(c["name"].str, Catch::StartsWith("假"));
+          CHECK_FALSE(c["refusal"].str.empty());
+        }
+      CHECK(listed == 1);
+    }
+    CHECK_THAT(h.ok("t3", {"log", "--not-applied"}).out,
+               Catch::Contains("假联络站") && Catch::Contains("NOT APPLIED"));
   }
   s.checkEnd(3);
 }

@@ -16,8 +16,11 @@ namespace {
 
 const std::string kPassword = "ops-pass-2026";
 
-// A CLI report cell as the API gives it: "92.47%" -> 92.47, "—" -> null.
-JsonValue cliCell(const std::string& cell) {
+// A report cell of `renda report --json` as the API gives it: a number as it
+// is, text "92.47%" -> 92.47, "—" -> null.
+JsonValue cliCell(const JsonValue& json) {
+  if (json.type != JsonValue::kString) return json;
+  const std::string& cell = json.str;
   JsonValue v;
   if (cell == "—" || cell.empty()) return v;
   std::string n = cell.back() == '%' ? cell.substr(0, cell.size() - 1) : cell;
@@ -151,13 +154,13 @@ TEST_CASE("Web API: reports as JSON, CSV and XLSX are the CLI's, for the current
   for (size_t r = 0; r < cli["rows"].size(); ++r) {
     INFO("row " << cli["rows"][r][0].str);
     CHECK(summary["rows"][r][0].str == cli["rows"][r][0].str);
-    sameNumber(summary["rows"][r][1], cliCell(cli["rows"][r][1].str));
+    sameNumber(summary["rows"][r][1], cliCell(cli["rows"][r][1]));
   }
   JsonValue all = admin.get("/api/reports/summary?cohort=all").json();
   CHECK(all["cohort"].str == "");
   CHECK(all["cohortLabel"].str == "全部批次");
   JsonValue cliAll = h.json(node, {"report", "summary"});
-  sameNumber(all["rows"][0][1], cliCell(cliAll["rows"][0][1].str));
+  sameNumber(all["rows"][0][1], cliCell(cliAll["rows"][0][1]));
   CHECK(all["rows"][0][1].number > summary["rows"][0][1].number);  // the demo has several cohorts
 
   // Every report answers JSON; an unknown one 404, a bad format or cohort 400.
@@ -196,7 +199,8 @@ TEST_CASE("Web API: reports as JSON, CSV and XLSX are the CLI's, for the current
   CHECK(cells == python(kSheetCells, cliXlsx));
   INFO(cells);
   CHECK_THAT(cells, Catch::Contains("\nB2 n "));  // 登记建议数's value, a number
-  // Each summary row's value cell holds the JSON's value: a count as a number.
+  // Each summary row's value cell holds the JSON's value as a number: a count
+  // as it is, a rate as a fraction shown with a percent format (92.47 -> 0.9247).
   for (size_t r = 0; r < summary["rows"].size(); ++r) {
     const JsonValue& v = summary["rows"][r][1];
     if (v.type != JsonValue::kNumber) continue;
@@ -205,11 +209,10 @@ TEST_CASE("Web API: reports as JSON, CSV and XLSX are the CLI's, for the current
     REQUIRE(at != std::string::npos);
     std::string line = cells.substr(at + 1, cells.find('\n', at + 1) - at - 1);
     INFO(line);
-    std::string value = line.substr(ref.size() + 2);
-    if (line[ref.size()] == 'n')
-      CHECK(std::stod(value) == Approx(v.number));
-    else  // a rate, still text in the workbook: its digits are the JSON's number
-      CHECK(cliCell(value).number == Approx(v.number));
+    REQUIRE(line[ref.size()] == 'n');
+    double value = std::stod(line.substr(ref.size() + 2));
+    bool rate = cli["rows"][r][0].str.find("率") != std::string::npos;
+    CHECK((rate ? value * 100 : value) == Approx(v.number));
   }
 
   // The dashboard: the summary's figures, per township the summary of that
@@ -223,18 +226,24 @@ TEST_CASE("Web API: reports as JSON, CSV and XLSX are the CLI's, for the current
   REQUIRE(dashReply.status == 200);
   JsonValue dash = dashReply.json();
   CHECK(dash["cohort"].str == cohort);
-  sameNumber(dash["intake"]["registered"], cliCell(cliRow(cli, "登记建议数")[1].str));
-  sameNumber(dash["rates"]["handledRate"], cliCell(cliRow(cli, "办复率")[1].str));
-  sameNumber(dash["rates"]["satisfiedRate"], cliCell(cliRow(cli, "满意率（含基本满意）")[1].str));
-  sameNumber(dash["rates"]["resolvedRate"], cliCell(cliRow(cli, "解决率（A类）")[1].str));
+  sameNumber(dash["intake"]["registered"], cliCell(cliRow(cli, "登记建议数")[1]));
+  sameNumber(dash["intake"]["received"], cliCell(cliRow(cli, "收到建议数")[1]));
+  sameNumber(dash["intake"]["withdrawn"], cliCell(cliRow(cli, "撤回数")[1]));
+  sameNumber(dash["intake"]["rejected"], cliCell(cliRow(cli, "不予立案数")[1]));
+  sameNumber(dash["intake"]["closed"], cliCell(cliRow(cli, "已办结数")[1]));
+  sameNumber(dash["intake"]["closedRate"], cliCell(cliRow(cli, "办结率")[1]));
+  CHECK(dash["intake"]["received"].number >= dash["intake"]["registered"].number);
+  sameNumber(dash["rates"]["handledRate"], cliCell(cliRow(cli, "办复率")[1]));
+  sameNumber(dash["rates"]["satisfiedRate"], cliCell(cliRow(cli, "满意率（含基本满意）")[1]));
+  sameNumber(dash["rates"]["resolvedRate"], cliCell(cliRow(cli, "解决率（A类）")[1]));
   REQUIRE(dash["townships"].size() >= 1);
   for (const auto& t : dash["townships"].items) {
     INFO(t["township"].str);
     JsonValue one = h.json(node, {"report", "summary", "--cohort", cohort, "--township",
                                   t["township"].str});
-    sameNumber(t["registered"], cliCell(cliRow(one, "登记建议数")[1].str));
-    sameNumber(t["handledRate"], cliCell(cliRow(one, "办复率")[1].str));
-    sameNumber(t["satisfiedRate"], cliCell(cliRow(one, "满意率（含基本满意）")[1].str));
+    sameNumber(t["registered"], cliCell(cliRow(one, "登记建议数")[1]));
+    sameNumber(t["handledRate"], cliCell(cliRow(one, "办复率")[1]));
+    sameNumber(t["satisfiedRate"], cliCell(cliRow(one, "满意率（含基本满意）")[1]));
   }
   JsonValue units = h.json(node, {"report", "units", "--cohort", cohort});
   REQUIRE(dash["units"].size() == units["rows"].size());
@@ -242,9 +251,9 @@ TEST_CASE("Web API: reports as JSON, CSV and XLSX are the CLI's, for the current
   for (size_t i = 0; i < units["rows"].size(); ++i) {
     const JsonValue& row = units["rows"][i];
     CHECK(dash["units"][i]["unit"].str == row[0].str);
-    sameNumber(dash["units"][i]["replied"], cliCell(row[4].str));
-    sameNumber(dash["units"][i]["satisfiedRate"], cliCell(row[7].str));
-    sameNumber(dash["units"][i]["handledRate"], cliCell(row[12].str));
+    sameNumber(dash["units"][i]["replied"], cliCell(row[4]));
+    sameNumber(dash["units"][i]["satisfiedRate"], cliCell(row[7]));
+    sameNumber(dash["units"][i]["handledRate"], cliCell(row[12]));
   }
   CHECK(dash["outcomes"].size() == 4);
   CHECK(dash["monthlyDuty"].size() == 12);

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/i18n/strings.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "app/i18n/strings_table.h"
+
+namespace renda::app::i18n {
+
+namespace {
+
+// The current language. A process-wide setting on purpose: the command line
+// prints in one language; the web server never changes it (it passes a
+// language to tr()).
+Lang gLanguage = Lang::kEn;
+
+const detail::StringEntry* find(std::string_view key) {
+  const detail::StringEntry* begin = detail::kStrings;
+  const detail::StringEntry* end = detail::kStrings + detail::kStringCount;
+  auto it = std::lower_bound(begin, end, key, [](const detail::StringEntry& e, std::string_view k) {
+    return std::string_view(e.key) < k;
+  });
+  return it != end && std::string_view(it->key) == key ? it : nullptr;
+}
+
+}  // namespace
+
+const char* langCode(Lang lang) { return lang == Lang::kZh ? "zh" : "en"; }
+
+std::optional<Lang> langFromCode(std::string_view code) {
+  auto starts = [&](std::string_view p) {
+    return code.substr(0, p.size()) == p &&
+           (code.size() == p.size() || code[p.size()] == '_' || code[p.size()] == '-' ||
+            code[p.size()] == '.');
+  };
+  if (starts("zh")) return Lang::kZh;
+  if (starts("en")) return Lang::kEn;
+  return std::nullopt;
+}
+
+Lang languageFromEnvironment() {
+  for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const char* v = std::getenv(name);
+    if (v && *v) return std::string_view(v).substr(0, 2) == "zh" ? Lang::kZh : Lang::kEn;
+  }
+  return Lang::kEn;
+}
+
+Lang language() { return gLanguage; }
+void setLanguage(Lang lang) { gLanguage = lang; }
+
+const char* tr(std::string_view key, Lang lang) {
+  static thread_local std::string missing;
+  if (const auto* e = find(key)) return lang == Lang::kZh ? e->zh : e->en;
+  missing.assign(key);
+  return missing.c_str();
+}
+
+const char* tr(std::string_view key) { return tr(key, gLanguage); }
+
+std::string trf(std::string_view key, std::initializer_list<std::string_view> args, Lang lang) {
+  std::string_view text = tr(key, lang);
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '{' && i + 2 < text.size() && text[i + 1] >= '1' && text[i + 1] <= '9' &&
+        text[i + 2] == '}') {
+      size_t n = size_t(text[i + 1] - '1');
+      if (n < args.size()) out += *(args.begin() + long(n));
+      i += 2;
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+std::string trf(std::string_view key, std::initializer_list<std::string_view> args) {
+  return trf(key, args, gLanguage);
+}
+
+std::vector<std::pair<const char*, const char*>> allStrings(Lang lang) {
+  std::vector<std::pair<const char*, const char*>> out;
+  out.reserve(detail::kStringCount);
+  for (size_t i = 0; i < detail::kStringCount; ++i) {
+    const auto& e = detail::kStrings[i];
+    out.emplace_back(e.key, lang == Lang::kZh ? e.zh : e.en);
+  }
+  return out;
+}
+
+bool hasKey(std::string_view key) { return find(key) != nullptr; }
+
+}  // namespace renda::app::i18n

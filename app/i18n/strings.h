@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+// The one string table of the web pages and the command line's messages:
+// app/i18n/strings.tsv (`key<TAB>zh<TAB>en`), compiled into the binary by the
+// build (app/i18n/gen_strings.cpp checks that every key has both languages
+// and that no key repeats).
+//
+//   std::puts(i18n::tr("cli.help.commands"));                 // current language
+//   std::string s = i18n::trf("cli.list.count", {"3", "deputy"});  // {1}, {2}
+//   i18n::tr("web.title", i18n::Lang::kEn);                   // a given language
+//
+// The command line's language is set once in main() from the environment
+// (setLanguage(languageFromEnvironment())); the web server passes each
+// request's language explicitly instead of changing the current one.
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace renda::app::i18n {
+
+enum class Lang { kZh, kEn };
+
+// "zh" / "en".
+const char* langCode(Lang lang);
+// The language of a code: "zh" (also zh-CN, zh_CN.UTF-8) or "en" (also en_*);
+// nullopt for anything else.
+std::optional<Lang> langFromCode(std::string_view code);
+// Chinese when the messages locale is zh_*: the first set of LC_ALL,
+// LC_MESSAGES, LANG (POSIX order); English otherwise.
+Lang languageFromEnvironment();
+
+// The current language (English until set). Set it once, before any thread
+// starts: the command line does so in main().
+Lang language();
+void setLanguage(Lang lang);
+
+// The text of `key` in `lang` (or the current language). A key missing from
+// the table gives the key itself, so a slip shows on screen rather than
+// crashing; tests/app/strings_test.cpp checks that the keys used in app/
+// exist. The pointer is to static storage.
+const char* tr(std::string_view key, Lang lang);
+const char* tr(std::string_view key);
+// tr() with {1}..{9} replaced by `args` in order.
+std::string trf(std::string_view key, std::initializer_list<std::string_view> args, Lang lang);
+std::string trf(std::string_view key, std::initializer_list<std::string_view> args);
+
+// Every (key, text) of `lang`, in key order: what GET /api/strings serves.
+std::vector<std::pair<const char*, const char*>> allStrings(Lang lang);
+// Whether the table has `key`.
+bool hasKey(std::string_view key);
+
+}  // namespace renda::app::i18n

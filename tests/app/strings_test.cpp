@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: Apache-2.0
+// The string table (app/i18n): the build's check refuses a table with a key
+// missing a language, a repeated key or mismatched {N} arguments; every key
+// the code asks for is in the table; lookups and arguments work in both
+// languages.
+#include <catch2/catch.hpp>
+
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "app/i18n/strings.h"
+#include "tests/app/cli_fixtures.h"
+
+extern char** environ;
+
+namespace renda::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Runs the build's generator on `tsv`; returns its exit code and stderr.
+std::pair<int, std::string> generate(const std::string& dir, const std::string& tsv) {
+  std::string in = dir + "/strings.tsv", out = dir + "/strings.cpp", err = dir + "/err.txt";
+  clitest::writeFile(in, tsv);
+  std::vector<std::string> argv = {RENDA_GEN_STRINGS, in, out};
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid = 0;
+  REQUIRE(posix_spawn(&pid, RENDA_GEN_STRINGS, &fa, nullptr, cargv.data(), environ) == 0);
+  posix_spawn_file_actions_destroy(&fa);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, clitest::readFile(err)};
+}
+
+TEST_CASE("String table: the build refuses a missing language, a repeated key, unequal arguments",
+          "[app][i18n]") {
+  std::string dir = clitest::makeTempDir("renda-strings");
+  auto good = generate(dir, "# comment\n\na.b\t甲\tA\nc.d\t{1} 个\t{1} of them\n");
+  CHECK(good.first == 0);
+  CHECK_THAT(clitest::readFile(dir + "/strings.cpp"), Catch::Contains("\"a.b\""));
+
+  auto missing = generate(dir, "a.b\t甲\tA\nc.d\t乙\t\n");
+  CHECK(missing.first == 1);
+  CHECK_THAT(missing.second, Catch::Contains(":2:") && Catch::Contains("no English text"));
+  auto noColumn = generate(dir, "a.b\t甲\n");
+  CHECK(noColumn.first == 1);
+  CHECK_THAT(noColumn.second, Catch::Contains("key<TAB>zh<TAB>en"));
+  auto twice = generate(dir, "a.b\t甲\tA\nx.y\t乙\tB\na.b\t丙\tC\n");
+  CHECK(twice.first == 1);
+  CHECK_THAT(twice.second, Catch::Contains(":3:") && Catch::Contains("a.b repeats") &&
+                               Catch::Contains("line 1"));
+  auto args = generate(dir, "a.b\t{1} 和 {2}\t{1}\n");
+  CHECK(args.first == 1);
+  CHECK_THAT(args.second, Catch::Contains("different {N} arguments"));
+  auto key = generate(dir, "A B\t甲\tA\n");
+  CHECK(key.first == 1);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("String table: every key the code asks for is in the table", "[app][i18n]") {
+  // RENDA_TESTDATA_DIR is tests/testdata: the sources are two folders up.
+  fs::path app = fs::path(RENDA_TESTDATA_DIR).parent_path().parent_path() / "app";
+  REQUIRE(fs::is_directory(app));
+  std::regex literal("\"([a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)+)\"");
+  size_t asked = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(app)) {
+    if (entry.path().extension() != ".cpp") continue;
+    std::ifstream in(entry.path());
+    std::string line, previous;
+    for (int n = 1; std::getline(in, line); ++n, previous = line) {
+      // A key is a literal on a line that calls tr()/trf(), or on the line after.
+      if ((previous + line).find("i18n::tr") == std::string::npos) continue;
+      for (std::sregex_iterator it(line.begin(), line.end(), literal), end; it != end; ++it) {
+        std::string key = (*it)[1];
+        if (key.find(".cpp") != std::string::npos || key.find(".h") != std::string::npos) continue;
+        INFO(entry.path().string() << ":" << n << " asks for " << key);
+        CHECK(i18n::hasKey(key));
+        ++asked;
+      }
+    }
+  }
+  CHECK(asked > 30);
+}
+
+TEST_CASE("String table: both languages, arguments in order, the environment's language",
+          "[app][i18n]") {
+  using i18n::Lang;
+  CHECK(std::string(i18n::tr("cli.help.commands", Lang::kZh)) == "命令：");
+  CHECK(std::string(i18n::tr("cli.help.commands", Lang::kEn)) == "Commands:");
+  CHECK(i18n::trf("cli.rec.count", {"3", "deputy"}, Lang::kEn) == "3 deputy record(s)");
+  CHECK(i18n::trf("cli.rec.count", {"3", "deputy"}, Lang::kZh) == "共 3 条记录（deputy）");
+  // A key that is not there shows as itself.
+  CHECK(std::string(i18n::tr("no.such.key", Lang::kZh)) == "no.such.key");
+  CHECK(i18n::langFromCode("zh_CN.UTF-8") == Lang::kZh);
+  CHECK(i18n::langFromCode("zh-TW") == Lang::kZh);
+  CHECK(i18n::langFromCode("en") == Lang::kEn);
+  CHECK_FALSE(i18n::langFromCode("fr"));
+  CHECK_FALSE(i18n::langFromCode("zhx"));
+  // The environment: LC_ALL, then LC_MESSAGES, then LANG; zh_* is Chinese.
+  struct Saved {
+    std::string name;
+    std::optional<std::string> value;
+  };
+  std::vector<Saved> saved;
+  for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const char* v = std::getenv(name);
+    saved.push_back({name, v ? std::optional<std::string>(v) : std::nullopt});
+    ::unsetenv(name);
+  }
+  CHECK(i18n::languageFromEnvironment() == Lang::kEn);
+  ::setenv("LANG", "zh_CN.UTF-8", 1);
+  CHECK(i18n::languageFromEnvironment() == Lang::kZh);
+  ::setenv("LC_MESSAGES", "C.UTF-8", 1);
+  CHECK(i18n::languageFromEnvironment() == Lang::kEn);
+  ::setenv("LC_ALL", "zh_TW.UTF-8", 1);
+  CHECK(i18n::languageFromEnvironment() == Lang::kZh);
+  for (const auto& s : saved) {
+    if (s.value) ::setenv(s.name.c_str(), s.value->c_str(), 1);
+    else ::unsetenv(s.name.c_str());
+  }
+
+  auto zh = i18n::allStrings(Lang::kZh), en = i18n::allStrings(Lang::kEn);
+  REQUIRE(zh.size() == en.size());
+  for (size_t i = 0; i < zh.size(); ++i) {
+    CHECK(std::string(zh[i].first) == en[i].first);
+    CHECK(*zh[i].second);
+    CHECK(*en[i].second);
+    if (i) CHECK(std::string(zh[i - 1].first) < zh[i].first);
+  }
+}
+
+}  // namespace
+}  // namespace renda::app
