@@ -382,8 +382,8 @@ TEST_CASE("Suggestion rounds: the first reply is the lead unit's, not an assisti
   q.nowMs = reply.atMs;
   auto t = computeReport("summary", d, q);
   REQUIRE(t.isOk());
-  CHECK(t->rows[3][0] == "办复率");
-  CHECK(t->rows[3][2] == "1");
+  CHECK(t->rows[8][0] == "办复率");  // after the six intake rows, 交办数 and 重点建议数
+  CHECK(t->rows[8][2] == "1");
   // Re-handling and a round-2 reply do not move the first reply.
   s.must(Who::kOwnTownship, "evaluate", {{"result", "不满意"}});
   s.must(Who::kCounty, "rehandle");
