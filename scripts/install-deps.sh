@@ -7,8 +7,11 @@ cd "$(dirname "$0")/.."
 pkgs=(build-essential cmake pkg-config capnproto libcapnp-dev libsodium-dev liblmdb-dev
       lmdb-utils catch2 clang libclang-rt-14-dev python3 libxlsxwriter-dev libzstd-dev
       golang-github-flynn-noise-dev  # Noise test vectors (vectors.txt), no Go needed
-      nodejs npm                     # npm ci: the web pages' libraries, embedded at build time
       chromium fonts-noto-cjk)       # the browser tests (ctest -L browser)
+# npm ci fetches the web pages' libraries, embedded at build time. A machine
+# whose Node.js came from elsewhere (NodeSource's package carries npm and
+# conflicts with Debian's npm) keeps its own: Debian's only when there is no npm.
+command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
