@@ -236,9 +236,20 @@ WebResponse apiSuggestionAction(ApiCall& call, const std::string& ref, const std
                          "这条建议现在是“" + state + "”，" + who + "不能对它执行“" + info->label +
                              "”：未作任何记录。可执行的操作见建议详情页");
   }
+  // A unit or deputy as a clerk names it (its name, a prefix of its id), as
+  // the record forms take it: the action itself takes the record's id.
   JsonFields options;
-  for (const auto& [name, value] : *body)
-    if (!value.empty()) options.emplace_back(name, value);
+  for (const auto& [name, value] : *body) {
+    if (value.empty()) continue;
+    std::string given = value;
+    for (const auto& f : *domain::actionFields(action)) {
+      if (f.name != name || !f.refers) continue;
+      auto stored = storedRef(store, f, value);
+      if (auto* e = std::get_if<WebResponse>(&stored)) return *e;
+      given = std::get<std::string>(stored);
+    }
+    options.emplace_back(name, given);
+  }
   auto after = takeLifeCycleAction(call.node, stored, action, options);
   if (!after) return statusResponse(after.status(), std::string("未能执行“") + info->label + "”");
   Json j;
