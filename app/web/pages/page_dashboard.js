@@ -18,7 +18,9 @@ function rateSeries() {
 
 // The intake figures: counts, and rates (keys ending in Rate) as percents.
 function Intake({ intake }) {
-  const entries = Object.entries(intake || {});
+  // A figure the summary does not give (null) is left out, not shown as a dash.
+  const entries = Object.entries(intake || {}).filter(([, v]) => v !== null && v !== undefined &&
+    !(typeof v === 'object' && (v.value === null || v.value === undefined)));
   const shown = (k, v) => {
     const value = typeof v === 'object' && v !== null ? v.value : v;
     return /Rate$/.test(k) && value !== null && value !== undefined ? `${value}%` : fmt(value);
