@@ -15,6 +15,7 @@
 #include "app/output/json.h"
 #include "app/web/cohort.h"
 #include "app/web/json_body.h"
+#include "app/web/ops_state.h"
 #include "app/web/refs.h"
 #include "app/web/suggestion_item.h"
 #include "app/web/web_app.h"
@@ -67,8 +68,11 @@ WebResponse ok(const Json& j) {
 
 WebResponse apiSuggestionList(ApiCall& call) {
   storage::Store& store = call.node.store();
-  auto data = loadDataset(store);
-  if (!data) return statusResponse(data.status(), "无法读取代表建议");
+  // The store's records folded once per state of the store (ops_state.h),
+  // not on every page of the list.
+  auto cached = call.ops->datasets.get(store);
+  if (!cached) return statusResponse(cached.status(), "无法读取代表建议");
+  const domain::Dataset* data = cached->get();
   const WebRequest& rq = call.request;
   std::string state = queryOf(rq, "state"), township = queryOf(rq, "township"),
               q = queryOf(rq, "q"), category = queryOf(rq, "category");

@@ -4,7 +4,7 @@
 import { html } from './preact.js';
 import { t } from './i18n.js';
 import { useApi, Loaded, Page, Table, fmt } from './ui.js';
-import { Chart, barOption, pieOption, lineOption, nothingIn } from './charts.js';
+import { Chart, barOption, pieOption, lineOption, nothingIn, preloadCharts } from './charts.js';
 
 const rateKeys = ['handledRate', 'satisfiedRate', 'resolvedRate'];
 
@@ -31,6 +31,7 @@ function Intake({ intake }) {
 
 export function DashboardPage({ ctx }) {
   const dash = useApi('/api/dashboard', { cohort: ctx.cohort });
+  preloadCharts();
   return html`<${Page} title=${t('nav.dashboard')} actions=${html`<button class="noprint" onClick=${() => window.print()}>${t('print')}</button>`}>
     <${Loaded} result=${dash}>${(d) => html`
       <p class="cohort-line">${t('cohort')}：<b>${d.cohortLabel || d.cohort || t('cohort.all')}</b></p>
