@@ -6,18 +6,10 @@
 #include "app/node/privacy.h"
 #include "app/output/records_view.h"
 #include "app/output/json.h"
+#include "app/web/refs.h"
 #include "app/web/web_app.h"
 
 namespace renda::app {
-
-namespace {
-
-std::string queryOf(const WebRequest& r, const std::string& name) {
-  auto it = r.query.find(name);
-  return it == r.query.end() ? "" : it->second;
-}
-
-}  // namespace
 
 WebResponse apiDeputyList(ApiCall& call) {
   auto records = call.node.store().list(RecordKind::kDeputy);
@@ -42,8 +34,9 @@ WebResponse apiDeputyList(ApiCall& call) {
 }
 
 WebResponse apiDeputyGet(ApiCall& call, const std::string& id) {
-  auto stored = call.node.store().recordByPrefix(RecordKind::kDeputy, id);
-  if (!stored) return statusResponse(stored.status(), "找不到这位代表");
+  auto found = resolveRef(call.node.store(), RecordKind::kDeputy, id);
+  if (auto* e = std::get_if<WebResponse>(&found)) return *e;
+  const Record* stored = &std::get<Record>(found);
   Unsealer unsealer(call.node);
   // As `renda deputy show` shows it: personal fields in clear where this node
   // holds a key that opens them.

@@ -26,10 +26,15 @@ bool open(SuggestionState s) {
 // Records of this township (all for the county office) dated this month.
 int64_t thisMonth(const std::vector<Record>& records, const std::string& township,
                   const std::string& month) {
+  static const std::string kDate = "date";
   int64_t n = 0;
   for (const auto& r : records) {
     if (!township.empty() && r.scope != township) continue;
-    if (r.get("date").value_or("").rfind(month, 0) == 0) ++n;
+    // The field read in place: a county holds tens of thousands of these.
+    auto date = r.fields.find(kDate);
+    if (date != r.fields.end() && !date->second.candidates.empty() &&
+        date->second.value().compare(0, month.size(), month) == 0)
+      ++n;
   }
   return n;
 }

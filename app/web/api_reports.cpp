@@ -129,27 +129,27 @@ WebResponse apiReport(ApiCall& call, const std::string& name) {
                              "无法识别：" + q.status().message(),
                          field);
   }
-  if (format == "json") {
-    auto t = domain::computeReport(name, data, *q);
+  // Personal fields are opened (masked unless this node may show them) only
+  // when the report shows one: opening every sealed value of a county costs
+  // far more than the report.
+  auto t = domain::computeReport(name, data, *q);
+  if (!t) return statusResponse(t.status(), "无法生成报表");
+  std::optional<domain::Dataset> shown;
+  if (anySealed(*t) || (name == "archive" && format == "xlsx")) {
+    shown = data;
+    if (Status s = presentDataset(*shown, call.node, false, *q); !s)
+      return statusResponse(s, "无法生成报表");
+    t = domain::computeReport(name, *shown, *q);
     if (!t) return statusResponse(t.status(), "无法生成报表");
-    if (anySealed(*t)) {
-      // Personal fields, opened only where shown (masked unless this node may open them).
-      domain::Dataset shown = data;
-      if (Status s = presentDataset(shown, call.node, false, *q); !s)
-        return statusResponse(s, "无法生成报表");
-      t = domain::computeReport(name, shown, *q);
-      if (!t) return statusResponse(t.status(), "无法生成报表");
-    }
+  }
+  if (format == "json") {
     WebResponse out;
     out.body = reportJson(*t, data, *q);
     return out;
   }
-  // As `renda export` writes it, personal fields masked.
-  domain::Dataset shown = data;
-  if (Status s = presentDataset(shown, call.node, false, *q); !s)
-    return statusResponse(s, "无法生成报表");
+  // As `renda export` writes it.
   std::string path = webTempPath(call.node.dir(), "report", "." + format);
-  auto written = writeReportFile(path, name, format == "xlsx", shown, *q);
+  auto written = writeReportFile(path, name, format == "xlsx", shown ? *shown : data, *q);
   if (!written) {
     ::unlink(path.c_str());
     return statusResponse(written.status(), "无法生成报表文件");

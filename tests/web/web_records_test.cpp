@@ -286,6 +286,37 @@ TEST_CASE("Web API: a suggestion's actions are those the node may take now; an a
   CHECK(!contains(now, "submit"));
 }
 
+TEST_CASE("Web API: a township node is offered the deputy's side of a county-level suggestion, "
+          "never the county office's",
+          "[web][api]") {
+  County c;
+  Harness& h = c.h;
+  REQUIRE(addAccount(h, "t1", "文书", "clerk", kClerkPassword).code == 0);
+  std::string deputy = h.add("t1", "deputy", {"--name", "周九"});
+  std::string sid = h.add("t1", "suggestion",
+                          {"--title", "关于整修村道的建议", "--lead", deputy.substr(0, 8)});
+  WebNode t1(h, "t1");
+  Client clerk{t1.webPort};
+  REQUIRE(clerk.login("文书", kClerkPassword).status == 200);
+  std::string path = "/api/suggestions/" + enc("关于整修村道的建议");
+  CHECK(contains(namesOf(clerk.get(path).json()["actions"]), "submit"));
+  REQUIRE(clerk.send("POST", path + "/actions/submit", "{}").status == 200);
+  std::vector<std::string> actions = namesOf(clerk.get(path).json()["actions"]);
+  CHECK(contains(actions, "withdraw"));
+  CHECK(!contains(actions, "register"));
+  CHECK(!contains(actions, "reject"));
+  std::string before = h.digest("t1");
+  HttpReply refused = clerk.send("POST", "/api/suggestions/" + sid.substr(0, 8) +
+                                     "/actions/register",
+                                 "{\"number\":\"闭-2026-009\"}");
+  CHECK(refused.status == 403);
+  CHECK(refused.json()["code"].str == "refused");
+  CHECK_THAT(refused.json()["error"].str, Catch::Contains("城关镇") && Catch::Contains("已提交"));
+  CHECK(h.digest("t1") == before);
+  CHECK(h.json("t1", {"suggestion", "show", sid.substr(0, 10)})["lifecycle"]["state"].str ==
+        "submitted");
+}
+
 TEST_CASE("Web API: the suggestion list filters by cohort (the current one by default), "
           "category, deputy and text, and pages",
           "[web][api]") {

@@ -15,9 +15,10 @@ export function neighbourColumns(syncNow) {
     { key: 'toReceive', label: t('col.toReceive'), num: true },
     { key: 'state', label: t('col.syncState'), render: (n) => html`${fmt(n.stateLabel || n.state)}${n.lastError ? html`<div class="problem">${n.lastError}</div>` : ''}` },
   ];
+  // A neighbour is named by its key once a session told it, else by its address.
   if (syncNow) cols.push({ key: 'do', label: '', render: (n) => html`
-    <button onClick=${() => syncNow(n.node)}>${t('sync.now')}</button>
-    <a class="button" href=${`/api/bundles/export?node=${encodeURIComponent(n.node)}`} download>${t('sync.exportFor')}</a>` });
+    <button onClick=${() => syncNow(n.node || n.address)}>${t('sync.now')}</button>
+    ${n.node ? html`<a class="button" href=${`/api/bundles/export?node=${encodeURIComponent(n.node)}`} download>${t('sync.exportFor')}</a>` : null}` });
   return cols;
 }
 
