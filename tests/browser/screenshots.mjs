@@ -24,9 +24,10 @@ for (const dir of nodes) renda(dir, ['account', 'add', '--name', account.name, '
 const serves = [];
 const browsers = [];
 try {
-  const county = await startServe(countyDir, [], { listen: 'off' });
+  // The township syncs with the county office, so that its sync page has a neighbour.
+  const county = await startServe(countyDir);
   serves.push(county);
-  const town = await startServe(townDir, [], { listen: 'off' });
+  const town = await startServe(townDir, ['--peer', county.syncAddress], { listen: 'off' });
   serves.push(town);
   // One browser a node: the session cookie is per host, not per port.
   const signedIn = async (node) => {
@@ -59,7 +60,7 @@ try {
   await shoot(t, `deputies/${encodeURIComponent(deputies.records[0].id)}`, 'deputy.png', 'dl.fields');
   await shoot(t, 'entry/duty', 'entry.png', '#f-deputy');
   await shoot(t, 'conflicts', 'conflicts.png');
-  await shoot(t, 'sync', 'sync.png');
+  await shoot(t, 'sync', 'sync.png', 'table.grid');
   await shoot(c, 'dashboard', 'dashboard.png', '.chart canvas, .chart-empty');
   await shoot(c, 'reports/summary', 'report.png', 'table.grid');
 } finally {

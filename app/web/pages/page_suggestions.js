@@ -67,7 +67,7 @@ export function SuggestionsPage({ ctx }) {
         onChange=${(e) => setFilter(query, 'overdue', e.target.checked ? '1' : '')} />${t('overdue')}</label>
     </div>
     <${Loaded} result=${list}>${(d) => html`
-      <p class="count">${t('count', d.total ?? d.count)}${d.cohort !== undefined ? ` · ${t('cohort')}：${d.cohort || t('cohort.all')}` : ''}</p>
+      <p class="count">${t('count', d.total ?? d.count)}${d.cohort !== undefined ? ` · ${t('cohort')}：${d.cohortLabel || d.cohort || t('cohort.all')}` : ''}</p>
       <${Table} columns=${suggestionColumns()} rows=${d.suggestions} />
       <${Pager} page=${page} pageSize=${kPageSize} total=${d.total ?? d.count} setPage=${(p) => setFilter(query, 'page', String(p))} />`}</${Loaded}>
   </${Page}>`;
