@@ -174,6 +174,24 @@ export const tests = [
       await town.page.waitForSelector('p.ok');
       assert.match(await text(town.page, 'p.ok'), /王立新/);
 
+      step('the township types the deputy\'s duty records with the keyboard only');
+      await town.page.goto(`${town.url}#/entry/duty`);
+      await town.page.waitForSelector('#f-deputy');
+      const fieldCount = await town.page.$$eval('.record-form .field', (f) => f.length);
+      const duties = ['视察城东公路', '走访城东村'];
+      await town.page.focus('#f-deputy');
+      for (const [i, title] of duties.entries()) {
+        // The form is ready for the next record once the cursor is back on its first field.
+        await town.page.waitForFunction(() => document.activeElement.id === 'f-deputy' && !document.activeElement.value);
+        for (const value of ['王立新', '视察', i === 0 ? '2026-11-20' : null, title]) {
+          if (value !== null) await town.page.keyboard.type(value);
+          await town.page.keyboard.press('Enter');
+        }
+        for (let f = 5; f <= fieldCount; ++f) await town.page.keyboard.press('Enter');
+        await town.page.waitForFunction((n) => document.querySelectorAll('main table.grid tbody tr').length === n, i + 1,
+          { timeout: 10000 }).catch(async () => assert.fail(`duty record ${i + 1} not saved:\n${await text(town.page, 'main')}`));
+      }
+
       step('the township enters a suggestion with that lead deputy and submits it');
       await town.page.goto(`${town.url}#/suggestions`);
       await town.page.click('#add');
@@ -222,6 +240,11 @@ export const tests = [
       step('the county office closes it');
       await act(office.page, 'close', {});
       await expectations('办结', kCounty, [], ['carryOver', 'markKey', 'supervise']);
+
+      step('the duty records on the deputy\'s page at the county office');
+      await office.page.goto(`${office.url}#/deputies/${encodeURIComponent('王立新')}?year=2026`);
+      await office.page.waitForFunction((ts) => ts.every((x) => document.querySelector('main').innerText.includes(x)),
+        duties, { timeout: 10000 }).catch(async () => assert.fail(`the county's archive lacks the duty records:\n${await text(office.page, 'main')}`));
 
       step('a conflict made while the link is cut, resolved on the county\'s 冲突 page');
       link.cut();
