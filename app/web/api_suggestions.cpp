@@ -154,9 +154,15 @@ WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
     j.endArray().endObject();
   }
   j.endArray();
+  // The record's change log: each change's signature checked now, and a
+  // plain edit's values and, when it was kept but not applied, why.
+  std::map<ChangeId, const storage::Store::LoggedChange*> logged;
+  auto history = store.history(stored.id);
+  if (!history) return statusResponse(history.status(), "无法读取这条建议的历史");
+  for (const auto& h : *history) logged[h.id] = &h;
   // Every life-cycle event in fold order, applied or not, with the plain
   // field edits placed among them by time: who (which node, of which
-  // township), when, and why one was not applied.
+  // township), when, whether its signature holds, and why one was not applied.
   auto entry = [&](const ChangeId& id, const std::string& action, const PublicKey& author,
                    uint64_t atMs, bool applied, const std::string& reason,
                    const std::vector<Field>& fields) {
@@ -168,6 +174,7 @@ WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
     j.field("atMs", static_cast<int64_t>(atMs)).field("at", formatTime(atMs));
     j.key("applied").boolean(applied);
     if (!applied) j.field("reason", reason);
+    if (auto h = logged.find(id); h != logged.end()) j.key("verified").boolean(h->second->signatureValid);
     j.key("fields").beginObject();
     for (const auto& f : fields) {
       std::string v = presentValue(RecordKind::kSuggestion, f.name, f.value, unsealer,
@@ -181,15 +188,6 @@ WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
     if (v.action.empty() && v.id != stored.id) edits.push_back(&v);
   std::stable_sort(edits.begin(), edits.end(),
                    [](auto* a, auto* b) { return a->hlc < b->hlc; });
-  // A plain edit's values and, when it was kept but not applied, why: from
-  // the record's change log.
-  std::map<ChangeId, const storage::Store::LoggedChange*> logged;
-  Result<std::vector<storage::Store::LoggedChange>> history = std::vector<storage::Store::LoggedChange>{};
-  if (!edits.empty()) {
-    history = store.history(stored.id);
-    if (!history) return statusResponse(history.status(), "无法读取这条建议的历史");
-    for (const auto& h : *history) logged[h.id] = &h;
-  }
   size_t next = 0;
   auto editsBefore = [&](uint64_t hlc) {
     for (; next < edits.size() && edits[next]->hlc < hlc; ++next) {

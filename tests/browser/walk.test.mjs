@@ -213,6 +213,7 @@ export const tests = [
           const rows = await seeState(side, id, label);
           const last = rows[rows.length - 1];
           assert.equal(last && last[2], by, `${side.name}: the timeline's last row is by ${by}: ${JSON.stringify(rows)}`);
+          assert.ok(rows.every((r) => r[4] === '签名有效' && r[5] === '已生效'), `${side.name}: every change signed and applied: ${JSON.stringify(rows)}`);
           assert.deepEqual(await actionButtons(side.page), side === town ? townActions : countyActions,
             `${side.name}: the actions offered in ${label}`);
           if (!(side === town ? townActions : countyActions).length)
