@@ -9,6 +9,7 @@
 #include "app/cli/cli.h"
 #include "app/output/dataset.h"
 #include "app/web/cohort.h"
+#include "app/web/ops_state.h"
 #include "app/web/refs.h"
 #include "core/domain/privacy.h"
 
@@ -82,8 +83,9 @@ WebResponse apiMeta(ApiCall& call) {
   std::string township = self ? self->township : "";
   auto config = configFor(store, township);
   if (!config) return statusResponse(config.status(), "无法读取本县设置");
-  auto data = loadDataset(store);
-  if (!data) return statusResponse(data.status(), "无法读取代表建议");
+  auto cached = call.ops->datasets.get(store);
+  if (!cached) return statusResponse(cached.status(), "无法读取代表建议");
+  const domain::Dataset* data = cached->get();
   Json j;
   j.beginObject().key("kinds").beginArray();
   for (int k = 0; k < kRecordKindCount; ++k) {

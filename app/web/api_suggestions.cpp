@@ -15,6 +15,7 @@
 #include "app/output/json.h"
 #include "app/web/cohort.h"
 #include "app/web/json_body.h"
+#include "app/web/ops_state.h"
 #include "app/web/refs.h"
 #include "app/web/suggestion_item.h"
 #include "app/web/web_app.h"
@@ -67,8 +68,11 @@ WebResponse ok(const Json& j) {
 
 WebResponse apiSuggestionList(ApiCall& call) {
   storage::Store& store = call.node.store();
-  auto data = loadDataset(store);
-  if (!data) return statusResponse(data.status(), "无法读取代表建议");
+  // The store's records folded once per state of the store (ops_state.h),
+  // not on every page of the list.
+  auto cached = call.ops->datasets.get(store);
+  if (!cached) return statusResponse(cached.status(), "无法读取代表建议");
+  const domain::Dataset* data = cached->get();
   const WebRequest& rq = call.request;
   std::string state = queryOf(rq, "state"), township = queryOf(rq, "township"),
               q = queryOf(rq, "q"), category = queryOf(rq, "category");
@@ -150,9 +154,15 @@ WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
     j.endArray().endObject();
   }
   j.endArray();
+  // The record's change log: each change's signature checked now, and a
+  // plain edit's values and, when it was kept but not applied, why.
+  std::map<ChangeId, const storage::Store::LoggedChange*> logged;
+  auto history = store.history(stored.id);
+  if (!history) return statusResponse(history.status(), "无法读取这条建议的历史");
+  for (const auto& h : *history) logged[h.id] = &h;
   // Every life-cycle event in fold order, applied or not, with the plain
   // field edits placed among them by time: who (which node, of which
-  // township), when, and why one was not applied.
+  // township), when, whether its signature holds, and why one was not applied.
   auto entry = [&](const ChangeId& id, const std::string& action, const PublicKey& author,
                    uint64_t atMs, bool applied, const std::string& reason,
                    const std::vector<Field>& fields) {
@@ -164,6 +174,7 @@ WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
     j.field("atMs", static_cast<int64_t>(atMs)).field("at", formatTime(atMs));
     j.key("applied").boolean(applied);
     if (!applied) j.field("reason", reason);
+    if (auto h = logged.find(id); h != logged.end()) j.key("verified").boolean(h->second->signatureValid);
     j.key("fields").beginObject();
     for (const auto& f : fields) {
       std::string v = presentValue(RecordKind::kSuggestion, f.name, f.value, unsealer,
@@ -177,15 +188,6 @@ WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
     if (v.action.empty() && v.id != stored.id) edits.push_back(&v);
   std::stable_sort(edits.begin(), edits.end(),
                    [](auto* a, auto* b) { return a->hlc < b->hlc; });
-  // A plain edit's values and, when it was kept but not applied, why: from
-  // the record's change log.
-  std::map<ChangeId, const storage::Store::LoggedChange*> logged;
-  Result<std::vector<storage::Store::LoggedChange>> history = std::vector<storage::Store::LoggedChange>{};
-  if (!edits.empty()) {
-    history = store.history(stored.id);
-    if (!history) return statusResponse(history.status(), "无法读取这条建议的历史");
-    for (const auto& h : *history) logged[h.id] = &h;
-  }
   size_t next = 0;
   auto editsBefore = [&](uint64_t hlc) {
     for (; next < edits.size() && edits[next]->hlc < hlc; ++next) {
@@ -236,9 +238,20 @@ WebResponse apiSuggestionAction(ApiCall& call, const std::string& ref, const std
                          "这条建议现在是“" + state + "”，" + who + "不能对它执行“" + info->label +
                              "”：未作任何记录。可执行的操作见建议详情页");
   }
+  // A unit or deputy as a clerk names it (its name, a prefix of its id), as
+  // the record forms take it: the action itself takes the record's id.
   JsonFields options;
-  for (const auto& [name, value] : *body)
-    if (!value.empty()) options.emplace_back(name, value);
+  for (const auto& [name, value] : *body) {
+    if (value.empty()) continue;
+    std::string given = value;
+    for (const auto& f : *domain::actionFields(action)) {
+      if (f.name != name || !f.refers) continue;
+      auto stored = storedRef(store, f, value);
+      if (auto* e = std::get_if<WebResponse>(&stored)) return *e;
+      given = std::get<std::string>(stored);
+    }
+    options.emplace_back(name, given);
+  }
   auto after = takeLifeCycleAction(call.node, stored, action, options);
   if (!after) return statusResponse(after.status(), std::string("未能执行“") + info->label + "”");
   Json j;

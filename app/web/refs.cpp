@@ -169,4 +169,25 @@ std::string nodeName(const MemberTable& members, const PublicKey& key) {
   return "节点 " + toHex(key).substr(0, 8);
 }
 
+// A reference typed in a form (an id, a prefix, a name, a number) as the
+// record id the store keeps; a list of them (kReferences) separated by ','.
+std::variant<std::string, WebResponse> storedRef(storage::Store& store,
+                                                 const domain::FieldInfo& info,
+                                                 const std::string& value) {
+  std::string out;
+  for (const auto& part : domain::splitList(value)) {
+    auto found = resolveRef(store, *info.refers, part);
+    if (auto* r = std::get_if<WebResponse>(&found)) {
+      if (r->status != 404) return *r;
+      return errorResponse(400, "invalid",
+                           std::string("“") + info.label + "”（" + info.name + "）找不到“" + part +
+                               "”所指的" + domain::kindLabel(*info.refers) +
+                               "：请从列表中选择，或先登记它",
+                           info.name);
+    }
+    out += (out.empty() ? "" : ",") + toHex(std::get<Record>(found).id);
+  }
+  return out;
+}
+
 }  // namespace renda::app

@@ -27,6 +27,13 @@ std::optional<RecordKind> kindFromWord(const std::string& word);
 std::variant<Record, WebResponse> resolveRef(storage::Store& store, RecordKind kind,
                                              const std::string& text);
 
+// A reference typed in a form or an action's field (an id, a prefix, a
+// name, a number) as the record id the store keeps; a list of them
+// (kReferences) separated by ','. None found: 400 with the field named.
+std::variant<std::string, WebResponse> storedRef(storage::Store& store,
+                                                 const domain::FieldInfo& info,
+                                                 const std::string& value);
+
 // What a person calls a record: its name, title or type; a suggestion's
 // number and title; else its kind's label and the start of its id.
 std::string recordLabel(storage::Store& store, const Record& r);

@@ -85,8 +85,9 @@ export function seedTownship(dir) {
 
 // `renda serve` on loopback with the web interface on a port of the
 // system's choosing; resolves when its first log line gives the address.
-export function startServe(dataDir, extra = []) {
-  const args = ['--data', dataDir, 'serve', '--listen', '127.0.0.1:0', '--web', '127.0.0.1:0',
+// listen: where it takes sync sessions (off: nowhere, syncAddress null).
+export function startServe(dataDir, extra = [], { listen = '127.0.0.1:0' } = {}) {
+  const args = ['--data', dataDir, 'serve', '--listen', listen, '--web', '127.0.0.1:0',
     '--discovery', 'off', ...extra];
   const child = spawn(rendaBinary(), args, { env: { ...process.env, LANG: 'C.UTF-8' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -94,11 +95,11 @@ export function startServe(dataDir, extra = []) {
     const timer = setTimeout(() => reject(new Error(`renda serve gave no address in 15 s:\n${log}`)), 15000);
     const onData = (chunk) => {
       log += chunk;
-      const m = /listening on (127\.0\.0\.1:\d+), web at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(log);
+      const m = /(?:listening on (127\.0\.0\.1:\d+)|not listening), web at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(log);
       if (m) {
         clearTimeout(timer);
         resolve({
-          url: m[2], syncAddress: m[1], log: () => log,
+          url: m[2], syncAddress: m[1] || null, log: () => log,
           stop: () => new Promise((done) => {
             if (child.exitCode !== null) return done(child.exitCode);
             child.once('exit', (code) => done(code));

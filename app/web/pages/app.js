@@ -8,6 +8,7 @@ import { t, loadStrings, currentLang } from './i18n.js';
 import { ErrorBox, Loading } from './ui.js';
 import { LoginPage } from './page_login.js';
 import { routes, navItems } from './routes.js';
+import { preloadCharts } from './charts.js';
 
 const kCohortKey = 'renda.cohort';
 
@@ -34,6 +35,8 @@ function Shell({ session, meta, metaError, route, setSession, lang, setLang }) {
   const chosen = known ? cohort : (current ? current.name : '');
   const setCohort = (c) => { localStorage.setItem(kCohortKey, c); setCohortState(c); };
   const page = routes[route.parts[0]] || routes.notFound;
+  // The dashboard's charts load while the session's meta is on its way.
+  if (route.parts[0] === 'dashboard') preloadCharts();
   const ctx = { session, meta, cohort: chosen, route, lang };
   const signOut = async () => {
     try { await api.post('/api/logout'); } catch (e) { /* signed out either way */ }
@@ -55,7 +58,7 @@ function Shell({ session, meta, metaError, route, setSession, lang, setLang }) {
     </header>
     <main>
       ${metaError ? html`<${ErrorBox} error=${metaError} />` : null}
-      <${page} ctx=${ctx} key=${route.parts.join('/')} />
+      ${meta || metaError ? html`<${page} ctx=${ctx} key=${route.parts.join('/')} />` : html`<${Loading} />`}
     </main>
   </div>`;
 }

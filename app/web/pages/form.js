@@ -89,18 +89,24 @@ export function RecordForm({ fields, initial, onSubmit, submitLabel, keyboard, s
     if (first) { refs.current[first.name]?.focus(); return; }
     setBusy(true);
     setError(null);
-    try {
-      const body = {};
-      for (const f of shown) {
-        const v = values[f.name];
-        if (v !== undefined && v !== null && String(v).trim() !== '') body[f.name] = String(v).trim();
-      }
-      await onSubmit(body);
+    const body = {};
+    for (const f of shown) {
+      const v = values[f.name];
+      if (v !== undefined && v !== null && String(v).trim() !== '') body[f.name] = String(v).trim();
+    }
+    // Keyboard entry: the next record's form is ready at once, while this one
+    // is being saved, so that what a fast typist types next lands in it (a
+    // failed save puts this record back, with the reason).
+    if (keyboard) {
       const next = {};
       for (const name of sticky || []) if (values[name] !== undefined) next[name] = values[name];
-      setValues(keyboard ? { ...initial, ...next } : values);
-      if (keyboard) setTimeout(() => focusField(shown[0].name), 0);
+      setValues({ ...initial, ...next });
+      setTimeout(() => focusField(shown[0].name), 0);
+    }
+    try {
+      await onSubmit(body);
     } catch (err) {
+      if (keyboard) setValues(values);
       setError(err);
       if (err.field) {
         setProblems({ [err.field]: err.message });

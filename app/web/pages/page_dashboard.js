@@ -4,7 +4,7 @@
 import { html } from './preact.js';
 import { t } from './i18n.js';
 import { useApi, Loaded, Page, Table, fmt } from './ui.js';
-import { Chart, barOption, pieOption, lineOption, nothingIn } from './charts.js';
+import { Chart, barOption, pieOption, lineOption, nothingIn, preloadCharts } from './charts.js';
 
 const rateKeys = ['handledRate', 'satisfiedRate', 'resolvedRate'];
 
@@ -18,7 +18,9 @@ function rateSeries() {
 
 // The intake figures: counts, and rates (keys ending in Rate) as percents.
 function Intake({ intake }) {
-  const entries = Object.entries(intake || {});
+  // A figure the summary does not give (null) is left out, not shown as a dash.
+  const entries = Object.entries(intake || {}).filter(([, v]) => v !== null && v !== undefined &&
+    !(typeof v === 'object' && (v.value === null || v.value === undefined)));
   const shown = (k, v) => {
     const value = typeof v === 'object' && v !== null ? v.value : v;
     return /Rate$/.test(k) && value !== null && value !== undefined ? `${value}%` : fmt(value);
@@ -29,6 +31,7 @@ function Intake({ intake }) {
 
 export function DashboardPage({ ctx }) {
   const dash = useApi('/api/dashboard', { cohort: ctx.cohort });
+  preloadCharts();
   return html`<${Page} title=${t('nav.dashboard')} actions=${html`<button class="noprint" onClick=${() => window.print()}>${t('print')}</button>`}>
     <${Loaded} result=${dash}>${(d) => html`
       <p class="cohort-line">${t('cohort')}：<b>${d.cohortLabel || d.cohort || t('cohort.all')}</b></p>

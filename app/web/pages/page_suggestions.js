@@ -1,11 +1,14 @@
 // 建议: the list, with filters (state, category, deputy, township, cohort,
 // overdue) and a search over titles and bodies; the filters live in the
 // address (#/suggestions?state=registered), so a list can be linked to.
-import { html } from './preact.js';
+// 新增 enters a suggestion (its intake fields only) and opens its page,
+// where it is submitted.
+import { html, useState } from './preact.js';
 import { t } from './i18n.js';
+import { api } from './api.js';
 import { useApi, Loaded, Page, Table, hrefOf, fmt } from './ui.js';
 import { Pager } from './records.js';
-import { kindFields } from './form.js';
+import { kindFields, entryFields, RecordForm } from './form.js';
 
 const kPageSize = 50;
 
@@ -26,7 +29,21 @@ function setFilter(query, name, value) {
   location.hash = `#/suggestions?${q}`;
 }
 
+// What a new suggestion is entered with; the rest (number, units, reply,
+// state, ...) its life-cycle actions write.
+const kIntake = ['township', 'title', 'body', 'lead', 'level', 'kind', 'category', 'submittedIn', 'session', 'public', 'issue'];
+
+function NewSuggestion({ meta }) {
+  const fields = entryFields(meta, 'suggestion').filter((f) => kIntake.includes(f.name));
+  const add = async (body) => {
+    const r = await api.post('/api/records/suggestion', body);
+    location.hash = hrefOf('suggestions', r.id);
+  };
+  return html`<div class="panel"><${RecordForm} fields=${fields} onSubmit=${add} submitLabel=${t('add')} /></div>`;
+}
+
 export function SuggestionsPage({ ctx }) {
+  const [adding, setAdding] = useState(false);
   const query = ctx.route.query;
   const page = Number(query.page) || 1;
   const list = useApi('/api/suggestions', { ...query, cohort: ctx.cohort, page, pageSize: kPageSize });
@@ -34,7 +51,9 @@ export function SuggestionsPage({ ctx }) {
   const states = (ctx.meta && ctx.meta.states) || [];
   const text = (name, label) => html`<label>${label}<input id=${`filter-${name}`} value=${query[name] || ''}
     onChange=${(e) => setFilter(query, name, e.target.value.trim())} /></label>`;
-  return html`<${Page} title=${t('nav.suggestions')}>
+  return html`<${Page} title=${t('nav.suggestions')}
+    actions=${html`<button id="add" class="noprint" onClick=${() => setAdding(!adding)}>${adding ? t('cancel') : t('add')}</button>`}>
+    ${adding ? html`<${NewSuggestion} meta=${ctx.meta} />` : null}
     <div class="filters">
       <label>${t('search')}<input type="search" id="filter-q" value=${query.q || ''} placeholder=${t('sugg.searchHint')}
         onChange=${(e) => setFilter(query, 'q', e.target.value.trim())} /></label>
@@ -48,7 +67,7 @@ export function SuggestionsPage({ ctx }) {
         onChange=${(e) => setFilter(query, 'overdue', e.target.checked ? '1' : '')} />${t('overdue')}</label>
     </div>
     <${Loaded} result=${list}>${(d) => html`
-      <p class="count">${t('count', d.total ?? d.count)}${d.cohort !== undefined ? ` · ${t('cohort')}：${d.cohort || t('cohort.all')}` : ''}</p>
+      <p class="count">${t('count', d.total ?? d.count)}${d.cohort !== undefined ? ` · ${t('cohort')}：${d.cohortLabel || d.cohort || t('cohort.all')}` : ''}</p>
       <${Table} columns=${suggestionColumns()} rows=${d.suggestions} />
       <${Pager} page=${page} pageSize=${kPageSize} total=${d.total ?? d.count} setPage=${(p) => setFilter(query, 'page', String(p))} />`}</${Loaded}>
   </${Page}>`;
