@@ -6,7 +6,8 @@
 #   RENDA_DATA=DIR   where the demo county lives (default renda-data): DIR/demo-county
 #   DEMO_TOWNSHIPS=N how many townships when the county is made (default 15)
 #   DEMO_PORT=P      the county office's port; townships take the next ones (default 7420)
-#   DEMO_WEB_PORT=W  the county office's web pages; townships take the next ones (default 7480)
+#   DEMO_WEB_PORT=W  the county office's web pages (127.0.0.1:W); township N is at
+#                    127.0.0.(N+1) on port W+N (default 7480)
 #   DEMO_PASSWORD=S  the password of each node's demo web account 管理员 (default renda-demo)
 #   DEMO_CHECK=1     make a change on the first township, wait until the county
 #                    shows it, print how long it took, stop (for tests and CI)
@@ -52,7 +53,10 @@ i=0
 for n in "${nodes[@]}"; do
   name=$(basename "$n")
   listen=127.0.0.1:$((PORT + i))
-  web=127.0.0.1:$((WEB_PORT + i))
+  # Each node's pages on an address of its own (127.0.0.1, 127.0.0.2, ...: all
+  # this computer's loopback), so that a browser keeps one sign-in per node:
+  # cookies belong to an address, not to a port.
+  web=127.0.0.$((i + 1)):$((WEB_PORT + i))
   args=(--data "$n" serve --listen "$listen" --web "$web" --discovery loopback
         --discovery-port "$((PORT + 1000))" --routine 10 --max-backoff 5)
   "$RENDA" "${args[@]}" >"$DIR/logs/$name.log" 2>&1 &
@@ -82,8 +86,37 @@ shows() {
   grep -q "$2" <<<"$list"
 }
 
+# The status line of an HTTP request to node $1's pages ($2: GET or POST, $3:
+# path, $4: a JSON body or nothing), through bash's /dev/tcp: no curl needed.
+http_status() {
+  local addr=$1 host=${1%:*} port=${1##*:} line
+  exec 3<>"/dev/tcp/$host/$port" || return 1
+  if [[ -n ${4:-} ]]; then
+    printf '%s %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+      "$2" "$3" "$addr" "$(printf %s "$4" | wc -c)" "$4" >&3
+  else
+    printf '%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$2" "$3" "$addr" >&3
+  fi
+  IFS= read -r line <&3 || line=
+  exec 3<&-
+  printf '%s\n' "${line%$'\r'}"
+}
+
 if [[ ${DEMO_CHECK:-0} == 1 ]]; then
   sleep 1
+  # Every node's pages answer, and the demo account signs in.
+  for ((j = 0; j < ${#nodes[@]}; j++)); do
+    web=127.0.0.$((j + 1)):$((WEB_PORT + j))
+    for _ in $(seq 1 50); do
+      [[ $(http_status "$web" GET / 2>/dev/null) == *" 200 "* ]] && break
+      sleep 0.1
+    done
+    got=$(http_status "$web" GET /)
+    [[ $got == *" 200 "* ]] || { echo "$(basename "${nodes[j]}"): http://$web/ answered '$got'" >&2; exit 1; }
+    got=$(http_status "$web" POST /api/login "{\"name\":\"$ACCOUNT\",\"password\":\"$PASSWORD\"}")
+    [[ $got == *" 200 "* ]] || { echo "$(basename "${nodes[j]}"): signing in answered '$got'" >&2; exit 1; }
+  done
+  echo "Every node's pages answer at its address, and $ACCOUNT signs in."
   name="演示代表$RANDOM"
   start=$(date +%s%N)
   "$RENDA" --data "$first" deputy add --name "$name" --level 乡镇级 >/dev/null
