@@ -53,7 +53,7 @@ TEST_CASE("renda CLI: messages follow the locale, Chinese under zh_*", "[app][cl
              Catch::Contains("用法：") && Catch::Contains("选项：") && Catch::Contains("（必填）"));
 }
 
-TEST_CASE("renda CLI: records are named as clerks name them; an ambiguous name gives a choice",
+TEST_CASE("renda CLI: records are named as clerks name them, an ambiguous name gives a choice",
           "[app][cli][find]") {
   County county;
   Harness& h = county.h;
@@ -122,7 +122,7 @@ TEST_CASE("renda CLI: records are named as clerks name them; an ambiguous name g
                              Catch::Contains("办理期限"));
 }
 
-TEST_CASE("renda CLI: a second unit of the same name is refused unless asked for; choices are "
+TEST_CASE("renda CLI: a second unit of the same name is refused unless asked for, choices are "
           "checked",
           "[app][cli][find]") {
   County county;
@@ -155,7 +155,7 @@ TEST_CASE("renda CLI: a second unit of the same name is refused unless asked for
                   "主办"});
 }
 
-TEST_CASE("renda CLI: the summary report opens with intake; JSON gives numbers as numbers",
+TEST_CASE("renda CLI: the summary report opens with intake, JSON gives numbers as numbers",
           "[app][cli][report]") {
   County county;
   Harness& h = county.h;

@@ -21,7 +21,7 @@ std::string fingerprintIn(const std::string& out) {
   return f;
 }
 
-TEST_CASE("renda CLI: join shows the county key's fingerprint; --fingerprint refuses another's",
+TEST_CASE("renda CLI: join shows the county key's fingerprint, --fingerprint refuses another's",
           "[app][cli][join]") {
   Harness h;
   std::string ours = fingerprintIn(h.ok("county", {"county", "init", "--name", "示范县"}).out);

@@ -187,7 +187,7 @@ TEST_CASE("checkApplies: the county node may write every township's records", "[
   }
 }
 
-TEST_CASE("checkApplies: windows include both ends; a renewal adds one, the gap stays refused",
+TEST_CASE("checkApplies: windows include both ends, a renewal adds one, the gap stays refused",
           "[core][trust]") {
   World w;
   w.enroll(w.t1, "chengguan", Role::kTownship);
@@ -212,7 +212,7 @@ TEST_CASE("checkApplies: windows include both ends; a renewal adds one, the gap 
   CHECK(m.activeAt(kUntil * 2));
 }
 
-TEST_CASE("deriveTrust: the root enrolls; a key is never moved; bad certificates are refused",
+TEST_CASE("deriveTrust: the root enrolls, a key is never moved, bad certificates are refused",
           "[core][trust]") {
   World w;
   w.enroll(w.t1, "chengguan", Role::kTownship);
@@ -233,7 +233,7 @@ TEST_CASE("deriveTrust: the root enrolls; a key is never moved; bad certificates
   CHECK_THAT(d.verdicts.at(countyTown), Catch::Contains("must not name a township"));
 }
 
-TEST_CASE("deriveTrust: a revocation pins the last valid change; a thief's other change at or "
+TEST_CASE("deriveTrust: a revocation pins the last valid change, a thief's other change at or "
           "below it never applies",
           "[core][trust]") {
   World w;
@@ -272,7 +272,7 @@ TEST_CASE("deriveTrust: a revocation pins the last valid change; a thief's other
   }
 }
 
-TEST_CASE("deriveTrust: a fork freezes its author from the fork on; the county settles it",
+TEST_CASE("deriveTrust: a fork freezes its author from the fork on, the county settles it",
           "[core][trust][fork]") {
   World w;
   w.enroll(w.t1, "chengguan", Role::kTownship);

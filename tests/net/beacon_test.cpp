@@ -154,7 +154,7 @@ TEST_CASE("BeaconListener: strangers' and damaged beacons are ignored with their
   CHECK(listener.receive(good, kFrom, kNow).peer);
 }
 
-TEST_CASE("BeaconListener: replays and duplicates are ignored; a restart is not",
+TEST_CASE("BeaconListener: replays and duplicates are ignored, a restart is not",
           "[net][beacon]") {
   BeaconListener listener(countyKey(), deviceFromByte(2));
   BeaconKey key = countyKey();

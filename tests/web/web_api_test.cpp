@@ -164,7 +164,7 @@ TEST_CASE("Web API: a deputy entered on a township's web page is in renda deputy
   CHECK(arrived);
 }
 
-TEST_CASE("Web API: suggestions list the lead deputy by name; the summary report's numbers are "
+TEST_CASE("Web API: suggestions list the lead deputy by name, the summary report's numbers are "
           "numbers",
           "[web][api]") {
   County c;
@@ -283,7 +283,7 @@ TEST_CASE("Web API: clients from other addresses are refused (403) unless the in
   CHECK(cl.get("/api/status").status == 200);
 }
 
-TEST_CASE("renda init --admin makes the first web account; without it, init is as before",
+TEST_CASE("renda init --admin makes the first web account, without it, init is as before",
           "[web][cli]") {
   Harness h;
   Run plain = h.ok("a", {"init"});

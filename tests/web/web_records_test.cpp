@@ -213,7 +213,7 @@ TEST_CASE("Web API: records of every kind are listed, paged, shown by name, adde
   CHECK(shown["display"]["station"].str == "城关镇代表之家");
 }
 
-TEST_CASE("Web API: a suggestion's actions are those the node may take now; an action runs as "
+TEST_CASE("Web API: a suggestion's actions are those the node may take now, an action runs as "
           "the CLI runs it and a refused one writes nothing",
           "[web][api]") {
   County c;
@@ -259,9 +259,10 @@ TEST_CASE("Web API: a suggestion's actions are those the node may take now; an a
   // The CLI sees what the page did.
   CHECK_THAT(h.ok("county", {"suggestion", "show", sid.substr(0, 10)}).out,
              Catch::Contains("闭-2026-001"));
-  // A data check of the fold still refuses, in the API's words first.
+  // A unit that names no record: 400 on the field, as the record forms answer.
   HttpReply noUnit = admin.send("POST", path + "/actions/assign", "{\"unit\":\"没有的单位\"}");
-  CHECK(noUnit.status == 404);
+  CHECK(noUnit.status == 400);
+  CHECK(noUnit.json()["field"].str == "unit");
   HttpReply assigned = admin.send("POST", path + "/actions/assign",
                                   "{\"unit\":\"" + unit.substr(0, 8) + "\",\"role\":\"lead\"}");
   REQUIRE(assigned.status == 200);
@@ -367,7 +368,7 @@ TEST_CASE("Web API: the suggestion list filters by cohort (the current one by de
   CHECK(paged["suggestions"].size() == 1);
 }
 
-TEST_CASE("Web API: conflicts from two nodes and changes kept but not applied are listed; a PUT "
+TEST_CASE("Web API: conflicts from two nodes and changes kept but not applied are listed, a PUT "
           "resolves the conflict",
           "[web][api]") {
   County c;

@@ -10,7 +10,7 @@
 namespace renda::app {
 namespace {
 
-TEST_CASE("JsonBody: a flat object parses; anything else is refused", "[web][json]") {
+TEST_CASE("JsonBody: a flat object parses, anything else is refused", "[web][json]") {
   auto ok = parseJsonObject(R"( {"name":"\u5f20\u4e09","n":12,"b":true,"z":null,"e":"\ud83d\ude00"} )");
   REQUIRE(ok);
   CHECK(*jsonValue(*ok, "name") == "张三");
@@ -25,7 +25,7 @@ TEST_CASE("JsonBody: a flat object parses; anything else is refused", "[web][jso
     CHECK_FALSE(parseJsonObject(bad));
 }
 
-TEST_CASE("LoginThrottle: the sixth try after five failures waits, longer each time; a success "
+TEST_CASE("LoginThrottle: the sixth try after five failures waits, longer each time, a success "
           "clears it",
           "[web][throttle]") {
   LoginThrottle t;
