@@ -143,6 +143,12 @@ WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
   summaryJson(j, *view, deputyName(store, view->lead), Node::nowMs());
   j.key("record");
   recordJson(j, r, &store);
+  // Its fields as a page shows them: references (the session, the lead
+  // deputy, co-signers) by the name of the record they name.
+  j.key("display").beginObject();
+  for (const auto& [name, st] : r.fields)
+    j.field(name, displayValue(store, domain::findField(r.kind, name), st.value()));
+  j.endObject();
   j.key("actions").beginArray();
   for (const auto& name : *allowed) {
     j.beginObject().field("name", name).field("label", actionLabel(name));

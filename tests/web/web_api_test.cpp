@@ -189,6 +189,9 @@ TEST_CASE("Web API: suggestions list the lead deputy by name, the summary report
   JsonValue one = admin.get("/api/suggestions/" + sid.substr(0, 12)).json();
   CHECK(one["leadName"].str == "吴十");
   CHECK(one.has("timeline"));
+  // References by name for the page, the stored id in the record.
+  CHECK(one["display"]["lead"].str.find("吴十") != std::string::npos);
+  CHECK(one["record"]["fields"]["lead"].str == deputy);
 
   JsonValue report = admin.get("/api/reports/summary").json();
   CHECK(report["report"].str == "summary");

@@ -30,10 +30,11 @@ function Actions({ actions, sref, done, meta }) {
   </div>`;
 }
 
-// The suggestion's record with its lead deputy by name.
+// The suggestion's record with its references (lead deputy, session, ...) by name.
 function withNames(d) {
   const r = d.record || { fields: {} };
-  return { ...r, display: { ...(r.display || {}), ...(d.leadName ? { lead: d.leadName } : {}) } };
+  return { ...r, display: { ...(r.display || {}), ...(d.display || {}),
+                            ...(d.leadName ? { lead: d.leadName } : {}) } };
 }
 
 export function SuggestionPage({ ctx }) {
