@@ -67,8 +67,10 @@ WebResponse ok(const Json& j) {
 
 WebResponse apiSuggestionList(ApiCall& call) {
   storage::Store& store = call.node.store();
-  auto data = loadDataset(store);
-  if (!data) return statusResponse(data.status(), "无法读取代表建议");
+  auto loaded = call.ops->datasets.load(store);
+  if (!loaded) return statusResponse(loaded.status(), "无法读取代表建议");
+  const StoreData& cached = **loaded;
+  const domain::Dataset* data = &cached.data;
   const WebRequest& rq = call.request;
   std::string state = queryOf(rq, "state"), township = queryOf(rq, "township"),
               q = queryOf(rq, "q"), category = queryOf(rq, "category");
@@ -87,6 +89,9 @@ WebResponse apiSuggestionList(ApiCall& call) {
   }
   uint64_t now = Node::nowMs();
   std::map<std::string, std::string> names = deputyNames(*data);
+  std::map<RecordId, const Record*> stored;  // for the search in bodies
+  if (!q.empty())
+    for (const Record* r : cached.records(RecordKind::kSuggestion)) stored[r->id] = r;
   std::vector<const domain::SuggestionView*> hits;
   for (const auto& v : data->suggestions) {
     if (!state.empty() && state != domain::stateName(v.state) &&
@@ -103,8 +108,11 @@ WebResponse apiSuggestionList(ApiCall& call) {
     }
     if (!q.empty() && v.title.find(q) == std::string::npos &&
         v.number.find(q) == std::string::npos) {
-      auto r = store.record(v.id);
-      if (!r || r->get("body").value_or("").find(q) == std::string::npos) continue;
+      auto r = stored.find(v.id);
+      if (r == stored.end()) continue;
+      auto body = r->second->fields.find("body");
+      if (body == r->second->fields.end() || body->second.value().find(q) == std::string::npos)
+        continue;
     }
     hits.push_back(&v);
   }
@@ -150,6 +158,12 @@ WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
     j.endArray().endObject();
   }
   j.endArray();
+  // Each change's signature check and, for a plain edit, its values and,
+  // when it was kept but not applied, why: from the record's change log.
+  auto history = store.history(stored.id);
+  if (!history) return statusResponse(history.status(), "无法读取这条建议的历史");
+  std::map<ChangeId, const storage::Store::LoggedChange*> logged;
+  for (const auto& h : *history) logged[h.id] = &h;
   // Every life-cycle event in fold order, applied or not, with the plain
   // field edits placed among them by time: who (which node, of which
   // township), when, and why one was not applied.
@@ -164,10 +178,12 @@ WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
     j.field("atMs", static_cast<int64_t>(atMs)).field("at", formatTime(atMs));
     j.key("applied").boolean(applied);
     if (!applied) j.field("reason", reason);
+    auto h = logged.find(id);
+    j.key("verified").boolean(h != logged.end() && h->second->signatureValid);
     j.key("fields").beginObject();
     for (const auto& f : fields) {
-      std::string v = presentValue(RecordKind::kSuggestion, f.name, f.value, unsealer,
-                                   Reveal::kClear);
+      std::string v =
+          presentValue(RecordKind::kSuggestion, f.name, f.value, unsealer, Reveal::kClear);
       j.field(f.name, displayValue(store, domain::findField(RecordKind::kSuggestion, f.name), v));
     }
     j.endObject().endObject();
@@ -175,25 +191,15 @@ WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
   std::vector<const RecordVersion*> edits;
   for (const auto& v : stored.versions)
     if (v.action.empty() && v.id != stored.id) edits.push_back(&v);
-  std::stable_sort(edits.begin(), edits.end(),
-                   [](auto* a, auto* b) { return a->hlc < b->hlc; });
-  // A plain edit's values and, when it was kept but not applied, why: from
-  // the record's change log.
-  std::map<ChangeId, const storage::Store::LoggedChange*> logged;
-  Result<std::vector<storage::Store::LoggedChange>> history = std::vector<storage::Store::LoggedChange>{};
-  if (!edits.empty()) {
-    history = store.history(stored.id);
-    if (!history) return statusResponse(history.status(), "无法读取这条建议的历史");
-    for (const auto& h : *history) logged[h.id] = &h;
-  }
+  std::stable_sort(edits.begin(), edits.end(), [](auto* a, auto* b) { return a->hlc < b->hlc; });
   size_t next = 0;
   auto editsBefore = [&](uint64_t hlc) {
     for (; next < edits.size() && edits[next]->hlc < hlc; ++next) {
       const RecordVersion* e = edits[next];
       auto h = logged.find(e->id);
       if (h == logged.end()) continue;
-      entry(e->id, "edit", e->author, Hlc::millis(e->hlc), h->second->applied,
-            h->second->refusal, h->second->change.fields);
+      entry(e->id, "edit", e->author, Hlc::millis(e->hlc), h->second->applied, h->second->refusal,
+            h->second->change.fields);
     }
   };
   j.key("timeline").beginArray();
