@@ -126,10 +126,9 @@ WebResponse apiRecordList(ApiCall& call, const std::string& word) {
   }
   auto names = [&](const Record& r, const std::string& field, const std::string& id) {
     auto it = r.fields.find(field);
-    if (it == r.fields.end()) return false;
-    for (const auto& part : domain::splitList(it->second.value()))
-      if (part == id) return true;
-    return false;
+    // A stored reference is a full 64-hex id (a list of them: separated by
+    // ','), so containing the id is naming it; no copy of the value is made.
+    return it != r.fields.end() && it->second.value().find(id) != std::string::npos;
   };
   // The latest entered or changed first (the cache keeps them so), as a
   // clerk looks for what was just typed.
