@@ -38,8 +38,7 @@ WebResponse apiConflicts(ApiCall& call) {
   auto loaded = call.ops->datasets.load(store);
   if (!loaded) return statusResponse(loaded.status(), "无法读取记录");
   const StoreData& cached = **loaded;
-  std::vector<const Record*> all;  // every record, kind by kind
-  for (const auto& list : cached.byKind) all.insert(all.end(), list.begin(), list.end());
+  const std::vector<const Record*>& all = cached.attention;
   Unsealer unsealer(call.node);
   Json j;
   j.beginObject().key("conflicts").beginArray();

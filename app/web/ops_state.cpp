@@ -41,6 +41,14 @@ Result<std::shared_ptr<const StoreData>> loadStoreData(storage::Store& store) {
     for (const auto& r : *list) d->byKind[static_cast<size_t>(r.kind)].push_back(&r);
   for (auto& list : d->byKind) newestFirst(list);
   for (const auto& v : ds.suggestions) d->views[v.id] = &v;
+  for (const auto& list : d->byKind)
+    for (const Record* r : list) {
+      bool waits = r->hasConflicts();
+      for (const auto& v : r->versions) waits = waits || !v.applied;
+      if (const domain::SuggestionView* v = d->view(r->id))
+        for (const auto& e : v->events) waits = waits || !e.applied;
+      if (waits) d->attention.push_back(r);
+    }
   return std::shared_ptr<const StoreData>(std::move(d));
 }
 

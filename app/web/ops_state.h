@@ -31,6 +31,10 @@ struct StoreData {
   std::array<std::vector<const Record*>, kRecordKindCount> byKind;
   // A suggestion's folded view by its record id.
   std::map<RecordId, const domain::SuggestionView*> views;
+  // What waits for a person (GET /api/conflicts), in the order of byKind:
+  // records with a field in conflict or a change kept but not applied, and
+  // suggestions whose fold did not apply an event.
+  std::vector<const Record*> attention;
 
   const std::vector<const Record*>& records(RecordKind kind) const {
     return byKind[static_cast<size_t>(kind)];
