@@ -7,7 +7,7 @@
 
 namespace renda::app {
 
-Result<domain::Dataset> loadDataset(storage::Store& store) {
+Result<domain::Dataset> loadDataset(storage::Store& store, std::vector<Record>* suggestionRecords) {
   domain::Dataset d;
   auto settings = store.list(RecordKind::kSettings);
   if (!settings) return settings.status();
@@ -63,6 +63,7 @@ Result<domain::Dataset> loadDataset(storage::Store& store) {
   for (auto& s : d.suggestions)
     if (s.submittedIn.empty() && interSession[s.session]) s.submittedIn = "闭会期间";
   d.index();
+  if (suggestionRecords) *suggestionRecords = std::move(*sugg);
   return d;
 }
 

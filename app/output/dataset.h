@@ -13,7 +13,9 @@ namespace renda::app {
 // (a township-level item under its township's, else the county's), and indexed.
 // An item without submittedIn whose session record has type 闭会期间 counts as
 // submitted between sessions.
-Result<domain::Dataset> loadDataset(storage::Store& store);
+// The suggestion records as stored, when `suggestionRecords` is given, go there.
+Result<domain::Dataset> loadDataset(storage::Store& store,
+                                    std::vector<Record>* suggestionRecords = nullptr);
 
 // The options reportQueryFrom reads, and --reveal (presentDataset), for the
 // option tables of `renda report` and `renda export`.

@@ -15,12 +15,14 @@ namespace renda::app {
 
 namespace {
 
-void notAppliedJson(Json& j, storage::Store& store, const MemberTable& members, const Record& r,
-                    const ChangeId& change, const std::string& action, const PublicKey& author,
-                    uint64_t atMs, const std::string& reason) {
+void notAppliedJson(Json& j, storage::Store& store, const StoreData& cached,
+                    const MemberTable& members, const Record& r, const ChangeId& change,
+                    const std::string& action, const PublicKey& author, uint64_t atMs,
+                    const std::string& reason) {
   const domain::ActionInfo* a = domain::findAction(action);
   j.beginObject().field("change", toHex(change)).field("kind", kindWord(r.kind));
-  j.field("id", toHex(r.id)).field("label", recordLabel(store, r)).field("township", r.scope);
+  j.field("id", toHex(r.id)).field("label", recordLabel(store, r, &cached));
+  j.field("township", r.scope);
   j.field("action", action.empty() ? "edit" : action);
   j.field("actionLabel", a ? a->label : "修改").field("reason", reason);
   j.field("node", toHex(author)).field("nodeName", nodeName(members, author));
@@ -33,17 +35,16 @@ WebResponse apiConflicts(ApiCall& call) {
   storage::Store& store = call.node.store();
   auto members = MemberTable::load(store);
   if (!members) return statusResponse(members.status(), "无法读取节点名单");
-  std::vector<Record> all;
-  for (int k = 0; k < kRecordKindCount; ++k) {
-    auto records = store.list(RecordKind(k));
-    if (!records) return statusResponse(records.status(), "无法读取记录");
-    for (auto& r : *records) all.push_back(std::move(r));
-  }
+  auto loaded = call.ops->datasets.load(store);
+  if (!loaded) return statusResponse(loaded.status(), "无法读取记录");
+  const StoreData& cached = **loaded;
+  const std::vector<const Record*>& all = cached.attention;
   Unsealer unsealer(call.node);
   Json j;
   j.beginObject().key("conflicts").beginArray();
   size_t conflicts = 0;
-  for (const auto& stored : all) {
+  for (const Record* p : all) {
+    const Record& stored = *p;
     if (!stored.hasConflicts()) continue;
     // Personal values masked, as in every list; the record's page opens them.
     Record r = presentRecord(stored, unsealer, Reveal::kMasked);
@@ -51,7 +52,7 @@ WebResponse apiConflicts(ApiCall& call) {
       if (!st.conflicted()) continue;
       const domain::FieldInfo* info = domain::findField(r.kind, name);
       j.beginObject().field("kind", kindWord(r.kind)).field("id", toHex(r.id));
-      j.field("label", recordLabel(store, r)).field("township", r.scope);
+      j.field("label", recordLabel(store, r, &cached)).field("township", r.scope);
       j.field("field", name).field("fieldLabel", info ? info->label : name);
       conflictValuesJson(j.key("values"), store, **members, r, name);
       j.endObject();
@@ -60,7 +61,8 @@ WebResponse apiConflicts(ApiCall& call) {
   }
   j.endArray().key("notApplied").beginArray();
   size_t notApplied = 0;
-  for (const auto& r : all) {
+  for (const Record* p : all) {
+    const Record& r = *p;
     // Changes the store kept without applying them (edits from outside the
     // node's township or the field group's writer, from revoked or frozen
     // nodes, ...).
@@ -71,7 +73,7 @@ WebResponse apiConflicts(ApiCall& call) {
       if (!history) return statusResponse(history.status(), "无法读取记录的历史");
       for (const auto& h : *history) {
         if (h.applied) continue;
-        notAppliedJson(j, store, **members, r, h.id, h.change.action, h.change.author,
+        notAppliedJson(j, store, cached, **members, r, h.id, h.change.action, h.change.author,
                        Hlc::millis(h.change.hlc), h.refusal);
         ++notApplied;
       }
@@ -79,12 +81,12 @@ WebResponse apiConflicts(ApiCall& call) {
     // Life-cycle events the suggestion's fold did not apply (a withdrawal
     // that lost to a registration, an action in the wrong state, ...).
     if (r.kind != RecordKind::kSuggestion) continue;
-    auto view = suggestionView(store, r);
-    if (!view) return statusResponse(view.status(), "无法读取代表建议");
+    const domain::SuggestionView* view = cached.view(r.id);
+    if (!view) continue;
     for (const auto& e : view->events) {
       const RecordVersion* v = r.version(e.id);
       if (e.applied || (v && !v->applied)) continue;  // listed above already
-      notAppliedJson(j, store, **members, r, e.id, e.action, e.author, e.atMs, e.reason);
+      notAppliedJson(j, store, cached, **members, r, e.id, e.action, e.author, e.atMs, e.reason);
       ++notApplied;
     }
   }

@@ -81,11 +81,14 @@ WebResponse apiMeta(ApiCall& call) {
   auto self = call.node.self();
   auto net = store.network();
   std::string township = self ? self->township : "";
-  auto config = configFor(store, township);
-  if (!config) return statusResponse(config.status(), "无法读取本县设置");
-  auto cached = call.ops->datasets.get(store);
-  if (!cached) return statusResponse(cached.status(), "无法读取代表建议");
-  const domain::Dataset* data = cached->get();
+  auto data = call.ops->datasets.get(store);
+  if (!data) return statusResponse(data.status(), "无法读取代表建议");
+  const domain::Dataset& cached = **data;
+  // The choices of this node's settings: its township's, else the county's (as configFor).
+  const domain::Config* config = &cached.config;
+  if (auto it = cached.townshipConfigs.find(township);
+      !township.empty() && it != cached.townshipConfigs.end())
+    config = &it->second;
   Json j;
   j.beginObject().key("kinds").beginArray();
   for (int k = 0; k < kRecordKindCount; ++k) {
@@ -113,12 +116,12 @@ WebResponse apiMeta(ApiCall& call) {
     j.field("label", domain::stateLabel(state)).endObject();
   }
   j.endArray().key("cohorts").beginArray();
-  std::string current = domain::currentCohort(*data, Node::nowMs());
-  std::vector<std::string> keys = domain::cohorts(*data);
+  std::string current = domain::currentCohort(cached, Node::nowMs());
+  std::vector<std::string> keys = domain::cohorts(cached);
   if (std::find(keys.begin(), keys.end(), current) == keys.end()) keys.push_back(current);
   for (const auto& key : keys) {
-    j.beginObject().field("name", cohortArgument(*data, key)).field("key", key);
-    j.field("label", domain::cohortName(*data, key)).key("current").boolean(key == current);
+    j.beginObject().field("name", cohortArgument(cached, key)).field("key", key);
+    j.field("label", domain::cohortName(cached, key)).key("current").boolean(key == current);
     j.endObject();
   }
   j.endArray().key("node").beginObject();

@@ -82,25 +82,45 @@ const char* actionLabelOf(const std::string& action) {
 WebResponse apiRecordList(ApiCall& call, const std::string& word) {
   auto kind = kindOf(word);
   if (auto* e = std::get_if<WebResponse>(&kind)) return *e;
+  const RecordKind k = std::get<RecordKind>(kind);
   storage::Store& store = call.node.store();
-  auto records = store.list(std::get<RecordKind>(kind));
-  if (!records) return statusResponse(records.status(), "无法读取记录");
+  auto loaded = call.ops->datasets.records(store, k);
+  if (!loaded) return statusResponse(loaded.status(), "无法读取记录");
+  const KindRecords& cached = **loaded;
   auto members = MemberTable::load(store);
   if (!members) return statusResponse(members.status(), "无法读取节点名单");
   std::string q = queryOf(call.request, "q"), township = queryOf(call.request, "township");
   auto paging = pagingOf(call.request);
   if (auto* e = std::get_if<WebResponse>(&paging)) return *e;
   const Paging& p = std::get<Paging>(paging);
-  std::vector<const Record*> hits;
-  for (const auto& r : *records) {
-    if (!township.empty() && r.scope != township) continue;
-    if (!q.empty() && recordLabel(store, r).find(q) == std::string::npos) continue;
-    hits.push_back(&r);
+  // ?FIELD=REF on a reference field (?deputy=, ?station=, ...): the records
+  // that name that record there.
+  std::vector<std::pair<std::string, std::string>> refs;  // field, record id
+  for (const auto& f : domain::fieldsOf(k)) {
+    std::string want = f.refers ? queryOf(call.request, f.name) : "";
+    if (want.empty()) continue;
+    auto found = resolveRef(store, *f.refers, want);
+    if (auto* e = std::get_if<WebResponse>(&found)) return *e;
+    refs.emplace_back(f.name, toHex(std::get<Record>(found).id));
   }
-  // The latest entered or changed first, as a clerk looks for what was just typed.
-  std::stable_sort(hits.begin(), hits.end(), [](const Record* a, const Record* b) {
-    return a->updatedHlc() > b->updatedHlc();
-  });
+  auto names = [&](const Record& r, const std::string& field, const std::string& id) {
+    auto it = r.fields.find(field);
+    // A stored reference is a full 64-hex id (a list of them: separated by
+    // ','), so containing the id is naming it; no copy of the value is made.
+    return it != r.fields.end() && it->second.value().find(id) != std::string::npos;
+  };
+  // The latest entered or changed first (the cache keeps them so), as a
+  // clerk looks for what was just typed.
+  std::vector<const Record*> hits;
+  for (const Record* r : cached.records) {
+    if (!township.empty() && r->scope != township) continue;
+    bool all = true;
+    for (const auto& [field, id] : refs) all = all && names(*r, field, id);
+    if (!all) continue;
+    if (!q.empty() && recordLabel(store, *r, cached.data.get()).find(q) == std::string::npos)
+      continue;
+    hits.push_back(r);
+  }
   Unsealer unsealer(call.node);
   Json j;
   j.beginObject().key("records").beginArray();

@@ -68,11 +68,10 @@ WebResponse ok(const Json& j) {
 
 WebResponse apiSuggestionList(ApiCall& call) {
   storage::Store& store = call.node.store();
-  // The store's records folded once per state of the store (ops_state.h),
-  // not on every page of the list.
-  auto cached = call.ops->datasets.get(store);
-  if (!cached) return statusResponse(cached.status(), "无法读取代表建议");
-  const domain::Dataset* data = cached->get();
+  auto loaded = call.ops->datasets.load(store);
+  if (!loaded) return statusResponse(loaded.status(), "无法读取代表建议");
+  const StoreData& cached = **loaded;
+  const domain::Dataset* data = &cached.data;
   const WebRequest& rq = call.request;
   std::string state = queryOf(rq, "state"), township = queryOf(rq, "township"),
               q = queryOf(rq, "q"), category = queryOf(rq, "category");
@@ -91,6 +90,9 @@ WebResponse apiSuggestionList(ApiCall& call) {
   }
   uint64_t now = Node::nowMs();
   std::map<std::string, std::string> names = deputyNames(*data);
+  std::map<RecordId, const Record*> stored;  // for the search in bodies
+  if (!q.empty())
+    for (const Record* r : cached.records(RecordKind::kSuggestion)) stored[r->id] = r;
   std::vector<const domain::SuggestionView*> hits;
   for (const auto& v : data->suggestions) {
     if (!state.empty() && state != domain::stateName(v.state) &&
@@ -107,8 +109,11 @@ WebResponse apiSuggestionList(ApiCall& call) {
     }
     if (!q.empty() && v.title.find(q) == std::string::npos &&
         v.number.find(q) == std::string::npos) {
-      auto r = store.record(v.id);
-      if (!r || r->get("body").value_or("").find(q) == std::string::npos) continue;
+      auto r = stored.find(v.id);
+      if (r == stored.end()) continue;
+      auto body = r->second->fields.find("body");
+      if (body == r->second->fields.end() || body->second.value().find(q) == std::string::npos)
+        continue;
     }
     hits.push_back(&v);
   }
@@ -160,11 +165,11 @@ WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
     j.endArray().endObject();
   }
   j.endArray();
-  // The record's change log: each change's signature checked now, and a
-  // plain edit's values and, when it was kept but not applied, why.
-  std::map<ChangeId, const storage::Store::LoggedChange*> logged;
+  // Each change's signature check and, for a plain edit, its values and,
+  // when it was kept but not applied, why: from the record's change log.
   auto history = store.history(stored.id);
   if (!history) return statusResponse(history.status(), "无法读取这条建议的历史");
+  std::map<ChangeId, const storage::Store::LoggedChange*> logged;
   for (const auto& h : *history) logged[h.id] = &h;
   // Every life-cycle event in fold order, applied or not, with the plain
   // field edits placed among them by time: who (which node, of which
@@ -180,11 +185,12 @@ WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
     j.field("atMs", static_cast<int64_t>(atMs)).field("at", formatTime(atMs));
     j.key("applied").boolean(applied);
     if (!applied) j.field("reason", reason);
-    if (auto h = logged.find(id); h != logged.end()) j.key("verified").boolean(h->second->signatureValid);
+    auto h = logged.find(id);
+    j.key("verified").boolean(h != logged.end() && h->second->signatureValid);
     j.key("fields").beginObject();
     for (const auto& f : fields) {
-      std::string v = presentValue(RecordKind::kSuggestion, f.name, f.value, unsealer,
-                                   Reveal::kClear);
+      std::string v =
+          presentValue(RecordKind::kSuggestion, f.name, f.value, unsealer, Reveal::kClear);
       j.field(f.name, displayValue(store, domain::findField(RecordKind::kSuggestion, f.name), v));
     }
     j.endObject().endObject();
@@ -192,16 +198,15 @@ WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
   std::vector<const RecordVersion*> edits;
   for (const auto& v : stored.versions)
     if (v.action.empty() && v.id != stored.id) edits.push_back(&v);
-  std::stable_sort(edits.begin(), edits.end(),
-                   [](auto* a, auto* b) { return a->hlc < b->hlc; });
+  std::stable_sort(edits.begin(), edits.end(), [](auto* a, auto* b) { return a->hlc < b->hlc; });
   size_t next = 0;
   auto editsBefore = [&](uint64_t hlc) {
     for (; next < edits.size() && edits[next]->hlc < hlc; ++next) {
       const RecordVersion* e = edits[next];
       auto h = logged.find(e->id);
       if (h == logged.end()) continue;
-      entry(e->id, "edit", e->author, Hlc::millis(e->hlc), h->second->applied,
-            h->second->refusal, h->second->change.fields);
+      entry(e->id, "edit", e->author, Hlc::millis(e->hlc), h->second->applied, h->second->refusal,
+            h->second->change.fields);
     }
   };
   j.key("timeline").beginArray();

@@ -2,20 +2,13 @@
 #include "app/web/refs.h"
 
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
+#include "app/node/find_record.h"
 #include "app/output/json.h"
 #include "app/output/records_view.h"
 #include "core/hlc.h"
 
 namespace renda::app {
-
-namespace {
-
-bool hexText(const std::string& s) {
-  return s.size() >= 4 && s.size() <= 64 &&
-         s.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
-}
-
-}  // namespace
 
 std::optional<RecordKind> kindFromWord(const std::string& word) {
   for (int k = 0; k < kRecordKindCount; ++k)
@@ -25,50 +18,50 @@ std::optional<RecordKind> kindFromWord(const std::string& word) {
 
 std::variant<Record, WebResponse> resolveRef(storage::Store& store, RecordKind kind,
                                              const std::string& text) {
+  using i18n::Lang;
   const std::string what = domain::kindLabel(kind);
-  if (text.empty()) return errorResponse(400, "invalid", "请指明哪一条" + what);
-  if (hexText(text)) {
-    auto r = store.recordByPrefix(kind, text);
-    if (r) return *r;
-    if (r.status().code() == Code::kUsage)
-      return errorResponse(409, "ambiguous",
-                           "编号“" + text + "”对应不止一条" + what + "，请多写几位");
+  std::vector<RecordChoice> choices;
+  auto found = findRecord(store, kind, text, &choices);
+  if (found) return std::move(*found);
+  if (!choices.empty()) {
+    Json j;
+    j.beginObject().field(
+        "error",
+        i18n::trf("find.ambiguous", {text, std::to_string(choices.size()), what}, Lang::kZh) +
+            "请从列表中选择一条");
+    j.field("code", "ambiguous").key("choices").beginArray();
+    for (const auto& c : choices)
+      j.beginObject().field("id", toHex(c.id)).field("label", c.label).endObject();
+    j.endArray().endObject();
+    WebResponse out;
+    out.status = 409;
+    out.body = j.text();
+    return out;
   }
-  auto all = store.list(kind);
-  if (!all) return statusResponse(all.status(), "无法读取" + what);
-  std::vector<const Record*> found;
-  for (const auto& r : *all) {
-    bool match = recordLabel(store, r) == text || recordTitle(r) == text;
-    if (!match && kind == RecordKind::kSuggestion) {
-      auto v = suggestionView(store, r);
-      match = v && !v->number.empty() && v->number == text;
-    }
-    if (match) found.push_back(&r);
+  switch (found.status().code()) {
+    case Code::kUsage:
+      return errorResponse(400, "invalid", i18n::trf("find.give", {what}, Lang::kZh));
+    case Code::kNotFound:
+      return errorResponse(404, "not_found",
+                           i18n::trf("find.not-found", {what, text}, Lang::kZh) +
+                               "：请检查名称或编号，或在列表中查找");
+    default:
+      return statusResponse(found.status(), "无法读取" + what);
   }
-  if (found.size() == 1) return *found.front();
-  if (found.empty())
-    return errorResponse(404, "not_found", "找不到“" + text + "”这条" + what +
-                                               "：请检查名称或编号，或在列表中查找");
-  Json j;
-  j.beginObject().field("error", "“" + text + "”对应多条" + what + "，请从中选择一条");
-  j.field("code", "ambiguous").key("choices").beginArray();
-  for (const Record* r : found) {
-    std::string label = recordLabel(store, *r);
-    if (!r->scope.empty()) label += "（" + r->scope + "）";
-    j.beginObject().field("id", toHex(r->id)).field("label", label).endObject();
-  }
-  j.endArray().endObject();
-  WebResponse out;
-  out.status = 409;
-  out.body = j.text();
-  return out;
 }
 
 std::string recordLabel(storage::Store& store, const Record& r) {
+  return recordLabel(store, r, nullptr);
+}
+
+std::string recordLabel(storage::Store& store, const Record& r, const StoreData* cached) {
   if (r.kind == RecordKind::kSuggestion) {
-    auto v = suggestionView(store, r);
     std::string title = r.get("title").value_or("");
-    if (v && !v->number.empty()) return v->number + " " + title;
+    const domain::SuggestionView* seen = cached ? cached->view(r.id) : nullptr;
+    std::string number = seen ? seen->number : "";
+    if (!seen)
+      if (auto v = suggestionView(store, r)) number = v->number;
+    if (!number.empty()) return number + " " + title;
     if (!title.empty()) return title;
   }
   std::string t = recordTitle(r);
@@ -95,8 +88,8 @@ std::string displayValue(storage::Store& store, const domain::FieldInfo* field,
   return out;
 }
 
-void conflictValuesJson(Json& j, storage::Store& store, const MemberTable& members,
-                        const Record& r, const std::string& field) {
+void conflictValuesJson(Json& j, storage::Store& store, const MemberTable& members, const Record& r,
+                        const std::string& field) {
   const domain::FieldInfo* info = domain::findField(r.kind, field);
   auto it = r.fields.find(field);
   j.beginArray();

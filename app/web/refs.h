@@ -19,11 +19,12 @@ namespace renda::app {
 // The record kind the CLI calls `word` (`renda WORD add`), or nullopt.
 std::optional<RecordKind> kindFromWord(const std::string& word);
 
-// The one record of `kind` that `text` names: an id or a prefix of at least 4
-// hex digits, a suggestion's official number, else a label (recordLabel).
-// Otherwise the answer to give: 404 not_found when none does, 409 ambiguous
-// with `choices` [{"id","label"}] when several do.
-// The one place the web API reads a REF, so that it follows the CLI's lookup.
+// The one record of `kind` that `text` names, as the CLI finds it
+// (findRecord, app/node/find_record.h): an id or a prefix of at least 4 hex
+// digits, a suggestion's official number or title, else a name. Otherwise the
+// answer to give, in Chinese: 400 invalid for no text, 404 not_found when none
+// does, 409 ambiguous with `choices` [{"id","label"}] when several do.
+// The one place the web API reads a REF.
 std::variant<Record, WebResponse> resolveRef(storage::Store& store, RecordKind kind,
                                              const std::string& text);
 
@@ -37,6 +38,9 @@ std::variant<std::string, WebResponse> storedRef(storage::Store& store,
 // What a person calls a record: its name, title or type; a suggestion's
 // number and title; else its kind's label and the start of its id.
 std::string recordLabel(storage::Store& store, const Record& r);
+// The same, a suggestion's number read from `cached` (when given) instead of
+// folding the suggestion again.
+std::string recordLabel(storage::Store& store, const Record& r, const StoreData* cached);
 
 // A field's value as a person reads it: a reference (or a list of them) by
 // the label of the record it names, or as it is when this node lacks it.

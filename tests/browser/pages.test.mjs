@@ -9,7 +9,7 @@ import { bringUp, openPage, signIn, offMachine, kChair, kAdmin } from './harness
 const kTownshipPages = [
   ['home', '首页'],
   ['deputies', '张建国'],
-  ['deputies/张建国', '履职档案'],
+  ['deputies/张建国?year=2026', '视察城东村道'],  // its duty records, filtered by the server
   ['stations', '城关镇代表之家'],
   ['stations/城关镇代表之家', '每月15日'],
   ['suggestions', '关于修缮城东村道的建议'],

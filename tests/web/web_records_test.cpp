@@ -281,6 +281,8 @@ TEST_CASE("Web API: a suggestion's actions are those the node may take now, an a
   CHECK(timeline == std::vector<std::string>{"submit", "register", "assign", "edit"});
   CHECK(s["timeline"][3]["fields"]["title"].str == "关于修缮县道和桥梁的建议");
   CHECK(s["timeline"][0]["nodeName"].str == "县人大常委会办公室");
+  for (size_t i = 0; i < s["timeline"].size(); ++i)
+    CHECK(s["timeline"][i]["verified"].boolean);  // each change's signature checked
   std::vector<std::string> now = namesOf(s["actions"]);
   CHECK(contains(now, "accept"));
   CHECK(!contains(now, "reply"));  // not before the unit accepts
@@ -425,6 +427,54 @@ TEST_CASE("Web API: conflicts from two nodes and changes kept but not applied ar
   CHECK(after["conflicts"].size() == 0);
   CHECK(after["notApplied"].size() == all["notApplied"].size());
   CHECK(admin.get("/api/records/deputy/" + enc("赵六")).json()["fields"]["post"].str == "村支书");
+}
+
+TEST_CASE(
+    "Web API: record lists filter on a reference field, and a write shows in the next "
+    "list and suggestion list at once",
+    "[web][api]") {
+  County c;
+  Harness& h = c.h;
+  REQUIRE(addAccount(h, "county", "文书", "clerk", kClerkPassword).code == 0);
+  std::string zs = h.add("county", "deputy", {"--name", "张三"});
+  std::string ls = h.add("county", "deputy", {"--name", "李四"});
+  h.add("county", "duty", {"--deputy", zs.substr(0, 8), "--type", "视察", "--date", "2026-03-01"});
+  h.add("county", "duty", {"--deputy", ls.substr(0, 8), "--type", "调研", "--date", "2026-03-02"});
+  h.add("county", "duty", {"--deputy", ls.substr(0, 8), "--type", "视察", "--date", "2026-03-03"});
+  WebNode county(h, "county");
+  Client clerk{county.webPort};
+  REQUIRE(clerk.login("文书", kClerkPassword).status == 200);
+
+  CHECK(clerk.get("/api/records/duty").json()["total"].number == 3);
+  JsonValue his = clerk.get("/api/records/duty?deputy=" + enc("李四")).json();
+  CHECK(his["total"].number == 2);
+  for (size_t i = 0; i < his["records"].size(); ++i)
+    CHECK(his["records"][i]["fields"]["deputy"].str == ls);
+  CHECK(clerk.get("/api/records/duty?deputy=" + zs).json()["total"].number == 1);
+  CHECK(
+      clerk.get("/api/records/duty?deputy=" + zs + "&type=" + enc("调研")).json()["total"].number ==
+      1);  // not a reference field: not a filter
+  CHECK(clerk.get("/api/records/duty?deputy=" + enc("没有的人")).status == 404);
+
+  // Written through the API and through the CLI while the server runs: the
+  // next list shows it, though the one before was answered from memory.
+  CHECK(clerk.get("/api/suggestions?cohort=all").json()["total"].number == 0);
+  REQUIRE(clerk
+              .send("POST", "/api/records/duty",
+                    "{\"deputy\":\"张三\",\"type\":\"走访联系选民\",\"date\":\"2026-03-04\"}")
+              .status == 201);
+  JsonValue now = clerk.get("/api/records/duty?deputy=" + zs).json();
+  CHECK(now["total"].number == 2);
+  CHECK(now["records"][0]["fields"]["type"].str == "走访联系选民");  // the latest first
+  h.add("county", "suggestion",
+        {"--title", "关于增设路灯的建议", "--lead", zs.substr(0, 8), "--category", "城建环资"});
+  JsonValue list = clerk.get("/api/suggestions?cohort=all").json();
+  REQUIRE(list["total"].number == 1);
+  CHECK(list["suggestions"][0]["title"].str == "关于增设路灯的建议");
+  CHECK(clerk.get("/api/records/suggestion?lead=" + enc("张三")).json()["total"].number == 1);
+  REQUIRE(clerk.send("PUT", "/api/records/deputy/" + zs, "{\"name\":\"张三丰\"}").status == 200);
+  CHECK(clerk.get("/api/suggestions?cohort=all").json()["suggestions"][0]["leadName"].str ==
+        "张三丰");
 }
 
 }  // namespace

@@ -16,11 +16,10 @@ function ArchiveRow({ year, name, township }) {
   }}</${Loaded}>`;
 }
 
-function DutyList({ year, name }) {
-  const list = useApi('/api/records/duty', { pageSize: 500 });
+function DutyList({ year, id }) {
+  const list = useApi('/api/records/duty', { deputy: id, pageSize: 500 });
   return html`<${Loaded} result=${list}>${(d) => html`<${Table}
-    rows=${(d.records || []).filter((r) => String((r.fields || {}).date || '').startsWith(String(year)) &&
-      ((r.display || {}).deputy === undefined || r.display.deputy === name))}
+    rows=${(d.records || []).filter((r) => String((r.fields || {}).date || '').startsWith(String(year)))}
     columns=${[
       { key: 'date', label: t('col.date'), render: (r) => fmt(r.fields.date) },
       { key: 'type', label: t('col.type'), render: (r) => fmt(r.fields.type) },
@@ -43,7 +42,7 @@ export function DeputyPage({ ctx }) {
       <h2>${t('deputy.archive', year)}</h2>
       <${ArchiveRow} year=${year} name=${d.label} township=${d.township} />
       <h2>${t('deputy.duty', year)}</h2>
-      <${DutyList} year=${year} name=${d.label} />
+      <${DutyList} year=${year} id=${d.id} />
       <div class="noprint"><h2>${t('history')}</h2><${History} history=${d.history} meta=${ctx.meta} kind="deputy" /></div>
     </${Page}>`}</${Loaded}>`;
 }

@@ -5,9 +5,9 @@ import { useApi, Loaded, Page, Table, fmt } from './ui.js';
 import { FieldList } from './records.js';
 
 function Related({ kind, station, columns, empty }) {
-  const list = useApi(`/api/records/${kind}`, { pageSize: 500 });
+  const list = useApi(`/api/records/${kind}`, { station, pageSize: 500 });
   return html`<${Loaded} result=${list}>${(d) => html`<${Table}
-    rows=${(d.records || []).filter((r) => (r.display || {}).station === undefined || r.display.station === station).sort((a, b) => String(b.fields.date || '').localeCompare(String(a.fields.date || '')))}
+    rows=${(d.records || []).slice().sort((a, b) => String(b.fields.date || '').localeCompare(String(a.fields.date || '')))}
     columns=${columns} empty=${empty} />`}</${Loaded}>`;
 }
 
@@ -21,12 +21,12 @@ export function StationPage({ ctx }) {
       <h2>${t('station.days')}</h2>
       <p class="schedule">${fmt(s.fields.receptionSchedule)}</p>
       <h2>${t('station.rota')}</h2>
-      <${Related} kind="rota" station=${s.label} empty=${t('station.noRota')} columns=${[
+      <${Related} kind="rota" station=${s.id} empty=${t('station.noRota')} columns=${[
         { key: 'date', label: t('col.date'), render: shown('date') },
         { key: 'slot', label: t('col.slot'), render: shown('slot') },
         { key: 'deputy', label: t('col.deputy'), render: shown('deputy') }]} />
       <h2>${t('station.receptions')}</h2>
-      <${Related} kind="reception" station=${s.label} empty=${t('station.noReceptions')} columns=${[
+      <${Related} kind="reception" station=${s.id} empty=${t('station.noReceptions')} columns=${[
         { key: 'date', label: t('col.date'), render: shown('date') },
         { key: 'title', label: t('col.title'), render: shown('title') },
         { key: 'deputies', label: t('col.deputies'), render: shown('deputies') },
