@@ -283,6 +283,27 @@ TEST_CASE("Web API: clients from other addresses are refused (403) unless the in
   CHECK(cl.get("/api/status").status == 200);
 }
 
+TEST_CASE("Web API: a Host header is this computer only when it is a loopback address or "
+          "localhost, never a DNS name that starts like one",
+          "[web][api]") {
+  County c;
+  WebNode county(c.h, "county");
+  auto status = [&](const std::string& host) {
+    return http("127.0.0.1", county.webPort, "GET", "/api/status", {"Host: " + host}).status;
+  };
+  // A name anyone can point at 127.0.0.1 (DNS rebinding) is refused.
+  for (const char* far : {"127.0.0.1.evil.example", "127.0.0.1.nip.io:80", "127.0.0.1@evil.example",
+                          "127.0.0.1:80:evil", "localhost.evil.example", "[::1]evil.example"}) {
+    INFO(far);
+    CHECK(status(far) == 403);
+  }
+  for (const char* near : {"127.0.0.1", "127.0.0.1:7480", "127.8.9.10:1", "localhost:7480",
+                           "[::1]:7480", "[::1]"}) {
+    INFO(near);
+    CHECK(status(near) == 401);
+  }
+}
+
 TEST_CASE("renda init --admin makes the first web account; without it, init is as before",
           "[web][cli]") {
   Harness h;
