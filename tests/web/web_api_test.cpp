@@ -213,7 +213,16 @@ TEST_CASE("Web API: the accounts file holds hashes, never a password, and the lo
     Client clerk{county.webPort};
     REQUIRE(clerk.login("clerk", kClerkPassword).status == 200);
     CHECK(clerk.login("clerk", "a-wrong-one").status == 401);
+    // A password typed into the name box, and a name that forges a log line,
+    // are not written to the log.
+    Client slip{county.webPort};
+    CHECK(slip.login(kClerkPassword, kClerkPassword).status == 401);
+    CHECK(slip.send("POST", "/api/login",
+                    "{\"name\":\"x\\nweb: forged (admin) signed in\",\"password\":\"p\"}")
+              .status == 401);
     std::string log = county.log_();
+    CHECK_THAT(log, Catch::Contains("sign-in refused for account clerk from"));
+    CHECK_THAT(log, !Catch::Contains("forged"));
     CHECK_THAT(log, Catch::Contains("admin (admin) signed in"));
     for (const std::string& secret :
          {kAdminPassword, kClerkPassword, std::string("a-wrong-one"),
