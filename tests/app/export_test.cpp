@@ -570,6 +570,31 @@ TEST_CASE("Export: sheet names follow Excel's rules", "[app][export]") {
   CHECK(used.size() == 13);
 }
 
+TEST_CASE("Export: text with control characters or stray bytes still makes a workbook every "
+          "XML reader opens",
+          "[app][export]") {
+  ExportFixture f;
+  // A name that came in with a backspace, an escape and bytes that are not UTF-8.
+  std::string odd = "李\x08\x01四\x1b[31m\xff\xfe";
+  domain::Table t{"x", "标题" + odd, {"名称", "数"}, {{odd, "1"}, {"两\n行\t", "2"}}, {}, {}};
+  REQUIRE(writeXlsx(f.path("odd.xlsx"), {SheetSpec{odd, {&t}, false}}, odd, 0));
+  Run parsed = spawn(f.path(""), {"python3", "-c",
+                                  "import sys,zipfile,xml.etree.ElementTree as ET\n"
+                                  "z=zipfile.ZipFile(sys.argv[1])\n"
+                                  "for n in z.namelist():\n"
+                                  "  if n.endswith('.xml') or n.endswith('.rels'): ET.fromstring(z.read(n))\n"
+                                  "print('ok')",
+                                  f.path("odd.xlsx")});
+  INFO(parsed.err);
+  CHECK(parsed.out == "ok\n");
+  auto sheets = f.dump("xlsx", f.path("odd.xlsx"));
+  REQUIRE(sheets.size() == 1);
+  CHECK(sheets[0].name == "李四_31m\xEF\xBF\xBD\xEF\xBF\xBD");
+  REQUIRE(sheets[0].rows.size() >= 3);
+  CHECK(sheets[0].rows[1][0].text == "李四[31m\xEF\xBF\xBD\xEF\xBF\xBD");
+  CHECK(sheets[0].rows[2][0].text == "两\n行\t");
+}
+
 TEST_CASE("Export: which cells are numbers", "[app][export]") {
   for (const char* yes : {"0", "7", "1234", "3.5", "10.0", "999999999999999"})
     CHECK(isNumberCell(yes));
