@@ -530,6 +530,9 @@ TEST_CASE("Export: CSV is UTF-8 with a BOM, CRLF lines and RFC 4180 quoting", "[
   domain::Table t{"x", "标题", {"名称", "数"}, {{"a,b", "1"}, {"说\"明\"", "2"}, {"两\n行", "-3"}}, {}, {}};
   CHECK(tableCsv(t) ==
         "\xEF\xBB\xBF名称,数\r\n\"a,b\",1\r\n\"说\"\"明\"\"\",2\r\n\"两\n行\",'-3\r\n");
+  // A tab or a carriage return before a formula is no way around the apostrophe.
+  domain::Table f{"x", "标题", {"名称"}, {{"\t=1+1"}, {"\r=1+1"}}, {}, {}};
+  CHECK(tableCsv(f) == "\xEF\xBB\xBF名称\r\n'\t=1+1\r\n\"'\r=1+1\"\r\n");
 }
 
 TEST_CASE("Export: bad requests write nothing", "[app][export]") {
