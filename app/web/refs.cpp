@@ -15,6 +15,42 @@ bool hexText(const std::string& s) {
          s.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
 }
 
+// Text as a clerk may type or paste it: spaces (also the full-width U+3000)
+// around it dropped.
+std::string trimSpaces(std::string s) {
+  static const std::string kIdeographicSpace = "\xE3\x80\x80";
+  for (bool again = true; again;) {
+    again = false;
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.erase(0, 1), again = true;
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back(), again = true;
+    if (s.rfind(kIdeographicSpace, 0) == 0) s.erase(0, 3), again = true;
+    if (s.size() >= 3 && s.compare(s.size() - 3, 3, kIdeographicSpace) == 0)
+      s.resize(s.size() - 3), again = true;
+  }
+  return s;
+}
+
+// An official number with the dashes an input method or a word processor
+// gives (－ ‐ ‑ ‒ – — ―, −) read as "-", so that 闭－2026－001 finds 闭-2026-001.
+std::string plainDashes(const std::string& s) {
+  static const char* kDashes[] = {"\xEF\xBC\x8D", "\xE2\x80\x90", "\xE2\x80\x91",
+                                  "\xE2\x80\x92", "\xE2\x80\x93", "\xE2\x80\x94",
+                                  "\xE2\x80\x95", "\xE2\x88\x92"};
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    bool dash = false;
+    for (const char* d : kDashes)
+      if (s.compare(i, 3, d) == 0) {
+        out += '-';
+        i += 3;
+        dash = true;
+        break;
+      }
+    if (!dash) out += s[i++];
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<RecordKind> kindFromWord(const std::string& word) {
@@ -24,8 +60,9 @@ std::optional<RecordKind> kindFromWord(const std::string& word) {
 }
 
 std::variant<Record, WebResponse> resolveRef(storage::Store& store, RecordKind kind,
-                                             const std::string& text) {
+                                             const std::string& typed) {
   const std::string what = domain::kindLabel(kind);
+  const std::string text = trimSpaces(typed);
   if (text.empty()) return errorResponse(400, "invalid", "请指明哪一条" + what);
   if (hexText(text)) {
     auto r = store.recordByPrefix(kind, text);
@@ -41,7 +78,7 @@ std::variant<Record, WebResponse> resolveRef(storage::Store& store, RecordKind k
     bool match = recordLabel(store, r) == text || recordTitle(r) == text;
     if (!match && kind == RecordKind::kSuggestion) {
       auto v = suggestionView(store, r);
-      match = v && !v->number.empty() && v->number == text;
+      match = v && !v->number.empty() && plainDashes(v->number) == plainDashes(text);
     }
     if (match) found.push_back(&r);
   }

@@ -276,6 +276,14 @@ TEST_CASE("Web API: a suggestion's actions are those the node may take now; an a
   JsonValue s = byNumber.json();
   CHECK(s["id"].str == sid);
   CHECK(s["title"].str == "关于修缮县道和桥梁的建议");
+  // As a clerk types or pastes it: full-width or typographic dashes, spaces around.
+  for (const char* typed : {"闭－2026－001", "闭–2026—001", " 闭-2026-001\xE3\x80\x80"}) {
+    INFO(typed);
+    HttpReply pasted = admin.get("/api/suggestions/" + enc(typed));
+    REQUIRE(pasted.status == 200);
+    CHECK(pasted.json()["id"].str == sid);
+  }
+  CHECK(admin.get("/api/suggestions/" + enc("闭－2026－01")).status == 404);
   std::vector<std::string> timeline = namesOf(s["timeline"], "action");
   CHECK(timeline == std::vector<std::string>{"submit", "register", "assign", "edit"});
   CHECK(s["timeline"][3]["fields"]["title"].str == "关于修缮县道和桥梁的建议");
