@@ -185,6 +185,24 @@ TEST_CASE("Web API: records of every kind are listed, paged, shown by name, adde
   CHECK(clerk.send("PUT", "/api/records/station/" + station, "{\"address\":\"x\"}", false).status ==
         403);
 
+  // A choice is checked as `renda deputy add --gender M` checks it, on an add
+  // and on an edit; nothing is written.
+  std::string unchanged = h.digest("county");
+  for (const char* body : {"{\"name\":\"赵六\",\"gender\":\"M\",\"township\":\"城关镇\"}",
+                           "{\"name\":\"赵六\",\"level\":\"宇宙级\",\"township\":\"城关镇\"}"}) {
+    INFO(body);
+    HttpReply badChoice = clerk.send("POST", "/api/deputies", body);
+    CHECK(badChoice.status == 400);
+    CHECK(badChoice.json()["code"].str == "invalid");
+    CHECK_THAT(badChoice.json()["error"].str, Catch::Contains("中选一个"));
+  }
+  HttpReply badEdit = clerk.send("PUT", "/api/records/deputy/" + deputyId, "{\"gender\":\"M\"}");
+  CHECK(badEdit.status == 400);
+  CHECK(badEdit.json()["field"].str == "gender");
+  CHECK_THAT(badEdit.json()["error"].str, Catch::Contains("男、女"));
+  CHECK(h.digest("county") == unchanged);
+  CHECK(clerk.send("PUT", "/api/records/deputy/" + deputyId, "{\"gender\":\"女\"}").status == 200);
+
   // Settings and the calendar are an admin's.
   std::string before = h.digest("county");
   HttpReply settings = clerk.send("POST", "/api/records/settings", "{\"replyDays\":\"60\"}");
