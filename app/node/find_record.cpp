@@ -14,9 +14,40 @@ namespace {
 
 constexpr size_t kNearShown = 8;  // names containing the text, listed when none is it
 
-std::string trimmed(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+// Text as a clerk types or pastes it: spaces around it dropped, the
+// full-width U+3000 of an input method too.
+std::string trimmed(std::string s) {
+  static const std::string kIdeographicSpace = "\xE3\x80\x80";
+  for (bool again = true; again;) {
+    again = false;
+    size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+    s = b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+    if (s.rfind(kIdeographicSpace, 0) == 0) s.erase(0, 3), again = true;
+    if (s.size() >= 3 && s.compare(s.size() - 3, 3, kIdeographicSpace) == 0)
+      s.resize(s.size() - 3), again = true;
+  }
+  return s;
+}
+
+// An official number with the dashes an input method or a word processor
+// gives (－ ‐ ‑ ‒ – — ―, −) read as "-", so that 闭－2026－001 finds 闭-2026-001.
+std::string plainDashes(const std::string& s) {
+  static const char* kDashes[] = {"\xEF\xBC\x8D", "\xE2\x80\x90", "\xE2\x80\x91",
+                                  "\xE2\x80\x92", "\xE2\x80\x93", "\xE2\x80\x94",
+                                  "\xE2\x80\x95", "\xE2\x88\x92"};
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    bool dash = false;
+    for (const char* d : kDashes)
+      if (s.compare(i, 3, d) == 0) {
+        out += '-';
+        i += 3;
+        dash = true;
+        break;
+      }
+    if (!dash) out += s[i++];
+  }
+  return out;
 }
 
 bool looksLikeId(const std::string& s) {
@@ -40,7 +71,7 @@ bool mayHaveNumber(const Record& r, const std::string& number) {
   for (const auto& v : r.versions)
     if (v.applied && v.action == "register")
       for (const auto& f : v.eventFields)
-        if (f.name == "number" && trimmed(f.value) == number) return true;
+        if (f.name == "number" && plainDashes(trimmed(f.value)) == number) return true;
   return false;
 }
 
@@ -142,11 +173,12 @@ Result<Record> findRecord(storage::Store& store, RecordKind kind, const std::str
   if (!all) return all.status();
   std::vector<const Record*> byId, byName, near;
   std::string hex = lower(text);
+  std::string number = plainDashes(text);  // an official number, however its dashes were typed
   bool idLike = looksLikeId(text);
   for (const auto& r : *all) {
     if (idLike && toHex(r.id).compare(0, hex.size(), hex) == 0) byId.push_back(&r);
-    if (kind == RecordKind::kSuggestion && mayHaveNumber(r, text) &&
-        officialNumber(store, r) == text) {
+    if (kind == RecordKind::kSuggestion && mayHaveNumber(r, number) &&
+        plainDashes(officialNumber(store, r)) == number) {
       byName.push_back(&r);
       continue;
     }

@@ -102,7 +102,8 @@ class Writer {
   }
   Status text(lxw_worksheet* ws, lxw_row_t r, lxw_col_t c, const std::string& s, lxw_format* f) {
     if (s.empty() && !f) return Status::ok();
-    return check(worksheet_write_string(ws, r, c, fitCell(s).c_str(), f), "write a cell");
+    return check(worksheet_write_string(ws, r, c, fitCell(xmlSafeText(s)).c_str(), f),
+                 "write a cell");
   }
   // A count as a number; a rate ("92.47%") as the number 0.9247 shown with a
   // percent format of as many decimals ("0.00%"), so both sort and chart in
@@ -159,7 +160,8 @@ bool isNumberCell(const std::string& s) {
 
 std::string sheetName(const std::string& wanted, std::vector<std::string>& used) {
   std::string clean;
-  for (char c : wanted) clean += std::string("[]:*?/\\").find(c) == std::string::npos ? c : '_';
+  for (char c : xmlSafeText(wanted))
+    clean += std::string("[]:*?/\\\t\r\n").find(c) == std::string::npos ? c : '_';
   size_t b = clean.find_first_not_of('\''), e = clean.find_last_not_of('\'');
   clean = b == std::string::npos ? "" : clean.substr(b, e - b + 1);
   if (clean.empty()) clean = "Sheet";
@@ -191,7 +193,7 @@ Status writeXlsx(const std::string& path, const std::vector<SheetSpec>& sheets,
   options.tmpdir = tmpdir.empty() ? nullptr : tmpdir.data();
   lxw_workbook* wb = workbook_new_opt(part.c_str(), &options);
   if (!wb) return Status::ioError("cannot create " + part);
-  std::string titleCopy = title, app = "renda";
+  std::string titleCopy = xmlSafeText(title), app = "renda";
   lxw_doc_properties props = {};
   props.title = titleCopy.data();
   props.author = app.data();

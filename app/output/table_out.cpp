@@ -103,9 +103,10 @@ std::string tableJson(const domain::Table& t) {
 std::string tableCsv(const domain::Table& t) {
   auto cell = [](const std::string& s) {
     std::string out;
-    // A cell Excel would run as a formula (=, +, -, @ first) gets a leading
-    // apostrophe, so a typed title can never become a formula.
-    if (!s.empty() && std::string("=+-@").find(s[0]) != std::string::npos) out += '\'';
+    // A cell Excel would run as a formula (=, +, -, @ first, or a tab or a
+    // carriage return before one) gets a leading apostrophe, so a typed title
+    // can never become a formula.
+    if (!s.empty() && std::string("=+-@\t\r").find(s[0]) != std::string::npos) out += '\'';
     for (char c : s) {
       if (c == '"') out += '"';
       out += c;

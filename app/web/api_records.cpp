@@ -53,6 +53,17 @@ std::variant<std::vector<Field>, WebResponse> bodyFields(storage::Store& store, 
       return errorResponse(400, "invalid",
                            std::string(domain::kindLabel(kind)) + "没有字段“" + name + "”", name);
     if (value.empty() && township) continue;
+    // A choice as `renda KIND add|edit` checks it (a duty record's type against
+    // the settings' list, later).
+    if (!value.empty() && !(kind == RecordKind::kDutyRecord && name == "type") &&
+        !checkChoice(*info, value)) {
+      std::string allowed = info->hint;
+      for (size_t bar; (bar = allowed.find('|')) != std::string::npos;) allowed.replace(bar, 1, "、");
+      return errorResponse(400, "invalid",
+                           std::string("“") + info->label + "”不能填“" + value + "”，请从 " +
+                               allowed + " 中选一个",
+                           name);
+    }
     if (info->refers && !value.empty()) {
       auto v = storedRef(store, *info, value);
       if (auto* e = std::get_if<WebResponse>(&v)) return *e;

@@ -26,6 +26,19 @@ std::string queryOf(const WebRequest& r, const std::string& name) {
   return it == r.query.end() ? "" : it->second;
 }
 
+}  // namespace
+
+const char* const kUnknownTownship = "unknown township";
+
+WebResponse unknownTownship(const WebRequest& request) {
+  return errorResponse(400, "invalid",
+                       "乡镇（township）“" + queryOf(request, "township") +
+                           "”不是本县的乡镇：请写乡镇的全名（如 城关镇），或不填表示全县",
+                       "township");
+}
+
+namespace {
+
 bool anySealed(const domain::Table& t) {
   for (const auto& row : t.rows)
     for (const auto& cell : row)
@@ -53,6 +66,15 @@ Result<domain::ReportQuery> webReportQuery(const WebRequest& request, storage::S
   }
   auto q = reportQueryFrom(args, store, data);
   if (!q) return q.status();
+  // A township's name mistyped (城关 for 城关镇) would give a report of zeros
+  // that looks like a real one.
+  if (!q->township.empty()) {
+    bool known = false;
+    for (const auto& t : data.townships) known = known || t.get("name") == q->township;
+    for (const auto* records : {&data.deputies, &data.units, &data.dutyRecords, &data.issues})
+      for (const auto& r : *records) known = known || r.scope == q->township;
+    if (!known) return Status::notFound(kUnknownTownship);
+  }
   if (queryOf(request, "cohort").empty()) q->cohort = domain::currentCohort(data, q->nowMs);
   return q;
 }
@@ -108,6 +130,7 @@ WebResponse apiReport(ApiCall& call, const std::string& name) {
   if (!cached) return statusResponse(cached.status(), "无法读取报表数据");
   const domain::Dataset& data = **cached;
   auto q = webReportQuery(call.request, store, data);
+  if (!q && q.status().message() == kUnknownTownship) return unknownTownship(call.request);
   if (!q) {
     std::string field = q.status().message().find("--year") != std::string::npos ? "year" : "cohort";
     return errorResponse(400, "invalid",

@@ -21,9 +21,19 @@ namespace renda::app {
 
 namespace {
 
-bool loopbackHost(const std::string& host) {
-  return host.rfind("127.", 0) == 0 || host == "::1" || host == "[::1]" ||
-         host.rfind("::ffff:127.", 0) == 0 || host == "localhost";
+// A loopback address written out in full (127.x.x.x, ::1, ::ffff:127.x.x.x) or
+// "localhost": nothing else, so that a DNS name such as 127.0.0.1.example.com
+// (which may point anywhere) is not taken for this computer.
+bool loopbackHost(std::string host) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6) != 1) return false;
+  if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+  return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
 }
 
 // The host part of a socket address name ("1.2.3.4:5" -> "1.2.3.4",
@@ -76,7 +86,8 @@ std::string cookieValue(kj::StringPtr header, const std::string& name) {
 std::string hostOfHeader(const std::string& h) {
   if (!h.empty() && h.front() == '[') {
     size_t close = h.find(']');
-    return close == std::string::npos ? h : h.substr(1, close - 1);
+    if (close == std::string::npos || (close + 1 < h.size() && h[close + 1] != ':')) return h;
+    return h.substr(1, close - 1);
   }
   size_t colon = h.find(':');
   if (colon != std::string::npos && h.find(':', colon + 1) == std::string::npos)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/web/json_body.h"
 
+#include "core/text.h"
+
 namespace renda::app {
 
 namespace {
@@ -22,7 +24,13 @@ class Parser {
       space();
       if (!eat(':')) return bad("JSON 的键后应有冒号");
       space();
+      if (!validUtf8(key)) return bad("JSON 的键不是有效的 UTF-8 文字");
       if (!scalar(value)) return bad("字段 " + key + " 的值应为字符串、数字、true、false 或 null");
+      if (!validUtf8(value))
+        return bad("字段 " + key + " 含有无法识别的文字（不是 UTF-8 编码），请重新输入后再保存");
+      for (unsigned char ch : value)
+        if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
+          return bad("字段 " + key + " 含有不可见的控制字符，请删去后再保存");
       for (const auto& [k, v] : out)
         if (k == key) return bad("字段 " + key + " 出现了两次");
       out.emplace_back(std::move(key), std::move(value));

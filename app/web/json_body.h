@@ -2,7 +2,8 @@
 // Request bodies of the web API: one flat JSON object (RFC 8259) whose values
 // are strings, numbers, true, false or null. Numbers and booleans come back
 // as their text ("12", "true"); null as "". Nested objects and arrays, a
-// repeated key, invalid UTF-8 escapes and trailing bytes are refused.
+// repeated key, invalid UTF-8 (raw or escaped), control characters other than
+// tab and line breaks, and trailing bytes are refused.
 #pragma once
 
 #include <string>

@@ -18,6 +18,11 @@ namespace renda::app {
 Result<domain::ReportQuery> webReportQuery(const WebRequest& request, storage::Store& store,
                                            const domain::Dataset& data);
 
+// webReportQuery's status message when ?township= names no township of the
+// county (not a record's scope, not a township record), and the 400 for it.
+extern const char* const kUnknownTownship;
+WebResponse unknownTownship(const WebRequest& request);
+
 // The cohort as the answers give it: "cohort" (the key, "" for all) and
 // "cohortLabel" (第十八届第二次会议, 2026年闭会期间, 全部批次).
 void cohortJson(Json& j, const domain::Dataset& data, const std::string& cohort);

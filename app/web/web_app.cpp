@@ -248,7 +248,11 @@ WebResponse WebApp::login(const WebRequest& request) {
   std::optional<Account> account = accounts_->check(*name, *password);
   if (!account) {
     throttle_.failed(*name, request.clientAddress, now);
-    log_("web: sign-in refused for account " + *name + " from " + request.clientAddress);
+    // A name that is no account is not logged: it may be a password typed
+    // into the wrong box, or lines forged for the log.
+    log_("web: sign-in refused for " +
+         (accounts_->find(*name) ? "account " + *name : std::string("a name that is no account")) +
+         " from " + request.clientAddress);
     return errorResponse(401, "bad_credentials", "用户名或密码不正确");
   }
   throttle_.succeeded(*name, request.clientAddress);

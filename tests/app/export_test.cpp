@@ -530,6 +530,9 @@ TEST_CASE("Export: CSV is UTF-8 with a BOM, CRLF lines and RFC 4180 quoting", "[
   domain::Table t{"x", "标题", {"名称", "数"}, {{"a,b", "1"}, {"说\"明\"", "2"}, {"两\n行", "-3"}}, {}, {}};
   CHECK(tableCsv(t) ==
         "\xEF\xBB\xBF名称,数\r\n\"a,b\",1\r\n\"说\"\"明\"\"\",2\r\n\"两\n行\",'-3\r\n");
+  // A tab or a carriage return before a formula is no way around the apostrophe.
+  domain::Table f{"x", "标题", {"名称"}, {{"\t=1+1"}, {"\r=1+1"}}, {}, {}};
+  CHECK(tableCsv(f) == "\xEF\xBB\xBF名称\r\n'\t=1+1\r\n\"'\r=1+1\"\r\n");
 }
 
 TEST_CASE("Export: bad requests write nothing", "[app][export]") {
@@ -568,6 +571,31 @@ TEST_CASE("Export: sheet names follow Excel's rules", "[app][export]") {
   for (int i = 0; i < 16; ++i) astral += "\xF0\xA0\x80\x80";
   CHECK(sheetName(astral, used) == astral.substr(0, 15 * 4));
   CHECK(used.size() == 13);
+}
+
+TEST_CASE("Export: text with control characters or stray bytes still makes a workbook every "
+          "XML reader opens",
+          "[app][export]") {
+  ExportFixture f;
+  // A name that came in with a backspace, an escape and bytes that are not UTF-8.
+  std::string odd = "李\x08\x01四\x1b[31m\xff\xfe";
+  domain::Table t{"x", "标题" + odd, {"名称", "数"}, {{odd, "1"}, {"两\n行\t", "2"}}, {}, {}};
+  REQUIRE(writeXlsx(f.path("odd.xlsx"), {SheetSpec{odd, {&t}, false}}, odd, 0));
+  Run parsed = spawn(f.path(""), {"python3", "-c",
+                                  "import sys,zipfile,xml.etree.ElementTree as ET\n"
+                                  "z=zipfile.ZipFile(sys.argv[1])\n"
+                                  "for n in z.namelist():\n"
+                                  "  if n.endswith('.xml') or n.endswith('.rels'): ET.fromstring(z.read(n))\n"
+                                  "print('ok')",
+                                  f.path("odd.xlsx")});
+  INFO(parsed.err);
+  CHECK(parsed.out == "ok\n");
+  auto sheets = f.dump("xlsx", f.path("odd.xlsx"));
+  REQUIRE(sheets.size() == 1);
+  CHECK(sheets[0].name == "李四_31m\xEF\xBF\xBD\xEF\xBF\xBD");
+  REQUIRE(sheets[0].rows.size() >= 3);
+  CHECK(sheets[0].rows[1][0].text == "李四[31m\xEF\xBF\xBD\xEF\xBF\xBD");
+  CHECK(sheets[0].rows[2][0].text == "两\n行\t");
 }
 
 TEST_CASE("Export: which cells are numbers", "[app][export]") {

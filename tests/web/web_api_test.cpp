@@ -216,7 +216,16 @@ TEST_CASE("Web API: the accounts file holds hashes, never a password, and the lo
     Client clerk{county.webPort};
     REQUIRE(clerk.login("clerk", kClerkPassword).status == 200);
     CHECK(clerk.login("clerk", "a-wrong-one").status == 401);
+    // A password typed into the name box, and a name that forges a log line,
+    // are not written to the log.
+    Client slip{county.webPort};
+    CHECK(slip.login(kClerkPassword, kClerkPassword).status == 401);
+    CHECK(slip.send("POST", "/api/login",
+                    "{\"name\":\"x\\nweb: forged (admin) signed in\",\"password\":\"p\"}")
+              .status == 401);
     std::string log = county.log_();
+    CHECK_THAT(log, Catch::Contains("sign-in refused for account clerk from"));
+    CHECK_THAT(log, !Catch::Contains("forged"));
     CHECK_THAT(log, Catch::Contains("admin (admin) signed in"));
     for (const std::string& secret :
          {kAdminPassword, kClerkPassword, std::string("a-wrong-one"),
@@ -284,6 +293,27 @@ TEST_CASE("Web API: clients from other addresses are refused (403) unless the in
   Client cl{open.webPort, lan};
   CHECK(cl.login("admin", kAdminPassword).status == 200);
   CHECK(cl.get("/api/status").status == 200);
+}
+
+TEST_CASE("Web API: a Host header is this computer only when it is a loopback address or "
+          "localhost, never a DNS name that starts like one",
+          "[web][api]") {
+  County c;
+  WebNode county(c.h, "county");
+  auto status = [&](const std::string& host) {
+    return http("127.0.0.1", county.webPort, "GET", "/api/status", {"Host: " + host}).status;
+  };
+  // A name anyone can point at 127.0.0.1 (DNS rebinding) is refused.
+  for (const char* far : {"127.0.0.1.evil.example", "127.0.0.1.nip.io:80", "127.0.0.1@evil.example",
+                          "127.0.0.1:80:evil", "localhost.evil.example", "[::1]evil.example"}) {
+    INFO(far);
+    CHECK(status(far) == 403);
+  }
+  for (const char* near : {"127.0.0.1", "127.0.0.1:7480", "127.8.9.10:1", "localhost:7480",
+                           "[::1]:7480", "[::1]"}) {
+    INFO(near);
+    CHECK(status(near) == 401);
+  }
 }
 
 TEST_CASE("renda init --admin makes the first web account, without it, init is as before",

@@ -174,6 +174,14 @@ TEST_CASE("Web API: reports as JSON, CSV and XLSX are the CLI's, for the current
   CHECK(admin.get("/api/reports/units?format=pdf").json()["field"].str == "format");
   CHECK(admin.get("/api/reports/units?cohort=nosuch").status == 400);
   CHECK(admin.get("/api/reports/units?year=abc").status == 400);
+  // A township's name cut short (城关 for 城关镇) is no report of zeros.
+  HttpReply shortName = admin.get("/api/reports/summary?cohort=all&township=%E5%9F%8E%E5%85%B3");
+  CHECK(shortName.status == 400);
+  CHECK(shortName.json()["field"].str == "township");
+  CHECK_THAT(shortName.json()["error"].str, Catch::Contains("城关"));
+  CHECK(admin.get("/api/dashboard?township=%E5%9F%8E%E5%85%B3").json()["field"].str == "township");
+  CHECK(admin.get("/api/reports/summary?cohort=all&township=%E5%9F%8E%E5%85%B3%E9%95%87").status ==
+        200);
 
   // CSV: byte for byte what `renda export` writes, as a download with a Chinese name.
   HttpReply csv = admin.get("/api/reports/units?format=csv&cohort=" + cohort);

@@ -185,6 +185,24 @@ TEST_CASE("Web API: records of every kind are listed, paged, shown by name, adde
   CHECK(clerk.send("PUT", "/api/records/station/" + station, "{\"address\":\"x\"}", false).status ==
         403);
 
+  // A choice is checked as `renda deputy add --gender M` checks it, on an add
+  // and on an edit; nothing is written.
+  std::string unchanged = h.digest("county");
+  for (const char* body : {"{\"name\":\"赵六\",\"gender\":\"M\",\"township\":\"城关镇\"}",
+                           "{\"name\":\"赵六\",\"level\":\"宇宙级\",\"township\":\"城关镇\"}"}) {
+    INFO(body);
+    HttpReply badChoice = clerk.send("POST", "/api/deputies", body);
+    CHECK(badChoice.status == 400);
+    CHECK(badChoice.json()["code"].str == "invalid");
+    CHECK_THAT(badChoice.json()["error"].str, Catch::Contains("中选一个"));
+  }
+  HttpReply badEdit = clerk.send("PUT", "/api/records/deputy/" + deputyId, "{\"gender\":\"M\"}");
+  CHECK(badEdit.status == 400);
+  CHECK(badEdit.json()["field"].str == "gender");
+  CHECK_THAT(badEdit.json()["error"].str, Catch::Contains("男、女"));
+  CHECK(h.digest("county") == unchanged);
+  CHECK(clerk.send("PUT", "/api/records/deputy/" + deputyId, "{\"gender\":\"女\"}").status == 200);
+
   // Settings and the calendar are an admin's.
   std::string before = h.digest("county");
   HttpReply settings = clerk.send("POST", "/api/records/settings", "{\"replyDays\":\"60\"}");
@@ -277,6 +295,14 @@ TEST_CASE("Web API: a suggestion's actions are those the node may take now, an a
   JsonValue s = byNumber.json();
   CHECK(s["id"].str == sid);
   CHECK(s["title"].str == "关于修缮县道和桥梁的建议");
+  // As a clerk types or pastes it: full-width or typographic dashes, spaces around.
+  for (const char* typed : {"闭－2026－001", "闭–2026—001", " 闭-2026-001\xE3\x80\x80"}) {
+    INFO(typed);
+    HttpReply pasted = admin.get("/api/suggestions/" + enc(typed));
+    REQUIRE(pasted.status == 200);
+    CHECK(pasted.json()["id"].str == sid);
+  }
+  CHECK(admin.get("/api/suggestions/" + enc("闭－2026－01")).status == 404);
   std::vector<std::string> timeline = namesOf(s["timeline"], "action");
   CHECK(timeline == std::vector<std::string>{"submit", "register", "assign", "edit"});
   CHECK(s["timeline"][3]["fields"]["title"].str == "关于修缮县道和桥梁的建议");

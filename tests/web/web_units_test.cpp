@@ -25,6 +25,25 @@ TEST_CASE("JsonBody: a flat object parses, anything else is refused", "[web][jso
     CHECK_FALSE(parseJsonObject(bad));
 }
 
+TEST_CASE("JsonBody: text that is not UTF-8, or holds control characters, is refused in "
+          "Chinese, tabs and line breaks pass",
+          "[web][json]") {
+  for (const char* bad : {"{\"name\":\"\xff\xfe\"}", "{\"name\":\"\xc0\xbc\"}",
+                          "{\"name\":\"\xed\xa0\x80\"}", "{\"name\":\"\xe5\x9f\"}",
+                          "{\"name\":\"a\\u0000b\"}", "{\"name\":\"a\\u0001b\"}",
+                          "{\"name\":\"\\u001b[31m\"}", "{\"name\":\"\\b\"}",
+                          "{\"\xff\":\"x\"}"}) {
+    INFO(bad);
+    auto r = parseJsonObject(bad);
+    REQUIRE_FALSE(r);
+    CHECK(r.status().message().find("字") != std::string::npos);
+  }
+  auto ok = parseJsonObject("{\"note\":\"一\\n二\\t三\\r\",\"name\":\"\xe5\x9f\x8e\"}");
+  REQUIRE(ok);
+  CHECK(*jsonValue(*ok, "note") == "一\n二\t三\r");
+  CHECK(*jsonValue(*ok, "name") == "城");
+}
+
 TEST_CASE("LoginThrottle: the sixth try after five failures waits, longer each time, a success "
           "clears it",
           "[web][throttle]") {
