@@ -42,4 +42,9 @@ void LoginThrottle::succeeded(const std::string& account, const std::string& add
   addresses_.erase(address);
 }
 
+void LoginThrottle::forgive(const std::string& account) {
+  accounts_.erase(account);
+  addresses_.clear();
+}
+
 }  // namespace renda::app

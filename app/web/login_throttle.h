@@ -25,6 +25,11 @@ class LoginThrottle {
   uint64_t waitMs(const std::string& account, const std::string& address, uint64_t nowMs) const;
   void failed(const std::string& account, const std::string& address, uint64_t nowMs);
   void succeeded(const std::string& account, const std::string& address);
+  // An admin set `account`'s password at the command line (renda account
+  // password): its count goes, and so do the addresses' (on loopback every
+  // client shares 127.0.0.1, so a local guesser could otherwise keep the
+  // account locked however often its password is reset).
+  void forgive(const std::string& account);
 
  private:
   struct Count {

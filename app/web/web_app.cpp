@@ -97,6 +97,12 @@ Status WebApp::reloadAccounts() {
   if (accounts_ && now == accountsStamp_) return Status::ok();
   auto book = AccountBook::load(node_.dir());
   if (!book) return book.status();
+  // A password set (or an account made) at the command line while serve runs
+  // lifts the sign-in wait on that name: the way out of a lock-out.
+  if (accounts_)
+    for (const auto& a : book->all())
+      if (const Account* was = accounts_->find(a.name); !was || was->hash != a.hash)
+        throttle_.forgive(a.name);
   accounts_ = std::move(*book);
   accountsStamp_ = now;
   return Status::ok();
