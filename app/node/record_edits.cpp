@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/node/record_edits.h"
 
+#include <algorithm>
+
 #include "app/node/domain_glue.h"
 #include "app/i18n/strings.h"
 #include "app/node/find_record.h"
@@ -64,6 +66,29 @@ Status checkChoice(const domain::FieldInfo& field, const std::string& value) {
   return Status::usage(i18n::trf("field.not-allowed", {field.name, value, field.label, list}));
 }
 
+// The county office writes for a township only if the county knows it: a
+// township record of that name, or a node enrolled for it. A mistyped name
+// would put the record outside every township's lists and reports.
+Status checkTownshipKnown(storage::Store& store, const std::string& township) {
+  std::vector<std::string> known;
+  auto members = store.members();
+  if (!members) return members.status();
+  for (const auto& m : *members)
+    if (!m.township.empty()) known.push_back(m.township);
+  auto records = store.list(RecordKind::kTownship);
+  if (!records) return records.status();
+  for (const auto& r : *records)
+    if (auto name = r.get("name"); name && !name->empty()) known.push_back(*name);
+  std::sort(known.begin(), known.end());
+  known.erase(std::unique(known.begin(), known.end()), known.end());
+  if (std::find(known.begin(), known.end(), township) != known.end()) return Status::ok();
+  std::string list;
+  for (const auto& t : known) list += (list.empty() ? "" : "、") + t;
+  return Status::invalid("no township '" + township + "' in this county" +
+                              (list.empty() ? std::string("") : " (townships: " + list + ")") +
+                              "; nothing was recorded");
+}
+
 Result<RecordId> addRecord(Node& node, RecordKind kind, std::vector<Field> fields,
                            const std::optional<std::string>& township, AddOptions options) {
   auto self = node.self();
@@ -78,6 +103,7 @@ Result<RecordId> addRecord(Node& node, RecordKind kind, std::vector<Field> field
       return Status::refused("this node writes records of " + self->township + " only");
   } else {
     edit.scope = township.value_or("");
+    if (!edit.scope.empty()) RENDA_TRY(checkTownshipKnown(node.store(), edit.scope));
   }
   if (kind == RecordKind::kHandlingUnit && !options.allowSameName) {
     std::string name;

@@ -163,6 +163,13 @@ TEST_CASE("Web API: records of every kind are listed, paged, shown by name, adde
                                  "{\"name\":\"王五\",\"station\":\"没有这个站\"}");
   CHECK(nowhere.status == 400);
   CHECK(nowhere.json()["field"].str == "station");
+  // A township the county does not know (a typo) is refused, nothing written.
+  std::string beforeTypo = h.ok("county", {"digest"}).out;
+  HttpReply typo = clerk.send("POST", "/api/records/deputy",
+                              "{\"name\":\"赵六\",\"township\":\"城关\"}");
+  CHECK(typo.status == 400);
+  CHECK(typo.json()["error"].str.find("城关镇") != std::string::npos);  // the known ones listed
+  CHECK(h.ok("county", {"digest"}).out == beforeTypo);
   // Two deputies of one name: a choice, not a guess.
   REQUIRE(clerk.send("POST", "/api/records/deputy", "{\"name\":\"李四\",\"township\":\"城关镇\"}")
               .status == 201);
