@@ -42,13 +42,56 @@ std::vector<std::string> splitChoices(const std::string& hint) {
   return out;
 }
 
-// The unit of `scope` already named `name`, if any.
+// A one-line text as a clerk means it: spaces around it dropped (the
+// full-width U+3000 too) and zero-width characters (U+200B-U+200D, U+2060,
+// U+FEFF), which no one can see, removed.
+std::string plainText(const std::string& in) {
+  static const char* kInvisible[] = {"\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D",
+                                     "\xE2\x81\xA0", "\xEF\xBB\xBF"};
+  std::string s;
+  for (size_t i = 0; i < in.size();) {
+    bool skip = false;
+    for (const char* z : kInvisible)
+      if (in.compare(i, 3, z) == 0) skip = true;
+    if (skip) i += 3;
+    else s += in[i++];
+  }
+  static const std::string kWideSpace = "\xE3\x80\x80";
+  for (bool again = true; again;) {
+    again = false;
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.erase(0, 1), again = true;
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back(), again = true;
+    if (s.rfind(kWideSpace, 0) == 0) s.erase(0, 3), again = true;
+    if (s.size() >= 3 && s.compare(s.size() - 3, 3, kWideSpace) == 0) s.resize(s.size() - 3), again = true;
+  }
+  return s;
+}
+
+// One-line text fields made plain (above); a required field left empty by
+// that (only spaces) is refused, as a missing one is.
+Status plainFields(RecordKind kind, std::vector<Field>& fields) {
+  for (auto& f : fields) {
+    const domain::FieldInfo* info = domain::findField(kind, f.name);
+    if (!info || info->type != domain::FieldType::kText) continue;
+    bool wasEmpty = f.value.empty();
+    f.value = plainText(f.value);
+    if (info->required && f.value.empty() && !wasEmpty)
+      return Status::usage(std::string("--") + f.name + " (" + info->label +
+                           ") is needed and cannot be only spaces; nothing was recorded");
+  }
+  return Status::ok();
+}
+
+// The unit of `scope` already named `name`, if any (other than `except`).
 Result<std::optional<Record>> sameNamedUnit(storage::Store& store, const std::string& name,
-                                            const std::string& scope) {
+                                            const std::string& scope,
+                                            const RecordId* except = nullptr) {
   auto units = store.list(RecordKind::kHandlingUnit);
   if (!units) return units.status();
   for (auto& u : *units)
-    if (u.scope == scope && u.get("name").value_or("") == name) return std::optional<Record>(u);
+    if (u.scope == scope && plainText(u.get("name").value_or("")) == name &&
+        (!except || u.id != *except))
+      return std::optional<Record>(u);
   return std::optional<Record>();
 }
 
@@ -93,6 +136,7 @@ Result<RecordId> addRecord(Node& node, RecordKind kind, std::vector<Field> field
                            const std::optional<std::string>& township, AddOptions options) {
   auto self = node.self();
   if (!self) return self.status();
+  RENDA_TRY(plainFields(kind, fields));
   storage::LocalEdit edit;
   edit.op = OpKind::kCreate;
   edit.kind = kind;
@@ -129,6 +173,23 @@ Result<ChangeId> editRecord(Node& node, const RecordId& id, std::vector<Field> f
   auto record = node.store().record(id);
   if (!record) return record.status();
   RENDA_TRY(checkFieldFormats(record->kind, fields));
+  RENDA_TRY(plainFields(record->kind, fields));
+  for (const auto& f : fields) {
+    const domain::FieldInfo* info = domain::findField(record->kind, f.name);
+    if (info && info->required && f.value.empty())
+      return Status::usage(std::string("--") + f.name + " (" + info->label +
+                           ") is needed and cannot be cleared; nothing was recorded");
+    // A unit renamed to the name of another unit of its township: refused as a
+    // second unit of that name is (renda unit add).
+    if (record->kind == RecordKind::kHandlingUnit && f.name == "name") {
+      auto same = sameNamedUnit(node.store(), f.value, record->scope, &record->id);
+      if (!same) return same.status();
+      if (*same)
+        return Status::refused(i18n::trf(
+            "unit.same-name-edit", {f.value, toHex((*same)->id).substr(0, 12),
+                                    record->scope.empty() ? i18n::tr("unit.county") : record->scope}));
+    }
+  }
   if (record->kind == RecordKind::kSuggestion) {
     // The node's own membership: after a restore the device key is replaced by
     // a successor with the same township and role, so the verdict is the same.

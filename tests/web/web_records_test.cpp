@@ -510,5 +510,42 @@ TEST_CASE(
         "张三丰");
 }
 
+
+TEST_CASE("Web API: names are kept as clerks mean them, spaces and invisible characters "
+          "around them do not make a second unit, and a required name cannot be emptied",
+          "[web][api]") {
+  County c;
+  Harness& h = c.h;
+  REQUIRE(addAccount(h, "county", "文书", "clerk", kClerkPassword).code == 0);
+  WebNode county(h, "county");
+  Client clerk{county.webPort};
+  REQUIRE(clerk.login("文书", kClerkPassword).status == 200);
+  HttpReply first = clerk.send("POST", "/api/records/unit", "{\"name\":\"县公安局\"}");
+  REQUIRE(first.status == 201);
+  std::string before = h.ok("county", {"digest"}).out;
+  // A space, a full-width space, a zero-width space: the same unit to a reader.
+  for (const char* again : {" 县公安局 ", "县公安局\u3000", "县公安\u200b局"}) {
+    INFO(again);
+    HttpReply r = clerk.send("POST", "/api/records/unit",
+                             std::string("{\"name\":\"") + again + "\"}");
+    CHECK(r.status == 403);
+    CHECK(r.json()["code"].str == "refused");
+  }
+  // Only spaces is no name.
+  CHECK(clerk.send("POST", "/api/records/unit", "{\"name\":\"   \"}").status == 400);
+  CHECK(h.ok("county", {"digest"}).out == before);
+  // A name given with spaces around it is stored without them.
+  HttpReply second = clerk.send("POST", "/api/records/unit", "{\"name\":\" 县民政局　\"}");
+  REQUIRE(second.status == 201);
+  std::string id = second.json()["id"].str;
+  CHECK(clerk.get("/api/records/unit/" + id).json()["fields"]["name"].str == "县民政局");
+  // Renamed to the other unit's name, or emptied: refused, nothing written.
+  before = h.ok("county", {"digest"}).out;
+  CHECK(clerk.send("PUT", "/api/records/unit/" + id, "{\"name\":\"县公安局\"}").status == 403);
+  CHECK(clerk.send("PUT", "/api/records/unit/" + id, "{\"name\":\"\"}").status == 400);
+  CHECK(h.ok("county", {"digest"}).out == before);
+  CHECK(clerk.send("PUT", "/api/records/unit/" + id, "{\"name\":\"县民政局（新）\"}").status == 200);
+}
+
 }  // namespace
 }  // namespace renda::webtest
