@@ -12,7 +12,7 @@ namespace {
 
 // The current language. A process-wide setting on purpose: the command line
 // prints in one language; the web server never changes it (it passes a
-// language to tr()).
+// language to tr(), or answers inside WebMessages).
 Lang gLanguage = Lang::kEn;
 // Inside a WebMessages scope on this thread.
 thread_local bool tWeb = false;
