@@ -12,8 +12,10 @@ namespace {
 
 // The current language. A process-wide setting on purpose: the command line
 // prints in one language; the web server never changes it (it passes a
-// language to tr()).
+// language to tr(), or answers inside WebMessages).
 Lang gLanguage = Lang::kEn;
+// Inside a WebMessages scope on this thread.
+thread_local bool tWeb = false;
 
 const detail::StringEntry* find(std::string_view key) {
   const detail::StringEntry* begin = detail::kStrings;
@@ -22,6 +24,22 @@ const detail::StringEntry* find(std::string_view key) {
     return std::string_view(e.key) < k;
   });
   return it != end && std::string_view(it->key) == key ? it : nullptr;
+}
+
+// `text` with {1}..{9} replaced by `args` in order.
+std::string fill(std::string_view text, std::initializer_list<std::string_view> args) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '{' && i + 2 < text.size() && text[i + 1] >= '1' && text[i + 1] <= '9' &&
+        text[i + 2] == '}') {
+      size_t n = size_t(text[i + 1] - '1');
+      if (n < args.size()) out += *(args.begin() + long(n));
+      i += 2;
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
 }
 
 }  // namespace
@@ -57,26 +75,22 @@ const char* tr(std::string_view key, Lang lang) {
   return missing.c_str();
 }
 
-const char* tr(std::string_view key) { return tr(key, gLanguage); }
+WebMessages::WebMessages() : was_(tWeb) { tWeb = true; }
+WebMessages::~WebMessages() { tWeb = was_; }
+
+const char* tr(std::string_view key) {
+  if (!tWeb) return tr(key, gLanguage);
+  std::string web = std::string(key) + ".web";
+  if (const auto* e = find(web)) return e->zh;
+  return tr(key, Lang::kZh);
+}
 
 std::string trf(std::string_view key, std::initializer_list<std::string_view> args, Lang lang) {
-  std::string_view text = tr(key, lang);
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '{' && i + 2 < text.size() && text[i + 1] >= '1' && text[i + 1] <= '9' &&
-        text[i + 2] == '}') {
-      size_t n = size_t(text[i + 1] - '1');
-      if (n < args.size()) out += *(args.begin() + long(n));
-      i += 2;
-      continue;
-    }
-    out += text[i];
-  }
-  return out;
+  return fill(tr(key, lang), args);
 }
 
 std::string trf(std::string_view key, std::initializer_list<std::string_view> args) {
-  return trf(key, args, gLanguage);
+  return fill(tr(key), args);
 }
 
 std::vector<std::pair<const char*, const char*>> allStrings(Lang lang) {

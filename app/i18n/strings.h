@@ -9,8 +9,12 @@
 //   i18n::tr("web.title", i18n::Lang::kEn);                   // a given language
 //
 // The command line's language is set once in main() from the environment
-// (setLanguage(languageFromEnvironment())); the web server passes each
-// request's language explicitly instead of changing the current one.
+// (setLanguage(languageFromEnvironment())). The web API answers a request
+// inside a WebMessages scope: on that thread, tr(key) and trf(key, args)
+// (the forms without a language) give the Chinese text, and a key with a
+// `.web` variant gives that variant (a message that names a command-line
+// flag says what to do on the page instead). So the checks below the web
+// (app/node) word their errors once, for both.
 #pragma once
 
 #include <initializer_list>
@@ -37,6 +41,20 @@ Lang languageFromEnvironment();
 // starts: the command line does so in main().
 Lang language();
 void setLanguage(Lang lang);
+
+// For the life of this object, messages on this thread are the web's:
+// Chinese, `.web` variants first. Not nested across threads; the web server
+// answers each request on one thread.
+class WebMessages {
+ public:
+  WebMessages();
+  ~WebMessages();
+  WebMessages(const WebMessages&) = delete;
+  WebMessages& operator=(const WebMessages&) = delete;
+
+ private:
+  bool was_;
+};
 
 // The text of `key` in `lang` (or the current language). A key missing from
 // the table gives the key itself, so a slip shows on screen rather than

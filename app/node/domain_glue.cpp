@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "app/i18n/strings.h"
 #include "app/node/find_record.h"
 #include "core/domain/fields.h"
 #include "core/domain/schedule.h"
@@ -100,8 +101,7 @@ Status checkFieldFormats(RecordKind kind, const std::vector<Field>& fields) {
     const domain::FieldInfo* info = domain::findField(kind, f.name);
     if (!info || info->type != domain::FieldType::kDate || f.value.empty()) continue;
     if (!domain::parseDate(f.value))
-      return Status::usage(std::string(info->label) + " '" + f.value + "' is not a date; write " +
-                           "it as YYYY-MM-DD, e.g. --" + f.name + " 2026-11-20");
+      return Status::usage(i18n::trf("field.not-a-date", {info->label, f.value, f.name}));
   }
   if (kind == RecordKind::kStation) {
     auto schedule = fieldOf(fields, "receptionSchedule");
@@ -119,13 +119,11 @@ Status checkTaxonomy(const domain::Config& config, RecordKind kind,
   if (kind == RecordKind::kSuggestion) {
     auto category = fieldOf(fields, "category");
     if (category && !config.isCategory(*category))
-      return Status::usage("建议类别 '" + *category + "' is not in the county's list; use one of: " +
-                           joinList(config.categories));
+      return Status::usage(i18n::trf("tax.category", {*category, joinList(config.categories)}));
   } else if (kind == RecordKind::kDutyRecord) {
     auto type = fieldOf(fields, "type");
     if (type && !config.isDutyType(*type))
-      return Status::usage("履职类型 '" + *type + "' is not in the county's list; use one of: " +
-                           joinList(config.dutyTypes));
+      return Status::usage(i18n::trf("tax.duty-type", {*type, joinList(config.dutyTypes)}));
   }
   return Status::ok();
 }
@@ -149,12 +147,12 @@ Result<std::vector<Field>> eventFields(storage::Store& store, const Record& sugg
       if (!d) return d.status();
       value = toHex(*d);
     } else if (k == "date" || k == "deadline") {
-      if (!domain::parseDate(v)) return Status::usage("--" + k + " must be a date like 2026-12-31");
+      if (!domain::parseDate(v)) return Status::usage(i18n::trf("event.not-a-date", {k}));
     } else if (k == "outcome" && !cfg->nationalClass(v)) {
       std::string codes;
       for (const auto& [local, national] : cfg->outcomeMap)
         codes += (codes.empty() ? "" : "/") + local;
-      return Status::usage("答复类别 '" + v + "' is not in this county's scheme (" + codes + ")");
+      return Status::usage(i18n::trf("event.outcome", {v, codes}));
     }
     fields.push_back({k, value});
   }
@@ -170,8 +168,22 @@ Status checkLifeCycleEvent(storage::Store& store, const MemberTable& members,
                                   : "");
   if (!cfg) return cfg.status();
   Status ok = domain::checkEvent(suggestion, *cfg, members.lookup(), author, action, fields, nowMs);
-  if (!ok) return Status::refused(ok.message() + "; nothing was recorded");
+  if (!ok) return Status::refused(i18n::trf("life.refused", {domainMessage(ok.message())}));
   return Status::ok();
+}
+
+std::string domainMessage(const std::string& english) {
+  // The refusals of core/domain that a clerk meets, keyed by their exact
+  // English text (the table's core.* lines): a refusal with values in it, or
+  // one not listed, stays as the core words it.
+  static const std::map<std::string, std::string> keys = [] {
+    std::map<std::string, std::string> m;
+    for (const auto& [key, text] : i18n::allStrings(i18n::Lang::kEn))
+      if (std::string_view(key).substr(0, 5) == "core.") m.emplace(text, key);
+    return m;
+  }();
+  auto it = keys.find(english);
+  return it == keys.end() ? english : std::string(i18n::tr(it->second));
 }
 
 }  // namespace renda::app

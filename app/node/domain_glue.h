@@ -70,4 +70,9 @@ Status checkLifeCycleEvent(storage::Store& store, const MemberTable& members,
                            const std::string& action, const std::vector<Field>& fields,
                            uint64_t nowMs);
 
+// A refusal of core/domain (worded in English there) in the current language
+// (app/i18n/strings.h): the ones a clerk meets are in the string table as
+// core.* lines keyed by their English text; any other stays as it is.
+std::string domainMessage(const std::string& english);
+
 }  // namespace renda::app

@@ -3,6 +3,7 @@
 
 #include "app/node/record_edits.h"
 
+#include "app/i18n/strings.h"
 #include "app/node/domain_glue.h"
 #include "core/domain/fields.h"
 
@@ -25,12 +26,8 @@ Result<std::string> ratingToKeep(const domain::SuggestionView& v, const std::str
     }
   if (matches.size() == 1) return toHex(matches[0]);
   if (v.ratingConflicts.empty())
-    return Status::refused("this suggestion has no conflicting ratings to settle; "
-                           "nothing was recorded");
-  return Status::usage("--keep " + value +
-                       (matches.empty() ? " names none" : " names more than one") +
-                       " of the conflicting ratings; give one of the rating numbers that "
-                       "`renda suggestion show` lists under 测评冲突");
+    return Status::refused(i18n::tr("life.no-rating-conflicts"));
+  return Status::usage(i18n::trf(matches.empty() ? "life.keep-none" : "life.keep-many", {value}));
 }
 
 // Sample values for a dry run of `action`: every needed field filled with

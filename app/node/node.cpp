@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "app/node/node.h"
+#include "app/i18n/strings.h"
 #include "app/node/privacy.h"
 #include "app/node/restore.h"
 #include "core/crypto.h"
@@ -102,11 +103,9 @@ Status Node::mayWrite() {
         "fork and renda fork settle --node " + toHex(m->subject) +
         " --keep CHANGE settles it. Bring that settlement here (bundle or sync) and write again");
   if (!m->coversMs(nowMs()))
-    return Status::refused(
-        "this computer's enrollment (key " + key + ") is not valid at " + formatTime(nowMs()) +
-        "; nothing was recorded. Ask the county office to renew it (renda enroll --node " +
-        toHex(m->subject) + " --township " + (m->township.empty() ? "NAME" : m->township) +
-        " -o FILE there), then run renda bundle import FILE here");
+    return Status::refused(i18n::trf("node.enrollment-expired",
+                                     {key, formatTime(nowMs()), toHex(m->subject),
+                                      m->township.empty() ? "NAME" : m->township}));
   return Status::ok();
 }
 

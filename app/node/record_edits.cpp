@@ -76,8 +76,7 @@ Status plainFields(RecordKind kind, std::vector<Field>& fields) {
     bool wasEmpty = f.value.empty();
     f.value = plainText(f.value);
     if (info->required && f.value.empty() && !wasEmpty)
-      return Status::usage(std::string("--") + f.name + " (" + info->label +
-                           ") is needed and cannot be only spaces; nothing was recorded");
+      return Status::usage(i18n::trf("field.only-spaces", {f.name, info->label}));
   }
   return Status::ok();
 }
@@ -127,9 +126,9 @@ Status checkTownshipKnown(storage::Store& store, const std::string& township) {
   if (std::find(known.begin(), known.end(), township) != known.end()) return Status::ok();
   std::string list;
   for (const auto& t : known) list += (list.empty() ? "" : "、") + t;
-  return Status::invalid("no township '" + township + "' in this county" +
-                              (list.empty() ? std::string("") : " (townships: " + list + ")") +
-                              "; nothing was recorded");
+  return Status::invalid(i18n::trf(
+      "township.unknown",
+      {township, list.empty() ? std::string() : i18n::trf("township.known", {list})}));
 }
 
 Result<RecordId> addRecord(Node& node, RecordKind kind, std::vector<Field> fields,
@@ -144,7 +143,7 @@ Result<RecordId> addRecord(Node& node, RecordKind kind, std::vector<Field> field
   if (self->role == Role::kTownship) {
     edit.scope = self->township;
     if (township && *township != self->township)
-      return Status::refused("this node writes records of " + self->township + " only");
+      return Status::refused(i18n::trf("township.own-only", {self->township}));
   } else {
     edit.scope = township.value_or("");
     if (!edit.scope.empty()) RENDA_TRY(checkTownshipKnown(node.store(), edit.scope));
@@ -169,7 +168,7 @@ Result<RecordId> addRecord(Node& node, RecordKind kind, std::vector<Field> field
 }
 
 Result<ChangeId> editRecord(Node& node, const RecordId& id, std::vector<Field> fields) {
-  if (fields.empty()) return Status::usage("say what to change, e.g. --name 李四");
+  if (fields.empty()) return Status::usage(i18n::tr("cli.err.say-what-to-change"));
   auto record = node.store().record(id);
   if (!record) return record.status();
   RENDA_TRY(checkFieldFormats(record->kind, fields));
@@ -177,8 +176,7 @@ Result<ChangeId> editRecord(Node& node, const RecordId& id, std::vector<Field> f
   for (const auto& f : fields) {
     const domain::FieldInfo* info = domain::findField(record->kind, f.name);
     if (info && info->required && f.value.empty())
-      return Status::usage(std::string("--") + f.name + " (" + info->label +
-                           ") is needed and cannot be cleared; nothing was recorded");
+      return Status::usage(i18n::trf("field.cleared", {f.name, info->label}));
     // A unit renamed to the name of another unit of its township: refused as a
     // second unit of that name is (renda unit add).
     if (record->kind == RecordKind::kHandlingUnit && f.name == "name") {
@@ -200,7 +198,7 @@ Result<ChangeId> editRecord(Node& node, const RecordId& id, std::vector<Field> f
     std::vector<std::string> names;
     for (const auto& f : fields) names.push_back(f.name);
     Status ok = domain::checkFieldEdit(*record, (*members)->lookup(), self->subject, names);
-    if (!ok) return Status::refused(ok.message() + "; nothing was recorded");
+    if (!ok) return Status::refused(i18n::trf("life.refused", {domainMessage(ok.message())}));
   }
   storage::LocalEdit edit;
   edit.op = OpKind::kUpdate;

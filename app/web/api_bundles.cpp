@@ -24,20 +24,29 @@ std::string queryOf(const WebRequest& r, const std::string& name) {
 
 std::string num(uint64_t n) { return std::to_string(n); }
 
-// Why an import failed, for the clerk, in Chinese, then the details.
-std::string importFailure(const Status& s) {
+// Why an import failed, for the clerk, in Chinese, then the details, with
+// the server's name for the uploaded file (`file`) replaced by 上传的文件.
+std::string importFailure(Status s, const std::string& file) {
+  std::string details = s.message();
+  for (size_t at; !file.empty() && (at = details.find(file)) != std::string::npos;)
+    details.replace(at, file.size(), "上传的文件");
+  s = Status::error(s.code(), details);
   switch (s.code()) {
     case Code::kInvalidInput:
     case Code::kCorruption:
       return "变更包已损坏或被篡改（校验未通过），没有导入任何内容。请向对方重新索取变更包。详情：" +
              s.message();
     case Code::kRefused:
-      return "这个变更包不能在本节点导入。详情：" + s.message();
+      return "这个变更包不能在本节点导入，没有导入任何内容：请确认它来自本县的节点，或请县人大常委会办公室协助。详情：" +
+             s.message();
     case Code::kNotFound:
-      return "文件不是本县的变更包，或本节点尚未加入县网络。详情：" + s.message();
+      return "文件不是本县的变更包，或本节点尚未加入县网络，没有导入任何内容：请向对方索取本县的变更包。详情：" +
+             s.message();
     case Code::kResourceExhausted:
-      return "磁盘空间不足，请清理磁盘后重新导入。详情：" + s.message();
-    default: return "导入失败：" + s.message();
+      return "磁盘空间不足，没有导入完：请清理磁盘后重新导入。详情：" + s.message();
+    default:
+      return "导入失败，没有导入任何内容：请确认上传的是另一节点导出的变更包后重新导入。详情：" +
+             s.message();
   }
 }
 
@@ -90,7 +99,7 @@ WebResponse startBundleImport(Node& node, OpsState& ops, const std::string& file
     auto r = importBundle(node, file, false, options);
     ::unlink(file.c_str());
     if (!r) {
-      state->jobs.finish(job, false, importFailure(r.status()), "{}");
+      state->jobs.finish(job, false, importFailure(r.status(), file), "{}");
       return;
     }
     state->jobs.progress(job, r->info.changeCount, r->info.changeCount);

@@ -3,14 +3,18 @@
 // record kind with its fields (core/domain/fields.h, the list `renda KIND
 // --help` prints), every life-cycle action with its fields, the suggestion
 // states, the cohorts, and this node's role, township and county.
+// ?lang=en gives the labels in English (core/domain/labels_en.h) for the
+// English pages; the values (choices, names) are the records' own.
 #include <algorithm>
 #include <cstdint>
 
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 #include "app/output/dataset.h"
 #include "app/web/cohort.h"
 #include "app/web/ops_state.h"
 #include "app/web/refs.h"
+#include "core/domain/labels_en.h"
 #include "core/domain/privacy.h"
 
 namespace renda::app {
@@ -29,11 +33,16 @@ std::vector<std::string> choicesOf(const domain::FieldInfo& f) {
   return out;
 }
 
+// A label of the domain in the pages' language.
+const char* labelIn(const char* label, bool english) {
+  return english ? domain::englishLabel(label) : label;
+}
+
 // One field for a form. Where the settings hold the allowed values (a
 // suggestion's category, a duty record's type, a reply's outcome class), the
 // choices are those of `config`.
 void fieldJson(Json& j, RecordKind kind, const domain::FieldInfo& f, const domain::Config& config,
-               bool isAction) {
+               bool isAction, bool english) {
   using T = domain::FieldType;
   std::vector<std::string> choices;
   const char* type = "text";
@@ -60,7 +69,7 @@ void fieldJson(Json& j, RecordKind kind, const domain::FieldInfo& f, const domai
     choices.clear();
     for (const auto& [local, national] : config.outcomeMap) choices.push_back(local);
   }
-  j.beginObject().field("name", name).field("label", f.label).field("type", type);
+  j.beginObject().field("name", name).field("label", labelIn(f.label, english)).field("type", type);
   j.key("required").boolean(f.required);
   j.key("choices").beginArray();
   for (const auto& c : choices) j.str(c);
@@ -77,6 +86,14 @@ void fieldJson(Json& j, RecordKind kind, const domain::FieldInfo& f, const domai
 }  // namespace
 
 WebResponse apiMeta(ApiCall& call) {
+  bool english = false;
+  if (auto it = call.request.query.find("lang"); it != call.request.query.end()) {
+    auto asked = i18n::langFromCode(it->second);
+    if (!asked)
+      return errorResponse(400, "invalid", "lang 只能是 zh 或 en（lang must be zh or en）",
+                           "lang");
+    english = *asked == i18n::Lang::kEn;
+  }
   storage::Store& store = call.node.store();
   auto self = call.node.self();
   auto net = store.network();
@@ -93,27 +110,27 @@ WebResponse apiMeta(ApiCall& call) {
   j.beginObject().key("kinds").beginArray();
   for (int k = 0; k < kRecordKindCount; ++k) {
     RecordKind kind = RecordKind(k);
-    j.beginObject().field("kind", kindWord(kind)).field("label", domain::kindLabel(kind));
+    j.beginObject().field("kind", kindWord(kind)).field("label", labelIn(domain::kindLabel(kind), english));
     j.key("adminOnly").boolean(kind == RecordKind::kSettings || kind == RecordKind::kTerm ||
                                kind == RecordKind::kSession || kind == RecordKind::kTownship);
     j.key("fields").beginArray();
-    for (const auto& f : domain::fieldsOf(kind)) fieldJson(j, kind, f, *config, false);
+    for (const auto& f : domain::fieldsOf(kind)) fieldJson(j, kind, f, *config, false, english);
     j.endArray().endObject();
   }
   j.endArray().key("actions").beginArray();
   for (const auto& a : domain::actions()) {
-    j.beginObject().field("name", a.name).field("label", a.label);
+    j.beginObject().field("name", a.name).field("label", labelIn(a.label, english));
     j.field("actor", a.actor == domain::Actor::kOffice ? "office" : "deputySide");
     j.key("fields").beginArray();
     for (const auto& f : *domain::actionFields(a.name))
-      fieldJson(j, RecordKind::kSuggestion, f, *config, true);
+      fieldJson(j, RecordKind::kSuggestion, f, *config, true, english);
     j.endArray().endObject();
   }
   j.endArray().key("states").beginArray();
   for (int s = 0; s <= int(domain::SuggestionState::kSelfHandled); ++s) {
     auto state = domain::SuggestionState(s);
     j.beginObject().field("name", domain::stateName(state));
-    j.field("label", domain::stateLabel(state)).endObject();
+    j.field("label", labelIn(domain::stateLabel(state), english)).endObject();
   }
   j.endArray().key("cohorts").beginArray();
   std::string current = domain::currentCohort(cached, Node::nowMs());

@@ -42,9 +42,7 @@ std::variant<Record, WebResponse> resolveRef(storage::Store& store, RecordKind k
     case Code::kUsage:
       return errorResponse(400, "invalid", i18n::trf("find.give", {what}, Lang::kZh));
     case Code::kNotFound:
-      return errorResponse(404, "not_found",
-                           i18n::trf("find.not-found", {what, text}, Lang::kZh) +
-                               "：请检查名称或编号，或在列表中查找");
+      return errorResponse(404, "not_found", i18n::trf("find.not-found", {what, text}, Lang::kZh));
     default:
       return statusResponse(found.status(), "无法读取" + what);
   }

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <chrono>
 
+#include "app/i18n/strings.h"
 #include "app/output/json.h"
 #include "app/web/assets.h"
 #include "app/web/json_body.h"
@@ -121,6 +122,9 @@ WebSession* WebApp::sessionOf(const WebRequest& request) {
 }
 
 WebResponse WebApp::handle(const WebRequest& request) {
+  // The checks below word their errors for the web: in Chinese, and without
+  // command-line flags (app/i18n/strings.h).
+  i18n::WebMessages webMessages;
   try {
     WebResponse r = route(request);
     bool cacheSet = false;

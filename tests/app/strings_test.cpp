@@ -14,6 +14,7 @@
 #include <fstream>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/i18n/strings.h"
@@ -140,6 +141,31 @@ TEST_CASE("String table: both languages, arguments in order, the environment's l
     CHECK(*en[i].second);
     if (i) CHECK(std::string(zh[i - 1].first) < zh[i].first);
   }
+}
+
+TEST_CASE("String table: inside WebMessages a thread's messages are Chinese and the web's, "
+          "other threads keep the process language",
+          "[app][i18n]") {
+  using i18n::Lang;
+  Lang was = i18n::language();
+  i18n::setLanguage(Lang::kEn);
+  std::string cli = i18n::trf("unit.same-name", {"县公安局", "0123456789ab", "县级"});
+  CHECK_THAT(cli, Catch::Contains("--allow-same-name"));
+  {
+    i18n::WebMessages web;
+    std::string page = i18n::trf("unit.same-name", {"县公安局", "0123456789ab", "县级"});
+    CHECK_THAT(page, Catch::Contains("已有同名承办单位“县公安局”") &&
+                         !Catch::Contains("allow-same-name"));
+    // A key without a web variant: its Chinese text.
+    CHECK(std::string(i18n::tr("cli.help.commands")) == "命令：");
+    // A language asked for is that language.
+    CHECK(std::string(i18n::tr("cli.help.commands", Lang::kEn)) == "Commands:");
+    std::string other;
+    std::thread([&] { other = i18n::tr("cli.help.commands"); }).join();
+    CHECK(other == "Commands:");
+  }
+  CHECK(i18n::trf("unit.same-name", {"县公安局", "0123456789ab", "县级"}) == cli);
+  i18n::setLanguage(was);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Every page, signed in on a township and on the county office: it renders
 // with no console or page errors and shows its data; no request leaves
-// 127.0.0.1; the English switch holds across a reload.
+// 127.0.0.1; the English switch holds across a reload and gives the forms
+// English field labels.
 import assert from 'node:assert/strict';
 import { bringUp, openPage, signIn, offMachine, kChair, kAdmin } from './harness.mjs';
 
@@ -69,8 +70,14 @@ export const tests = [
       await page.waitForSelector('header.top nav');
       assert.equal(await page.innerText('header.top nav a:first-child'), 'Home');
       assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+      // The forms' field labels come from GET /api/meta in the page's language.
+      await page.goto(`${env.county.url}#/entry/duty`);
+      await page.waitForSelector('label[for="f-type"]');
+      assert.match(await page.innerText('label[for="f-type"]'), /^Duty type/);
+      assert.match(await page.innerText('label[for="f-date"]'), /^Date/);
       await page.click('#lang');
       await page.waitForFunction(() => document.querySelector('header.top nav a').innerText === '首页');
+      await page.waitForFunction(() => /^履职类型/.test(document.querySelector('label[for="f-type"]').innerText));
     } finally {
       await env.close();
     }

@@ -80,8 +80,9 @@ function App() {
   }, []);
   useEffect(() => {
     if (!session) return;
-    api.get('/api/meta').then((m) => { setMeta(m); setMetaError(null); }, setMetaError);
-  }, [session]);
+    // The labels of kinds, fields, states and actions in the page's language.
+    api.get(`/api/meta?lang=${lang}`).then((m) => { setMeta(m); setMetaError(null); }, setMetaError);
+  }, [session, lang]);
 
   const setLang = async (l) => { await loadStrings(l); setLangState(l); setStringsReady((n) => n + 1); };
   if (session === undefined) return html`<${Loading} />`;
