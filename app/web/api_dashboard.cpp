@@ -78,9 +78,9 @@ WebResponse apiDashboard(ApiCall& call) {
   auto cached = call.ops->datasets.get(store);
   if (!cached) return statusResponse(cached.status(), "无法读取报表数据");
   const domain::Dataset& data = **cached;
-  auto q = webReportQuery(call.request, store, data);
-  if (!q && q.status().message() == kUnknownTownship) return unknownTownship(call.request);
-  if (!q) return errorResponse(400, "invalid", "批次或年份无法识别：" + q.status().message(), "cohort");
+  auto query = webReportQuery(call.request, store, data);
+  if (auto* refused = std::get_if<WebResponse>(&query)) return *refused;
+  const domain::ReportQuery* q = &std::get<domain::ReportQuery>(query);
   auto report = [&](const std::string& name, const domain::ReportQuery& query) {
     auto t = domain::computeReport(name, data, query);
     if (!t) throw std::runtime_error(t.status().message());

@@ -28,15 +28,6 @@ std::string queryOf(const WebRequest& r, const std::string& name) {
 
 }  // namespace
 
-const char* const kUnknownTownship = "unknown township";
-
-WebResponse unknownTownship(const WebRequest& request) {
-  return errorResponse(400, "invalid",
-                       "乡镇（township）“" + queryOf(request, "township") +
-                           "”不是本县的乡镇：请写乡镇的全名（如 城关镇），或不填表示全县",
-                       "township");
-}
-
 namespace {
 
 bool anySealed(const domain::Table& t) {
@@ -55,8 +46,9 @@ std::string fileNameOf(const std::string& title, const std::string& ext) {
 
 }  // namespace
 
-Result<domain::ReportQuery> webReportQuery(const WebRequest& request, storage::Store& store,
-                                           const domain::Dataset& data) {
+std::variant<domain::ReportQuery, WebResponse> webReportQuery(const WebRequest& request,
+                                                              storage::Store& store,
+                                                              const domain::Dataset& data) {
   // The same query `renda report NAME --cohort C --township T --year Y` makes.
   Args args;
   for (const char* name : {"cohort", "township", "year"}) {
@@ -65,7 +57,13 @@ Result<domain::ReportQuery> webReportQuery(const WebRequest& request, storage::S
       args.options.emplace_back(name, v);
   }
   auto q = reportQueryFrom(args, store, data);
-  if (!q) return q.status();
+  if (!q) {
+    std::string field = q.status().message().find("--year") != std::string::npos ? "year" : "cohort";
+    return errorResponse(400, "invalid",
+                         std::string(field == "year" ? "年份（year）" : "批次（cohort）") +
+                             "无法识别：" + q.status().message(),
+                         field);
+  }
   // A township's name mistyped (城关 for 城关镇) would give a report of zeros
   // that looks like a real one.
   if (!q->township.empty()) {
@@ -73,10 +71,14 @@ Result<domain::ReportQuery> webReportQuery(const WebRequest& request, storage::S
     for (const auto& t : data.townships) known = known || t.get("name") == q->township;
     for (const auto* records : {&data.deputies, &data.units, &data.dutyRecords, &data.issues})
       for (const auto& r : *records) known = known || r.scope == q->township;
-    if (!known) return Status::notFound(kUnknownTownship);
+    if (!known)
+      return errorResponse(400, "invalid",
+                           "乡镇（township）“" + q->township +
+                               "”不是本县的乡镇：请写乡镇的全名（如 城关镇），或不填表示全县",
+                           "township");
   }
   if (queryOf(request, "cohort").empty()) q->cohort = domain::currentCohort(data, q->nowMs);
-  return q;
+  return std::move(*q);
 }
 
 void cohortJson(Json& j, const domain::Dataset& data, const std::string& cohort) {
@@ -129,15 +131,9 @@ WebResponse apiReport(ApiCall& call, const std::string& name) {
   auto cached = call.ops->datasets.get(store);
   if (!cached) return statusResponse(cached.status(), "无法读取报表数据");
   const domain::Dataset& data = **cached;
-  auto q = webReportQuery(call.request, store, data);
-  if (!q && q.status().message() == kUnknownTownship) return unknownTownship(call.request);
-  if (!q) {
-    std::string field = q.status().message().find("--year") != std::string::npos ? "year" : "cohort";
-    return errorResponse(400, "invalid",
-                         std::string(field == "year" ? "年份（year）" : "批次（cohort）") +
-                             "无法识别：" + q.status().message(),
-                         field);
-  }
+  auto query = webReportQuery(call.request, store, data);
+  if (auto* refused = std::get_if<WebResponse>(&query)) return *refused;
+  const domain::ReportQuery* q = &std::get<domain::ReportQuery>(query);
   // Personal fields are opened (masked unless this node may show them) only
   // when the report shows one: opening every sealed value of a county costs
   // far more than the report.

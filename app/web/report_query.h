@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <variant>
 
 #include "app/output/json.h"
 #include "app/web/web_app.h"
@@ -14,14 +15,12 @@
 namespace renda::app {
 
 // ?cohort= takes what `renda report --cohort` takes, `all` for every cohort,
-// and defaults to domain::currentCohort. Usage (for a 400) otherwise.
-Result<domain::ReportQuery> webReportQuery(const WebRequest& request, storage::Store& store,
-                                           const domain::Dataset& data);
-
-// webReportQuery's status message when ?township= names no township of the
-// county (not a record's scope, not a township record), and the 400 for it.
-extern const char* const kUnknownTownship;
-WebResponse unknownTownship(const WebRequest& request);
+// and defaults to domain::currentCohort. A cohort, year or township the
+// county does not know is the 400 to answer (with its field), never a report
+// of zeros that looks like a real one.
+std::variant<domain::ReportQuery, WebResponse> webReportQuery(const WebRequest& request,
+                                                              storage::Store& store,
+                                                              const domain::Dataset& data);
 
 // The cohort as the answers give it: "cohort" (the key, "" for all) and
 // "cohortLabel" (第十八届第二次会议, 2026年闭会期间, 全部批次).
