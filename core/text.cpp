@@ -62,4 +62,31 @@ std::string xmlSafeText(std::string_view s) {
   return out;
 }
 
+std::string plainText(std::string_view in) {
+  static constexpr std::string_view kInvisible[] = {"\xE2\x80\x8B", "\xE2\x80\x8C",
+                                                    "\xE2\x80\x8D", "\xE2\x81\xA0",
+                                                    "\xEF\xBB\xBF"};
+  static constexpr std::string_view kWideSpace = "\xE3\x80\x80";
+  std::string s;
+  for (size_t i = 0; i < in.size();) {
+    bool invisible = false;
+    for (auto z : kInvisible) invisible = invisible || in.substr(i, 3) == z;
+    if (invisible) i += 3;
+    else s += in[i++];
+  }
+  std::string_view v = s;
+  for (bool again = true; again;) {
+    again = false;
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\r' ||
+                          v.front() == '\n'))
+      v.remove_prefix(1), again = true;
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r' ||
+                          v.back() == '\n'))
+      v.remove_suffix(1), again = true;
+    if (v.substr(0, 3) == kWideSpace) v.remove_prefix(3), again = true;
+    if (v.size() >= 3 && v.substr(v.size() - 3) == kWideSpace) v.remove_suffix(3), again = true;
+  }
+  return std::string(v);
+}
+
 }  // namespace renda

@@ -31,4 +31,9 @@ bool validUtf8(std::string_view s);
 // (and U+FFFE, U+FFFF) are left out.
 std::string xmlSafeText(std::string_view s);
 
+// One line of text as a clerk means it: spaces and tabs around it dropped
+// (the full-width U+3000 an input method types too) and the zero-width
+// characters no one can see (U+200B-U+200D, U+2060, U+FEFF) removed.
+std::string plainText(std::string_view s);
+
 }  // namespace renda

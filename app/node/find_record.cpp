@@ -7,27 +7,13 @@
 #include "app/i18n/strings.h"
 #include "app/node/domain_glue.h"
 #include "core/domain/fields.h"
+#include "core/text.h"
 
 namespace renda::app {
 
 namespace {
 
 constexpr size_t kNearShown = 8;  // names containing the text, listed when none is it
-
-// Text as a clerk types or pastes it: spaces around it dropped, the
-// full-width U+3000 of an input method too.
-std::string trimmed(std::string s) {
-  static const std::string kIdeographicSpace = "\xE3\x80\x80";
-  for (bool again = true; again;) {
-    again = false;
-    size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
-    s = b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-    if (s.rfind(kIdeographicSpace, 0) == 0) s.erase(0, 3), again = true;
-    if (s.size() >= 3 && s.compare(s.size() - 3, 3, kIdeographicSpace) == 0)
-      s.resize(s.size() - 3), again = true;
-  }
-  return s;
-}
 
 // An official number with the dashes an input method or a word processor
 // gives (－ ‐ ‑ ‒ – — ―, −) read as "-", so that 闭－2026－001 finds 闭-2026-001.
@@ -71,7 +57,7 @@ bool mayHaveNumber(const Record& r, const std::string& number) {
   for (const auto& v : r.versions)
     if (v.applied && v.action == "register")
       for (const auto& f : v.eventFields)
-        if (f.name == "number" && plainDashes(trimmed(f.value)) == number) return true;
+        if (f.name == "number" && plainDashes(plainText(f.value)) == number) return true;
   return false;
 }
 
@@ -161,7 +147,7 @@ std::string choiceLabel(storage::Store& store, const Record& r) {
 Result<Record> findRecord(storage::Store& store, RecordKind kind, const std::string& rawText,
                           std::vector<RecordChoice>* choices) {
   if (choices) choices->clear();
-  std::string text = trimmed(rawText);
+  std::string text = plainText(rawText);
   if (text.empty())
     return Status::usage(i18n::trf("find.give", {domain::kindLabel(kind)}));
   // A full id is read directly, without listing the kind.
@@ -182,7 +168,7 @@ Result<Record> findRecord(storage::Store& store, RecordKind kind, const std::str
       byName.push_back(&r);
       continue;
     }
-    std::string name = trimmed(nameOf(r));
+    std::string name = plainText(nameOf(r));
     if (name.empty()) continue;
     if (name == text) byName.push_back(&r);
     else if (name.find(text) != std::string::npos) near.push_back(&r);

@@ -7,6 +7,7 @@
 #include "app/i18n/strings.h"
 #include "app/node/find_record.h"
 #include "core/domain/field_groups.h"
+#include "core/text.h"
 
 namespace renda::app {
 
@@ -42,32 +43,7 @@ std::vector<std::string> splitChoices(const std::string& hint) {
   return out;
 }
 
-// A one-line text as a clerk means it: spaces around it dropped (the
-// full-width U+3000 too) and zero-width characters (U+200B-U+200D, U+2060,
-// U+FEFF), which no one can see, removed.
-std::string plainText(const std::string& in) {
-  static const char* kInvisible[] = {"\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D",
-                                     "\xE2\x81\xA0", "\xEF\xBB\xBF"};
-  std::string s;
-  for (size_t i = 0; i < in.size();) {
-    bool skip = false;
-    for (const char* z : kInvisible)
-      if (in.compare(i, 3, z) == 0) skip = true;
-    if (skip) i += 3;
-    else s += in[i++];
-  }
-  static const std::string kWideSpace = "\xE3\x80\x80";
-  for (bool again = true; again;) {
-    again = false;
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.erase(0, 1), again = true;
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back(), again = true;
-    if (s.rfind(kWideSpace, 0) == 0) s.erase(0, 3), again = true;
-    if (s.size() >= 3 && s.compare(s.size() - 3, 3, kWideSpace) == 0) s.resize(s.size() - 3), again = true;
-  }
-  return s;
-}
-
-// One-line text fields made plain (above); a required field left empty by
+// One-line text fields made plain (core/text.h plainText); a required field left empty by
 // that (only spaces) is refused, as a missing one is.
 Status plainFields(RecordKind kind, std::vector<Field>& fields) {
   for (auto& f : fields) {
