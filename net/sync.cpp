@@ -59,7 +59,10 @@ struct Session {
   std::optional<std::vector<PublicKey>> peerDiverged;
   // Going out.
   uint64_t sentBatches = 0, ackedByPeer = 0;
-  bool sentDone = false;
+  // `done` is marked before it goes (the peer may answer it with its goodbye
+  // before the sender thread gets the lock again) and sent once the channel
+  // took it (only then may this node's goodbye follow it).
+  bool doneMarked = false, sentDone = false;
   std::deque<std::pair<uint64_t, size_t>> inFlight;  // batch number, bytes
   size_t inFlightBytes = 0;
   // Coming in.
@@ -261,7 +264,7 @@ void receiver(Session& s) {
         // A clean goodbye comes after everything the peer had to say: its
         // stream's end and its acknowledgement of every batch this node sent.
         // What may still be under way here is only this node's last commit.
-        if (!m->text.empty() || !s.peerDone || !s.sentDone || s.ackedByPeer != s.sentBatches) {
+        if (!m->text.empty() || !s.peerDone || !s.doneMarked || s.ackedByPeer != s.sentBatches) {
           lock.unlock();
           s.fail(Status::refused("the other node ended the session" +
                                  (m->text.empty() ? std::string(" before it was complete")
@@ -346,14 +349,19 @@ void sender(Session& s, const VersionVector& mine, const std::vector<Fingerprint
   if (st) st = flush();
   if (st) {
     // Marked before it goes: the peer may answer `done` with its goodbye
-    // before this thread would get the lock again.
+    // before this thread would get the lock again. Sent only after it went:
+    // the session's goodbye must not overtake it on the link.
     uint64_t n;
     {
       std::lock_guard<std::mutex> lock(s.mu);
       n = s.sentBatches;
-      s.sentDone = true;
+      s.doneMarked = true;
     }
     st = s.ch.send(encodeDone(n));
+    if (st) {
+      std::lock_guard<std::mutex> lock(s.mu);
+      s.sentDone = true;
+    }
   }
   if (!st) {
     s.fail(st, st.code() != Code::kDisconnected);
