@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 
 #include "app/i18n/strings_table.h"
 
@@ -104,5 +105,29 @@ std::vector<std::pair<const char*, const char*>> allStrings(Lang lang) {
 }
 
 bool hasKey(std::string_view key) { return find(key) != nullptr; }
+
+namespace {
+
+// The label.* lines by their Chinese.
+const std::map<std::string_view, const detail::StringEntry*>& labels() {
+  static const auto* byChinese = [] {
+    auto* m = new std::map<std::string_view, const detail::StringEntry*>;
+    for (size_t i = 0; i < detail::kStringCount; ++i)
+      if (std::string_view(detail::kStrings[i].key).rfind("label.", 0) == 0)
+        m->emplace(detail::kStrings[i].zh, &detail::kStrings[i]);
+    return m;
+  }();
+  return *byChinese;
+}
+
+}  // namespace
+
+const char* labelIn(const char* zhLabel, Lang lang) {
+  if (lang == Lang::kZh) return zhLabel;
+  auto it = labels().find(zhLabel);
+  return it == labels().end() ? zhLabel : it->second->en;
+}
+
+bool hasLabel(std::string_view zhLabel) { return labels().count(zhLabel) > 0; }
 
 }  // namespace renda::app::i18n

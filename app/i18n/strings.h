@@ -71,4 +71,11 @@ std::vector<std::pair<const char*, const char*>> allStrings(Lang lang);
 // Whether the table has `key`.
 bool hasKey(std::string_view key);
 
+// A label of the domain (a record kind's, a field's, a state's, an action's:
+// the Chinese the field registry gives) in `lang`: the table's `label.*`
+// line whose Chinese it is. A label without its line stays Chinese.
+const char* labelIn(const char* zhLabel, Lang lang);
+// Whether the table has a `label.*` line for `zhLabel` (tests check every one).
+bool hasLabel(std::string_view zhLabel);
+
 }  // namespace renda::app::i18n

@@ -3,7 +3,7 @@
 // record kind with its fields (core/domain/fields.h, the list `renda KIND
 // --help` prints), every life-cycle action with its fields, the suggestion
 // states, the cohorts, and this node's role, township and county.
-// ?lang=en gives the labels in English (core/domain/labels_en.h) for the
+// ?lang=en gives the labels in English (the label.* lines of app/i18n/strings.tsv) for the
 // English pages; the values (choices, names) are the records' own.
 #include <algorithm>
 #include <cstdint>
@@ -14,7 +14,6 @@
 #include "app/web/cohort.h"
 #include "app/web/ops_state.h"
 #include "app/web/refs.h"
-#include "core/domain/labels_en.h"
 #include "core/domain/privacy.h"
 
 namespace renda::app {
@@ -35,7 +34,7 @@ std::vector<std::string> choicesOf(const domain::FieldInfo& f) {
 
 // A label of the domain in the pages' language.
 const char* labelIn(const char* label, bool english) {
-  return english ? domain::englishLabel(label) : label;
+  return i18n::labelIn(label, english ? i18n::Lang::kEn : i18n::Lang::kZh);
 }
 
 // One field for a form. Where the settings hold the allowed values (a

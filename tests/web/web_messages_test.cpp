@@ -4,8 +4,8 @@
 // a command-line flag or a path of the server, and nothing written; the CLI
 // keeps its own words for the same checks. GET /api/meta?lang=en gives the
 // English pages every label in English.
+#include "app/i18n/strings.h"
 #include "core/domain/fields.h"
-#include "core/domain/labels_en.h"
 #include "core/domain/suggestion.h"
 #include "tests/web/web_fixtures.h"
 
@@ -140,24 +140,25 @@ TEST_CASE("Labels: every kind, field, state and action the pages show has its En
           "[web][words]") {
   for (int k = 0; k < kRecordKindCount; ++k) {
     auto kind = RecordKind(k);
-    CHECK(domain::hasEnglishLabel(domain::kindLabel(kind)));
+    CHECK(app::i18n::hasLabel(domain::kindLabel(kind)));
     for (const auto& f : domain::fieldsOf(kind)) {
       INFO(domain::kindLabel(kind) << " " << f.name);
-      CHECK(domain::hasEnglishLabel(f.label));
+      CHECK(app::i18n::hasLabel(f.label));
     }
   }
   for (const auto& a : domain::actions()) {
     INFO(a.name);
-    CHECK(domain::hasEnglishLabel(a.label));
+    CHECK(app::i18n::hasLabel(a.label));
     for (const auto& f : *domain::actionFields(a.name)) {
       INFO(f.name);
-      CHECK(domain::hasEnglishLabel(f.label));
+      CHECK(app::i18n::hasLabel(f.label));
     }
   }
   for (int s = 0; s <= int(domain::SuggestionState::kSelfHandled); ++s)
-    CHECK(domain::hasEnglishLabel(domain::stateLabel(domain::SuggestionState(s))));
-  CHECK(std::string(domain::englishLabel("履职类型")) == "Duty type");
-  CHECK(std::string(domain::englishLabel("没有这个标签")) == "没有这个标签");
+    CHECK(app::i18n::hasLabel(domain::stateLabel(domain::SuggestionState(s))));
+  CHECK(std::string(app::i18n::labelIn("履职类型", app::i18n::Lang::kEn)) == "Duty type");
+  CHECK(std::string(app::i18n::labelIn("履职类型", app::i18n::Lang::kZh)) == "履职类型");
+  CHECK(std::string(app::i18n::labelIn("没有这个标签", app::i18n::Lang::kEn)) == "没有这个标签");
 }
 
 TEST_CASE("Web API: meta in English for the English pages, Chinese by default", "[web][api][words]") {
