@@ -172,18 +172,91 @@ Status checkLifeCycleEvent(storage::Store& store, const MemberTable& members,
   return Status::ok();
 }
 
+namespace {
+
+// A core.* line of the string table: its English split at its {N} arguments.
+struct RefusalPattern {
+  std::string key;
+  std::vector<std::string> literals;  // one more than args
+  std::vector<int> args;              // 0-based argument numbers, in order
+  size_t fixed = 0;                   // the literals' total length
+};
+
+RefusalPattern patternOf(const std::string& key, std::string_view en) {
+  RefusalPattern p;
+  p.key = key;
+  p.literals.emplace_back();
+  for (size_t i = 0; i < en.size(); ++i) {
+    if (en[i] == '{' && i + 2 < en.size() && en[i + 1] >= '1' && en[i + 1] <= '9' &&
+        en[i + 2] == '}') {
+      p.args.push_back(en[i + 1] - '1');
+      p.literals.emplace_back();
+      i += 2;
+      continue;
+    }
+    p.literals.back() += en[i];
+    ++p.fixed;
+  }
+  return p;
+}
+
+// The arguments of `text` when it is `p` with values in place of {N}; each
+// value is the shortest that lets the rest match, the last runs to the end.
+std::optional<std::vector<std::string>> match(const RefusalPattern& p, std::string_view text) {
+  if (text.substr(0, p.literals[0].size()) != p.literals[0]) return std::nullopt;
+  std::vector<std::string> values(9);
+  size_t at = p.literals[0].size();
+  for (size_t i = 0; i < p.args.size(); ++i) {
+    const std::string& next = p.literals[i + 1];
+    size_t end;
+    if (i + 1 == p.args.size()) {
+      if (text.size() < at + next.size() || text.substr(text.size() - next.size()) != next)
+        return std::nullopt;
+      end = text.size() - next.size();
+    } else {
+      end = next.empty() ? at : text.find(next, at);
+      if (end == std::string_view::npos) return std::nullopt;
+    }
+    values[size_t(p.args[i])] = std::string(text.substr(at, end - at));
+    at = end + next.size();
+  }
+  if (p.args.empty() && text.size() != at) return std::nullopt;
+  return values;
+}
+
+}  // namespace
+
 std::string domainMessage(const std::string& english) {
-  // The refusals of core/domain that a clerk meets, keyed by their exact
-  // English text (the table's core.* lines): a refusal with values in it, or
-  // one not listed, stays as the core words it.
-  static const std::map<std::string, std::string> keys = [] {
-    std::map<std::string, std::string> m;
-    for (const auto& [key, text] : i18n::allStrings(i18n::Lang::kEn))
-      if (std::string_view(key).substr(0, 5) == "core.") m.emplace(text, key);
-    return m;
+  // The refusals of core/domain that a clerk meets, by their English (the
+  // table's core.* lines): a line's {N} stand for the values a refusal
+  // carries, and a value that is itself a refusal's text (a rating conflict
+  // inside "..., or give the office's reason") is put into words the same way.
+  // The most specific line wins; a refusal no line matches stays as the
+  // core words it.
+  static const std::vector<RefusalPattern> patterns = [] {
+    std::vector<RefusalPattern> out;
+    for (const auto& [key, text] : i18n::allStrings(i18n::Lang::kEn)) {
+      std::string_view k(key);
+      if (k.substr(0, 5) == "core." && (k.size() < 4 || k.substr(k.size() - 4) != ".web"))
+        out.push_back(patternOf(key, text));
+    }
+    // A line all arguments ("{1}") would match anything and never end.
+    out.erase(std::remove_if(out.begin(), out.end(), [](const auto& p) { return p.fixed == 0; }),
+              out.end());
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      return a.fixed > b.fixed;
+    });
+    return out;
   }();
-  auto it = keys.find(english);
-  return it == keys.end() ? english : std::string(i18n::tr(it->second));
+  for (const auto& p : patterns) {
+    auto values = match(p, english);
+    if (!values) continue;
+    for (auto& v : *values)
+      if (!v.empty()) v = domainMessage(v);
+    const auto& a = *values;
+    return i18n::trf(p.key, {a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]});
+  }
+  return english;
 }
 
 }  // namespace renda::app

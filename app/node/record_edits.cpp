@@ -70,6 +70,33 @@ Result<std::optional<Record>> sameNamedUnit(storage::Store& store, const std::st
   return std::optional<Record>();
 }
 
+// A suggestion's office data (number, units, deadline, reply, state, ...) is
+// what its life-cycle actions record; as a plain field it would be stored and
+// never read, so writing it is refused with the action that records it.
+Status officeFieldsByAction(RecordKind kind, const std::vector<Field>& fields) {
+  if (kind != RecordKind::kSuggestion) return Status::ok();
+  static const std::pair<const char*, const char*> kRecordedBy[] = {
+      {"number", "register"},       {"registeredDate", "register"}, {"unit", "assign"},
+      {"units", "assign"},          {"role", "assign"},             {"assignedDate", "assign"},
+      {"deadline", "extend"},       {"reply", "reply"},             {"outcome", "reply"},
+      {"docNo", "reply"},           {"key", "markKey"},             {"keyLeader", "markKey"},
+      {"closed", "close"},          {"closedDate", "close"},        {"round", "rehandle"},
+      {"carryOverYears", "carryOver"},
+  };
+  for (const auto& f : fields) {
+    if (domain::fieldGroupOf(f.name) != domain::FieldGroup::kOffice) continue;
+    const domain::FieldInfo* info = domain::findField(kind, f.name);
+    const char* label = info ? info->label : f.name.c_str();
+    if (f.name == "state") return Status::refused(i18n::tr("suggestion.state-by-action"));
+    for (const auto& [field, action] : kRecordedBy) {
+      if (f.name != field) continue;
+      const domain::ActionInfo* a = domain::findAction(action);
+      return Status::refused(i18n::trf("suggestion.office-field", {f.name, label, action, a->label}));
+    }
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Status checkChoice(const domain::FieldInfo& field, const std::string& value) {
@@ -111,6 +138,7 @@ Result<RecordId> addRecord(Node& node, RecordKind kind, std::vector<Field> field
                            const std::optional<std::string>& township, AddOptions options) {
   auto self = node.self();
   if (!self) return self.status();
+  RENDA_TRY(officeFieldsByAction(kind, fields));
   RENDA_TRY(plainFields(kind, fields));
   storage::LocalEdit edit;
   edit.op = OpKind::kCreate;
@@ -147,6 +175,7 @@ Result<ChangeId> editRecord(Node& node, const RecordId& id, std::vector<Field> f
   if (fields.empty()) return Status::usage(i18n::tr("cli.err.say-what-to-change"));
   auto record = node.store().record(id);
   if (!record) return record.status();
+  RENDA_TRY(officeFieldsByAction(record->kind, fields));
   RENDA_TRY(checkFieldFormats(record->kind, fields));
   RENDA_TRY(plainFields(record->kind, fields));
   for (const auto& f : fields) {

@@ -206,3 +206,41 @@ TEST_CASE("renda CLI: the summary report opens with intake, JSON gives numbers a
 }
 
 }  // namespace
+
+TEST_CASE("renda CLI: a suggestion's office data is written by its actions, and the core's "
+          "refusals with values in them read in Chinese under zh_*",
+          "[app][cli][i18n]") {
+  County county;
+  Harness& h = county.h;
+  h.add("county", "deputy", {"--name", "李四", "--level", "县级"});
+  std::string s = h.add("county", "suggestion", {"--title", "关于修缮村道的建议", "--lead", "李四",
+                                                 "--level", "县级"});
+  h.ok("county", {"suggestion", "submit", s.substr(0, 8)});
+  std::string before = h.ok("county", {"suggestion", "show", s.substr(0, 8)}).out;
+  // Plain edits of the office's fields were stored and never read: refused,
+  // naming the action that records them; nothing written.
+  refused(h, "county", {"suggestion", "edit", s.substr(0, 8), "--state", "closed"}, 2,
+          "life-cycle actions");
+  refused(h, "county", {"suggestion", "edit", s.substr(0, 8), "--number", "闭-2026-001"}, 2,
+          "renda suggestion register");
+  refused(h, "county", {"suggestion", "add", "--title", "关于路灯的建议", "--deadline",
+                        "2026-12-31"}, 2, "renda suggestion extend");
+  CHECK(h.ok("county", {"suggestion", "show", s.substr(0, 8)}).out == before);
+  CHECK_THAT(h.ok("county", {"suggestion", "list"}).out, Catch::Contains("1 suggestion record"));
+  // In Chinese, values and all: the wrong state, and a text edit after registration.
+  h.ok("county", {"suggestion", "register", s.substr(0, 8), "--number", "闭-2026-001"});
+  auto zh = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--data", h.path("county")});
+    return h.run(args, {"LC_ALL=zh_CN.UTF-8"});
+  };
+  Run wrong = zh({"suggestion", "register", "闭-2026-001", "--number", "闭-2026-002"});
+  CHECK(wrong.code == 2);
+  CHECK_THAT(wrong.err, Catch::Contains("这条建议现在是“已登记”，不能登记") &&
+                            !Catch::Contains("cannot"));
+  Run field = zh({"suggestion", "edit", "闭-2026-001", "--number", "闭-2026-003"});
+  CHECK(field.code == 2);
+  CHECK_THAT(field.err, Catch::Contains("建议的编号由办理操作“登记”记录"));
+  Run unknown = zh({"suggestion", "assign", "闭-2026-001", "--unit", "县交通运输局"});
+  CHECK(unknown.code == 1);
+  CHECK_THAT(unknown.err, Catch::Contains("没有承办单位“县交通运输局”"));
+}

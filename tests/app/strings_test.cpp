@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "app/i18n/strings.h"
+#include "app/node/domain_glue.h"
 #include "tests/app/cli_fixtures.h"
 
 extern char** environ;
@@ -66,6 +67,12 @@ TEST_CASE("String table: the build refuses a missing language, a repeated key, u
   auto args = generate(dir, "a.b\t{1} 和 {2}\t{1}\n");
   CHECK(args.first == 1);
   CHECK_THAT(args.second, Catch::Contains("different {N} arguments"));
+  // A core refusal's line may leave out of its Chinese a value of its English
+  // (an action's English name beside its label), never add one.
+  CHECK(generate(dir, "core.x\t不能{2}\tcannot {1} ({2})\n").first == 0);
+  auto coreMore = generate(dir, "core.x\t{1}{3}\tcannot {1}\n");
+  CHECK(coreMore.first == 1);
+  CHECK_THAT(coreMore.second, Catch::Contains("different {N} arguments"));
   auto key = generate(dir, "A B\t甲\tA\n");
   CHECK(key.first == 1);
   fs::remove_all(dir);
@@ -165,6 +172,54 @@ TEST_CASE("String table: inside WebMessages a thread's messages are Chinese and 
     CHECK(other == "Commands:");
   }
   CHECK(i18n::trf("unit.same-name", {"县公安局", "0123456789ab", "县级"}) == cli);
+  i18n::setLanguage(was);
+}
+
+TEST_CASE("String table: every core refusal line puts the core's English with its values into "
+          "Chinese, and a refusal inside a refusal too",
+          "[app][i18n]") {
+  using i18n::Lang;
+  Lang was = i18n::language();
+  i18n::setLanguage(Lang::kZh);
+  // Each core.* line's English with distinct values in place of {N} comes
+  // back as that line's Chinese with the same values: no line shadows another.
+  size_t lines = 0;
+  for (const auto& [key, en] : i18n::allStrings(Lang::kEn)) {
+    std::string k = key;
+    if (k.rfind("core.", 0) != 0 || k.size() > 4 && k.substr(k.size() - 4) == ".web") continue;
+    std::string text = en;
+    std::vector<std::string> values;
+    for (int n = 1; n <= 9; ++n) values.push_back("值" + std::to_string(n));
+    for (int n = 1; n <= 9; ++n) {
+      std::string mark = "{" + std::to_string(n) + "}";
+      for (size_t at; (at = text.find(mark)) != std::string::npos;)
+        text.replace(at, mark.size(), values[size_t(n - 1)]);
+    }
+    INFO(k << ": " << text);
+    CHECK(domainMessage(text) == i18n::trf(k, {values[0], values[1], values[2], values[3],
+                                               values[4], values[5], values[6], values[7],
+                                               values[8]}));
+    ++lines;
+  }
+  CHECK(lines > 50);
+  // Nested: a rating conflict inside the closing refusal, and an office's name.
+  std::string nested = domainMessage(
+      "the lead deputy's ratings of round 2 were recorded at the same time and differ "
+      "(满意 0123456789ab, 不满意 ba9876543210): the office settles them first (renda suggestion "
+      "settle ID --keep RATING), or give the office's reason for closing");
+  CHECK_THAT(nested, Catch::StartsWith("领衔代表对第 2 轮的测评") &&
+                         Catch::Contains("满意 0123456789ab") && Catch::EndsWith("或者填写办公室办结的理由"));
+  CHECK(domainMessage("until it is registered, only 城关镇 or the county office may edit the "
+                      "deputy's text of this suggestion") ==
+        "登记之前，只有城关镇或县人大常委会办公室可以修改代表建议的内容");
+  CHECK_THAT(domainMessage("the suggestion was registered (已登记, number 闭-2026-001) on "
+                           "2026-03-01: from then on 'title', 'body' are 城关镇's presidium's to "
+                           "correct (one writer per field group); ask 城关镇's presidium to make "
+                           "the change"),
+             Catch::Contains("2026-03-01 登记（编号 闭-2026-001）") &&
+                 Catch::Contains("由城关镇人大主席团更正"));
+  // A refusal no line knows stays as the core words it.
+  CHECK(domainMessage("something else entirely") == "something else entirely");
   i18n::setLanguage(was);
 }
 
