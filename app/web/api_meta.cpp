@@ -72,6 +72,9 @@ void fieldJson(Json& j, RecordKind kind, const domain::FieldInfo& f, const domai
   j.key("required").boolean(f.required);
   j.key("choices").beginArray();
   for (const auto& c : choices) j.str(c);
+  j.endArray().key("choiceLabels").beginArray();
+  for (const auto& c : choices)
+    j.str(choiceLabel(f, c, english ? i18n::Lang::kEn : i18n::Lang::kZh));
   j.endArray();
   if (f.refers) j.field("ref", kindWord(*f.refers));
   else j.key("ref").null();

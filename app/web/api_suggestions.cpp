@@ -191,7 +191,13 @@ WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
     for (const auto& f : fields) {
       std::string v =
           presentValue(RecordKind::kSuggestion, f.name, f.value, unsealer, Reveal::kClear);
-      j.field(f.name, displayValue(store, domain::findField(RecordKind::kSuggestion, f.name), v));
+      // An event's field is the action's (raterRole, agreed); an edit's the record's.
+      const domain::FieldInfo* info = nullptr;
+      if (const auto* fields = domain::actionFields(action))
+        for (const auto& a : *fields)
+          if (a.name == f.name) info = &a;
+      if (!info) info = domain::findField(RecordKind::kSuggestion, f.name);
+      j.field(f.name, displayValue(store, info, v));
     }
     j.endObject().endObject();
   };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/web/refs.h"
 
+#include <cctype>
+
 #include "app/cli/cli.h"
 #include "app/i18n/strings.h"
 #include "app/node/find_record.h"
@@ -69,9 +71,19 @@ std::string recordLabel(storage::Store& store, const Record& r, const StoreData*
   return label + " " + toHex(r.id).substr(0, 8);
 }
 
+std::string choiceLabel(const domain::FieldInfo& field, const std::string& value, i18n::Lang lang) {
+  if (field.type != domain::FieldType::kChoice || value.empty()) return value;
+  std::string name = field.name;
+  for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
+  for (const std::string& key : {"choice." + name + "." + value, "choice." + value})
+    if (i18n::hasKey(key)) return i18n::tr(key, lang);
+  return value;
+}
+
 std::string displayValue(storage::Store& store, const domain::FieldInfo* field,
                          const std::string& value) {
   using T = domain::FieldType;
+  if (field && field->type == T::kChoice) return choiceLabel(*field, value, i18n::Lang::kZh);
   if (!field || !field->refers || value.empty()) return value;
   if (field->type != T::kReference && field->type != T::kReferences) return value;
   std::string out;

@@ -9,6 +9,7 @@
 #include <string>
 #include <variant>
 
+#include "app/i18n/strings.h"
 #include "app/node/domain_glue.h"
 #include "app/output/json.h"
 #include "app/web/web_app.h"
@@ -43,9 +44,13 @@ std::string recordLabel(storage::Store& store, const Record& r);
 std::string recordLabel(storage::Store& store, const Record& r, const StoreData* cached);
 
 // A field's value as a person reads it: a reference (or a list of them) by
-// the label of the record it names, or as it is when this node lacks it.
+// the label of the record it names, or as it is when this node lacks it; a
+// choice by its label (choiceLabel).
 std::string displayValue(storage::Store& store, const domain::FieldInfo* field,
                          const std::string& value);
+// A choice value as the pages show it: "lead" of 承办方式 as 主办, "yes" as
+// 是 (the table's choice.* lines), in `lang`; any other value as it is.
+std::string choiceLabel(const domain::FieldInfo& field, const std::string& value, i18n::Lang lang);
 
 // One record as the web API answers it (RECORD in docs/api.md):
 // {"id","kind","label","township","createdMs","updatedMs","fields":{NAME:VALUE},

@@ -61,6 +61,14 @@ TEST_CASE("Web API: refusals say in Chinese what went wrong and what to do, with
   REQUIRE(admin.send("POST", path + "/actions/assign", "{\"unit\":\"县公安局\",\"role\":\"lead\"}")
               .status == 200);
   std::string assigned = h.digest("county");
+  // The timeline shows the role by its label, the unit by its name.
+  JsonValue detail = admin.get(path).json();
+  bool roleShown = false;
+  for (size_t i = 0; i < detail["timeline"].size(); ++i)
+    if (detail["timeline"][i]["action"].str == "assign")
+      roleShown = detail["timeline"][i]["fields"]["role"].str == "主办" &&
+                  detail["timeline"][i]["fields"]["unit"].str == "县公安局";
+  CHECK(roleShown);
   HttpReply twice =
       admin.send("POST", path + "/actions/assign", "{\"unit\":\"县公安局\",\"role\":\"lead\"}");
   CHECK(twice.status == 403);
@@ -194,6 +202,25 @@ TEST_CASE("Web API: meta in English for the English pages, Chinese by default", 
   CHECK(labelOf(zh["actions"], "name", "assign") == "交办");
   // The values stay the records' own: the county's duty types.
   CHECK((*enDuty)["fields"].size() == (*zhDuty)["fields"].size());
+  // Choices stored in English are shown by their labels: 承办方式 lead is 主办.
+  auto roleOf = [](const JsonValue& meta) -> const JsonValue* {
+    for (size_t i = 0; i < meta["actions"].size(); ++i) {
+      if (meta["actions"][i]["name"].str != "assign") continue;
+      const JsonValue& fields = meta["actions"][i]["fields"];
+      for (size_t k = 0; k < fields.size(); ++k)
+        if (fields[k]["name"].str == "role") return &fields[k];
+    }
+    return nullptr;
+  };
+  const JsonValue* zhRole = roleOf(zh);
+  const JsonValue* enRole = roleOf(en);
+  REQUIRE(zhRole);
+  REQUIRE(enRole);
+  REQUIRE((*zhRole)["choices"].size() == 3);
+  CHECK((*zhRole)["choices"][0].str == "lead");
+  CHECK((*zhRole)["choiceLabels"][0].str == "主办");
+  CHECK((*zhRole)["choiceLabels"][1].str == "协办");
+  CHECK((*enRole)["choiceLabels"][2].str == "separate");
   HttpReply bad = clerk.get("/api/meta?lang=fr");
   CHECK(bad.status == 400);
   CHECK(bad.json()["field"].str == "lang");

@@ -37,6 +37,11 @@ function RefInput({ field, value, onInput, inputRef, onKeyDown }) {
     <datalist id=${listId}>${options.map((o) => html`<option value=${o.label} />`)}</datalist>`;
 }
 
+// A choice as a person reads it: its label (主办 for lead), else the value.
+function choiceText(field, i) {
+  return (field.choiceLabels && field.choiceLabels[i]) || field.choices[i];
+}
+
 // keyboard: typed, not picked: choices and dates are text inputs (a
 // choice offers its values as one types), so a clerk never leaves the keys.
 export function FieldInput({ field, value, onInput, inputRef, onKeyDown, keyboard }) {
@@ -46,14 +51,14 @@ export function FieldInput({ field, value, onInput, inputRef, onKeyDown, keyboar
   if (keyboard && field.type === 'choice' && field.choices && field.choices.length)
     return html`<input ...${common} list=${`choices-${field.name}`} autocomplete="off" value=${value || ''}
       onInput=${(e) => onInput(e.target.value)} />
-      <datalist id=${`choices-${field.name}`}>${field.choices.map((c) => html`<option value=${c} />`)}</datalist>`;
+      <datalist id=${`choices-${field.name}`}>${field.choices.map((c, i) => html`<option value=${c} label=${choiceText(field, i)} />`)}</datalist>`;
   if (keyboard && field.type === 'date')
     return html`<input ...${common} placeholder="2026-03-15" autocomplete="off" value=${value || ''}
       onInput=${(e) => onInput(e.target.value)} />`;
   if (field.type === 'choice' && field.choices && field.choices.length)
     return html`<select ...${common} value=${value || ''} onChange=${(e) => onInput(e.target.value)}>
       <option value="">${t('form.pick')}</option>
-      ${field.choices.map((c) => html`<option value=${c}>${c}</option>`)}
+      ${field.choices.map((c, i) => html`<option value=${c}>${choiceText(field, i)}</option>`)}
     </select>`;
   if (field.type === 'bool')
     return html`<input type="checkbox" ...${common} checked=${value === true || value === 'yes'}
