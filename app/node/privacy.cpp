@@ -2,6 +2,7 @@
 #include "app/node/privacy.h"
 
 #include <cstdio>
+#include <cstring>
 
 #include "core/domain/privacy.h"
 #include "core/sealed.h"
@@ -48,10 +49,26 @@ Status sealPersonalFields(storage::Store& store, storage::LocalEdit& edit, uint6
   return Status::ok();
 }
 
+Unsealer Unsealer::detached(Node& node) {
+  Unsealer u(node);
+  u.loaded_ = true;
+  if (const auto* k = u.keys_ = Unsealer(node).keys()) {
+    u.own_ = std::make_shared<std::vector<BoxSecretKey>>();
+    for (const auto& key : *k) {
+      BoxSecretKey copy;
+      std::memcpy(copy.data(), key.data(), BoxSecretKey::size());
+      u.own_->push_back(std::move(copy));
+    }
+    u.keys_ = u.own_.get();
+  }
+  u.node_ = nullptr;
+  return u;
+}
+
 const std::vector<BoxSecretKey>* Unsealer::keys() {
   if (!loaded_) {
     loaded_ = true;
-    auto k = node_.encryptionKeys();
+    auto k = node_->encryptionKeys();
     if (k) {
       keys_ = *k;
     } else {
@@ -108,6 +125,31 @@ std::string logValue(const std::string& value) {
   return looksSealed(value) ? std::string(domain::kSealedPlaceholder) : value;
 }
 
+namespace {
+
+// Every record of `d` as `how` shows it; the number of sealed values in them
+// `unsealer` could not open.
+size_t presentRecords(domain::Dataset& d, Unsealer& unsealer, Reveal how) {
+  size_t unopened = 0;
+  for (auto* list : {&d.deputies, &d.dutyRecords, &d.receptions, &d.issues, &d.reportBacks,
+                     &d.units, &d.townships, &d.sessions, &d.terms, &d.stations, &d.mandates})
+    for (auto& r : *list) {
+      if (how == Reveal::kClear)
+        for (const auto& [name, st] : r.fields)
+          for (const auto& c : st.candidates)
+            if (looksSealed(c.value) && !unsealer.open(r.kind, name, c.value)) ++unopened;
+      r = presentRecord(r, unsealer, how);
+    }
+  return unopened;
+}
+
+}  // namespace
+
+void maskDataset(domain::Dataset& d, Unsealer& unsealer) {
+  presentRecords(d, unsealer, Reveal::kMasked);
+  d.index();
+}
+
 Status presentDataset(domain::Dataset& d, Node& node, bool reveal, const domain::ReportQuery& q) {
   Unsealer unsealer(node);
   if (reveal) {
@@ -121,16 +163,7 @@ Status presentDataset(domain::Dataset& d, Node& node, bool reveal, const domain:
       return Status::refused("this node holds no encryption key, so it cannot show personal "
                              "information; leave out --reveal to see it masked");
   }
-  Reveal how = reveal ? Reveal::kClear : Reveal::kMasked;
-  size_t unopened = 0;
-  for (auto* list : {&d.deputies, &d.dutyRecords, &d.receptions, &d.issues, &d.reportBacks,
-                     &d.units, &d.townships, &d.sessions, &d.terms, &d.stations, &d.mandates})
-    for (auto& r : *list) {
-      for (const auto& [name, st] : r.fields)
-        for (const auto& c : st.candidates)
-          if (reveal && looksSealed(c.value) && !unsealer.open(r.kind, name, c.value)) ++unopened;
-      r = presentRecord(r, unsealer, how);
-    }
+  size_t unopened = presentRecords(d, unsealer, reveal ? Reveal::kClear : Reveal::kMasked);
   if (reveal && unopened)
     std::fprintf(stderr,
                  "renda: note: %zu personal value(s) were sealed to keys this node does not hold "

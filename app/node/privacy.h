@@ -7,6 +7,7 @@
 // personal value is ever written to the store, a bundle or a log line.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -30,7 +31,10 @@ Status sealPersonalFields(storage::Store& store, storage::LocalEdit& edit, uint6
 // and opens nothing.
 class Unsealer {
  public:
-  explicit Unsealer(Node& node) : node_(node) {}
+  explicit Unsealer(Node& node) : node_(&node) {}
+  // One with its own copy of the node's keys, read now: it may then be used
+  // on another thread, while the node goes on (and may load its keys again).
+  static Unsealer detached(Node& node);
   // The clear text of a sealed value, or nullopt when this node cannot open it.
   std::optional<std::string> open(RecordKind kind, const std::string& field,
                                   const std::string& value);
@@ -39,9 +43,10 @@ class Unsealer {
 
  private:
   const std::vector<BoxSecretKey>* keys();
-  Node& node_;
+  Node* node_;
   bool loaded_ = false;
   const std::vector<BoxSecretKey>* keys_ = nullptr;
+  std::shared_ptr<std::vector<BoxSecretKey>> own_;  // detached(): the copy keys_ points to
 };
 
 enum class Reveal { kClear, kMasked };
@@ -64,5 +69,7 @@ std::string logValue(const std::string& value);
 // county office, or a township node asking for its own township only
 // (q.township names it). Values it cannot open show the placeholder.
 Status presentDataset(domain::Dataset& d, Node& node, bool reveal, const domain::ReportQuery& q);
+// The same, masked, with `unsealer` (Unsealer::detached for another thread).
+void maskDataset(domain::Dataset& d, Unsealer& unsealer);
 
 }  // namespace renda::app

@@ -57,6 +57,8 @@ std::optional<WebResponse> WebApp::uploadCheck(const WebRequest& request) {
   return std::nullopt;
 }
 
+const std::string& WebApp::nodeDir() const { return node_.dir(); }
+
 std::string WebApp::uploadPath() { return webTempPath(node_.dir(), "upload", ".bundle"); }
 
 WebResponse WebApp::uploadDone(const WebRequest&, const std::string& file) {

@@ -139,34 +139,44 @@ WebResponse apiReport(ApiCall& call, const std::string& name) {
   // far more than the report.
   auto t = domain::computeReport(name, data, *q);
   if (!t) return statusResponse(t.status(), "无法生成报表");
-  std::optional<domain::Dataset> shown;
-  if (anySealed(*t) || (name == "archive" && format == "xlsx")) {
-    shown = data;
-    if (Status s = presentDataset(*shown, call.node, false, *q); !s)
-      return statusResponse(s, "无法生成报表");
-    t = domain::computeReport(name, *shown, *q);
-    if (!t) return statusResponse(t.status(), "无法生成报表");
-  }
+  bool masked = anySealed(*t) || (name == "archive" && format == "xlsx");
   if (format == "json") {
+    std::optional<domain::Dataset> shown;
+    if (masked) {
+      shown = data;
+      if (Status s = presentDataset(*shown, call.node, false, *q); !s)
+        return statusResponse(s, "无法生成报表");
+      t = domain::computeReport(name, *shown, *q);
+      if (!t) return statusResponse(t.status(), "无法生成报表");
+    }
     WebResponse out;
     out.body = reportJson(*t, data, *q);
     return out;
   }
-  // As `renda export` writes it.
+  // As `renda export` writes it, on a thread of its own (the archive
+  // workbook, a sheet per deputy, takes a second or more): from the cached
+  // report data, which stays as it is, and a copy of the node's keys.
   std::string path = webTempPath(call.node.dir(), "report", "." + format);
-  auto written = writeReportFile(path, name, format == "xlsx", shown ? *shown : data, *q);
-  if (!written) {
-    ::unlink(path.c_str());
-    return statusResponse(written.status(), "无法生成报表文件");
-  }
+  std::shared_ptr<const domain::Dataset> base = *cached;
+  auto unsealer = masked ? std::make_shared<Unsealer>(Unsealer::detached(call.node)) : nullptr;
   WebResponse out;
   out.file = path;
+  out.makeFile = [path, name, format, base, unsealer, q = *q]() -> Status {
+    const domain::Dataset* data = base.get();
+    std::optional<domain::Dataset> shown;
+    if (unsealer) {
+      shown = *base;
+      maskDataset(*shown, *unsealer);
+      data = &*shown;
+    }
+    auto written = writeReportFile(path, name, format == "xlsx", *data, q);
+    return written ? Status::ok() : written.status();
+  };
   out.contentType = format == "xlsx"
                         ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                         : "text/csv; charset=utf-8";
   out.headers.emplace_back("Content-Disposition",
-                           attachmentDisposition(fileNameOf(written->title, format),
-                                                 name + "." + format));
+                           attachmentDisposition(fileNameOf(t->title, format), name + "." + format));
   return out;
 }
 

@@ -8,12 +8,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <list>
+#include <thread>
 
 #include <kj/compat/http.h>
 
 #include "app/serve/session.h"
+#include "app/web/ops_state.h"
 #include "app/web/url.h"
 #include "app/web/web_app.h"
 
@@ -145,11 +149,63 @@ struct WebServer::Impl : public kj::HttpService {
       response.send(304, statusText(304), h, uint64_t(0));
       return kj::READY_NOW;
     }
+    if (r.makeFile) return makeThenSend(response, std::move(r));
     if (!r.file.empty()) return sendFile(response, h, r);
     auto body = kj::heap<std::string>(std::move(r.body));
     auto stream = response.send(uint(r.status), statusText(r.status), h, uint64_t(body->size()));
     auto done = stream->write(body->data(), body->size());
     return done.attach(kj::mv(stream), kj::mv(body));
+  }
+
+  // A download made on a thread of its own (WebResponse::makeFile); sent
+  // from the loop once made. The threads are joined when the server ends.
+  struct Maker {
+    std::thread thread;
+    std::atomic<bool> done{false};
+  };
+  std::list<Maker> makers;
+  kj::Promise<void> makeThenSend(Response& response, WebResponse r) {
+    makers.remove_if([](Maker& m) {
+      if (!m.done.load()) return false;
+      m.thread.join();
+      return true;
+    });
+    auto paf = kj::newPromiseAndCrossThreadFulfiller<void>();
+    // What the thread says, and its fulfiller (shared: a thread's function
+    // must not have a destructor that may throw, as kj::Own's may).
+    struct Outcome {
+      std::string failed;
+      kj::Own<kj::CrossThreadPromiseFulfiller<void>> fulfiller;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    outcome->fulfiller = kj::mv(paf.fulfiller);
+    Maker& m = makers.emplace_back();
+    m.thread = std::thread([&m, make = std::move(r.makeFile), outcome, path = r.file]() {
+      try {
+        Status s = make();
+        if (!s) outcome->failed = s.message().empty() ? "?" : s.message();
+      } catch (const std::exception& e) {
+        outcome->failed = e.what();
+      }
+      // A client that went away meanwhile: nobody will send the file.
+      if (!outcome->fulfiller->isWaiting()) ::unlink(path.c_str());
+      outcome->fulfiller->fulfill();
+      outcome->fulfiller = nullptr;
+      m.done = true;
+    });
+    r.makeFile = nullptr;
+    return paf.promise.then([this, &response, r = std::move(r), outcome]() mutable {
+      if (!outcome->failed.empty()) {
+        ::unlink(r.file.c_str());
+        log("web: a download could not be made: " + outcome->failed);
+        return send(response, errorResponse(500, "internal",
+                                            "无法生成文件：" + outcome->failed + "。请重试"));
+      }
+      return send(response, std::move(r));
+    });
+  }
+  ~Impl() {
+    for (auto& m : makers) m.thread.join();
   }
 
   // A download: the file r.file, sent in pieces, then removed.
@@ -325,6 +381,9 @@ WebServer::WebServer(Node& node, const WebOptions& options, kj::AsyncIoContext& 
 WebServer::~WebServer() = default;
 
 Status WebServer::start() {
+  if (size_t n = removeWebTempFiles(impl_->app.nodeDir()))
+    impl_->log("web: removed " + std::to_string(n) +
+               " unfinished download or upload file(s) an earlier run left in the data folder");
   auto fd = listenOn(impl_->options.listen);
   if (!fd)
     return Status::usage(fd.status().message() + " (the web interface: choose another address "

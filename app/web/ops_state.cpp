@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/web/ops_state.h"
 
+#include <filesystem>
 #include <algorithm>
 #include <cstdio>
 #include <random>
@@ -106,6 +107,17 @@ std::string webTempPath(const std::string& dir, const std::string& kind,
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
   return dir + "/.web-" + kind + "-" + buf + suffix;
+}
+
+size_t removeWebTempFiles(const std::string& dir) {
+  size_t removed = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.rfind(".web-", 0) == 0 && e.is_regular_file(ec) && std::filesystem::remove(e.path(), ec))
+      ++removed;
+  }
+  return removed;
 }
 
 OpsState::~OpsState() {

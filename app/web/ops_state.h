@@ -79,6 +79,10 @@ class DatasetCache {
 // upload being received: ".web-KIND-RANDOM" + suffix. The file is not made.
 std::string webTempPath(const std::string& dir, const std::string& kind,
                         const std::string& suffix);
+// Removes the files webTempPath() names that a server stopped short (a power
+// cut in a download or an upload) left in `dir`; how many. Only the one
+// `renda serve` of a data folder makes them, so at its start none is in use.
+size_t removeWebTempFiles(const std::string& dir);
 
 struct OpsState {
   ServeControl* serve = nullptr;  // none: not inside renda serve

@@ -50,6 +50,11 @@ struct WebResponse {
   // A download: the body is this file's content (instead of `body`), sent in
   // pieces; the file is removed once sent.
   std::string file;
+  // When set, what writes `file`: the server runs it on a thread of its own,
+  // so a large export does not hold the event loop (sync, other pages), and
+  // sends the file when it returns ok. It must not touch the store or the
+  // web state, only what it holds.
+  std::function<Status()> makeFile;
 };
 
 // {"error": message, "code": code[, "field": field]} with `status`.
@@ -118,6 +123,8 @@ class WebApp {
   static constexpr uint64_t kMaxUploadBytes = uint64_t(4) << 30;
   std::optional<WebResponse> uploadCheck(const WebRequest& request);
   std::string uploadPath();
+  // The node's data folder.
+  const std::string& nodeDir() const;
   WebResponse uploadDone(const WebRequest& request, const std::string& file);
   // renda serve's scheduler, for the sync endpoints (none in tests of the app alone).
   void setServeControl(ServeControl* control) { ops_.serve = control; }

@@ -76,8 +76,9 @@ TEST_CASE("renda CLI: one writer per field group on a suggestion", "[app][cli][f
   refused(h, "t1", {"suggestion", "edit", a.substr(0, 10), "--title", "再改一次"}, 2,
           {"registered (已登记, number 十八届二次-001)",
            "'title' is the county office's to correct", "nothing was recorded"});
+  // The office's data is written by its actions only, whoever asks.
   refused(h, "t1", {"suggestion", "edit", a.substr(0, 10), "--number", "乱填"}, 2,
-          {"'number' of a county-level suggestion is the county office's to record"});
+          {"recorded by its life-cycle action register", "nothing was recorded"});
   refused(h, "county", {"suggestion", "edit", a.substr(0, 10), "--level", "乡镇级"}, 2,
           {"fixed when it is entered"});
   // The county office corrects the text; the township receives it.

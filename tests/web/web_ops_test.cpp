@@ -133,9 +133,13 @@ TEST_CASE("Web API: reports as JSON, CSV and XLSX are the CLI's, for the current
   const std::string node = "demo-county";
   std::filesystem::create_directory_symlink(dir + "/county", h.path(node));
   REQUIRE(addAccount(h, node, "主任", "admin", kPassword).code == 0);
+  // A download an earlier run was cut short in: removed when the server starts.
+  std::string stale = dir + "/county/.web-report-00000000deadbeef.xlsx";
+  writeFile(stale, "half a workbook");
   WebNode county(h, node);
   Client admin{county.webPort};
   REQUIRE(admin.login("主任", kPassword).status == 200);
+  CHECK_FALSE(std::filesystem::exists(stale));
 
   CHECK(Client{county.webPort}.get("/api/reports").status == 401);
   JsonValue list = admin.get("/api/reports").json();
@@ -222,6 +226,17 @@ TEST_CASE("Web API: reports as JSON, CSV and XLSX are the CLI's, for the current
     bool rate = cli["rows"][r][0].str.find("率") != std::string::npos;
     CHECK((rate ? value * 100 : value) == Approx(v.number));
   }
+
+  // The archive workbook (a sheet per deputy, made on a thread of its own,
+  // personal fields masked) is the CLI's too; no download file stays behind.
+  HttpReply archive = admin.get("/api/reports/archive?format=xlsx&cohort=" + cohort);
+  REQUIRE(archive.status == 200);
+  writeFile(h.path("web-archive.xlsx"), archive.body);
+  h.ok(node, {"export", "archive", "-o", h.path("cli-archive.xlsx"), "--cohort", cohort});
+  CHECK(python(kSheetCells, h.path("web-archive.xlsx")) ==
+        python(kSheetCells, h.path("cli-archive.xlsx")));
+  for (const auto& e : std::filesystem::directory_iterator(dir + "/county"))
+    CHECK(e.path().filename().string().rfind(".web-", 0) == std::string::npos);
 
   // The dashboard: the summary's figures, per township the summary of that
   // township, per unit the units report.
