@@ -15,12 +15,15 @@ namespace {
 
 constexpr size_t kNearShown = 8;  // names containing the text, listed when none is it
 
-// An official number with the dashes an input method or a word processor
-// gives (－ ‐ ‑ ‒ – — ―, −) read as "-", so that 闭－2026－001 finds 闭-2026-001.
+// An official number as an input method or a word processor may give it, read
+// as the office wrote it: dashes (－ ‐ ‑ ‒ – — ― − ﹣ ー) as "-", full-width
+// digits and Latin letters as ASCII, spaces left out; so that 闭－２０２６－001
+// and 闭 - 2026 - 001 find 闭-2026-001.
 std::string plainDashes(const std::string& s) {
   static const char* kDashes[] = {"\xEF\xBC\x8D", "\xE2\x80\x90", "\xE2\x80\x91",
                                   "\xE2\x80\x92", "\xE2\x80\x93", "\xE2\x80\x94",
-                                  "\xE2\x80\x95", "\xE2\x88\x92"};
+                                  "\xE2\x80\x95", "\xE2\x88\x92", "\xEF\xB9\xA3",
+                                  "\xE3\x83\xBC"};
   std::string out;
   for (size_t i = 0; i < s.size();) {
     bool dash = false;
@@ -31,7 +34,23 @@ std::string plainDashes(const std::string& s) {
         dash = true;
         break;
       }
-    if (!dash) out += s[i++];
+    if (dash) continue;
+    auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    // U+FF10..U+FF19 (０-９), U+FF21..U+FF3A (Ａ-Ｚ), U+FF41..U+FF5A (ａ-ｚ).
+    if (i + 2 < s.size() && b(0) == 0xEF && (b(1) == 0xBC || b(1) == 0xBD)) {
+      unsigned cp = 0xFF00 + ((b(1) - 0xBC) << 6) + (b(2) & 0x3F);
+      if ((cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) ||
+          (cp >= 0xFF41 && cp <= 0xFF5A)) {
+        out += char(cp - 0xFF00 + 0x20);
+        i += 3;
+        continue;
+      }
+    }
+    if (s[i] == ' ') {
+      ++i;
+      continue;
+    }
+    out += s[i++];
   }
   return out;
 }
@@ -195,6 +214,20 @@ Result<Record> findRecord(storage::Store& store, RecordKind kind, const std::str
     }
   }
   return Status::notFound(msg);
+}
+
+std::string plainNumber(const std::string& text) { return plainDashes(plainText(text)); }
+
+Result<std::optional<Record>> suggestionNumbered(storage::Store& store, const std::string& number,
+                                                 const RecordId& except) {
+  std::string wanted = plainDashes(plainText(number));
+  auto all = store.list(RecordKind::kSuggestion);
+  if (!all) return all.status();
+  for (auto& r : *all)
+    if (r.id != except && mayHaveNumber(r, wanted) &&
+        plainDashes(plainText(officialNumber(store, r))) == wanted)
+      return std::optional<Record>(std::move(r));
+  return std::optional<Record>();
 }
 
 }  // namespace renda::app

@@ -7,6 +7,7 @@
 // apart, never a guess. The command line and the web API both use it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,15 @@ struct RecordChoice {
 // None: NotFound, naming records whose name contains the text if any.
 Result<Record> findRecord(storage::Store& store, RecordKind kind, const std::string& text,
                           std::vector<RecordChoice>* choices = nullptr);
+
+// An official number as the office wrote it, however it was typed: dashes of
+// any kind as "-", full-width digits and letters as ASCII, spaces left out.
+std::string plainNumber(const std::string& text);
+
+// The suggestion other than `except` that holds official number `number`
+// (read as findRecord reads one: dashes, full-width digits, spaces), if any.
+Result<std::optional<Record>> suggestionNumbered(storage::Store& store, const std::string& number,
+                                                 const RecordId& except);
 
 // The record's choice label (see RecordChoice::label).
 std::string choiceLabel(storage::Store& store, const Record& r);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/node/life_cycle.h"
 
+#include "app/node/find_record.h"
+
 #include "app/node/record_edits.h"
 
 #include "app/i18n/strings.h"
@@ -98,6 +100,17 @@ Result<domain::SuggestionView> takeLifeCycleAction(
     auto kept = ratingToKeep(*view, f.value);
     if (!kept) return kept.status();
     f.value = *kept;
+  }
+  // One official number, one suggestion: a second would make the first
+  // unreachable by its number (both would answer to it).
+  for (const auto& f : *fields) {
+    if (action != "register" || f.name != "number" || f.value.empty()) continue;
+    auto holder = suggestionNumbered(store, f.value, suggestion.id);
+    if (!holder) return holder.status();
+    if (*holder)
+      return Status::refused(i18n::trf(
+          "life.number-taken", {f.value, (*holder)->get("title").value_or(""),
+                                toHex((*holder)->id).substr(0, 12)}));
   }
   RENDA_TRY(node.prepareToWrite());
   auto key = node.deviceKey();

@@ -66,19 +66,26 @@ std::variant<domain::ReportQuery, WebResponse> webReportQuery(const WebRequest& 
   }
   // A township's name mistyped (城关 for 城关镇) would give a report of zeros
   // that looks like a real one.
-  if (!q->township.empty()) {
-    bool known = false;
-    for (const auto& t : data.townships) known = known || t.get("name") == q->township;
-    for (const auto* records : {&data.deputies, &data.units, &data.dutyRecords, &data.issues})
-      for (const auto& r : *records) known = known || r.scope == q->township;
-    if (!known)
-      return errorResponse(400, "invalid",
-                           "乡镇（township）“" + q->township +
-                               "”不是本县的乡镇：请写乡镇的全名（如 城关镇），或不填表示全县",
-                           "township");
-  }
+  if (!q->township.empty() && !knownTownship(data, q->township))
+    return unknownTownship(q->township);
   if (queryOf(request, "cohort").empty()) q->cohort = domain::currentCohort(data, q->nowMs);
   return std::move(*q);
+}
+
+bool knownTownship(const domain::Dataset& data, const std::string& township) {
+  for (const auto& t : data.townships)
+    if (t.get("name") == township) return true;
+  for (const auto* records : {&data.deputies, &data.units, &data.dutyRecords, &data.issues})
+    for (const auto& r : *records)
+      if (r.scope == township) return true;
+  return false;
+}
+
+WebResponse unknownTownship(const std::string& township) {
+  return errorResponse(400, "invalid",
+                       "乡镇（township）“" + township +
+                           "”不是本县的乡镇：请写乡镇的全名（如 城关镇），或不填表示全县",
+                       "township");
 }
 
 void cohortJson(Json& j, const domain::Dataset& data, const std::string& cohort) {

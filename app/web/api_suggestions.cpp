@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "app/node/domain_glue.h"
+#include "app/node/find_record.h"
 #include "app/node/life_cycle.h"
 #include "app/node/privacy.h"
 #include "app/output/dataset.h"
@@ -17,11 +18,13 @@
 #include "app/web/json_body.h"
 #include "app/web/ops_state.h"
 #include "app/web/refs.h"
+#include "app/web/report_query.h"
 #include "app/web/suggestion_item.h"
 #include "app/web/web_app.h"
 #include "core/domain/config.h"
 #include "core/domain/fields.h"
 #include "core/hlc.h"
+#include "core/text.h"
 
 namespace renda::app {
 
@@ -88,6 +91,33 @@ WebResponse apiSuggestionList(ApiCall& call) {
     if (auto* e = std::get_if<WebResponse>(&found)) return *e;
     deputy = toHex(std::get<Record>(found).id);
   }
+  // A filter value the county does not have answers 400 with its field,
+  // never an empty list that looks like "none" (城关 for 城关镇).
+  township = plainText(township);
+  if (!township.empty() && !knownTownship(*data, township)) return unknownTownship(township);
+  if (!state.empty()) {
+    bool known = false;
+    for (int s = 0; s <= int(domain::SuggestionState::kSelfHandled); ++s)
+      known = known || state == domain::stateName(domain::SuggestionState(s)) ||
+              state == domain::stateLabel(domain::SuggestionState(s));
+    if (!known)
+      return errorResponse(400, "invalid",
+                           "状态（state）“" + state + "”不是建议的状态：请从列表中选择", "state");
+  }
+  if (!category.empty()) {
+    bool known = std::find(data->config.categories.begin(), data->config.categories.end(),
+                           category) != data->config.categories.end();
+    for (const auto& [name, config] : data->townshipConfigs)
+      known = known || std::find(config.categories.begin(), config.categories.end(), category) !=
+                           config.categories.end();
+    for (const auto& v : data->suggestions) known = known || v.category == category;
+    if (!known)
+      return errorResponse(400, "invalid",
+                           "建议分类（category）“" + category + "”不是本县的分类：请从列表中选择",
+                           "category");
+  }
+  // The search finds an official number however its dashes and digits were typed.
+  std::string qNumber = plainNumber(q);
   uint64_t now = Node::nowMs();
   std::map<std::string, std::string> names = deputyNames(*data);
   std::map<RecordId, const Record*> stored;  // for the search in bodies
@@ -108,7 +138,7 @@ WebResponse apiSuggestionList(ApiCall& call) {
       if (!his) continue;
     }
     if (!q.empty() && v.title.find(q) == std::string::npos &&
-        v.number.find(q) == std::string::npos) {
+        plainNumber(v.number).find(qNumber) == std::string::npos) {
       auto r = stored.find(v.id);
       if (r == stored.end()) continue;
       auto body = r->second->fields.find("body");

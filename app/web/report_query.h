@@ -22,6 +22,12 @@ std::variant<domain::ReportQuery, WebResponse> webReportQuery(const WebRequest& 
                                                               storage::Store& store,
                                                               const domain::Dataset& data);
 
+// Whether `township` is one of the county's (a township record's name, or
+// the township of a record), so that 城关 for 城关镇 is a 400, not zeros.
+bool knownTownship(const domain::Dataset& data, const std::string& township);
+// The 400 for a township the county does not know, naming the field.
+WebResponse unknownTownship(const std::string& township);
+
 // The cohort as the answers give it: "cohort" (the key, "" for all) and
 // "cohortLabel" (第十八届第二次会议, 2026年闭会期间, 全部批次).
 void cohortJson(Json& j, const domain::Dataset& data, const std::string& cohort);

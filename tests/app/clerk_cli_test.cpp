@@ -240,6 +240,15 @@ TEST_CASE("renda CLI: a suggestion's office data is written by its actions, and 
   Run field = zh({"suggestion", "edit", "闭-2026-001", "--number", "闭-2026-003"});
   CHECK(field.code == 2);
   CHECK_THAT(field.err, Catch::Contains("建议的编号由办理操作“登记”记录"));
+  // One official number, one suggestion; the number as an input method types it.
+  std::string other = h.add("county", "suggestion", {"--title", "关于增设路灯的建议", "--lead",
+                                                     "李四", "--level", "县级"});
+  h.ok("county", {"suggestion", "submit", other.substr(0, 8)});
+  refused(h, "county", {"suggestion", "register", other.substr(0, 8), "--number", "闭－2026－001"},
+          2, {"is already that of another suggestion", "关于修缮村道的建议"});
+  h.ok("county", {"suggestion", "register", other.substr(0, 8), "--number", "闭-2026-002"});
+  CHECK_THAT(h.ok("county", {"suggestion", "show", "闭－２０２６－００２"}).out,
+             Catch::Contains("关于增设路灯的建议"));
   Run unknown = zh({"suggestion", "assign", "闭-2026-001", "--unit", "县交通运输局"});
   CHECK(unknown.code == 1);
   CHECK_THAT(unknown.err, Catch::Contains("没有承办单位“县交通运输局”"));

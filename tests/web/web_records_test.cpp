@@ -371,8 +371,11 @@ TEST_CASE("Web API: the suggestion list filters by cohort (the current one by de
   h.add("county", "suggestion",
         {"--title", "关于增设路灯的建议", "--body", "夜间路段缺少照明。", "--lead", ls.substr(0, 8),
          "--category", "城建环资"});
-  h.add("county", "suggestion",
-        {"--title", "关于学校校车的建议", "--lead", zs.substr(0, 8), "--category", "教科文卫"});
+  std::string bus = h.add("county", "suggestion",
+                          {"--title", "关于学校校车的建议", "--lead", zs.substr(0, 8),
+                           "--category", "教科文卫"});
+  h.ok("county", {"suggestion", "submit", bus.substr(0, 10)});
+  h.ok("county", {"suggestion", "register", bus.substr(0, 10), "--number", "闭-2026-007"});
   WebNode county(h, "county");
   Client admin{county.webPort};
   CHECK(admin.get("/api/suggestions").status == 401);
@@ -396,6 +399,17 @@ TEST_CASE("Web API: the suggestion list filters by cohort (the current one by de
   // q reaches the body, not only the title.
   CHECK(admin.get("/api/suggestions?q=" + enc("照明")).json()["total"].number == 1);
   CHECK(admin.get("/api/suggestions?overdue=1&cohort=all").json()["total"].number == 0);
+  // An official number as an input method types it: full-width dash and digits, spaces.
+  for (const char* typed : {"闭－２０２６－００７", "闭 - 2026 - 007", "2026-007"})
+    CHECK(admin.get("/api/suggestions?q=" + enc(typed)).json()["total"].number == 1);
+  // A filter the county does not have is a 400 naming it, not an empty list.
+  for (const auto& [filter, value] : std::vector<std::pair<std::string, std::string>>{
+           {"township", "城关"}, {"state", "bogus"}, {"category", "没有的分类"}}) {
+    HttpReply bad = admin.get("/api/suggestions?" + filter + "=" + enc(value));
+    CHECK(bad.status == 400);
+    CHECK(bad.json()["field"].str == filter);
+  }
+  CHECK(admin.get("/api/suggestions?cohort=all&state=" + enc("已登记")).json()["total"].number == 1);
   JsonValue paged = admin.get("/api/suggestions?cohort=all&pageSize=2&page=2").json();
   CHECK(paged["count"].number == 1);
   CHECK(paged["total"].number == 3);
