@@ -31,6 +31,14 @@ void LoginThrottle::bump(std::map<std::string, Count>& m, const std::string& key
   c.lastMs = nowMs;
 }
 
+uint64_t LoginThrottle::budgetWaitMs(uint64_t nowMs) {
+  while (!checks_.empty() && nowMs - checks_.front() >= kBudgetWindowMs) checks_.pop_front();
+  if (checks_.size() < kChecksPerWindow) return 0;
+  return checks_.front() + kBudgetWindowMs - nowMs;
+}
+
+void LoginThrottle::checking(uint64_t nowMs) { checks_.push_back(nowMs); }
+
 void LoginThrottle::failed(const std::string& account, const std::string& address,
                            uint64_t nowMs) {
   bump(accounts_, account, nowMs);

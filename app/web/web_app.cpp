@@ -255,6 +255,15 @@ WebResponse WebApp::login(const WebRequest& request) {
     return errorResponse(401, "no_accounts",
                          "本节点还没有网页账户：请在命令行运行 renda account add --name 名字 "
                          "--role admin");
+  if (uint64_t wait = throttle_.budgetWaitMs(now)) {
+    uint64_t seconds = (wait + 999) / 1000;
+    WebResponse r = errorResponse(429, "rate_limited",
+                                  "此刻登录的尝试太多（可能有人在猜密码），请在 " +
+                                      std::to_string(seconds) + " 秒后再试");
+    r.headers.emplace_back("Retry-After", std::to_string(seconds));
+    return r;
+  }
+  throttle_.checking(now);
   std::optional<Account> account = accounts_->check(*name, *password);
   if (!account) {
     throttle_.failed(*name, request.clientAddress, now);

@@ -64,6 +64,26 @@ TEST_CASE("LoginThrottle: the sixth try after five failures waits, longer each t
   CHECK(t.waitMs("a", "1.2.3.4", now) == 0);
 }
 
+TEST_CASE("LoginThrottle: password checks from every address together keep within one budget",
+          "[web][throttle]") {
+  LoginThrottle t;
+  uint64_t now = 5'000'000;
+  // Guesses from as many addresses as there are checks: none is held back by
+  // its own count, but the server's budget runs out.
+  for (size_t i = 0; i < LoginThrottle::kChecksPerWindow; ++i) {
+    CHECK(t.budgetWaitMs(now + i) == 0);
+    t.checking(now + i);
+    t.failed("guess" + std::to_string(i), "127.0." + std::to_string(i) + ".1", now + i);
+  }
+  uint64_t last = now + LoginThrottle::kChecksPerWindow - 1;
+  CHECK(t.budgetWaitMs(last) == now + LoginThrottle::kBudgetWindowMs - last);
+  CHECK(t.waitMs("admin", "127.0.99.1", last) == 0);  // not by name nor address
+  // The window moves on: the oldest check leaves it, one more may go.
+  CHECK(t.budgetWaitMs(now + LoginThrottle::kBudgetWindowMs) == 0);
+  t.checking(now + LoginThrottle::kBudgetWindowMs);
+  CHECK(t.budgetWaitMs(now + LoginThrottle::kBudgetWindowMs) > 0);
+}
+
 TEST_CASE("SessionTable: a session is found by its cookie until it idles out or closes",
           "[web][sessions]") {
   SessionTable s;
