@@ -255,6 +255,10 @@ void addRecordCommands(std::vector<Command>& out) {
       addOptions.push_back({"allow-same-name", "",
                             "add it although a unit of this township (or the county) has the "
                             "same name: a real second unit"});
+    if (k.kind == RecordKind::kDeputy)
+      addOptions.push_back({"allow-same-name", "",
+                            "add them although a deputy of this township (or the county) at the "
+                            "same level has the same name: a namesake, another person"});
     out.push_back({word + " add", std::string("add a record (") + domain::kindLabel(k.kind) + ")",
                    word + " add " + k.example + " [--township 乡镇名] [--set NAME=VALUE]",
                    [kp](const Args& a) { return cmdAdd(*kp, a); }, std::move(addOptions),

@@ -6,7 +6,9 @@
 
 #include "app/i18n/strings.h"
 #include "app/node/domain_glue.h"
+#include "core/domain/config.h"
 #include "core/domain/fields.h"
+#include "core/hlc.h"
 #include "core/text.h"
 
 namespace renda::app {
@@ -198,6 +200,22 @@ Result<Record> findRecord(storage::Store& store, RecordKind kind, const std::str
   if (found.size() > 1) {
     std::vector<RecordChoice> list;
     for (const Record* r : found) list.push_back({r->id, choiceLabel(store, *r)});
+    // Records alike in everything the label shows (the same deputy entered
+    // twice): told apart by their record number and when each was entered.
+    std::vector<std::string> labels;
+    for (const auto& c : list) labels.push_back(c.label);
+    for (size_t i = 0; i < list.size(); ++i) {
+      size_t same = std::count(labels.begin(), labels.end(), labels[i]);
+      if (same < 2) continue;
+      std::string more = i18n::trf("find.alike", {toHex(found[i]->id).substr(0, 12),
+                                                  domain::formatDate(Hlc::millis(found[i]->createdHlc()))});
+      std::string& label = list[i].label;
+      const std::string close = "）";  // inside the label's brackets
+      if (label.size() >= close.size() && label.compare(label.size() - close.size(), close.size(), close) == 0)
+        label.insert(label.size() - close.size(), more);
+      else
+        label += more;
+    }
     return ambiguous(text, kind, std::move(list), choices);
   }
   std::string msg = i18n::trf("find.not-found", {domain::kindLabel(kind), text});

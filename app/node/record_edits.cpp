@@ -97,6 +97,25 @@ Status officeFieldsByAction(RecordKind kind, const std::vector<Field>& fields) {
   return Status::ok();
 }
 
+// The deputy of `scope` with the name and level `fields` give, if any: the
+// same person entered twice would count twice in every report's 代表总数.
+Result<std::optional<Record>> sameDeputy(storage::Store& store, const std::vector<Field>& fields,
+                                         const std::string& scope) {
+  std::string name, level;
+  for (const auto& f : fields) {
+    if (f.name == "name") name = plainText(f.value);
+    if (f.name == "level") level = f.value;
+  }
+  if (name.empty()) return std::optional<Record>();
+  auto deputies = store.list(RecordKind::kDeputy);
+  if (!deputies) return deputies.status();
+  for (auto& d : *deputies)
+    if (d.visible && d.scope == scope && plainText(d.get("name").value_or("")) == name &&
+        d.get("level").value_or("") == level)
+      return std::optional<Record>(std::move(d));
+  return std::optional<Record>();
+}
+
 }  // namespace
 
 Status checkChoice(const domain::FieldInfo& field, const std::string& value) {
@@ -162,6 +181,16 @@ Result<RecordId> addRecord(Node& node, RecordKind kind, std::vector<Field> field
       return Status::refused(i18n::trf(
           "unit.same-name", {name, toHex((*same)->id).substr(0, 12),
                              edit.scope.empty() ? i18n::tr("unit.county") : edit.scope}));
+  }
+  if (kind == RecordKind::kDeputy && !options.allowSameName) {
+    auto same = sameDeputy(node.store(), edit.fields, edit.scope);
+    if (!same) return same.status();
+    if (*same)
+      return Status::refused(i18n::trf(
+          "deputy.same-name",
+          {(*same)->get("name").value_or(""), toHex((*same)->id).substr(0, 12),
+           edit.scope.empty() ? i18n::tr("unit.county") : edit.scope,
+           (*same)->get("level").value_or("")}));
   }
   auto cfg = configForNew(node.store(), kind, edit.fields, edit.scope);
   if (!cfg) return cfg.status();

@@ -37,7 +37,10 @@ Status checkChoice(const domain::FieldInfo& field, const std::string& value);
 // settings' lists (a category, a duty type) and formats are checked first.
 // A handling unit whose name another unit of the same township (or the
 // county) has already is refused, naming that unit, unless `allowSameName`
-// (a real second unit of that name: `renda unit add --allow-same-name`).
+// (a real second unit of that name: `renda unit add --allow-same-name`);
+// so is a deputy with the name and level of one of the township's (or the
+// county's), unless `allowSameName` (a namesake: `renda deputy add
+// --allow-same-name`, the web's "allowSameName": "yes").
 // Returns the new record's id.
 struct AddOptions {
   bool allowSameName = false;

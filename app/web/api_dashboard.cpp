@@ -102,8 +102,11 @@ WebResponse apiDashboard(ApiCall& call) {
   j.endObject();
 
   j.key("townships").beginArray();
-  size_t tSugg = columnOf(townships, "建议"), tClosed = columnOf(townships, "已办结"),
-         tClosedRate = columnOf(townships, "办结率");
+  // The townships report counts a township's self-handled suggestions too
+  // (so its 办结率 differs from the summary's for that township, and says so).
+  size_t tSugg = columnOf(townships, "建议（含自行办理）"),
+         tClosed = columnOf(townships, "已办结（含自行办理）"),
+         tClosedRate = columnOf(townships, "办结率（含自行办理）");
   for (const auto& row : townships.rows) {
     domain::ReportQuery one = *q;
     one.township = row[0];

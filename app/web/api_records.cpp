@@ -200,6 +200,13 @@ WebResponse apiRecordAddOf(ApiCall& call, RecordKind kind) {
   if (auto refused = writeRefused(call, kind)) return *refused;
   auto body = parseJsonObject(call.request.body);
   if (!body) return errorResponse(400, "invalid", body.status().message());
+  // "allowSameName": "yes" adds a namesake deputy (or a real second unit of a name).
+  AddOptions options;
+  std::erase_if(*body, [&](const auto& kv) {
+    if (kv.first != "allowSameName") return false;
+    options.allowSameName = kv.second == "yes" || kv.second == "true";
+    return true;
+  });
   std::optional<std::string> township;
   auto fields = bodyFields(call.node.store(), kind, *body, &township);
   if (auto* e = std::get_if<WebResponse>(&fields)) return *e;
@@ -215,7 +222,7 @@ WebResponse apiRecordAddOf(ApiCall& call, RecordKind kind) {
                            req);
     }
   }
-  auto id = addRecord(call.node, kind, std::move(given), township);
+  auto id = addRecord(call.node, kind, std::move(given), township, options);
   if (!id) return statusResponse(id.status(), std::string(domain::kindLabel(kind)) + "未能保存");
   auto made = call.node.store().record(*id);
   Json j;

@@ -233,7 +233,8 @@ Table townshipsReport(const Index& ix, const ReportQuery& q, int year) {
   Table t{
       "townships",
       yearTitle(year, "各乡镇汇总"),
-      {"乡镇", "代表", "建议", "已办结", "办结率", "履职记录", "接待", "社情民意", "已办结民意"},
+      {"乡镇", "代表", "建议（含自行办理）", "已办结（含自行办理）", "办结率（含自行办理）",
+       "履职记录", "接待", "社情民意", "已办结民意"},
       {},
       {},
       {0}};

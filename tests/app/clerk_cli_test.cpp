@@ -253,3 +253,21 @@ TEST_CASE("renda CLI: a suggestion's office data is written by its actions, and 
   CHECK(unknown.code == 1);
   CHECK_THAT(unknown.err, Catch::Contains("没有承办单位“县交通运输局”"));
 }
+
+TEST_CASE("renda CLI: the same deputy entered twice is refused unless a namesake, and records "
+          "alike in their labels are told apart",
+          "[app][cli][find]") {
+  County county;
+  Harness& h = county.h;
+  std::string first = h.add("t1", "deputy", {"--name", "王芳", "--level", "乡镇级"});
+  refused(h, "t1", {"deputy", "add", "--name", " 王芳", "--level", "乡镇级"}, 2,
+          {"exists already", first.substr(0, 12), "--allow-same-name"});
+  // Another township's 王芳 is another person.
+  h.add("t2", "deputy", {"--name", "王芳", "--level", "乡镇级"});
+  std::string second =
+      h.add("t1", "deputy", {"--name", "王芳", "--level", "乡镇级", "--allow-same-name"});
+  Run amb = h.at("t1", {"deputy", "show", "王芳"});
+  CHECK(amb.code == 1);
+  CHECK_THAT(amb.err, Catch::Contains("record " + first.substr(0, 12) + ", entered") &&
+                          Catch::Contains("record " + second.substr(0, 12) + ", entered"));
+}

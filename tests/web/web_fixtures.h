@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <chrono>
 #include <regex>
 #include <string>
@@ -169,6 +170,22 @@ inline Run addAccount(Harness& h, const std::string& node, const std::string& na
                       const std::string& role, const std::string& password) {
   return h.run({"--data", h.path(node), "account", "add", "--name", name, "--role", role},
                {"RENDA_PASSWORD=" + password});
+}
+
+// "%E4%B8%AD..." for a path or query part.
+inline std::string enc(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+      out += char(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace renda::webtest

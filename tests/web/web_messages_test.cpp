@@ -86,6 +86,25 @@ TEST_CASE("Web API: refusals say in Chinese what went wrong and what to do, with
   CHECK(sameName.status == 403);
   forTheClerk(sameName, {"已有同名承办单位“县公安局”", unit.substr(0, 12), "换一个能区分的名称"});
 
+  // The same deputy entered twice: refused, and what to tick for a namesake.
+  HttpReply twiceDeputy =
+      admin.send("POST", "/api/records/deputy", "{\"name\":\" 孙七\",\"level\":\"县级\"}");
+  CHECK(twiceDeputy.status == 403);
+  forTheClerk(twiceDeputy, {"已有县级代表“孙七”", deputy.substr(0, 12), "确是同名的另一位代表",
+                            "没有新增"});
+  CHECK(h.digest("county") == assigned);
+  HttpReply namesake = admin.send("POST", "/api/records/deputy",
+                                  "{\"name\":\"孙七\",\"level\":\"县级\",\"allowSameName\":\"yes\"}");
+  CHECK(namesake.status == 201);
+  assigned = h.digest("county");
+  // The two are told apart when a name is not enough.
+  HttpReply which = admin.get("/api/deputies/" + enc("孙七"));
+  CHECK(which.status == 409);
+  JsonValue choices = which.json()["choices"];
+  REQUIRE(choices.size() == 2);
+  CHECK(choices[0]["label"].str != choices[1]["label"].str);
+  CHECK_THAT(choices[0]["label"].str, Catch::Contains("录入"));
+
   // A township the county does not know.
   HttpReply township = admin.send("POST", "/api/records/deputy",
                                   "{\"name\":\"赵六\",\"township\":\"城关\"}");

@@ -13,21 +13,6 @@ namespace {
 const std::string kAdminPassword = "correct-horse-42";
 const std::string kClerkPassword = "clerk-pass-77";
 
-// "%E4%B8%AD..." for a path or query part.
-std::string enc(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-      out += char(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 // The names of a JSON array's objects' `key`.
 std::vector<std::string> namesOf(const JsonValue& array, const std::string& key = "name") {

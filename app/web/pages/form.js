@@ -166,8 +166,11 @@ export function kindFields(meta, kind) {
 // the county office, which township the record belongs to (a township's node
 // writes its own township's records only).
 const kTownshipKinds = ['deputy', 'station', 'duty', 'reception', 'issue', 'suggestion', 'rota', 'reportback'];
+// A deputy with the name and level of one already there is refused (one
+// person entered twice counts twice) unless the clerk ticks that it is a namesake.
 export function entryFields(meta, kind) {
-  const fields = kindFields(meta, kind);
+  let fields = kindFields(meta, kind);
+  if (kind === 'deputy') fields = [...fields, { name: 'allowSameName', label: t('form.namesake'), type: 'bool' }];
   if (!meta || !meta.node || meta.node.role !== 'county' || !kTownshipKinds.includes(kind)) return fields;
   return [{ name: 'township', label: t('col.township'), type: 'ref', ref: 'township', required: true }, ...fields];
 }
