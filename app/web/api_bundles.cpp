@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 
+#include "app/i18n/strings.h"
 #include "app/node/bundles.h"
 #include "app/web/api_ops.h"
 #include "app/web/url.h"
@@ -81,7 +82,7 @@ std::string importMessage(const IngestReport& rep) {
 WebResponse startBundleImport(Node& node, OpsState& ops, const std::string& file) {
   if (ops.jobs.running("import")) {
     ::unlink(file.c_str());
-    return errorResponse(409, "conflict", "另一个变更包正在导入，请等它完成后再导入");
+    return errorResponse(409, "conflict", i18n::tr("web.err.import-running"));
   }
   // The imports before have ended: their threads are let go of.
   for (auto& t : ops.workers)
@@ -117,14 +118,14 @@ WebResponse apiBundleExport(ApiCall& call) {
   std::string forName;
   if (!who.empty()) {
     auto states = call.node.store().peerStates();
-    if (!states) return statusResponse(states.status(), "无法读取邻居状态");
+    if (!states) return statusResponse(states.status(), i18n::tr("web.err.read-neighbours"));
     const storage::PeerState* found = nullptr;
     for (const auto& st : *states)
       if (st.address == who || (who.size() >= 4 && st.node && toHex(*st.node).rfind(who, 0) == 0))
         found = &st;
     if (!found)
       return errorResponse(404, "not_found",
-                           "本节点不认识这个邻居：" + who + "（GET /api/sync 列出邻居）", "node");
+                           i18n::trf("web.err.unknown-neighbour", {who}), "node");
     theirs = found->summary;
     forName = found->node ? toHex(*found->node).substr(0, 8) : found->address;
   }
@@ -132,7 +133,7 @@ WebResponse apiBundleExport(ApiCall& call) {
   auto r = exportBundle(call.node, theirs, path);
   if (!r) {
     ::unlink(path.c_str());
-    return statusResponse(r.status(), "无法生成变更包");
+    return statusResponse(r.status(), i18n::tr("web.err.make-bundle"));
   }
   auto net = call.node.store().network();
   std::string county = net ? net->countyName : "renda";
@@ -152,7 +153,7 @@ WebResponse apiJob(ApiCall& call, const std::string& id) {
   uint64_t n = std::strtoull(id.c_str(), &end, 10);
   std::optional<Job> job;
   if (end && !*end && !id.empty()) job = call.ops->jobs.get(n);
-  if (!job) return errorResponse(404, "not_found", "没有这个任务（任务只保留到 renda serve 重启）");
+  if (!job) return errorResponse(404, "not_found", i18n::tr("web.err.no-job"));
   Json j;
   j.beginObject().field("job", static_cast<int64_t>(job->id)).field("kind", job->kind);
   j.field("state", job->state).field("done", static_cast<int64_t>(job->done));

@@ -3,6 +3,7 @@
 // status`'s neighbourViews, and what renda serve's scheduler is doing with
 // them now). POST /api/sync/now {"node"?}: a session with every neighbour,
 // or one, at once, as a job that ends when the sessions end.
+#include "app/i18n/strings.h"
 #include "app/serve/neighbours.h"
 #include "app/web/api_ops.h"
 #include "app/web/json_body.h"
@@ -82,7 +83,7 @@ Status syncJson(Json& j, ApiCall& call) {
 WebResponse apiSync(ApiCall& call) {
   Json j;
   j.beginObject();
-  if (Status s = syncJson(j, call); !s) return statusResponse(s, "无法读取同步状态");
+  if (Status s = syncJson(j, call); !s) return statusResponse(s, i18n::tr("web.err.read-sync"));
   j.endObject();
   WebResponse out;
   out.body = j.text();
@@ -91,7 +92,7 @@ WebResponse apiSync(ApiCall& call) {
 
 WebResponse apiSyncNow(ApiCall& call) {
   if (!call.ops->serve)
-    return errorResponse(409, "conflict", "本节点没有在运行同步服务（renda serve），无法立即同步");
+    return errorResponse(409, "conflict", i18n::tr("web.err.no-serve"));
   std::string address;
   if (!call.request.body.empty()) {
     auto body = parseJsonObject(call.request.body);
@@ -101,7 +102,7 @@ WebResponse apiSyncNow(ApiCall& call) {
   // "node" is the neighbour's address, or its node key (or a prefix of it).
   if (address.size() >= 4 && address.find(':') == std::string::npos) {
     auto views = neighbourViews(call.node);
-    if (!views) return statusResponse(views.status(), "无法读取同步状态");
+    if (!views) return statusResponse(views.status(), i18n::tr("web.err.read-sync"));
     for (const auto& v : *views)
       if (v.state.node && toHex(*v.state.node).rfind(address, 0) == 0) address = v.state.address;
   }
@@ -138,7 +139,7 @@ WebResponse apiSyncNow(ApiCall& call) {
   });
   if (!started) {
     ops->jobs.finish(job, false, "没有这个邻居：" + address, "{}");
-    return errorResponse(404, "not_found", "没有这个邻居：" + address + "（GET /api/sync 列出邻居）",
+    return errorResponse(404, "not_found", i18n::trf("web.err.no-neighbour", {address}),
                          "node");
   }
   WebResponse out;

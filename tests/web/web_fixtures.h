@@ -164,6 +164,18 @@ struct Client {
   }
 };
 
+// A suggestion led by `deputyId`, entered, submitted and registered as
+// `number` with the CLI on `node`; its id.
+inline std::string registeredSuggestion(Harness& h, const std::string& node,
+                                        const std::string& deputyId, const std::string& title,
+                                        const std::string& number) {
+  std::string sid = h.add(node, "suggestion",
+                          {"--title", title, "--body", "夜间治安。", "--lead", deputyId.substr(0, 8)});
+  h.ok(node, {"suggestion", "submit", sid.substr(0, 10)});
+  h.ok(node, {"suggestion", "register", sid.substr(0, 10), "--number", number});
+  return sid;
+}
+
 // Adds a web account with the CLI (password from RENDA_PASSWORD).
 inline Run addAccount(Harness& h, const std::string& node, const std::string& name,
                       const std::string& role, const std::string& password) {

@@ -32,11 +32,7 @@ TEST_CASE("Web API: refusals say in Chinese what went wrong and what to do, with
   REQUIRE(addAccount(h, "county", "admin", "admin", kPassword).code == 0);
   std::string deputy = h.add("county", "deputy", {"--name", "孙七", "--level", "县级"});
   std::string unit = h.add("county", "unit", {"--name", "县公安局"});
-  std::string sid = h.add("county", "suggestion",
-                          {"--title", "关于加强夜间巡逻的建议", "--body", "夜间治安。", "--lead",
-                           deputy.substr(0, 8)});
-  h.ok("county", {"suggestion", "submit", sid.substr(0, 10)});
-  h.ok("county", {"suggestion", "register", sid.substr(0, 10), "--number", "闭-2026-009"});
+  std::string sid = registeredSuggestion(h, "county", deputy, "关于加强夜间巡逻的建议", "闭-2026-009");
   WebNode county(h, "county");
   Client admin{county.webPort};
   REQUIRE(admin.login("admin", kPassword).status == 200);
