@@ -137,7 +137,7 @@ const char* labelIn(const char* zhLabel, Lang lang) {
   return it == labels().end() ? zhLabel : it->second->en;
 }
 
-const char* labelNow(const char* zhLabel) { return labelIn(zhLabel, messageLanguage()); }
+const char* labelNow(const char* zhLabel) { return tWeb ? labelIn(zhLabel, tWebLang) : zhLabel; }
 
 bool hasLabel(std::string_view zhLabel) { return labels().count(zhLabel) > 0; }
 

@@ -82,8 +82,10 @@ bool hasKey(std::string_view key);
 // the Chinese the field registry gives) in `lang`: the table's `label.*`
 // line whose Chinese it is. A label without its line stays Chinese.
 const char* labelIn(const char* zhLabel, Lang lang);
-// labelIn(zhLabel, messageLanguage()): a label in the language of the
-// messages being worded now (a web request's, inside WebMessages).
+// A label as the reader of the messages being worded now sees it: inside
+// WebMessages, in the page's language (labelIn; the English pages show the
+// English labels); elsewhere the Chinese as given (the command line names
+// the fields as its help lists them).
 const char* labelNow(const char* zhLabel);
 // Whether the table has a `label.*` line for `zhLabel` (tests check every one).
 bool hasLabel(std::string_view zhLabel);

@@ -202,6 +202,9 @@ TEST_CASE("String table: WebMessages in English gives the English text, `.web` v
   }
   CHECK(i18n::messageLanguage() == Lang::kZh);
   CHECK(std::string(i18n::tr("web.err.sign-in")) == "请先登录");
+  // The command line names fields as its help does, in either language.
+  i18n::setLanguage(Lang::kEn);
+  CHECK(std::string(i18n::labelNow("履职类型")) == "履职类型");
   i18n::setLanguage(was);
 }
 

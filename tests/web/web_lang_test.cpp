@@ -104,9 +104,12 @@ TEST_CASE("Web API: errors are Chinese by default and English with X-Renda-Lang:
   CHECK(cleared.zh.status == 400);
   CHECK_THAT(cleared.zh.json()["error"].str,
              Catch::Contains("必须填写，不能清空：请填写") && Catch::Contains("没有记录任何内容"));
-  std::string en = cleared.en.json()["error"].str;
-  CHECK_THAT(en, Catch::Contains("is needed and cannot be cleared; fill it in and save again"));
-  CHECK_THAT(en, !Catch::Contains("--name"));
+  CHECK(cleared.zh.json()["error"].str ==
+        "修改未能保存：姓名必须填写，不能清空：请填写姓名后再保存；没有记录任何内容");
+  // The field as the English page labels it.
+  CHECK(cleared.en.json()["error"].str ==
+        "The change was not saved: Name is needed and cannot be cleared; fill it in and save "
+        "again");
 
   // (c) A refusal of the core (the same unit assigned twice): the table's
   // Chinese by default, the core's own English with X-Renda-Lang: en.
