@@ -30,24 +30,20 @@ std::string num(uint64_t n) { return std::to_string(n); }
 std::string importFailure(Status s, const std::string& file) {
   std::string details = s.message();
   for (size_t at; !file.empty() && (at = details.find(file)) != std::string::npos;)
-    details.replace(at, file.size(), "上传的文件");
+    details.replace(at, file.size(), i18n::tr("web.err.uploaded-file"));
   s = Status::error(s.code(), details);
   switch (s.code()) {
     case Code::kInvalidInput:
     case Code::kCorruption:
-      return "变更包已损坏或被篡改（校验未通过），没有导入任何内容。请向对方重新索取变更包。详情：" +
-             s.message();
+      return i18n::trf("web.err.import-corrupt", {s.message()});
     case Code::kRefused:
-      return "这个变更包不能在本节点导入，没有导入任何内容：请确认它来自本县的节点，或请县人大常委会办公室协助。详情：" +
-             s.message();
+      return i18n::trf("web.err.import-refused", {s.message()});
     case Code::kNotFound:
-      return "文件不是本县的变更包，或本节点尚未加入县网络，没有导入任何内容：请向对方索取本县的变更包。详情：" +
-             s.message();
+      return i18n::trf("web.err.import-foreign", {s.message()});
     case Code::kResourceExhausted:
-      return "磁盘空间不足，没有导入完：请清理磁盘后重新导入。详情：" + s.message();
+      return i18n::trf("web.err.import-disk", {s.message()});
     default:
-      return "导入失败，没有导入任何内容：请确认上传的是另一节点导出的变更包后重新导入。详情：" +
-             s.message();
+      return i18n::trf("web.err.import-failed", {s.message()});
   }
 }
 
@@ -68,13 +64,10 @@ std::string importResult(const ImportResult& r) {
 }
 
 std::string importMessage(const IngestReport& rep) {
-  std::string m = "导入完成：新增 " + num(rep.added) + " 条变更，" + num(rep.duplicates) + " 条本节点已有";
-  if (rep.forks) m += "；发现 " + num(rep.forks) + " 处分叉";
-  if (rep.notApplied)
-    m += "。其中 " + num(rep.notApplied) +
-         " 条变更已保存但未生效（例如被拒绝的修改、与登记冲突的撤回），请在“冲突”页面或用 "
-         "renda status 查看";
-  return m + "。";
+  std::string m = i18n::trf("web.job.imported", {num(rep.added), num(rep.duplicates)});
+  if (rep.forks) m += i18n::trf("web.job.imported-forks", {num(rep.forks)});
+  if (rep.notApplied) m += i18n::trf("web.job.imported-not-applied", {num(rep.notApplied)});
+  return m + i18n::tr("web.job.end");
 }
 
 }  // namespace
@@ -88,14 +81,15 @@ WebResponse startBundleImport(Node& node, OpsState& ops, const std::string& file
   for (auto& t : ops.workers)
     if (t.joinable()) t.join();
   ops.workers.clear();
-  uint64_t job = ops.jobs.start("import", "正在校验变更包");
+  uint64_t job = ops.jobs.start("import", i18n::tr("web.job.checking"));
   OpsState* state = &ops;
-  ops.workers.emplace_back([&node, state, job, file] {
+  // The job's words in the language of the request that started it.
+  ops.workers.emplace_back([&node, state, job, file, lang = i18n::messageLanguage()] {
+    i18n::WebMessages webMessages(lang);
     ImportOptions options;
     options.stop = &state->stopping;
     options.onProgress = [state, job](uint64_t done, uint64_t total) {
-      state->jobs.progress(job, done, total,
-                           "正在导入：" + num(done) + " / " + num(total) + " 条变更");
+      state->jobs.progress(job, done, total, i18n::trf("web.job.importing", {num(done), num(total)}));
     };
     auto r = importBundle(node, file, false, options);
     ::unlink(file.c_str());

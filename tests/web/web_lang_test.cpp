@@ -131,6 +131,31 @@ TEST_CASE("Web API: errors are Chinese by default and English with X-Renda-Lang:
         "The suggestion is now 'Assigned': the county office's node cannot take the action "
         "'Register' on it; nothing was recorded. The suggestion's page lists what can be done");
 
+  // A job's words (a bundle import that fails) in the language of the request
+  // that started it.
+  for (const std::string lang : {"", "en"}) {
+    std::vector<std::string> hs = {"Content-Type: application/octet-stream",
+                                   "Cookie: " + admin.cookie, "X-CSRF-Token: " + admin.csrf};
+    if (!lang.empty()) hs.push_back("X-Renda-Lang: " + lang);
+    HttpReply up = http("127.0.0.1", admin.port, "POST", "/api/bundles/import", hs,
+                        "this is not a bundle at all\n");
+    REQUIRE(up.status == 202);
+    std::string jobPath = "/api/jobs/" + std::to_string(int64_t(up.json()["job"].number));
+    JsonValue j;
+    for (int i = 0; i < 600; ++i) {
+      j = admin.get(jobPath).json();
+      if (j["state"].str != "running") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    INFO(lang << ": " << j["message"].str);
+    CHECK(j["state"].str == "failed");
+    if (lang.empty())
+      CHECK_THAT(j["message"].str, Catch::Contains("没有导入任何内容"));
+    else
+      CHECK_THAT(j["message"].str, Catch::Contains("nothing was imported") &&
+                                       Catch::Contains("Details: ") && !Catch::Contains("详情"));
+  }
+
   CHECK(h.digest("county") == before);
   // The pages' successes are unaffected: the same list in either language.
   CHECK(inLang(admin, "en", "GET", "/api/deputies").body ==
