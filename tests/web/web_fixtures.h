@@ -176,6 +176,19 @@ inline std::string registeredSuggestion(Harness& h, const std::string& node,
   return sid;
 }
 
+// GET /api/jobs/ID of the job a 202 `started` answered, until it is no
+// longer running (30 s at most); the job's JSON.
+inline JsonValue finishedJob(const Client& client, const HttpReply& started) {
+  std::string path = "/api/jobs/" + std::to_string(int64_t(started.json()["job"].number));
+  JsonValue j;
+  for (int i = 0; i < 600; ++i) {
+    j = client.get(path).json();
+    if (j["state"].str != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return j;
+}
+
 // Adds a web account with the CLI (password from RENDA_PASSWORD).
 inline Run addAccount(Harness& h, const std::string& node, const std::string& name,
                       const std::string& role, const std::string& password) {

@@ -140,13 +140,7 @@ TEST_CASE("Web API: errors are Chinese by default and English with X-Renda-Lang:
     HttpReply up = http("127.0.0.1", admin.port, "POST", "/api/bundles/import", hs,
                         "this is not a bundle at all\n");
     REQUIRE(up.status == 202);
-    std::string jobPath = "/api/jobs/" + std::to_string(int64_t(up.json()["job"].number));
-    JsonValue j;
-    for (int i = 0; i < 600; ++i) {
-      j = admin.get(jobPath).json();
-      if (j["state"].str != "running") break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    JsonValue j = finishedJob(admin, up);
     INFO(lang << ": " << j["message"].str);
     CHECK(j["state"].str == "failed");
     if (lang.empty())

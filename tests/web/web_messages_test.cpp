@@ -116,13 +116,7 @@ TEST_CASE("Web API: a failed bundle import says what to do and shows no path of 
                        "X-CSRF-Token: " + clerk.csrf},
                       "this is not a bundle at all, just words typed into a file\n");
   REQUIRE(up.status == 202);
-  std::string job = "/api/jobs/" + std::to_string(int64_t(up.json()["job"].number));
-  JsonValue j;
-  for (int i = 0; i < 600; ++i) {
-    j = clerk.get(job).json();
-    if (j["state"].str != "running") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  JsonValue j = finishedJob(clerk, up);
   INFO(j["message"].str);
   CHECK(j["state"].str == "failed");
   CHECK_THAT(j["message"].str, Catch::Contains("变更包") && Catch::Contains("没有导入任何内容"));
