@@ -15,8 +15,9 @@ namespace {
 // prints in one language; the web server never changes it (it passes a
 // language to tr(), or answers inside WebMessages).
 Lang gLanguage = Lang::kEn;
-// Inside a WebMessages scope on this thread.
+// Inside a WebMessages scope on this thread, and the scope's language.
 thread_local bool tWeb = false;
+thread_local Lang tWebLang = Lang::kZh;
 
 const detail::StringEntry* find(std::string_view key) {
   const detail::StringEntry* begin = detail::kStrings;
@@ -76,14 +77,22 @@ const char* tr(std::string_view key, Lang lang) {
   return missing.c_str();
 }
 
-WebMessages::WebMessages() : was_(tWeb) { tWeb = true; }
-WebMessages::~WebMessages() { tWeb = was_; }
+WebMessages::WebMessages(Lang lang) : was_(tWeb), wasLang_(tWebLang) {
+  tWeb = true;
+  tWebLang = lang;
+}
+WebMessages::~WebMessages() {
+  tWeb = was_;
+  tWebLang = wasLang_;
+}
+
+Lang messageLanguage() { return tWeb ? tWebLang : gLanguage; }
 
 const char* tr(std::string_view key) {
   if (!tWeb) return tr(key, gLanguage);
   std::string web = std::string(key) + ".web";
-  if (const auto* e = find(web)) return e->zh;
-  return tr(key, Lang::kZh);
+  if (const auto* e = find(web)) return tWebLang == Lang::kZh ? e->zh : e->en;
+  return tr(key, tWebLang);
 }
 
 std::string trf(std::string_view key, std::initializer_list<std::string_view> args, Lang lang) {
@@ -127,6 +136,8 @@ const char* labelIn(const char* zhLabel, Lang lang) {
   auto it = labels().find(zhLabel);
   return it == labels().end() ? zhLabel : it->second->en;
 }
+
+const char* labelNow(const char* zhLabel) { return tWeb ? labelIn(zhLabel, tWebLang) : zhLabel; }
 
 bool hasLabel(std::string_view zhLabel) { return labels().count(zhLabel) > 0; }
 

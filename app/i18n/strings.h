@@ -11,10 +11,11 @@
 // The command line's language is set once in main() from the environment
 // (setLanguage(languageFromEnvironment())). The web API answers a request
 // inside a WebMessages scope: on that thread, tr(key) and trf(key, args)
-// (the forms without a language) give the Chinese text, and a key with a
-// `.web` variant gives that variant (a message that names a command-line
-// flag says what to do on the page instead). So the checks below the web
-// (app/node) word their errors once, for both.
+// (the forms without a language) give the text in the page's language
+// (Chinese unless the request asks for English), and a key with a `.web`
+// variant gives that variant (a message that names a command-line flag says
+// what to do on the page instead). So the checks below the web (app/node)
+// word their errors once, for both.
 #pragma once
 
 #include <initializer_list>
@@ -43,18 +44,24 @@ Lang language();
 void setLanguage(Lang lang);
 
 // For the life of this object, messages on this thread are the web's:
-// Chinese, `.web` variants first. Not nested across threads; the web server
-// answers each request on one thread.
+// in `lang` (Chinese unless a page asks for English), `.web` variants first.
+// Not nested across threads; the web server answers each request on one
+// thread.
 class WebMessages {
  public:
-  WebMessages();
+  explicit WebMessages(Lang lang = Lang::kZh);
   ~WebMessages();
   WebMessages(const WebMessages&) = delete;
   WebMessages& operator=(const WebMessages&) = delete;
 
  private:
   bool was_;
+  Lang wasLang_;
 };
+
+// The language tr(key) gives on this thread now: a WebMessages scope's, else
+// the current language.
+Lang messageLanguage();
 
 // The text of `key` in `lang` (or the current language). A key missing from
 // the table gives the key itself, so a slip shows on screen rather than
@@ -75,6 +82,11 @@ bool hasKey(std::string_view key);
 // the Chinese the field registry gives) in `lang`: the table's `label.*`
 // line whose Chinese it is. A label without its line stays Chinese.
 const char* labelIn(const char* zhLabel, Lang lang);
+// A label as the reader of the messages being worded now sees it: inside
+// WebMessages, in the page's language (labelIn; the English pages show the
+// English labels); elsewhere the Chinese as given (the command line names
+// the fields as its help lists them).
+const char* labelNow(const char* zhLabel);
 // Whether the table has a `label.*` line for `zhLabel` (tests check every one).
 bool hasLabel(std::string_view zhLabel);
 

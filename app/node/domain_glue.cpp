@@ -101,7 +101,8 @@ Status checkFieldFormats(RecordKind kind, const std::vector<Field>& fields) {
     const domain::FieldInfo* info = domain::findField(kind, f.name);
     if (!info || info->type != domain::FieldType::kDate || f.value.empty()) continue;
     if (!domain::parseDate(f.value))
-      return Status::usage(i18n::trf("field.not-a-date", {info->label, f.value, f.name}));
+      return Status::usage(
+          i18n::trf("field.not-a-date", {i18n::labelNow(info->label), f.value, f.name}));
   }
   if (kind == RecordKind::kStation) {
     auto schedule = fieldOf(fields, "receptionSchedule");

@@ -52,7 +52,8 @@ Status plainFields(RecordKind kind, std::vector<Field>& fields) {
     bool wasEmpty = f.value.empty();
     f.value = plainText(f.value);
     if (info->required && f.value.empty() && !wasEmpty)
-      return Status::usage(i18n::trf("field.only-spaces", {f.name, info->label}));
+      return Status::usage(
+          i18n::trf("field.only-spaces", {f.name, i18n::labelNow(info->label)}));
   }
   return Status::ok();
 }
@@ -86,12 +87,13 @@ Status officeFieldsByAction(RecordKind kind, const std::vector<Field>& fields) {
   for (const auto& f : fields) {
     if (domain::fieldGroupOf(f.name) != domain::FieldGroup::kOffice) continue;
     const domain::FieldInfo* info = domain::findField(kind, f.name);
-    const char* label = info ? info->label : f.name.c_str();
+    const char* label = info ? i18n::labelNow(info->label) : f.name.c_str();
     if (f.name == "state") return Status::refused(i18n::tr("suggestion.state-by-action"));
     for (const auto& [field, action] : kRecordedBy) {
       if (f.name != field) continue;
       const domain::ActionInfo* a = domain::findAction(action);
-      return Status::refused(i18n::trf("suggestion.office-field", {f.name, label, action, a->label}));
+      return Status::refused(
+          i18n::trf("suggestion.office-field", {f.name, label, action, i18n::labelNow(a->label)}));
     }
   }
   return Status::ok();
@@ -127,7 +129,8 @@ Status checkChoice(const domain::FieldInfo& field, const std::string& value) {
     if (a == value) return Status::ok();
   std::string list;
   for (const auto& a : allowed) list += (list.empty() ? "" : "、") + a;
-  return Status::usage(i18n::trf("field.not-allowed", {field.name, value, field.label, list}));
+  return Status::usage(i18n::trf("field.not-allowed",
+                                 {field.name, value, i18n::labelNow(field.label), list}));
 }
 
 // The county office writes for a township only if the county knows it: a
@@ -210,7 +213,7 @@ Result<ChangeId> editRecord(Node& node, const RecordId& id, std::vector<Field> f
   for (const auto& f : fields) {
     const domain::FieldInfo* info = domain::findField(record->kind, f.name);
     if (info && info->required && f.value.empty())
-      return Status::usage(i18n::trf("field.cleared", {f.name, info->label}));
+      return Status::usage(i18n::trf("field.cleared", {f.name, i18n::labelNow(info->label)}));
     // A unit renamed to the name of another unit of its township: refused as a
     // second unit of that name is (renda unit add).
     if (record->kind == RecordKind::kHandlingUnit && f.name == "name") {

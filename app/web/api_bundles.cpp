@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 
+#include "app/i18n/strings.h"
 #include "app/node/bundles.h"
 #include "app/web/api_ops.h"
 #include "app/web/url.h"
@@ -29,24 +30,20 @@ std::string num(uint64_t n) { return std::to_string(n); }
 std::string importFailure(Status s, const std::string& file) {
   std::string details = s.message();
   for (size_t at; !file.empty() && (at = details.find(file)) != std::string::npos;)
-    details.replace(at, file.size(), "上传的文件");
+    details.replace(at, file.size(), i18n::tr("web.err.uploaded-file"));
   s = Status::error(s.code(), details);
   switch (s.code()) {
     case Code::kInvalidInput:
     case Code::kCorruption:
-      return "变更包已损坏或被篡改（校验未通过），没有导入任何内容。请向对方重新索取变更包。详情：" +
-             s.message();
+      return i18n::trf("web.err.import-corrupt", {s.message()});
     case Code::kRefused:
-      return "这个变更包不能在本节点导入，没有导入任何内容：请确认它来自本县的节点，或请县人大常委会办公室协助。详情：" +
-             s.message();
+      return i18n::trf("web.err.import-refused", {s.message()});
     case Code::kNotFound:
-      return "文件不是本县的变更包，或本节点尚未加入县网络，没有导入任何内容：请向对方索取本县的变更包。详情：" +
-             s.message();
+      return i18n::trf("web.err.import-foreign", {s.message()});
     case Code::kResourceExhausted:
-      return "磁盘空间不足，没有导入完：请清理磁盘后重新导入。详情：" + s.message();
+      return i18n::trf("web.err.import-disk", {s.message()});
     default:
-      return "导入失败，没有导入任何内容：请确认上传的是另一节点导出的变更包后重新导入。详情：" +
-             s.message();
+      return i18n::trf("web.err.import-failed", {s.message()});
   }
 }
 
@@ -67,13 +64,10 @@ std::string importResult(const ImportResult& r) {
 }
 
 std::string importMessage(const IngestReport& rep) {
-  std::string m = "导入完成：新增 " + num(rep.added) + " 条变更，" + num(rep.duplicates) + " 条本节点已有";
-  if (rep.forks) m += "；发现 " + num(rep.forks) + " 处分叉";
-  if (rep.notApplied)
-    m += "。其中 " + num(rep.notApplied) +
-         " 条变更已保存但未生效（例如被拒绝的修改、与登记冲突的撤回），请在“冲突”页面或用 "
-         "renda status 查看";
-  return m + "。";
+  std::string m = i18n::trf("web.job.imported", {num(rep.added), num(rep.duplicates)});
+  if (rep.forks) m += i18n::trf("web.job.imported-forks", {num(rep.forks)});
+  if (rep.notApplied) m += i18n::trf("web.job.imported-not-applied", {num(rep.notApplied)});
+  return m + i18n::tr("web.job.end");
 }
 
 }  // namespace
@@ -81,20 +75,21 @@ std::string importMessage(const IngestReport& rep) {
 WebResponse startBundleImport(Node& node, OpsState& ops, const std::string& file) {
   if (ops.jobs.running("import")) {
     ::unlink(file.c_str());
-    return errorResponse(409, "conflict", "另一个变更包正在导入，请等它完成后再导入");
+    return errorResponse(409, "conflict", i18n::tr("web.err.import-running"));
   }
   // The imports before have ended: their threads are let go of.
   for (auto& t : ops.workers)
     if (t.joinable()) t.join();
   ops.workers.clear();
-  uint64_t job = ops.jobs.start("import", "正在校验变更包");
+  uint64_t job = ops.jobs.start("import", i18n::tr("web.job.checking"));
   OpsState* state = &ops;
-  ops.workers.emplace_back([&node, state, job, file] {
+  // The job's words in the language of the request that started it.
+  ops.workers.emplace_back([&node, state, job, file, lang = i18n::messageLanguage()] {
+    i18n::WebMessages webMessages(lang);
     ImportOptions options;
     options.stop = &state->stopping;
     options.onProgress = [state, job](uint64_t done, uint64_t total) {
-      state->jobs.progress(job, done, total,
-                           "正在导入：" + num(done) + " / " + num(total) + " 条变更");
+      state->jobs.progress(job, done, total, i18n::trf("web.job.importing", {num(done), num(total)}));
     };
     auto r = importBundle(node, file, false, options);
     ::unlink(file.c_str());
@@ -117,14 +112,14 @@ WebResponse apiBundleExport(ApiCall& call) {
   std::string forName;
   if (!who.empty()) {
     auto states = call.node.store().peerStates();
-    if (!states) return statusResponse(states.status(), "无法读取邻居状态");
+    if (!states) return statusResponse(states.status(), i18n::tr("web.err.read-neighbours"));
     const storage::PeerState* found = nullptr;
     for (const auto& st : *states)
       if (st.address == who || (who.size() >= 4 && st.node && toHex(*st.node).rfind(who, 0) == 0))
         found = &st;
     if (!found)
       return errorResponse(404, "not_found",
-                           "本节点不认识这个邻居：" + who + "（GET /api/sync 列出邻居）", "node");
+                           i18n::trf("web.err.unknown-neighbour", {who}), "node");
     theirs = found->summary;
     forName = found->node ? toHex(*found->node).substr(0, 8) : found->address;
   }
@@ -132,7 +127,7 @@ WebResponse apiBundleExport(ApiCall& call) {
   auto r = exportBundle(call.node, theirs, path);
   if (!r) {
     ::unlink(path.c_str());
-    return statusResponse(r.status(), "无法生成变更包");
+    return statusResponse(r.status(), i18n::tr("web.err.make-bundle"));
   }
   auto net = call.node.store().network();
   std::string county = net ? net->countyName : "renda";
@@ -152,7 +147,7 @@ WebResponse apiJob(ApiCall& call, const std::string& id) {
   uint64_t n = std::strtoull(id.c_str(), &end, 10);
   std::optional<Job> job;
   if (end && !*end && !id.empty()) job = call.ops->jobs.get(n);
-  if (!job) return errorResponse(404, "not_found", "没有这个任务（任务只保留到 renda serve 重启）");
+  if (!job) return errorResponse(404, "not_found", i18n::tr("web.err.no-job"));
   Json j;
   j.beginObject().field("job", static_cast<int64_t>(job->id)).field("kind", job->kind);
   j.field("state", job->state).field("done", static_cast<int64_t>(job->done));

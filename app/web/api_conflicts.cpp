@@ -6,6 +6,7 @@
 // registration, a write from a revoked node, ...), and forks, as `renda
 // status` shows them.
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 #include "app/node/privacy.h"
 #include "app/output/status_json.h"
 #include "app/web/refs.h"
@@ -34,9 +35,9 @@ void notAppliedJson(Json& j, storage::Store& store, const StoreData& cached,
 WebResponse apiConflicts(ApiCall& call) {
   storage::Store& store = call.node.store();
   auto members = MemberTable::load(store);
-  if (!members) return statusResponse(members.status(), "无法读取节点名单");
+  if (!members) return statusResponse(members.status(), i18n::tr("web.err.read-members"));
   auto loaded = call.ops->datasets.load(store);
-  if (!loaded) return statusResponse(loaded.status(), "无法读取记录");
+  if (!loaded) return statusResponse(loaded.status(), i18n::tr("web.err.read-record"));
   const StoreData& cached = **loaded;
   const std::vector<const Record*>& all = cached.attention;
   Unsealer unsealer(call.node);
@@ -70,7 +71,7 @@ WebResponse apiConflicts(ApiCall& call) {
     for (const auto& v : r.versions) any = any || !v.applied;
     if (any) {
       auto history = store.history(r.id);
-      if (!history) return statusResponse(history.status(), "无法读取记录的历史");
+      if (!history) return statusResponse(history.status(), i18n::tr("web.err.read-record-history"));
       for (const auto& h : *history) {
         if (h.applied) continue;
         notAppliedJson(j, store, cached, **members, r, h.id, h.change.action, h.change.author,
@@ -92,7 +93,7 @@ WebResponse apiConflicts(ApiCall& call) {
   }
   j.endArray().key("forks").beginArray();
   auto st = store.status();
-  if (!st) return statusResponse(st.status(), "无法读取节点状态");
+  if (!st) return statusResponse(st.status(), i18n::tr("web.err.read-node-state"));
   for (const auto& f : st->forks) {
     j.beginObject().field("nodeName", nodeName(**members, f.author));
     forkJson(j, store, f);

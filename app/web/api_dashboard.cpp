@@ -8,6 +8,7 @@
 // the store (DatasetCache).
 #include <map>
 
+#include "app/i18n/strings.h"
 #include "app/output/table_out.h"
 #include "app/web/report_query.h"
 
@@ -76,7 +77,7 @@ void ratesJson(Json& j, const Table& summary) {
 WebResponse apiDashboard(ApiCall& call) {
   storage::Store& store = call.node.store();
   auto cached = call.ops->datasets.get(store);
-  if (!cached) return statusResponse(cached.status(), "无法读取报表数据");
+  if (!cached) return statusResponse(cached.status(), i18n::tr("web.err.read-report-data"));
   const domain::Dataset& data = **cached;
   auto query = webReportQuery(call.request, store, data);
   if (auto* refused = std::get_if<WebResponse>(&query)) return *refused;

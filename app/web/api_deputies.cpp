@@ -2,6 +2,7 @@
 // GET /api/deputies?q=&township=, GET /api/deputies/ID, POST /api/deputies:
 // the register of deputies. A new deputy is written the way `renda deputy
 // add` writes one, as POST /api/records/deputy (app/web/api_records.cpp).
+#include "app/i18n/strings.h"
 #include "app/node/domain_glue.h"
 #include "app/node/privacy.h"
 #include "app/output/records_view.h"
@@ -13,7 +14,7 @@ namespace renda::app {
 
 WebResponse apiDeputyList(ApiCall& call) {
   auto records = call.node.store().list(RecordKind::kDeputy);
-  if (!records) return statusResponse(records.status(), "无法读取代表名册");
+  if (!records) return statusResponse(records.status(), i18n::tr("web.err.read-deputies"));
   std::string q = queryOf(call.request, "q"), township = queryOf(call.request, "township");
   Unsealer unsealer(call.node);
   Json j;

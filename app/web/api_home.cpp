@@ -6,6 +6,7 @@
 // but not applied, forks (the counts `renda status` shows).
 #include <map>
 
+#include "app/i18n/strings.h"
 #include "app/web/api_ops.h"
 #include "app/web/suggestion_item.h"
 #include "core/domain/config.h"
@@ -44,7 +45,7 @@ int64_t thisMonth(const std::vector<Record>& records, const std::string& townshi
 WebResponse apiHome(ApiCall& call) {
   storage::Store& store = call.node.store();
   auto cached = call.ops->datasets.get(store);
-  if (!cached) return statusResponse(cached.status(), "无法读取数据");
+  if (!cached) return statusResponse(cached.status(), i18n::tr("web.err.read-data"));
   const domain::Dataset& data = **cached;
   std::string township;
   if (auto self = call.node.self()) township = self->township;
@@ -91,10 +92,10 @@ WebResponse apiHome(ApiCall& call) {
   j.field("receptions", thisMonth(data.receptions, township, month));
   j.endObject();
   j.key("sync").beginObject();
-  if (Status s = syncJson(j, call); !s) return statusResponse(s, "无法读取同步状态");
+  if (Status s = syncJson(j, call); !s) return statusResponse(s, i18n::tr("web.err.read-sync"));
   j.endObject();
   auto st = store.status();
-  if (!st) return statusResponse(st.status(), "无法读取节点状态");
+  if (!st) return statusResponse(st.status(), i18n::tr("web.err.read-node-state"));
   j.field("conflicts", static_cast<int64_t>(st->conflicts));
   j.field("notApplied", static_cast<int64_t>(st->notApplied));
   j.field("forks", static_cast<int64_t>(st->forks.size()));

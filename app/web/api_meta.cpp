@@ -101,7 +101,7 @@ WebResponse apiMeta(ApiCall& call) {
   auto net = store.network();
   std::string township = self ? self->township : "";
   auto data = call.ops->datasets.get(store);
-  if (!data) return statusResponse(data.status(), "无法读取代表建议");
+  if (!data) return statusResponse(data.status(), i18n::tr("web.err.read-suggestions"));
   const domain::Dataset& cached = **data;
   // The choices of this node's settings: its township's, else the county's (as configFor).
   const domain::Config* config = &cached.config;

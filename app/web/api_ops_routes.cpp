@@ -4,12 +4,14 @@
 // HTTP server streams to a file, is checked and started here too.
 #include "app/web/api_ops.h"
 
+#include "app/i18n/strings.h"
+
 namespace renda::app {
 
 namespace {
 
 WebResponse methodNotAllowed() {
-  return errorResponse(405, "method_not_allowed", "此地址不支持该请求方法");
+  return errorResponse(405, "method_not_allowed", i18n::tr("web.err.method"));
 }
 
 }  // namespace
@@ -42,18 +44,19 @@ std::optional<WebResponse> routeOps(ApiCall& call) {
 }
 
 std::optional<WebResponse> WebApp::uploadCheck(const WebRequest& request) {
-  if (Status s = reloadAccounts(); !s) return statusResponse(s, "无法读取账户文件");
+  i18n::WebMessages webMessages(pageLanguage(request.lang));
+  if (Status s = reloadAccounts(); !s) return statusResponse(s, i18n::tr("web.err.read-accounts"));
   WebSession* session = sessionOf(request);
-  if (!session) return errorResponse(401, "unauthorized", "请先登录");
+  if (!session) return errorResponse(401, "unauthorized", i18n::tr("web.err.sign-in"));
   if (!SessionTable::csrfMatches(*session, request.csrfHeader))
-    return errorResponse(403, "csrf", "请求缺少有效的 CSRF 令牌（X-CSRF-Token），请刷新页面后重试");
+    return errorResponse(403, "csrf", i18n::tr("web.err.csrf"));
   std::string type = request.contentType.substr(0, request.contentType.find(';'));
   while (!type.empty() && type.back() == ' ') type.pop_back();
   if (type != "application/octet-stream")
     return errorResponse(415, "unsupported_media_type",
-                         "变更包须以文件上传（Content-Type: application/octet-stream）");
+                         i18n::tr("web.err.upload-type"));
   if (ops_.jobs.running("import"))
-    return errorResponse(409, "conflict", "另一个变更包正在导入，请等它完成后再导入");
+    return errorResponse(409, "conflict", i18n::tr("web.err.import-running"));
   return std::nullopt;
 }
 
@@ -61,7 +64,8 @@ const std::string& WebApp::nodeDir() const { return node_.dir(); }
 
 std::string WebApp::uploadPath() { return webTempPath(node_.dir(), "upload", ".bundle"); }
 
-WebResponse WebApp::uploadDone(const WebRequest&, const std::string& file) {
+WebResponse WebApp::uploadDone(const WebRequest& request, const std::string& file) {
+  i18n::WebMessages webMessages(pageLanguage(request.lang));
   return startBundleImport(node_, ops_, file);
 }
 

@@ -7,6 +7,7 @@
 // in lists and opened, where this node can, for one record.
 #include <algorithm>
 
+#include "app/i18n/strings.h"
 #include "app/node/privacy.h"
 #include "app/node/record_edits.h"
 #include "app/web/json_body.h"
@@ -33,7 +34,7 @@ bool adminOnly(RecordKind kind) {
 
 std::variant<RecordKind, WebResponse> kindOf(const std::string& word) {
   if (auto k = kindFromWord(word)) return *k;
-  return errorResponse(404, "not_found", "没有“" + word + "”这类记录");
+  return errorResponse(404, "not_found", i18n::trf("web.err.no-kind", {word}));
 }
 
 // The fields of a POST or PUT body, as the store keeps them. `township` is
@@ -51,7 +52,7 @@ std::variant<std::vector<Field>, WebResponse> bodyFields(storage::Store& store, 
     const domain::FieldInfo* info = domain::findField(kind, name);
     if (!info)
       return errorResponse(400, "invalid",
-                           std::string(domain::kindLabel(kind)) + "没有字段“" + name + "”", name);
+                           i18n::trf("web.err.no-field", {i18n::labelNow(domain::kindLabel(kind)), name}), name);
     if (value.empty() && township) continue;
     // A choice as `renda KIND add|edit` checks it (a duty record's type against
     // the settings' list, later).
@@ -60,8 +61,7 @@ std::variant<std::vector<Field>, WebResponse> bodyFields(storage::Store& store, 
       std::string allowed = info->hint;
       for (size_t bar; (bar = allowed.find('|')) != std::string::npos;) allowed.replace(bar, 1, "、");
       return errorResponse(400, "invalid",
-                           std::string("“") + info->label + "”不能填“" + value + "”，请从 " +
-                               allowed + " 中选一个",
+                           i18n::trf("web.err.not-a-choice", {i18n::labelNow(info->label), value, allowed}),
                            name);
     }
     if (info->refers && !value.empty()) {
@@ -78,8 +78,7 @@ std::variant<std::vector<Field>, WebResponse> bodyFields(storage::Store& store, 
 std::optional<WebResponse> writeRefused(ApiCall& call, RecordKind kind) {
   if (call.session.role != AccountRole::kAdmin && adminOnly(kind))
     return errorResponse(403, "forbidden",
-                         std::string("只有管理员可以修改“") + domain::kindLabel(kind) +
-                             "”，请用管理员账户登录后操作");
+                         i18n::trf("web.err.admin-kind", {i18n::labelNow(domain::kindLabel(kind))}));
   return std::nullopt;
 }
 
@@ -96,10 +95,10 @@ WebResponse apiRecordList(ApiCall& call, const std::string& word) {
   const RecordKind k = std::get<RecordKind>(kind);
   storage::Store& store = call.node.store();
   auto loaded = call.ops->datasets.records(store, k);
-  if (!loaded) return statusResponse(loaded.status(), "无法读取记录");
+  if (!loaded) return statusResponse(loaded.status(), i18n::tr("web.err.read-record"));
   const KindRecords& cached = **loaded;
   auto members = MemberTable::load(store);
-  if (!members) return statusResponse(members.status(), "无法读取节点名单");
+  if (!members) return statusResponse(members.status(), i18n::tr("web.err.read-members"));
   std::string q = queryOf(call.request, "q"), township = queryOf(call.request, "township");
   auto paging = pagingOf(call.request);
   if (auto* e = std::get_if<WebResponse>(&paging)) return *e;
@@ -155,14 +154,14 @@ WebResponse apiRecordGet(ApiCall& call, const std::string& word, const std::stri
   if (auto* e = std::get_if<WebResponse>(&found)) return *e;
   const Record& stored = std::get<Record>(found);
   auto members = MemberTable::load(store);
-  if (!members) return statusResponse(members.status(), "无法读取节点名单");
+  if (!members) return statusResponse(members.status(), i18n::tr("web.err.read-members"));
   auto history = store.history(stored.id);
-  if (!history) return statusResponse(history.status(), "无法读取这条记录的历史");
+  if (!history) return statusResponse(history.status(), i18n::tr("web.err.read-this-history"));
   // A suggestion's life-cycle events may be kept but not applied by the fold.
   std::map<ChangeId, std::string> notApplied;
   if (stored.kind == RecordKind::kSuggestion) {
     auto v = suggestionView(store, stored);
-    if (!v) return statusResponse(v.status(), "无法读取这条建议");
+    if (!v) return statusResponse(v.status(), i18n::tr("web.err.read-suggestion"));
     for (const auto& e : v->events)
       if (!e.applied) notApplied[e.id] = e.reason;
   }
@@ -217,13 +216,13 @@ WebResponse apiRecordAddOf(ApiCall& call, RecordKind kind) {
     if (!has) {
       const domain::FieldInfo* info = domain::findField(kind, req);
       return errorResponse(400, "invalid",
-                           std::string("请填写“") + (info ? info->label : req.c_str()) + "”（" +
-                               req + "）",
+                           i18n::trf("web.err.give-field", {info ? i18n::labelNow(info->label) : req.c_str(), req}),
                            req);
     }
   }
   auto id = addRecord(call.node, kind, std::move(given), township, options);
-  if (!id) return statusResponse(id.status(), std::string(domain::kindLabel(kind)) + "未能保存");
+  if (!id)
+    return statusResponse(id.status(), i18n::trf("web.err.not-saved", {i18n::labelNow(domain::kindLabel(kind))}));
   auto made = call.node.store().record(*id);
   Json j;
   j.beginObject().field("id", toHex(*id));
@@ -250,10 +249,10 @@ WebResponse apiRecordEdit(ApiCall& call, const std::string& word, const std::str
   auto fields = bodyFields(store, k, *body, nullptr);
   if (auto* e = std::get_if<WebResponse>(&fields)) return *e;
   auto& given = std::get<std::vector<Field>>(fields);
-  if (given.empty()) return errorResponse(400, "invalid", "请填写要修改的字段");
+  if (given.empty()) return errorResponse(400, "invalid", i18n::tr("web.err.give-change"));
   const RecordId id = std::get<Record>(found).id;
   auto cid = editRecord(call.node, id, std::move(given));
-  if (!cid) return statusResponse(cid.status(), "修改未能保存");
+  if (!cid) return statusResponse(cid.status(), i18n::tr("web.err.edit-not-saved"));
   Json j;
   j.beginObject().field("id", toHex(id)).field("change", toHex(*cid)).endObject();
   return ok(j);

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 #include "app/node/privacy.h"
 #include "app/output/dataset.h"
 #include "app/output/export.h"
@@ -60,8 +61,8 @@ std::variant<domain::ReportQuery, WebResponse> webReportQuery(const WebRequest& 
   if (!q) {
     std::string field = q.status().message().find("--year") != std::string::npos ? "year" : "cohort";
     return errorResponse(400, "invalid",
-                         std::string(field == "year" ? "年份（year）" : "批次（cohort）") +
-                             "无法识别：" + q.status().message(),
+                         i18n::trf(field == "year" ? "web.err.bad-year" : "web.err.bad-cohort",
+                                   {q.status().message()}),
                          field);
   }
   // A township's name mistyped (城关 for 城关镇) would give a report of zeros
@@ -83,8 +84,7 @@ bool knownTownship(const domain::Dataset& data, const std::string& township) {
 
 WebResponse unknownTownship(const std::string& township) {
   return errorResponse(400, "invalid",
-                       "乡镇（township）“" + township +
-                           "”不是本县的乡镇：请写乡镇的全名（如 城关镇），或不填表示全县",
+                       i18n::trf("web.err.unknown-township", {township}),
                        "township");
 }
 
@@ -129,14 +129,14 @@ WebResponse apiReportList(ApiCall&) {
 WebResponse apiReport(ApiCall& call, const std::string& name) {
   bool known = false;
   for (const auto& [n, title] : domain::reportNames()) known = known || n == name;
-  if (!known) return errorResponse(404, "not_found", "没有名为“" + name + "”的报表（GET /api/reports 列出全部报表）");
+  if (!known) return errorResponse(404, "not_found", i18n::trf("web.err.no-report", {name}));
   std::string format = queryOf(call.request, "format");
   if (format.empty()) format = "json";
   if (format != "json" && format != "csv" && format != "xlsx")
-    return errorResponse(400, "invalid", "格式（format）只能是 json、csv 或 xlsx", "format");
+    return errorResponse(400, "invalid", i18n::tr("web.err.report-format"), "format");
   storage::Store& store = call.node.store();
   auto cached = call.ops->datasets.get(store);
-  if (!cached) return statusResponse(cached.status(), "无法读取报表数据");
+  if (!cached) return statusResponse(cached.status(), i18n::tr("web.err.read-report-data"));
   const domain::Dataset& data = **cached;
   auto query = webReportQuery(call.request, store, data);
   if (auto* refused = std::get_if<WebResponse>(&query)) return *refused;
@@ -145,16 +145,16 @@ WebResponse apiReport(ApiCall& call, const std::string& name) {
   // when the report shows one: opening every sealed value of a county costs
   // far more than the report.
   auto t = domain::computeReport(name, data, *q);
-  if (!t) return statusResponse(t.status(), "无法生成报表");
+  if (!t) return statusResponse(t.status(), i18n::tr("web.err.make-report"));
   bool masked = anySealed(*t) || (name == "archive" && format == "xlsx");
   if (format == "json") {
     std::optional<domain::Dataset> shown;
     if (masked) {
       shown = data;
       if (Status s = presentDataset(*shown, call.node, false, *q); !s)
-        return statusResponse(s, "无法生成报表");
+        return statusResponse(s, i18n::tr("web.err.make-report"));
       t = domain::computeReport(name, *shown, *q);
-      if (!t) return statusResponse(t.status(), "无法生成报表");
+      if (!t) return statusResponse(t.status(), i18n::tr("web.err.make-report"));
     }
     WebResponse out;
     out.body = reportJson(*t, data, *q);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // GET /api/status: what `renda status --json` says, and who is signed in.
+#include "app/i18n/strings.h"
 #include "app/output/status_json.h"
 #include "app/web/web_app.h"
 
@@ -8,7 +9,7 @@ namespace renda::app {
 WebResponse apiStatus(ApiCall& call) {
   Json j;
   j.beginObject();
-  if (Status s = statusJson(j, call.node); !s) return statusResponse(s, "无法读取节点状态");
+  if (Status s = statusJson(j, call.node); !s) return statusResponse(s, i18n::tr("web.err.read-node-state"));
   j.key("account").beginObject().field("name", call.session.account);
   j.field("role", accountRoleName(call.session.role)).endObject();
   j.endObject();

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "app/i18n/strings.h"
 #include "app/node/domain_glue.h"
 #include "app/node/find_record.h"
 #include "app/node/life_cycle.h"
@@ -72,7 +73,7 @@ WebResponse ok(const Json& j) {
 WebResponse apiSuggestionList(ApiCall& call) {
   storage::Store& store = call.node.store();
   auto loaded = call.ops->datasets.load(store);
-  if (!loaded) return statusResponse(loaded.status(), "无法读取代表建议");
+  if (!loaded) return statusResponse(loaded.status(), i18n::tr("web.err.read-suggestions"));
   const StoreData& cached = **loaded;
   const domain::Dataset* data = &cached.data;
   const WebRequest& rq = call.request;
@@ -102,7 +103,7 @@ WebResponse apiSuggestionList(ApiCall& call) {
               state == domain::stateLabel(domain::SuggestionState(s));
     if (!known)
       return errorResponse(400, "invalid",
-                           "状态（state）“" + state + "”不是建议的状态：请从列表中选择", "state");
+                           i18n::trf("web.err.unknown-state", {state}), "state");
   }
   if (!category.empty()) {
     bool known = std::find(data->config.categories.begin(), data->config.categories.end(),
@@ -113,8 +114,7 @@ WebResponse apiSuggestionList(ApiCall& call) {
     for (const auto& v : data->suggestions) known = known || v.category == category;
     if (!known)
       return errorResponse(400, "invalid",
-                           "建议分类（category）“" + category + "”不是本县的分类：请从列表中选择",
-                           "category");
+                           i18n::trf("web.err.unknown-category", {category}), "category");
   }
   // The search finds an official number however its dashes and digits were typed.
   std::string qNumber = plainNumber(q);
@@ -166,11 +166,11 @@ WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
   if (auto* e = std::get_if<WebResponse>(&found)) return *e;
   const Record& stored = std::get<Record>(found);
   auto view = suggestionView(store, stored);
-  if (!view) return statusResponse(view.status(), "无法读取这条建议");
+  if (!view) return statusResponse(view.status(), i18n::tr("web.err.read-suggestion"));
   auto members = MemberTable::load(store);
-  if (!members) return statusResponse(members.status(), "无法读取节点名单");
+  if (!members) return statusResponse(members.status(), i18n::tr("web.err.read-members"));
   auto allowed = allowedLifeCycleActions(call.node, stored);
-  if (!allowed) return statusResponse(allowed.status(), "无法判断可以执行的操作");
+  if (!allowed) return statusResponse(allowed.status(), i18n::tr("web.err.allowed-actions"));
   Unsealer unsealer(call.node);
   Record r = presentRecord(stored, unsealer, Reveal::kClear);
   Json j;
@@ -198,7 +198,7 @@ WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
   // Each change's signature check and, for a plain edit, its values and,
   // when it was kept but not applied, why: from the record's change log.
   auto history = store.history(stored.id);
-  if (!history) return statusResponse(history.status(), "无法读取这条建议的历史");
+  if (!history) return statusResponse(history.status(), i18n::tr("web.err.read-suggestion-history"));
   std::map<ChangeId, const storage::Store::LoggedChange*> logged;
   for (const auto& h : *history) logged[h.id] = &h;
   // Every life-cycle event in fold order, applied or not, with the plain
@@ -259,7 +259,7 @@ WebResponse apiSuggestionGet(ApiCall& call, const std::string& ref) {
 WebResponse apiSuggestionAction(ApiCall& call, const std::string& ref, const std::string& action) {
   storage::Store& store = call.node.store();
   const domain::ActionInfo* info = domain::findAction(action);
-  if (!info) return errorResponse(404, "not_found", "没有“" + action + "”这项办理操作");
+  if (!info) return errorResponse(404, "not_found", i18n::trf("web.err.no-action", {action}));
   auto found = resolveRef(store, RecordKind::kSuggestion, ref);
   if (auto* e = std::get_if<WebResponse>(&found)) return *e;
   const Record& stored = std::get<Record>(found);
@@ -270,20 +270,20 @@ WebResponse apiSuggestionAction(ApiCall& call, const std::string& ref, const std
     for (const auto& f : *domain::actionFields(action)) known = known || name == f.name;
     if (!known)
       return errorResponse(400, "invalid",
-                           std::string("“") + info->label + "”没有字段“" + name + "”", name);
+                           i18n::trf("web.err.action-no-field", {i18n::labelNow(info->label), name}), name);
   }
   // The state and this node's role first, so that the clerk reads why in Chinese.
   auto allowed = allowedLifeCycleActions(call.node, stored);
-  if (!allowed) return statusResponse(allowed.status(), "无法判断可以执行的操作");
+  if (!allowed) return statusResponse(allowed.status(), i18n::tr("web.err.allowed-actions"));
   if (std::find(allowed->begin(), allowed->end(), action) == allowed->end()) {
     auto view = suggestionView(store, stored);
     auto self = call.node.self();
-    std::string who = self && self->role == Role::kTownship ? self->township + "的节点"
-                                                            : std::string("县人大常委会的节点");
-    std::string state = view ? domain::stateLabel(view->state) : "";
+    std::string who = self && self->role == Role::kTownship
+                          ? i18n::trf("web.err.township-node", {self->township})
+                          : std::string(i18n::tr("web.err.county-node"));
+    std::string state = view ? i18n::labelNow(domain::stateLabel(view->state)) : "";
     return errorResponse(403, "refused",
-                         "这条建议现在是“" + state + "”，" + who + "不能对它执行“" + info->label +
-                             "”：未作任何记录。可执行的操作见建议详情页");
+                         i18n::trf("web.err.action-not-now", {state, who, i18n::labelNow(info->label)}));
   }
   // A unit or deputy as a clerk names it (its name, a prefix of its id), as
   // the record forms take it: the action itself takes the record's id.
@@ -300,7 +300,7 @@ WebResponse apiSuggestionAction(ApiCall& call, const std::string& ref, const std
     options.emplace_back(name, given);
   }
   auto after = takeLifeCycleAction(call.node, stored, action, options);
-  if (!after) return statusResponse(after.status(), std::string("未能执行“") + info->label + "”");
+  if (!after) return statusResponse(after.status(), i18n::trf("web.err.action-failed", {i18n::labelNow(info->label)}));
   Json j;
   j.beginObject().field("state", domain::stateName(after->state));
   j.field("stateLabel", domain::stateLabel(after->state)).endObject();

@@ -3,6 +3,7 @@
 // status`'s neighbourViews, and what renda serve's scheduler is doing with
 // them now). POST /api/sync/now {"node"?}: a session with every neighbour,
 // or one, at once, as a job that ends when the sessions end.
+#include "app/i18n/strings.h"
 #include "app/serve/neighbours.h"
 #include "app/web/api_ops.h"
 #include "app/web/json_body.h"
@@ -82,7 +83,7 @@ Status syncJson(Json& j, ApiCall& call) {
 WebResponse apiSync(ApiCall& call) {
   Json j;
   j.beginObject();
-  if (Status s = syncJson(j, call); !s) return statusResponse(s, "无法读取同步状态");
+  if (Status s = syncJson(j, call); !s) return statusResponse(s, i18n::tr("web.err.read-sync"));
   j.endObject();
   WebResponse out;
   out.body = j.text();
@@ -91,7 +92,7 @@ WebResponse apiSync(ApiCall& call) {
 
 WebResponse apiSyncNow(ApiCall& call) {
   if (!call.ops->serve)
-    return errorResponse(409, "conflict", "本节点没有在运行同步服务（renda serve），无法立即同步");
+    return errorResponse(409, "conflict", i18n::tr("web.err.no-serve"));
   std::string address;
   if (!call.request.body.empty()) {
     auto body = parseJsonObject(call.request.body);
@@ -101,13 +102,16 @@ WebResponse apiSyncNow(ApiCall& call) {
   // "node" is the neighbour's address, or its node key (or a prefix of it).
   if (address.size() >= 4 && address.find(':') == std::string::npos) {
     auto views = neighbourViews(call.node);
-    if (!views) return statusResponse(views.status(), "无法读取同步状态");
+    if (!views) return statusResponse(views.status(), i18n::tr("web.err.read-sync"));
     for (const auto& v : *views)
       if (v.state.node && toHex(*v.state.node).rfind(address, 0) == 0) address = v.state.address;
   }
   OpsState* ops = call.ops;
-  uint64_t job = ops->jobs.start("sync", address.empty() ? "正在与所有邻居同步" : "正在与 " + address + " 同步");
-  Status started = ops->serve->syncNow(address, [ops, job](std::vector<SyncOutcome> outcomes) {
+  uint64_t job = ops->jobs.start("sync", address.empty() ? std::string(i18n::tr("web.job.syncing-all"))
+                                                        : i18n::trf("web.job.syncing", {address}));
+  // The job's words in the language of the request that started it.
+  auto done = [ops, job, lang = i18n::messageLanguage()](std::vector<SyncOutcome> outcomes) {
+    i18n::WebMessages webMessages(lang);
     Json r;
     size_t failed = 0;
     uint64_t sent = 0, received = 0, notApplied = 0;
@@ -126,19 +130,17 @@ WebResponse apiSyncNow(ApiCall& call) {
     r.field("received", static_cast<int64_t>(received));
     r.field("notApplied", static_cast<int64_t>(notApplied)).endObject();
     std::string message =
-        outcomes.empty() ? "没有邻居可同步：请先添加邻居（renda neighbour add 地址:端口）"
-        : failed         ? std::to_string(failed) + " 个邻居同步失败，详见各会话的说明"
-                         : "同步完成：发出 " + std::to_string(sent) + " 条变更，收到 " +
-                       std::to_string(received) + " 条";
-    if (notApplied)
-      message += "；其中 " + std::to_string(notApplied) +
-                 " 条变更已保存但未生效，请在“冲突”页面或用 renda status 查看";
+        outcomes.empty() ? std::string(i18n::tr("web.job.no-neighbours"))
+        : failed         ? i18n::trf("web.job.sync-failed", {std::to_string(failed)})
+                 : i18n::trf("web.job.synced", {std::to_string(sent), std::to_string(received)});
+    if (notApplied) message += i18n::trf("web.job.synced-not-applied", {std::to_string(notApplied)});
     ops->jobs.progress(job, outcomes.size(), outcomes.size());
     ops->jobs.finish(job, failed == 0 && !outcomes.empty(), message, r.text());
-  });
+  };
+  Status started = ops->serve->syncNow(address, done);
   if (!started) {
-    ops->jobs.finish(job, false, "没有这个邻居：" + address, "{}");
-    return errorResponse(404, "not_found", "没有这个邻居：" + address + "（GET /api/sync 列出邻居）",
+    ops->jobs.finish(job, false, i18n::trf("web.job.no-neighbour", {address}), "{}");
+    return errorResponse(404, "not_found", i18n::trf("web.err.no-neighbour", {address}),
                          "node");
   }
   WebResponse out;

@@ -2,6 +2,7 @@
 #include "app/web/cohort.h"
 
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 #include "app/output/dataset.h"
 
 namespace renda::app {
@@ -28,8 +29,7 @@ std::variant<std::string, WebResponse> requestedCohort(const WebRequest& request
   auto q = reportQueryFrom(args, store, d);
   if (!q)
     return errorResponse(400, "invalid",
-                         "批次（cohort）“" + it->second + "”无法识别：请写年份（如 2026）或会议名称，"
-                         "或 all 表示全部批次",
+                         i18n::trf("web.err.unknown-cohort", {it->second}),
                          "cohort");
   return q->cohort;
 }

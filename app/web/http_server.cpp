@@ -16,6 +16,7 @@
 
 #include <kj/compat/http.h>
 
+#include "app/i18n/strings.h"
 #include "app/serve/session.h"
 #include "app/web/ops_state.h"
 #include "app/web/url.h"
@@ -116,6 +117,7 @@ struct WebServer::Impl : public kj::HttpService {
     cookie = builder.add("Cookie");
     csrf = builder.add("X-CSRF-Token");
     ifNoneMatch = builder.add("If-None-Match");
+    lang = builder.add("X-Renda-Lang");
     table = builder.build();
   }
 
@@ -225,7 +227,7 @@ struct WebServer::Impl : public kj::HttpService {
     d->fd = ::open(r.file.c_str(), O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (d->fd < 0 || ::fstat(d->fd, &st) != 0)
-      return send(response, errorResponse(500, "internal", "无法读取生成的文件，请重试"));
+      return send(response, errorResponse(500, "internal", i18n::tr("web.err.read-download")));
     d->stream = response.send(uint(r.status), statusText(r.status), h, uint64_t(st.st_size));
     return pump(kj::mv(d));
   }
@@ -261,25 +263,26 @@ struct WebServer::Impl : public kj::HttpService {
     up->path = app.uploadPath();
     up->fd = ::open(up->path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (up->fd < 0)
-      return send(response, errorResponse(500, "internal", "无法在数据目录中保存上传的文件：" +
-                                                              std::string(std::strerror(errno))));
+      return send(response, errorResponse(500, "internal", i18n::trf("web.err.save-upload",
+                                                                        {std::strerror(errno)})));
     up->request = kj::mv(req);
     return receive(kj::mv(up), body, response);
   }
   static WebResponse tooLargeUpload() {
-    return errorResponse(413, "too_large", "变更包超过 4 GiB，无法通过网页导入；请用命令行 renda bundle import 文件");
+    return errorResponse(413, "too_large", i18n::tr("web.err.upload-too-large"));
   }
   kj::Promise<void> receive(kj::Own<Upload> up, kj::AsyncInputStream& body, Response& response) {
     Upload& u = *up;
     return body.tryRead(u.buffer.begin(), 1, u.buffer.size())
         .then(
             [this, up = kj::mv(up), &body, &response](size_t n) mutable -> kj::Promise<void> {
+              i18n::WebMessages webMessages(pageLanguage(up->request->lang));
               if (n == 0) {
                 bool ok = ::fsync(up->fd) == 0;
                 ok = ::close(up->fd) == 0 && ok;
                 up->fd = -1;
                 if (!ok)
-                  return send(response, errorResponse(500, "internal", "无法保存上传的文件（磁盘已满？）"));
+                  return send(response, errorResponse(500, "internal", i18n::tr("web.err.disk-full")));
                 up->handedOver = true;
                 return send(response, app.uploadDone(*up->request, up->path));
               }
@@ -290,29 +293,33 @@ struct WebServer::Impl : public kj::HttpService {
                 if (w < 0 && errno == EINTR) continue;
                 if (w <= 0)
                   return send(response, errorResponse(500, "internal",
-                                                      "无法保存上传的文件（磁盘已满？）：" +
-                                                          std::string(std::strerror(errno))));
+                                                      i18n::trf("web.err.disk-full-why",
+                                                                {std::strerror(errno)})));
                 at += size_t(w);
               }
               return receive(kj::mv(up), body, response);
             },
-            [this, &response](kj::Exception&&) {
-              return send(response, errorResponse(400, "invalid", "上传中断，请重新上传变更包"));
+            [this, &response, lang = pageLanguage(u.request->lang)](kj::Exception&&) {
+              i18n::WebMessages webMessages(lang);
+              return send(response, errorResponse(400, "invalid", i18n::tr("web.err.upload-broken")));
             });
   }
 
   kj::Promise<void> serve(const std::string& client, kj::HttpMethod method, kj::StringPtr url,
                           const kj::HttpHeaders& headers, kj::AsyncInputStream& body,
                           Response& response) {
+    // Errors in the page's language (X-Renda-Lang), here and in the
+    // continuations below, each of which opens its own scope.
+    std::string pageLang;
+    KJ_IF_MAYBE(c, headers.get(lang)) pageLang = c->cStr();
+    i18n::WebMessages webMessages(pageLanguage(pageLang));
     std::string host = hostPart(client);
     if (!options.open && !loopbackHost(host))
-      return send(response, errorResponse(403, "forbidden",
-                                          "此节点的网页只接受本机访问（可用 renda serve --web-open "
-                                          "向局域网开放）"));
+      return send(response, errorResponse(403, "forbidden", i18n::tr("web.err.local-only")));
     std::string hostHeader;
     KJ_IF_MAYBE(h, headers.get(kj::HttpHeaderId::HOST)) hostHeader = h->cStr();
     if (!options.open && !loopbackHost(hostOfHeader(hostHeader)))
-      return send(response, errorResponse(403, "forbidden", "请用 127.0.0.1 或 localhost 访问此节点"));
+      return send(response, errorResponse(403, "forbidden", i18n::tr("web.err.use-localhost")));
     auto req = kj::heap<WebRequest>();
     req->method = kj::str(method).cStr();
     std::string u = url.cStr();
@@ -323,20 +330,23 @@ struct WebServer::Impl : public kj::HttpService {
     KJ_IF_MAYBE(c, headers.get(csrf)) req->csrfHeader = c->cStr();
     KJ_IF_MAYBE(c, headers.get(kj::HttpHeaderId::CONTENT_TYPE)) req->contentType = c->cStr();
     KJ_IF_MAYBE(c, headers.get(ifNoneMatch)) req->ifNoneMatch = c->cStr();
+    req->lang = pageLang;
     req->clientAddress = host;
     if (WebApp::isUpload(req->method, req->path)) return upload(kj::mv(req), headers, body, response);
     KJ_IF_MAYBE(len, headers.get(kj::HttpHeaderId::CONTENT_LENGTH)) {
       if (std::strtoull(len->cStr(), nullptr, 10) > WebApp::kMaxBodyBytes)
-        return send(response, errorResponse(413, "too_large", "请求内容过大"));
+        return send(response, errorResponse(413, "too_large", i18n::tr("web.err.too-large")));
     }
     auto read = body.readAllText(WebApp::kMaxBodyBytes + 1);
     return read.then(
         [this, req = kj::mv(req), &response](kj::String text) mutable {
           req->body = text.cStr();
+          i18n::WebMessages webMessages(pageLanguage(req->lang));
           return send(response, app.handle(*req));
         },
-        [this, &response](kj::Exception&&) {
-          return send(response, errorResponse(413, "too_large", "请求内容过大"));
+        [this, &response, pageLang](kj::Exception&&) {
+          i18n::WebMessages webMessages(pageLanguage(pageLang));
+          return send(response, errorResponse(413, "too_large", i18n::tr("web.err.too-large")));
         });
   }
 
@@ -367,7 +377,7 @@ struct WebServer::Impl : public kj::HttpService {
   std::function<void(const std::string&)> log;
   WebApp app;
   kj::HttpHeaderId cookie = kj::HttpHeaderId::HOST, csrf = kj::HttpHeaderId::HOST,
-                   ifNoneMatch = kj::HttpHeaderId::HOST;
+                   ifNoneMatch = kj::HttpHeaderId::HOST, lang = kj::HttpHeaderId::HOST;
   kj::Own<kj::HttpHeaderTable> table;
   kj::Own<kj::ConnectionReceiver> receiver;
   kj::Own<kj::HttpServer> server;

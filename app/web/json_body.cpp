@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/web/json_body.h"
 
+#include "app/i18n/strings.h"
 #include "core/text.h"
 
 namespace renda::app {
@@ -14,37 +15,37 @@ class Parser {
   Result<JsonFields> object() {
     JsonFields out;
     space();
-    if (!eat('{')) return bad("请求内容应为 JSON 对象");
+    if (!eat('{')) return bad(i18n::tr("web.err.json-object"));
     space();
     if (eat('}')) return finish(std::move(out));
     for (;;) {
       space();
       std::string key, value;
-      if (!string(key)) return bad("JSON 的键应为字符串");
+      if (!string(key)) return bad(i18n::tr("web.err.json-key"));
       space();
-      if (!eat(':')) return bad("JSON 的键后应有冒号");
+      if (!eat(':')) return bad(i18n::tr("web.err.json-colon"));
       space();
-      if (!validUtf8(key)) return bad("JSON 的键不是有效的 UTF-8 文字");
-      if (!scalar(value)) return bad("字段 " + key + " 的值应为字符串、数字、true、false 或 null");
+      if (!validUtf8(key)) return bad(i18n::tr("web.err.json-key-utf8"));
+      if (!scalar(value)) return bad(i18n::trf("web.err.json-value", {key}));
       if (!validUtf8(value))
-        return bad("字段 " + key + " 含有无法识别的文字（不是 UTF-8 编码），请重新输入后再保存");
+        return bad(i18n::trf("web.err.json-utf8", {key}));
       for (unsigned char ch : value)
         if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
-          return bad("字段 " + key + " 含有不可见的控制字符，请删去后再保存");
+          return bad(i18n::trf("web.err.json-control", {key}));
       for (const auto& [k, v] : out)
-        if (k == key) return bad("字段 " + key + " 出现了两次");
+        if (k == key) return bad(i18n::trf("web.err.json-twice", {key}));
       out.emplace_back(std::move(key), std::move(value));
       space();
       if (eat(',')) continue;
       if (eat('}')) return finish(std::move(out));
-      return bad("JSON 对象格式不正确");
+      return bad(i18n::tr("web.err.json-bad"));
     }
   }
 
  private:
   Result<JsonFields> finish(JsonFields out) {
     space();
-    if (i_ != s_.size()) return bad("JSON 对象之后还有多余内容");
+    if (i_ != s_.size()) return bad(i18n::tr("web.err.json-trailing"));
     return out;
   }
   static Status bad(const std::string& why) { return Status::invalid(why); }

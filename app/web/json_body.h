@@ -17,7 +17,8 @@ namespace renda::app {
 
 using JsonFields = std::vector<std::pair<std::string, std::string>>;
 
-// InvalidInput, with the reason in Chinese, when `text` is not such an object.
+// InvalidInput, with the reason in the messages' language (a web request's:
+// app/i18n/strings.h), when `text` is not such an object.
 Result<JsonFields> parseJsonObject(std::string_view text);
 
 // The value of `key`, or nullptr.

@@ -20,8 +20,7 @@ std::optional<RecordKind> kindFromWord(const std::string& word) {
 
 std::variant<Record, WebResponse> resolveRef(storage::Store& store, RecordKind kind,
                                              const std::string& text) {
-  using i18n::Lang;
-  const std::string what = domain::kindLabel(kind);
+  const std::string what = i18n::labelNow(domain::kindLabel(kind));
   std::vector<RecordChoice> choices;
   auto found = findRecord(store, kind, text, &choices);
   if (found) return std::move(*found);
@@ -29,8 +28,8 @@ std::variant<Record, WebResponse> resolveRef(storage::Store& store, RecordKind k
     Json j;
     j.beginObject().field(
         "error",
-        i18n::trf("find.ambiguous", {text, std::to_string(choices.size()), what}, Lang::kZh) +
-            "请从列表中选择一条");
+        i18n::trf("find.ambiguous", {text, std::to_string(choices.size()), what}) +
+            i18n::tr("web.err.pick-one"));
     j.field("code", "ambiguous").key("choices").beginArray();
     for (const auto& c : choices)
       j.beginObject().field("id", toHex(c.id)).field("label", c.label).endObject();
@@ -42,11 +41,11 @@ std::variant<Record, WebResponse> resolveRef(storage::Store& store, RecordKind k
   }
   switch (found.status().code()) {
     case Code::kUsage:
-      return errorResponse(400, "invalid", i18n::trf("find.give", {what}, Lang::kZh));
+      return errorResponse(400, "invalid", i18n::trf("find.give", {what}));
     case Code::kNotFound:
-      return errorResponse(404, "not_found", i18n::trf("find.not-found", {what, text}, Lang::kZh));
+      return errorResponse(404, "not_found", i18n::trf("find.not-found", {what, text}));
     default:
-      return statusResponse(found.status(), "无法读取" + what);
+      return statusResponse(found.status(), i18n::trf("web.err.read-kind", {what}));
   }
 }
 
@@ -153,13 +152,13 @@ std::variant<Paging, WebResponse> pagingOf(const WebRequest& request) {
   std::string page = queryOf(request, "page"), size = queryOf(request, "pageSize");
   if (!page.empty()) {
     auto n = wholeNumber(page, 1'000'000);
-    if (!n || *n == 0) return errorResponse(400, "invalid", "页码（page）须为正整数", "page");
+    if (!n || *n == 0) return errorResponse(400, "invalid", i18n::tr("web.err.page"), "page");
     p.page = *n;
   }
   if (!size.empty()) {
     auto n = wholeNumber(size, 500);
     if (!n || *n == 0)
-      return errorResponse(400, "invalid", "每页条数（pageSize）须为 1 到 500 的整数", "pageSize");
+      return errorResponse(400, "invalid", i18n::tr("web.err.page-size"), "pageSize");
     p.pageSize = *n;
   }
   return p;
@@ -183,9 +182,8 @@ std::variant<std::string, WebResponse> storedRef(storage::Store& store,
     if (auto* r = std::get_if<WebResponse>(&found)) {
       if (r->status != 404) return *r;
       return errorResponse(400, "invalid",
-                           std::string("“") + info.label + "”（" + info.name + "）找不到“" + part +
-                               "”所指的" + domain::kindLabel(*info.refers) +
-                               "：请从列表中选择，或先登记它",
+                           i18n::trf("web.err.ref-not-found", {i18n::labelNow(info.label), info.name, part,
+                                                                i18n::labelNow(domain::kindLabel(*info.refers))}),
                            info.name);
     }
     out += (out.empty() ? "" : ",") + toHex(std::get<Record>(found).id);

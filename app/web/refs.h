@@ -23,7 +23,7 @@ std::optional<RecordKind> kindFromWord(const std::string& word);
 // The one record of `kind` that `text` names, as the CLI finds it
 // (findRecord, app/node/find_record.h): an id or a prefix of at least 4 hex
 // digits, a suggestion's official number or title, else a name. Otherwise the
-// answer to give, in Chinese: 400 invalid for no text, 404 not_found when none
+// answer to give, in the request's language: 400 invalid for no text, 404 not_found when none
 // does, 409 ambiguous with `choices` [{"id","label"}] when several do.
 // The one place the web API reads a REF.
 std::variant<Record, WebResponse> resolveRef(storage::Store& store, RecordKind kind,

@@ -56,10 +56,14 @@ WebResponse assetResponse(const WebAsset& asset, const WebRequest& request) {
 }
 
 WebResponse methodNotAllowed() {
-  return errorResponse(405, "method_not_allowed", "此地址不支持该请求方法");
+  return errorResponse(405, "method_not_allowed", i18n::tr("web.err.method"));
 }
 
 }  // namespace
+
+i18n::Lang pageLanguage(const std::string& header) {
+  return header == "en" ? i18n::Lang::kEn : i18n::Lang::kZh;
+}
 
 WebResponse errorResponse(int status, const std::string& code, const std::string& message,
                           const std::string& field) {
@@ -74,7 +78,7 @@ WebResponse errorResponse(int status, const std::string& code, const std::string
 }
 
 WebResponse statusResponse(const Status& s, const std::string& lead) {
-  std::string message = lead + "：" + s.message();
+  std::string message = i18n::trf("web.err.lead", {lead, s.message()});
   switch (s.code()) {
     case Code::kUsage:
     case Code::kInvalidInput: return errorResponse(400, "invalid", message);
@@ -122,9 +126,10 @@ WebSession* WebApp::sessionOf(const WebRequest& request) {
 }
 
 WebResponse WebApp::handle(const WebRequest& request) {
-  // The checks below word their errors for the web: in Chinese, and without
-  // command-line flags (app/i18n/strings.h).
-  i18n::WebMessages webMessages;
+  // The checks below word their errors for the web: in the page's language
+  // (X-Renda-Lang, Chinese unless "en"), and without command-line flags
+  // (app/i18n/strings.h).
+  i18n::WebMessages webMessages(pageLanguage(request.lang));
   try {
     WebResponse r = route(request);
     bool cacheSet = false;
@@ -133,7 +138,7 @@ WebResponse WebApp::handle(const WebRequest& request) {
     return r;
   } catch (const std::exception& e) {
     log_(std::string("web: internal error: ") + e.what());
-    return errorResponse(500, "internal", "服务器内部错误，请查看 renda serve 的日志");
+    return errorResponse(500, "internal", i18n::tr("web.err.internal"));
   }
 }
 
@@ -145,32 +150,31 @@ WebResponse WebApp::route(const WebRequest& request) {
                        : path.rfind("/assets/", 0) == 0 ? path.substr(8)
                                                         : std::string();
     const WebAsset* asset = name.empty() ? nullptr : findWebAsset(name);
-    if (!asset) return errorResponse(404, "not_found", "没有这个页面");
+    if (!asset) return errorResponse(404, "not_found", i18n::tr("web.err.no-page"));
     if (method != "GET" && method != "HEAD") return methodNotAllowed();
     return assetResponse(*asset, request);
   }
-  if (Status s = reloadAccounts(); !s) return statusResponse(s, "无法读取账户文件");
+  if (Status s = reloadAccounts(); !s) return statusResponse(s, i18n::tr("web.err.read-accounts"));
   if (isWrite(method)) {
     if (request.body.size() > kMaxBodyBytes)
-      return errorResponse(413, "too_large", "请求内容过大");
+      return errorResponse(413, "too_large", i18n::tr("web.err.too-large"));
     if (!request.body.empty() && !isJson(request.contentType))
-      return errorResponse(415, "unsupported_media_type",
-                           "请求内容须为 JSON（Content-Type: application/json）");
+      return errorResponse(415, "unsupported_media_type", i18n::tr("web.err.not-json"));
   }
   if (path == "/api/login") return method == "POST" ? login(request) : methodNotAllowed();
   // Answered without sign-in: the sign-in page needs its words too.
   if (path == "/api/strings") return method == "GET" ? apiStrings(request) : methodNotAllowed();
 
   WebSession* session = sessionOf(request);
-  if (!session) return errorResponse(401, "unauthorized", "请先登录");
+  if (!session) return errorResponse(401, "unauthorized", i18n::tr("web.err.sign-in"));
   if (isWrite(method) && !SessionTable::csrfMatches(*session, request.csrfHeader))
-    return errorResponse(403, "csrf", "请求缺少有效的 CSRF 令牌（X-CSRF-Token），请刷新页面后重试");
+    return errorResponse(403, "csrf", i18n::tr("web.err.csrf"));
   bool admin = session->role == AccountRole::kAdmin;
 
   if (path == "/api/logout") return method == "POST" ? logout(request) : methodNotAllowed();
   if (path == "/api/session") return method == "GET" ? sessionInfo(*session) : methodNotAllowed();
   if (path == "/api/accounts" || path.rfind("/api/accounts/", 0) == 0) {
-    if (!admin) return errorResponse(403, "forbidden", "只有管理员可以管理账户");
+    if (!admin) return errorResponse(403, "forbidden", i18n::tr("web.err.admin-accounts"));
     if (path == "/api/accounts") {
       if (method == "GET") return accountList();
       if (method == "POST") return accountAdd(request);
@@ -203,7 +207,7 @@ WebResponse WebApp::route(const WebRequest& request) {
   if (path == "/api/reports/summary")
     return method == "GET" ? apiReportSummary(call) : methodNotAllowed();
   if (auto r = routeRecords(call)) return *r;
-  return errorResponse(404, "not_found", "没有这个接口");
+  return errorResponse(404, "not_found", i18n::tr("web.err.no-endpoint"));
 }
 
 // /api/meta, /api/records/KIND[/REF], /api/suggestions/REF/actions/ACTION,
@@ -239,27 +243,24 @@ WebResponse WebApp::login(const WebRequest& request) {
   if (!body) return errorResponse(400, "invalid", body.status().message());
   const std::string* name = jsonValue(*body, "name");
   const std::string* password = jsonValue(*body, "password");
-  if (!name || name->empty()) return errorResponse(400, "invalid", "请填写用户名", "name");
+  if (!name || name->empty()) return errorResponse(400, "invalid", i18n::tr("web.err.give-name"), "name");
   if (!password || password->empty())
-    return errorResponse(400, "invalid", "请填写密码", "password");
+    return errorResponse(400, "invalid", i18n::tr("web.err.give-password"), "password");
   uint64_t now = steadyMs();
   if (uint64_t wait = throttle_.waitMs(*name, request.clientAddress, now)) {
     uint64_t seconds = (wait + 999) / 1000;
     WebResponse r = errorResponse(429, "rate_limited",
-                                  "登录失败次数过多，请在 " + std::to_string(seconds) +
-                                      " 秒后再试");
+                                  i18n::trf("web.err.throttled", {std::to_string(seconds)}));
     r.headers.emplace_back("Retry-After", std::to_string(seconds));
     return r;
   }
   if (accounts_->all().empty())
     return errorResponse(401, "no_accounts",
-                         "本节点还没有网页账户：请在命令行运行 renda account add --name 名字 "
-                         "--role admin");
+                         i18n::tr("web.err.no-accounts"));
   if (uint64_t wait = throttle_.budgetWaitMs(now)) {
     uint64_t seconds = (wait + 999) / 1000;
     WebResponse r = errorResponse(429, "rate_limited",
-                                  "此刻登录的尝试太多（可能有人在猜密码），请在 " +
-                                      std::to_string(seconds) + " 秒后再试");
+                                  i18n::trf("web.err.throttled-all", {std::to_string(seconds)}));
     r.headers.emplace_back("Retry-After", std::to_string(seconds));
     return r;
   }
@@ -272,7 +273,7 @@ WebResponse WebApp::login(const WebRequest& request) {
     log_("web: sign-in refused for " +
          (accounts_->find(*name) ? "account " + *name : std::string("a name that is no account")) +
          " from " + request.clientAddress);
-    return errorResponse(401, "bad_credentials", "用户名或密码不正确");
+    return errorResponse(401, "bad_credentials", i18n::tr("web.err.bad-credentials"));
   }
   throttle_.succeeded(*name, request.clientAddress);
   SessionTable::Opened opened = sessions_.open(*account, now);

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/i18n/strings.h"
 #include "app/node/node.h"
 #include "app/web/accounts.h"
 #include "app/web/ops_state.h"
@@ -38,7 +39,12 @@ struct WebRequest {
   std::string ifNoneMatch;  // If-None-Match, or ""
   std::string body;
   std::string clientAddress;  // the client's IP address (no port), for the throttle
+  std::string lang;           // X-Renda-Lang (the page's language), or ""
 };
+
+// The language of a request's errors from its X-Renda-Lang header: English
+// when it is "en", Chinese otherwise (absent, "zh" or anything else).
+i18n::Lang pageLanguage(const std::string& header);
 
 struct WebResponse {
   int status = 200;
@@ -62,7 +68,8 @@ WebResponse errorResponse(int status, const std::string& code, const std::string
                           const std::string& field = "");
 // A Status from the layers below as an API error: Usage and InvalidInput 400
 // "invalid", NotFound 404 "not_found", Refused 403 "refused", the rest 500
-// "internal". `lead` (中文) says what failed; the Status's words follow it.
+// "internal". `lead` says what failed (i18n::tr of a web.err.* line); the
+// Status's words follow it.
 WebResponse statusResponse(const Status& s, const std::string& lead);
 
 // What a handler gets: the node, the request and who is signed in.

@@ -175,6 +175,39 @@ TEST_CASE("String table: inside WebMessages a thread's messages are Chinese and 
   i18n::setLanguage(was);
 }
 
+TEST_CASE("String table: WebMessages in English gives the English text, `.web` variants first, "
+          "and a scope ends where it began",
+          "[app][i18n]") {
+  using i18n::Lang;
+  Lang was = i18n::language();
+  i18n::setLanguage(Lang::kZh);
+  {
+    i18n::WebMessages web(Lang::kEn);
+    CHECK(i18n::messageLanguage() == Lang::kEn);
+    std::string page = i18n::trf("unit.same-name", {"县公安局", "0123456789ab", "县级"});
+    CHECK_THAT(page, Catch::StartsWith("a handling unit named '县公安局' exists already") &&
+                         Catch::Contains("nothing was added") &&
+                         !Catch::Contains("allow-same-name") && !Catch::Contains("allowSameName"));
+    CHECK(std::string(i18n::tr("cli.help.commands")) == "Commands:");
+    CHECK(std::string(i18n::labelNow("履职类型")) == "Duty type");
+    {
+      i18n::WebMessages inner;  // Chinese, the default
+      CHECK(std::string(i18n::tr("cli.help.commands")) == "命令：");
+      CHECK(std::string(i18n::labelNow("履职类型")) == "履职类型");
+    }
+    CHECK(std::string(i18n::tr("web.err.sign-in")) == "Sign in first");
+    std::string other;
+    std::thread([&] { other = i18n::tr("cli.help.commands"); }).join();
+    CHECK(other == "命令：");
+  }
+  CHECK(i18n::messageLanguage() == Lang::kZh);
+  CHECK(std::string(i18n::tr("web.err.sign-in")) == "请先登录");
+  // The command line names fields as its help does, in either language.
+  i18n::setLanguage(Lang::kEn);
+  CHECK(std::string(i18n::labelNow("履职类型")) == "履职类型");
+  i18n::setLanguage(was);
+}
+
 TEST_CASE("String table: every core refusal line puts the core's English with its values into "
           "Chinese, and a refusal inside a refusal too",
           "[app][i18n]") {

@@ -2,7 +2,7 @@
 // Every page, signed in on a township and on the county office: it renders
 // with no console or page errors and shows its data; no request leaves
 // 127.0.0.1; the English switch holds across a reload and gives the forms
-// English field labels.
+// English field labels and the API's errors in English.
 import assert from 'node:assert/strict';
 import { bringUp, openPage, signIn, offMachine, kChair, kAdmin } from './harness.mjs';
 
@@ -75,6 +75,13 @@ export const tests = [
       await page.waitForSelector('label[for="f-type"]');
       assert.match(await page.innerText('label[for="f-type"]'), /^Duty type/);
       assert.match(await page.innerText('label[for="f-date"]'), /^Date/);
+      // The API's errors too: the pages send X-Renda-Lang: en.
+      await page.goto(`${env.county.url}#/deputies/${encodeURIComponent('无此代表')}`);
+      await page.waitForFunction(() => [...document.querySelectorAll('.error')]
+        .some((e) => e.innerText.includes("no Deputy '无此代表' on this node")), null, { timeout: 10000 })
+        .catch(async () => assert.fail(`no English error:\n${await page.innerText('main')}`));
+      await page.goto(`${env.county.url}#/entry/duty`);
+      await page.waitForSelector('label[for="f-type"]');
       await page.click('#lang');
       await page.waitForFunction(() => document.querySelector('header.top nav a').innerText === '首页');
       await page.waitForFunction(() => /^履职类型/.test(document.querySelector('label[for="f-type"]').innerText));

@@ -165,6 +165,31 @@ struct Client {
   }
 };
 
+// A suggestion led by `deputyId`, entered, submitted and registered as
+// `number` with the CLI on `node`; its id.
+inline std::string registeredSuggestion(Harness& h, const std::string& node,
+                                        const std::string& deputyId, const std::string& title,
+                                        const std::string& number) {
+  std::string sid = h.add(node, "suggestion",
+                          {"--title", title, "--body", "夜间治安。", "--lead", deputyId.substr(0, 8)});
+  h.ok(node, {"suggestion", "submit", sid.substr(0, 10)});
+  h.ok(node, {"suggestion", "register", sid.substr(0, 10), "--number", number});
+  return sid;
+}
+
+// GET /api/jobs/ID of the job a 202 `started` answered, until it is no
+// longer running (30 s at most); the job's JSON.
+inline JsonValue finishedJob(const Client& client, const HttpReply& started) {
+  std::string path = "/api/jobs/" + std::to_string(int64_t(started.json()["job"].number));
+  JsonValue j;
+  for (int i = 0; i < 600; ++i) {
+    j = client.get(path).json();
+    if (j["state"].str != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return j;
+}
+
 // Adds a web account with the CLI (password from RENDA_PASSWORD).
 inline Run addAccount(Harness& h, const std::string& node, const std::string& name,
                       const std::string& role, const std::string& password) {

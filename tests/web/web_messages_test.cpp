@@ -32,11 +32,7 @@ TEST_CASE("Web API: refusals say in Chinese what went wrong and what to do, with
   REQUIRE(addAccount(h, "county", "admin", "admin", kPassword).code == 0);
   std::string deputy = h.add("county", "deputy", {"--name", "孙七", "--level", "县级"});
   std::string unit = h.add("county", "unit", {"--name", "县公安局"});
-  std::string sid = h.add("county", "suggestion",
-                          {"--title", "关于加强夜间巡逻的建议", "--body", "夜间治安。", "--lead",
-                           deputy.substr(0, 8)});
-  h.ok("county", {"suggestion", "submit", sid.substr(0, 10)});
-  h.ok("county", {"suggestion", "register", sid.substr(0, 10), "--number", "闭-2026-009"});
+  std::string sid = registeredSuggestion(h, "county", deputy, "关于加强夜间巡逻的建议", "闭-2026-009");
   WebNode county(h, "county");
   Client admin{county.webPort};
   REQUIRE(admin.login("admin", kPassword).status == 200);
@@ -147,13 +143,7 @@ TEST_CASE("Web API: a failed bundle import says what to do and shows no path of 
                        "X-CSRF-Token: " + clerk.csrf},
                       "this is not a bundle at all, just words typed into a file\n");
   REQUIRE(up.status == 202);
-  std::string job = "/api/jobs/" + std::to_string(int64_t(up.json()["job"].number));
-  JsonValue j;
-  for (int i = 0; i < 600; ++i) {
-    j = clerk.get(job).json();
-    if (j["state"].str != "running") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  JsonValue j = finishedJob(clerk, up);
   INFO(j["message"].str);
   CHECK(j["state"].str == "failed");
   CHECK_THAT(j["message"].str, Catch::Contains("变更包") && Catch::Contains("没有导入任何内容"));

@@ -3,6 +3,7 @@
 // throttle and the session table.
 #include <catch2/catch.hpp>
 
+#include "app/i18n/strings.h"
 #include "app/web/json_body.h"
 #include "app/web/login_throttle.h"
 #include "app/web/sessions.h"
@@ -28,6 +29,7 @@ TEST_CASE("JsonBody: a flat object parses, anything else is refused", "[web][jso
 TEST_CASE("JsonBody: text that is not UTF-8, or holds control characters, is refused in "
           "Chinese, tabs and line breaks pass",
           "[web][json]") {
+  i18n::WebMessages web;  // as a request is answered: Chinese unless the page asks for English
   for (const char* bad : {"{\"name\":\"\xff\xfe\"}", "{\"name\":\"\xc0\xbc\"}",
                           "{\"name\":\"\xed\xa0\x80\"}", "{\"name\":\"\xe5\x9f\"}",
                           "{\"name\":\"a\\u0000b\"}", "{\"name\":\"a\\u0001b\"}",
@@ -37,6 +39,12 @@ TEST_CASE("JsonBody: text that is not UTF-8, or holds control characters, is ref
     auto r = parseJsonObject(bad);
     REQUIRE_FALSE(r);
     CHECK(r.status().message().find("字") != std::string::npos);
+  }
+  {
+    i18n::WebMessages english(i18n::Lang::kEn);
+    auto r = parseJsonObject("{\"name\":\"a\\u0001b\"}");
+    REQUIRE_FALSE(r);
+    CHECK(r.status().message() == "name holds invisible control characters; delete them, then save");
   }
   auto ok = parseJsonObject("{\"note\":\"一\\n二\\t三\\r\",\"name\":\"\xe5\x9f\x8e\"}");
   REQUIRE(ok);

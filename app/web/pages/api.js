@@ -1,7 +1,8 @@
 // The JSON API (docs/api.md) as the pages use it: every call carries the
-// session's CSRF token on writes, and every failure becomes an ApiError whose
-// message is the API's own words (Chinese), ready to show.
-import { t } from './i18n.js';
+// session's CSRF token on writes and the page's language (X-Renda-Lang: en
+// when the English switch is on), and every failure becomes an ApiError whose
+// message is the API's own words in that language, ready to show.
+import { t, currentLang } from './i18n.js';
 
 let csrfToken = '';
 let onSignedOut = () => {};
@@ -28,8 +29,14 @@ export function withQuery(path, query) {
   return s ? `${path}?${s}` : path;
 }
 
+// The page's language for the API's errors: Chinese unless asked otherwise.
+function langHeaders(headers) {
+  if (currentLang() === 'en') headers['X-Renda-Lang'] = 'en';
+  return headers;
+}
+
 async function call(method, path, body) {
-  const headers = {};
+  const headers = langHeaders({});
   if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
   const init = { method, headers, credentials: 'same-origin' };
   if (body !== undefined) {
@@ -67,6 +74,7 @@ export function upload(path, file, onProgress) {
     xhr.open('POST', path);
     xhr.setRequestHeader('X-CSRF-Token', csrfToken);
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    for (const [name, value] of Object.entries(langHeaders({}))) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
     xhr.onload = () => {
       let data = null;
