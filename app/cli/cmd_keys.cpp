@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 #include "app/output/json.h"
 #include "app/node/restore.h"
 #include "core/hlc.h"
@@ -17,28 +18,25 @@ namespace {
 Result<std::pair<uint64_t, ChangeId>> changeOfAuthor(storage::Store& store, const PublicKey& author,
                                                      const std::string& prefix, uint64_t fromSeq) {
   if (prefix.size() < 8)
-    return Status::usage("give at least the first 8 characters of the change (renda log --node "
-                         "KEY lists them)");
+    return Status::usage(i18n::tr("cli.keys.change-prefix"));
   auto changes = store.changesOf(author, fromSeq);
   if (!changes) return changes.status();
   std::optional<std::pair<uint64_t, ChangeId>> found;
   for (const auto& c : *changes) {
     if (toHex(c.second).compare(0, prefix.size(), prefix) != 0) continue;
-    if (found) return Status::usage("more than one change starts with " + prefix +
-                                    "; give more characters");
+    if (found) return Status::usage(i18n::trf("cli.keys.change-ambiguous", {prefix}));
     found = c;
   }
   if (!found)
-    return Status::notFound("node " + shortKey(author) + " has no change " + prefix +
-                            " on this node (renda log --node KEY lists its changes)");
+    return Status::notFound(i18n::trf("cli.keys.no-change", {shortKey(author), prefix}));
   return *found;
 }
 
 Result<PublicKey> nodeKeyArg(const Args& args) {
   auto nodeKey = args.get("node");
-  if (!nodeKey) return Status::usage("give the node's key with --node KEY (renda status lists it)");
+  if (!nodeKey) return Status::usage(i18n::tr("cli.keys.give-node"));
   auto k = fixedFromHex<PublicKey>(*nodeKey);
-  if (!k) return Status::usage("--node must be a 64-character node key (renda status lists it)");
+  if (!k) return Status::usage(i18n::tr("cli.keys.node-key"));
   return *k;
 }
 
@@ -46,7 +44,7 @@ Status cmdForkSettle(const Args& args) {
   auto subject = nodeKeyArg(args);
   if (!subject) return subject.status();
   auto keep = args.get("keep");
-  if (!keep) return Status::usage("give the branch head to keep with --keep CHANGE");
+  if (!keep) return Status::usage(i18n::tr("cli.keys.give-keep"));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   Node& n = **node;
@@ -60,8 +58,7 @@ Status cmdForkSettle(const Args& args) {
   for (const auto& f : *forks)
     if (f.author == *subject) fork = &f;
   if (!fork)
-    return Status::refused("node " + shortKey(*subject) +
-                           " has no fork on this node: nothing to settle");
+    return Status::refused(i18n::trf("cli.keys.no-fork", {shortKey(*subject)}));
   auto head = changeOfAuthor(n.store(), *subject, *keep, fork->branchSeq);
   if (!head) return head.status();
   storage::LocalEdit edit;
@@ -111,7 +108,7 @@ Status logNode(const Args& args, storage::Store& store) {
   uint64_t from = 1;
   if (auto f = args.get("from")) {
     auto n = wholeNumber(*f, UINT64_MAX);
-    if (!n) return Status::usage("--from must be a change number (digits only)");
+    if (!n) return Status::usage(i18n::tr("cli.keys.from"));
     from = *n;
   } else if (fork) {
     from = fork->branchSeq > 1 ? fork->branchSeq - 1 : 1;

@@ -22,7 +22,7 @@ constexpr uint64_t kProgressFrom = 20000;
 
 Status cmdSync(const Args& args) {
   if (args.positional.size() != 1)
-    return Status::usage("give the other node's address: renda sync HOST:PORT");
+    return Status::usage(i18n::tr("cli.net.give-address"));
   const std::string& address = args.positional[0];
   RENDA_TRY(splitHostPort(address).status());
   auto node = Node::open(dataDirFrom(args));
@@ -82,10 +82,9 @@ Status cmdSync(const Args& args) {
   if (!r.status) {
     if (r.sentChanges || r.receivedChanges)
       return Status::error(r.status.code(),
-                           r.status.message() + ". What moved before that is kept (sent " +
-                               std::to_string(r.sentChanges) + ", received " +
-                               std::to_string(r.receivedChanges) +
-                               " changes); run renda sync again to finish");
+                           i18n::trf("cli.net.partly-synced",
+                                     {r.status.message(), std::to_string(r.sentChanges),
+                                      std::to_string(r.receivedChanges)}));
     return r.status;
   }
   return noted;
@@ -98,7 +97,7 @@ Status secondsOption(const Args& args, const std::string& name, uint64_t* ms) {
   char* end = nullptr;
   unsigned long v = std::strtoul(s->c_str(), &end, 10);
   if (s->empty() || *end || v < 1 || v > 86400)
-    return Status::usage("--" + name + " takes seconds, from 1 to 86400");
+    return Status::usage(i18n::trf("cli.net.seconds", {name}));
   *ms = v * 1000;
   return Status::ok();
 }
@@ -110,7 +109,7 @@ Status cmdServe(const Args& args) {
   for (const auto& p : o.neighbours) RENDA_TRY(splitHostPort(p).status());
   if (auto d = args.get("discovery")) {
     if (*d != "on" && *d != "off" && *d != "loopback")
-      return Status::usage("--discovery takes on, off or loopback");
+      return Status::usage(i18n::tr("cli.net.discovery"));
     o.discovery = *d != "off";
     o.loopbackDiscovery = *d == "loopback";
   }
@@ -129,7 +128,7 @@ Status cmdServe(const Args& args) {
   }
   o.web.open = args.has("web-open") || opensToLan(o.web.listen);
   if (args.has("web-open") && (o.web.listen.empty() || o.web.listen == "off"))
-    return Status::usage("--web-open opens the web interface, but --web is off");
+    return Status::usage(i18n::tr("cli.net.web-off"));
   // For tests that would otherwise wait out the handshake timeout (slowloris).
   if (const char* t = std::getenv("RENDA_HANDSHAKE_TIMEOUT_MS"); t && *t)
     o.handshakeTimeoutMs = std::strtoull(t, nullptr, 10);
@@ -139,7 +138,7 @@ Status cmdServe(const Args& args) {
 }
 
 Status cmdNeighbourAdd(const Args& args) {
-  if (args.positional.size() != 1) return Status::usage("give the neighbour's HOST:PORT");
+  if (args.positional.size() != 1) return Status::usage(i18n::tr("cli.net.give-neighbour"));
   RENDA_TRY(addNeighbour(dataDirFrom(args), args.positional[0]));
   if (!args.has("quiet"))
     std::printf("Added %s. renda serve syncs with it from now on.\n", args.positional[0].c_str());
@@ -147,7 +146,7 @@ Status cmdNeighbourAdd(const Args& args) {
 }
 
 Status cmdNeighbourRemove(const Args& args) {
-  if (args.positional.size() != 1) return Status::usage("give the neighbour's HOST:PORT");
+  if (args.positional.size() != 1) return Status::usage(i18n::tr("cli.net.give-neighbour"));
   RENDA_TRY(removeNeighbour(dataDirFrom(args), args.positional[0]));
   if (!args.has("quiet")) std::printf("Removed %s.\n", args.positional[0].c_str());
   return Status::ok();

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+// The command line's own refusals read in Chinese under a zh_* locale and
+// word for word as before in English: a mistake in the options (an unknown
+// option with the nearest one, a short flag, a missing value, --data twice),
+// setting a node up (init, enroll, join), accounts, bundles and sync, and the
+// node's key files and enrollment.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/app/cli_fixtures.h"
+
+namespace {
+
+using namespace renda::clitest;
+
+const std::vector<std::string> kZh = {"LC_ALL=zh_CN.UTF-8"};
+
+// `renda args...` exits with `code` and says `en` under the harness's C
+// locale, and `zh` (and not `en`) under zh_CN.
+void saysBoth(Harness& h, const std::vector<std::string>& args, int code, const std::string& zh,
+              const std::string& en) {
+  Run e = h.run(args);
+  INFO("renda " << Harness::join(args) << "\n" << e.describe());
+  CHECK(e.code == code);
+  CHECK_THAT(e.err, Catch::Contains(en));
+  Run z = h.run(args, kZh);
+  INFO("LC_ALL=zh_CN.UTF-8 renda " << Harness::join(args) << "\n" << z.describe());
+  CHECK(z.code == code);
+  CHECK_THAT(z.err, Catch::Contains(zh) && !Catch::Contains(en));
+}
+
+}  // namespace
+
+TEST_CASE("renda CLI words: a mistake in the options reads in Chinese under zh_*",
+          "[app][cli][i18n]") {
+  Harness h;
+  std::string dir = h.path("node");
+  saysBoth(h, {"--data", dir, "suggestion", "list", "--state", "x"}, 1,
+           "renda suggestion list：这个命令没有 --state 这个选项；是不是 --json？",
+           "renda suggestion list: there is no option --state here; did you mean --json?");
+  Run z = h.run({"--data", dir, "suggestion", "list", "--state", "x"}, kZh);
+  CHECK_THAT(z.err, Catch::Contains("`renda suggestion list --help` 列出全部选项") &&
+                        Catch::Contains("用法： renda suggestion list"));
+  saysBoth(h, {"--data", dir, "deputy", "add", "--nmae", "张三"}, 1,
+           "--nmae 既不是人大代表（deputy）的字段，也不是这个命令的选项；是不是 --name？",
+           "--nmae is neither a field of 人大代表 (deputy) nor an option here; did you mean --name?");
+  saysBoth(h, {"--data", dir, "status", "-x"}, 1, "-x 不是选项：选项要写全称",
+           "-x is not an option: options are written in full");
+  saysBoth(h, {"--data", dir, "status", "-o", "f"}, 1, "这个命令没有 -o（--output）选项",
+           "there is no -o (--output) here");
+  saysBoth(h, {"--data", dir, "deputy", "add", "--name"}, 1, "--name 后面要给出值（--name ",
+           "--name needs a value (--name ");
+  saysBoth(h, {"--data", dir, "deputy", "add", "--name", "--level", "县级"}, 1,
+           "--name 后面要给出值，但下一个词 --level 是一个选项",
+           "--name needs a value, but the next word --level is an option");
+  saysBoth(h, {"--data", dir, "status", "--json=yes"}, 1, "--json 是开关，不带值",
+           "--json takes no value");
+  saysBoth(h, {"--data", dir, "status", "--data", dir}, 1,
+           "renda status：--data 给了两次：只需给一次",
+           "renda status: --data is given twice; give it once");
+  saysBoth(h, {"--data"}, 1, "renda：--data 后面要给出数据文件夹",
+           "renda: --data needs a folder, as in renda --data DIR COMMAND");
+  saysBoth(h, {"--json", "status"}, 1, "renda：--json 要写在命令之后",
+           "renda: --json goes after the command (only --data may come before it)");
+}
+
+TEST_CASE("renda CLI words: setting up, accounts, bundles and sync refuse in Chinese under zh_*",
+          "[app][cli][i18n]") {
+  Harness h;
+  std::string dir = h.path("node");
+  h.ok("node", {"init"});
+  saysBoth(h, {"--data", dir, "init"}, 1, "这个数据文件夹已经有节点密钥",
+           "this data folder already has a node key");
+  saysBoth(h, {"--data", dir, "enroll", "--node", "abc", "-o", h.path("e.bundle")}, 1,
+           "--node 须是那台电脑上 `renda init` 显示的 64 位节点密钥",
+           "--node must be the 64-character node key `renda init` printed");
+  saysBoth(h, {"--data", dir, "enroll", "--node", std::string(64, 'a'), "-o", h.path("e.bundle")},
+           1, "请用 --township 给出这个节点所属的乡镇",
+           "give the township with --township (e.g. --township 城关镇)");
+  saysBoth(h, {"--data", dir, "join"}, 1, "请给出入网文件", "give the enrollment file");
+  saysBoth(h, {"--data", dir, "revoke", "--node", std::string(64, 'a'), "--after", "x"}, 1,
+           "--after 须是变更编号", "--after must be a change number (0 or more, digits only)");
+  saysBoth(h, {"--data", dir, "account", "add", "--name", "clerk1"}, 1,
+           "请给出账户的角色：--role admin（管理员）或 --role clerk（录入员）",
+           "give the account's role: --role admin or --role clerk");
+  saysBoth(h, {"--data", dir, "account", "password", "--name", "nobody"}, 1,
+           "没有名为 nobody 的账户", "there is no account named nobody");
+  saysBoth(h, {"--data", dir, "bundle", "import"}, 1, "请给出要导入的同步包文件",
+           "give the bundle file to import");
+  saysBoth(h, {"--data", dir, "summary"}, 1, "请用 -o 文件 给出要写入的文件",
+           "give the file to write with -o FILE");
+  saysBoth(h, {"--data", dir, "sync"}, 1, "请给出另一节点的地址：renda sync 主机:端口",
+           "give the other node's address: renda sync HOST:PORT");
+  saysBoth(h, {"--data", dir, "serve", "--discovery", "maybe"}, 1,
+           "--discovery 只能是 on、off 或 loopback", "--discovery takes on, off or loopback");
+  saysBoth(h, {"--data", dir, "fork", "settle", "--node", "abc"}, 1,
+           "--node 须是 64 位的节点密钥（renda status 列出各节点的密钥）",
+           "--node must be a 64-character node key (renda status lists it)");
+}
