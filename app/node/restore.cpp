@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/i18n/strings.h"
 #include "core/crypto.h"
 
 namespace renda::app {
@@ -408,9 +409,7 @@ Status handOver(Node& n, const std::string& why) {
 }
 
 std::string enrollAgainHint() {
-  return "the county office must enroll this computer anew: run renda init --data NEW-FOLDER "
-         "here, renda enroll --node NEW-KEY at the county office, then renda join FILE --data "
-         "NEW-FOLDER here";
+  return i18n::tr("node.enroll-again");
 }
 
 Status noteWritten(Node& n) {

@@ -101,3 +101,23 @@ TEST_CASE("renda CLI words: setting up, accounts, bundles and sync refuse in Chi
            "--node 须是 64 位的节点密钥（renda status 列出各节点的密钥）",
            "--node must be a 64-character node key (renda status lists it)");
 }
+
+TEST_CASE("renda CLI words: the node's key file and enrollment refuse in Chinese under zh_*",
+          "[app][cli][i18n]") {
+  Harness h;
+  std::string dir = h.path("node");
+  std::string key = nodeKeyFrom(h.ok("node", {"init"}).out);
+  // A key file others can read is not used.
+  std::string keyFile = dir + "/device.key";
+  REQUIRE(::chmod(keyFile.c_str(), 0644) == 0);
+  saysBoth(h, {"--data", dir, "county", "init", "--name", "示范县"}, 2,
+           "密钥文件 " + keyFile + " 其他用户也能读取，为安全起见没有使用它：请运行 chmod 600 " +
+               keyFile,
+           "the key file " + keyFile + " can be read by other users; run: chmod 600 " + keyFile);
+  REQUIRE(::chmod(keyFile.c_str(), 0600) == 0);
+  // A node that has not joined cannot record.
+  saysBoth(h, {"--data", dir, "deputy", "add", "--name", "张三", "--level", "县级"}, 2,
+           "本节点还没有入网：请县人大常委会办公室为密钥 " + key + " 运行 `renda enroll`",
+           "this node is not enrolled yet: the county office must run `renda enroll` for key " +
+               key);
+}
