@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 #include "app/output/dataset.h"
 #include "app/output/export.h"
 #include "app/node/privacy.h"
@@ -22,7 +23,7 @@ std::string reportList() {
 }
 
 Status cmdReport(const Args& args) {
-  if (args.positional.size() != 1) return Status::usage("name a report:" + reportList());
+  if (args.positional.size() != 1) return Status::usage(i18n::tr("cli.report.name-one") + reportList());
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   auto data = loadDataset((*node)->store());

@@ -121,3 +121,32 @@ TEST_CASE("renda CLI words: the node's key file and enrollment refuse in Chinese
            "this node is not enrolled yet: the county office must run `renda enroll` for key " +
                key);
 }
+
+TEST_CASE("renda CLI words: records, the rota, exports, the log and the network refuse in Chinese",
+          "[app][cli][i18n]") {
+  Harness h;
+  std::string dir = h.path("node");
+  h.ok("node", {"init"});
+  saysBoth(h, {"--data", dir, "deputy", "add", "--set", "nmae=张三"}, 1,
+           "--set nmae：nmae 不是人大代表的字段；是不是 name？",
+           "--set nmae: nmae is not a field of 人大代表; did you mean name?");
+  saysBoth(h, {"--data", dir, "deputy", "add", "--set", "=张三"}, 1,
+           "--set 要写成 字段名=值", "--set takes NAME=VALUE");
+  saysBoth(h, {"--data", dir, "schedule"}, 1, "请给出代表之家/代表联络站的名称或编号",
+           "give the station's name or number");
+  saysBoth(h, {"--data", dir, "export", "summary", "-o", h.path("out.txt")}, 1,
+           "文件名须以 .xlsx 或 .csv 结尾", "the file must end in .xlsx or .csv");
+  saysBoth(h, {"--data", dir, "log"}, 1, "请给出记录的编号，或 --node 节点密钥",
+           "give a record number, or --node KEY");
+  saysBoth(h, {"--data", dir, "issue", "to-suggestion"}, 1, "请给出社情民意的编号",
+           "give the issue's number");
+  // The network: an address, a neighbour, a node that has not joined.
+  saysBoth(h, {"--data", dir, "sync", "nohost"}, 1, "“nohost”不是地址：请写成 主机:端口",
+           "\"nohost\" is not an address: write HOST:PORT");
+  saysBoth(h, {"--data", dir, "sync", "127.0.0.1:0"}, 1, "“0”不是端口",
+           "\"0\" is not a port: give a number from 1 to 65535");
+  saysBoth(h, {"--data", dir, "neighbour", "remove", "127.0.0.1:7420"}, 1,
+           "127.0.0.1:7420 不是相邻节点", "127.0.0.1:7420 is not a neighbour");
+  saysBoth(h, {"--data", dir, "sync", "127.0.0.1:7420"}, 2, "本节点还没有加入县的网络",
+           "this node has not joined a county network yet");
+}
