@@ -30,8 +30,7 @@ Status addAccount(const std::string& dataDir, const std::string& name, AccountRo
   RENDA_TRY(book->add(name, role, password.text()));
   RENDA_TRY(book->save());
   if (!quiet)
-    std::printf("Added web account %s (%s). It signs in at the address renda serve prints.\n",
-                name.c_str(), accountRoleName(role));
+    std::printf("%s\n", i18n::trf("cli.account.added", {name, accountRoleName(role)}).c_str());
   return Status::ok();
 }
 
@@ -64,7 +63,7 @@ Status cmdAccountList(const Args& args) {
   auto book = AccountBook::load(dataDirFrom(args));
   if (!book) return book.status();
   if (book->all().empty() && !args.has("quiet"))
-    std::printf("No web accounts yet: renda account add --name NAME --role admin\n");
+    std::printf("%s\n", i18n::tr("cli.account.none"));
   for (const auto& a : book->all()) std::printf("%s  %s\n", a.name.c_str(), accountRoleName(a.role));
   return Status::ok();
 }
@@ -77,7 +76,7 @@ Status cmdAccountRemove(const Args& args) {
   RENDA_TRY(book->remove(*name));
   RENDA_TRY(book->save());
   if (!args.has("quiet"))
-    std::printf("Removed web account %s; its sessions end at their next request.\n", name->c_str());
+    std::printf("%s\n", i18n::trf("cli.account.removed", {*name}).c_str());
   return Status::ok();
 }
 
@@ -92,8 +91,7 @@ Status cmdAccountPassword(const Args& args) {
   RENDA_TRY(book->setPassword(*name, password->text()));
   RENDA_TRY(book->save());
   if (!args.has("quiet"))
-    std::printf("Changed the password of %s; its sessions end at their next request.\n",
-                name->c_str());
+    std::printf("%s\n", i18n::trf("cli.account.password-changed", {*name}).c_str());
   return Status::ok();
 }
 

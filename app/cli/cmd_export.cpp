@@ -55,10 +55,11 @@ Status cmdExport(const Args& args) {
     return written.status();
   }
   if (name == "archive" && xlsx)
-    std::printf("Wrote %s (%zu deputies, one sheet each, after the 汇总 sheet)\n", path->c_str(),
-                written->deputySheets);
+    std::printf("%s\n", i18n::trf("cli.export.wrote-archive",
+                                  {*path, std::to_string(written->deputySheets)})
+                           .c_str());
   else
-    std::printf("Wrote %s (%zu rows)\n", path->c_str(), written->rows);
+    std::printf("%s\n", i18n::trf("cli.export.wrote", {*path, std::to_string(written->rows)}).c_str());
   return Status::ok();
 }
 

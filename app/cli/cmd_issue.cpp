@@ -136,11 +136,12 @@ Status cmdToSuggestion(const Args& args) {
     std::printf("{\"suggestion\":\"%s\",\"issue\":\"%s\"}\n", toHex(*suggestionId).c_str(),
                 toHex(issue->id).c_str());
   } else if (!args.has("quiet")) {
-    std::printf("Draft suggestion %s made from issue %s: %s\n",
-                toHex(*suggestionId).substr(0, 12).c_str(), toHex(issue->id).substr(0, 12).c_str(),
-                title.c_str());
-    std::printf("The issue is marked %s. Next: renda suggestion submit %s\n", kRouteToSuggestion,
-                toHex(*suggestionId).substr(0, 12).c_str());
+    std::printf("%s\n", i18n::trf("cli.issue.made", {toHex(*suggestionId).substr(0, 12),
+                                                    toHex(issue->id).substr(0, 12), title})
+                           .c_str());
+    std::printf("%s\n", i18n::trf("cli.issue.marked",
+                                  {kRouteToSuggestion, toHex(*suggestionId).substr(0, 12)})
+                           .c_str());
   }
   return Status::ok();
 }

@@ -49,7 +49,7 @@ Status cmdReport(const Args& args) {
   }
   if (auto csv = args.get("csv")) {
     RENDA_TRY(writeCsv(*csv, *t));
-    std::printf("Wrote %s (%zu rows)\n", csv->c_str(), t->rows.size());
+    std::printf("%s\n", i18n::trf("cli.export.wrote", {*csv, std::to_string(t->rows.size())}).c_str());
   } else if (args.has("json")) {
     std::printf("%s\n", tableJson(*t).c_str());
   } else {

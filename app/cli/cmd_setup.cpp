@@ -38,10 +38,8 @@ Status init(Node& node, const Args& args, bool quiet) {
   RENDA_TRY(node.makeEncryptionKey(passphrase.text()));
   RENDA_TRY(node.store().setDeviceKey(key.publicKey()));
   if (!quiet)
-    std::printf("Created node in %s\nNode key: %s\n"
-                "Next: the county office enrolls this key (renda enroll --node %s --township NAME "
-                "-o FILE), then run `renda join FILE` here.\n",
-                node.dir().c_str(), toHex(key.publicKey()).c_str(), toHex(key.publicKey()).c_str());
+    std::printf("%s\n",
+                i18n::trf("cli.setup.created", {node.dir(), toHex(key.publicKey())}).c_str());
   return Status::ok();
 }
 
@@ -109,11 +107,10 @@ Status cmdCountyInit(const Args& args) {
   if (!id) return id.status();
   RENDA_TRY(n.announceEncryptionKey());
   if (!args.has("quiet"))
-    std::printf("Created the county network for %s.\nCounty root key: %s (kept in %s — back it "
-                "up offline)\nCounty key fingerprint: %s (read it out to each township when it "
-                "joins; `renda status` shows it)\nThis node is the county office node: %s\n",
-                name->c_str(), shortKey(info.root).c_str(), n.rootPath().c_str(),
-                fingerprint(info.root).c_str(), shortKey((*key)->publicKey()).c_str());
+    std::printf("%s\n", i18n::trf("cli.setup.county-created",
+                                  {*name, shortKey(info.root), n.rootPath(),
+                                   fingerprint(info.root), shortKey((*key)->publicKey())})
+                           .c_str());
   return addFirstAdmin(args, *adminPassword);
 }
 
@@ -168,9 +165,11 @@ Status cmdEnroll(const Args& args) {
   if (secret) sodium_memzero(secret->data(), secret->size());
   if (!exported) return exported.status();
   if (!args.has("quiet"))
-    std::printf("Enrolled node %s for %s. Give %s to that node and run there:\n  renda join %s\n",
-                shortKey(*subject).c_str(), township.empty() ? "the county" : township.c_str(),
-                out->c_str(), out->c_str());
+    std::printf("%s\n", i18n::trf("cli.setup.enrolled",
+                                  {shortKey(*subject),
+                                   township.empty() ? i18n::tr("cli.setup.the-county") : township,
+                                   *out})
+                           .c_str());
   return Status::ok();
 }
 
@@ -198,8 +197,7 @@ Status joinNetworkKey(Node& n, const std::string& path, bool quiet) {
   sodium_memzero(secret->data(), secret->size());
   RENDA_TRY(kept);
   if (!quiet)
-    std::printf("This node now holds the %s network's key and can sync with the other nodes.\n",
-                net->countyName.c_str());
+    std::printf("%s\n", i18n::trf("cli.setup.holds-network-key", {net->countyName}).c_str());
   return Status::ok();
 }
 
@@ -285,21 +283,15 @@ Status cmdJoin(const Args& args) {
   // nodes of this township can seal personal fields to it.
   RENDA_TRY(n.announceEncryptionKey());
   if (!args.has("quiet")) {
-    std::printf("Joined the %s network as %s (%s). %llu changes imported.\n",
-                ni.countyName.c_str(), m->township.empty() ? "the county office" : m->township.c_str(),
-                m->label.c_str(), static_cast<unsigned long long>(imported->report.added));
-    std::printf("County key fingerprint: %s\n", print.c_str());
-    if (!info->header.networkSecret)
-      std::printf("The file does not carry the network's key, so this node cannot sync over the "
-                  "network yet: ask the county office for it (renda county network-key -o FILE "
-                  "there), then run renda join --network-key FILE here. USB bundles work without "
-                  "it.\n");
-    if (!args.get("fingerprint"))
-      std::printf(
-          "This node now trusts that county key. Compare the fingerprint with the county "
-          "office's (by phone: `renda status` there shows it). If they differ, the file did not "
-          "come from your county office: do not use this node; delete this data folder, run "
-          "`renda init` again and ask the county office for a new enrollment file.\n");
+    std::printf("%s\n",
+                i18n::trf("cli.setup.joined",
+                          {ni.countyName,
+                           m->township.empty() ? i18n::tr("core.the-county-office") : m->township,
+                           m->label, std::to_string(imported->report.added)})
+                    .c_str());
+    std::printf("%s\n", i18n::trf("cli.setup.fingerprint-is", {print}).c_str());
+    if (!info->header.networkSecret) std::printf("%s\n", i18n::tr("cli.setup.joined-no-key"));
+    if (!args.get("fingerprint")) std::printf("%s\n", i18n::tr("cli.setup.compare-fingerprint"));
   }
   return Status::ok();
 }
@@ -320,9 +312,8 @@ Status cmdCountyNetworkKey(const Args& args) {
   sodium_memzero(secret->data(), secret->size());
   RENDA_TRY(wrote);
   if (!args.has("quiet"))
-    std::printf("Wrote the %s network's key to %s (a secret: carry it like a key, delete it once "
-                "used). On a node that joined without it run: renda join --network-key %s\n",
-                net->countyName.c_str(), out->c_str(), out->c_str());
+    std::printf("%s\n",
+                i18n::trf("cli.setup.wrote-network-key", {net->countyName, *out}).c_str());
   return Status::ok();
 }
 
@@ -394,13 +385,12 @@ Status cmdRevoke(const Args& args) {
   auto id = n.write(edit);
   if (!id) return id.status();
   if (!args.has("quiet"))
-    std::printf("Revoked node %s: its changes after number %llu will be refused everywhere once "
-                "this reaches them.\n",
-                shortKey(*subject).c_str(), static_cast<unsigned long long>(cutoff));
+    std::printf("%s\n", i18n::trf("cli.setup.revoked",
+                                  {shortKey(*subject), std::to_string(cutoff)}).c_str());
   if (kept && !args.has("quiet"))
-    std::printf("The new key it handed over to after a restore stays enrolled (%zu hand-over%s "
-                "kept).\n",
-                kept, kept == 1 ? "" : "s");
+    std::printf("%s\n", i18n::trf(kept == 1 ? "cli.setup.kept-successor-one"
+                                            : "cli.setup.kept-successors",
+                                  {std::to_string(kept)}).c_str());
   return Status::ok();
 }
 

@@ -122,7 +122,7 @@ Status Node::prepareToWrite() {
   // The store was copied or restored: the old key may have signed changes this
   // copy does not hold. Hand over to a fresh key that the old one certifies.
   return handOver(*this, restoreNote_.empty()
-                             ? "this data folder was copied or restored from a backup"
+                             ? i18n::tr("node.copied")
                              : restoreNote_);
 }
 
@@ -209,8 +209,8 @@ bool hasClearPersonalField(const storage::LocalEdit& edit) {
 void noteWrite(Node& n) {
   Status s = noteWritten(n);
   if (!s)
-    std::fprintf(stderr, "renda: warning: the restore marker (%s) could not be updated: %s\n",
-                 markerPath().c_str(), s.message().c_str());
+    std::fprintf(stderr, "%s\n",
+                 i18n::trf("node.marker-not-updated", {markerPath(), s.message()}).c_str());
 }
 
 }  // namespace

@@ -439,7 +439,7 @@ class Server {
       a.thread.join();
       net::SyncReport& r = *a.report;
       if (a.cut && r.status)
-        r.status = Status::refused("cut off: node " + shortKey(r.peer) + " was revoked");
+        r.status = Status::refused(i18n::trf("serve.cut-off", {shortKey(r.peer)}));
       // A peer that broke the protocol (not merely a cut link) is turned away a while.
       if (a.incoming && r.status.code() == Code::kInvalidInput)
         penalty_[hostOf(a.address)] = now + kPenaltyMs;

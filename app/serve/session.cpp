@@ -89,12 +89,11 @@ net::PeerCheck peerCheck(storage::Store& store, const SessionKeys& keys) {
                           [&store](const PublicKey& k) { return memberOf(store, k); });
     if (!node) return node;
     if (*node == keys.self)
-      return Status::refused("the other side is this node itself (its own address)");
+      return Status::refused(i18n::tr("serve.self"));
     auto m = memberOf(store, *node);
     uint64_t now = Node::nowMs();
     if (m && m->admitted && !m->coversMs(now))
-      return Status::refused("node " + shortKey(*node) + "'s enrollment does not cover " +
-                             formatTime(now) + "; the county office renews it with renda enroll");
+      return Status::refused(i18n::trf("serve.peer-enrollment", {shortKey(*node), formatTime(now)}));
     return node;
   };
 }
@@ -103,7 +102,7 @@ Status peerStillAllowed(storage::Store& store, const PublicKey& peer) {
   auto m = store.membership(peer);
   if (!m) return m.status();
   if (*m && (*m)->revokedAfterSeq)
-    return Status::refused("node " + shortKey(peer) + " was revoked by the county office");
+    return Status::refused(i18n::trf("serve.peer-revoked", {shortKey(peer)}));
   return Status::ok();
 }
 
@@ -277,7 +276,7 @@ Result<int> listenOn(const std::string& address) {
   std::string port = std::to_string(hp->second);
   int rc = ::getaddrinfo(hp->first.c_str(), port.c_str(), &hints, &found);
   if (rc != 0)
-    return Status::usage("cannot listen on " + address + ": " + ::gai_strerror(rc));
+    return Status::usage(i18n::trf("serve.cannot-listen", {address, ::gai_strerror(rc)}));
   std::string err = "no address";
   for (addrinfo* a = found; a; a = a->ai_next) {
     int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -292,8 +291,7 @@ Result<int> listenOn(const std::string& address) {
     ::close(fd);
   }
   ::freeaddrinfo(found);
-  return Status::usage("cannot listen on " + address + " (" + err +
-                       "): is another renda serve using that port? Choose another with --listen");
+  return Status::usage(i18n::trf("serve.port-busy", {address, err}));
 }
 
 }  // namespace renda::app

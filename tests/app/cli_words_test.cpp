@@ -100,6 +100,14 @@ TEST_CASE("renda CLI words: setting up, accounts, bundles and sync refuse in Chi
   saysBoth(h, {"--data", dir, "fork", "settle", "--node", "abc"}, 1,
            "--node 须是 64 位的节点密钥（renda status 列出各节点的密钥）",
            "--node must be a 64-character node key (renda status lists it)");
+  // What went right reads in Chinese too; the node key stays where scripts find it.
+  Run made = h.run({"--data", h.path("zh"), "init"}, kZh);
+  CHECK(made.code == 0);
+  CHECK_THAT(made.out, Catch::Contains("已在 " + h.path("zh") + " 创建节点") &&
+                           Catch::Contains("节点密钥：") && !Catch::Contains("Node key"));
+  Run added = h.run({"--data", dir, "neighbour", "add", "127.0.0.1:7420"}, kZh);
+  CHECK(added.code == 0);
+  CHECK_THAT(added.out, Catch::Contains("已添加 127.0.0.1:7420。从现在起 renda serve 会与它同步。"));
 }
 
 TEST_CASE("renda CLI words: the node's key file and enrollment refuse in Chinese under zh_*",
@@ -149,4 +157,29 @@ TEST_CASE("renda CLI words: records, the rota, exports, the log and the network 
            "127.0.0.1:7420 不是相邻节点", "127.0.0.1:7420 is not a neighbour");
   saysBoth(h, {"--data", dir, "sync", "127.0.0.1:7420"}, 2, "本节点还没有加入县的网络",
            "this node has not joined a county network yet");
+}
+
+TEST_CASE("renda CLI words: a revoked node's refusal and a new key read in Chinese under zh_*",
+          "[app][cli][i18n]") {
+  County county;
+  Harness& h = county.h;
+  std::string key = h.json("t1", {"status"})["node"].str;
+  h.ok("county", {"revoke", "--node", key, "--after", "0", "--reason", "换机"});
+  hop(h, "county", "t1", "revoke");
+  std::vector<std::string> add = {"--data", h.path("t1"), "deputy", "add", "--name", "张三",
+                                  "--level", "乡镇级", "--township", "城关镇"};
+  saysBoth(h, add, 2, "县人大常委会办公室已吊销本机的密钥 " + key.substr(0, 8),
+           "the county office revoked this computer's key " + key.substr(0, 8));
+  Run zh = h.run(add, kZh);
+  CHECK_THAT(zh.err, Catch::Contains("（理由：换机），没有记录任何内容") &&
+                         Catch::Contains("要继续在本机录入，须由县人大常委会办公室为本机重新办理入网"));
+  Run en = h.run(add);
+  CHECK_THAT(en.err, Catch::Contains("(换机); nothing was recorded") &&
+                         Catch::Contains("To go on writing from this computer, the county office "
+                                         "must enroll this computer anew"));
+  // t2 asks for a new key.
+  Run rotated = h.run({"--data", h.path("t2"), "key", "rotate"}, kZh);
+  INFO(rotated.describe());
+  CHECK(rotated.code == 0);
+  CHECK_THAT(rotated.out, Catch::Contains("本节点现在用 ") && Catch::Contains("签名（由旧密钥 "));
 }
