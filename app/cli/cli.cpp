@@ -32,8 +32,8 @@ namespace {
 // What `renda COMMAND --help` is called in messages.
 std::string helpHint(const Command& c) {
   std::string group = c.name.substr(0, c.name.find(' '));
-  return c.fields ? "`renda " + group + " --help` lists the fields"
-                  : "`renda " + c.name + " --help` lists the options";
+  return c.fields ? i18n::trf("cli.err.help-fields", {group})
+                  : i18n::trf("cli.err.help-options", {c.name});
 }
 
 // A word that is an option rather than a value: --anything, or -x for a
@@ -60,12 +60,12 @@ Result<Option> lookUp(const Command& c, const std::string& name) {
     for (const auto& f : domain::fieldsOf(*c.fields)) known.push_back(f);
   }
   const domain::FieldInfo* near = domain::nearestField(known, name);
-  std::string what = c.fields ? "--" + name + " is neither a field of " +
-                                    std::string(domain::kindLabel(*c.fields)) + " (" +
-                                    kindWord(*c.fields) + ") nor an option here"
-                              : "there is no option --" + name + " here";
-  if (!near) return Status::usage(what + " (it takes no options)");
-  return Status::usage(what + "; did you mean --" + near->name + "? " + helpHint(c));
+  std::string what =
+      c.fields ? i18n::trf("cli.err.not-a-field", {name, domain::kindLabel(*c.fields),
+                                                   kindWord(*c.fields)})
+               : i18n::trf("cli.err.no-option", {name});
+  if (!near) return Status::usage(what + i18n::tr("cli.err.takes-no-options"));
+  return Status::usage(what + i18n::trf("cli.err.did-you-mean", {near->name, helpHint(c)}));
 }
 
 }  // namespace
@@ -93,13 +93,12 @@ Result<Args> Args::parse(const std::vector<std::string>& argv, const Command& c)
       else if (s == "-o" && takes("output")) s = "--output";
       else if (s == "-q" && takes("quiet")) s = "--quiet";
       else if (s == "-o" || s == "-q")
-        return Status::usage(std::string("there is no ") + s + " (" +
-                             (s == "-o" ? "--output" : "--quiet") + ") here; " + helpHint(c));
+        return Status::usage(i18n::trf("cli.err.no-short",
+                                       {s, s == "-o" ? "--output" : "--quiet", helpHint(c)}));
       else
-        return Status::usage(s + " is not an option: options are written in full, like --" +
-                             (c.options.empty() ? std::string("data") : c.options[0].name) +
-                             " (-h, and -o and -q where a command writes a file or can be "
-                             "quiet, are the only short ones); " + helpHint(c));
+        return Status::usage(i18n::trf(
+            "cli.err.short-option",
+            {s, c.options.empty() ? std::string("data") : c.options[0].name, helpHint(c)}));
     }
     std::string name = s.substr(2), value;
     auto eq = name.find('=');
@@ -111,22 +110,19 @@ Result<Args> Args::parse(const std::vector<std::string>& argv, const Command& c)
     auto opt = lookUp(c, name);
     if (!opt) return opt.status();
     if (opt->value.empty()) {
-      if (inlineValue) return Status::usage("--" + name + " takes no value");
+      if (inlineValue) return Status::usage(i18n::trf("cli.err.takes-no-value", {name}));
       if (!a.has(name)) a.switches.push_back(name);
       continue;
     }
     if (!inlineValue) {
       if (i + 1 >= argv.size())
-        return Status::usage("--" + name + " needs a value (--" + name + " " + opt->value + ")");
+        return Status::usage(i18n::trf("cli.err.needs-value", {name, opt->value}));
       if (looksLikeOption(argv[i + 1]))
-        return Status::usage("--" + name + " needs a value, but the next word " + argv[i + 1] +
-                             " is an option; give the value after --" + name +
-                             " (write --" + name + "=" + argv[i + 1] +
-                             " if that really is the value)");
+        return Status::usage(i18n::trf("cli.err.value-is-option", {name, argv[i + 1]}));
       value = argv[++i];
     }
     if (!opt->repeatable && a.get(name))
-      return Status::usage("--" + name + " is given twice; give it once");
+      return Status::usage(i18n::trf("cli.err.given-twice", {name}));
     a.options.emplace_back(name, value);
   }
   return a;
@@ -262,11 +258,12 @@ int runCommandLine(const std::vector<std::string>& rawArgv) {
     if (s == "--data" || s.rfind("--data=", 0) == 0) {
       std::string dir = s == "--data" ? (at + 1 < rawArgv.size() ? rawArgv[++at] : "") : s.substr(7);
       if (dir.empty() || (s == "--data" && dir.rfind("-", 0) == 0)) {
-        std::fprintf(stderr, "renda: --data needs a folder, as in renda --data DIR COMMAND\n");
+        std::fprintf(stderr, "%s\n", i18n::tr("cli.err.data-needs-folder"));
         return kExitUsage;
       }
       if (globalData) {
-        std::fprintf(stderr, "renda: --data is given twice; give it once\n");
+        std::fprintf(stderr, "%s\n",
+                     i18n::trf("cli.err.in", {i18n::trf("cli.err.given-twice", {"data"})}).c_str());
         return kExitUsage;
       }
       globalData = dir;
@@ -274,10 +271,7 @@ int runCommandLine(const std::vector<std::string>& rawArgv) {
       std::fputs(mainHelp().c_str(), stdout);
       return kExitOk;
     } else if (s.rfind("-", 0) == 0) {
-      std::fprintf(stderr,
-                   "renda: %s goes after the command (only --data may come before it), as in "
-                   "renda status %s. Run `renda --help` for the commands.\n",
-                   s.c_str(), s.c_str());
+      std::fprintf(stderr, "%s\n", i18n::trf("cli.err.option-first", {s}).c_str());
       return kExitUsage;
     } else {
       break;
@@ -299,8 +293,9 @@ int runCommandLine(const std::vector<std::string>& rawArgv) {
   }
   auto args = Args::parse(std::vector<std::string>(argv.begin() + long(words), argv.end()), *best);
   if (!args) {
-    std::fprintf(stderr, "renda %s: %s\n%s renda %s\n", best->name.c_str(),
-                 args.status().message().c_str(), i18n::tr("cli.help.usage"), best->usage.c_str());
+    std::fprintf(stderr, "%s\n%s renda %s\n",
+                 i18n::trf("cli.err.in-command", {best->name, args.status().message()}).c_str(),
+                 i18n::tr("cli.help.usage"), best->usage.c_str());
     return kExitUsage;
   }
   if (args->has("help")) {
@@ -309,7 +304,9 @@ int runCommandLine(const std::vector<std::string>& rawArgv) {
   }
   if (globalData) {
     if (args->get("data")) {
-      std::fprintf(stderr, "renda %s: --data is given twice; give it once\n", best->name.c_str());
+      std::fprintf(stderr, "%s\n",
+                   i18n::trf("cli.err.in-command",
+                             {best->name, i18n::trf("cli.err.given-twice", {"data"})}).c_str());
       return kExitUsage;
     }
     args->options.emplace_back("data", *globalData);
@@ -321,7 +318,7 @@ int runCommandLine(const std::vector<std::string>& rawArgv) {
     s = Status::error(Code::kIOError, std::string("internal error: ") + e.what());
   }
   if (!s) {
-    std::fprintf(stderr, "renda %s: %s\n", best->name.c_str(), s.message().c_str());
+    std::fprintf(stderr, "%s\n", i18n::trf("cli.err.in-command", {best->name, s.message()}).c_str());
     if (s.code() == Code::kUsage)
       std::fprintf(stderr, "%s renda %s\n", i18n::tr("cli.help.usage"), best->usage.c_str());
   }

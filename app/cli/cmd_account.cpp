@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 #include "app/web/accounts.h"
 
 namespace renda::app {
@@ -15,11 +16,10 @@ Result<Passphrase> newAccountPassword(const std::string& name) {
   if (std::getenv("RENDA_PASSWORD")) return askSecret("", "RENDA_PASSWORD");
   Passphrase first = askSecret("New password for " + name + ": ", "RENDA_PASSWORD");
   if (first.empty())
-    return Status::usage("give the password: run renda at a terminal to type it, or set "
-                         "RENDA_PASSWORD");
+    return Status::usage(i18n::tr("cli.account.give-password"));
   Passphrase again = askSecret("The same password again: ", "RENDA_PASSWORD");
   if (again.text() != first.text())
-    return Status::usage("the two passwords differ; nothing was changed");
+    return Status::usage(i18n::tr("cli.account.passwords-differ"));
   return first;
 }
 
@@ -30,8 +30,7 @@ Status addAccount(const std::string& dataDir, const std::string& name, AccountRo
   RENDA_TRY(book->add(name, role, password.text()));
   RENDA_TRY(book->save());
   if (!quiet)
-    std::printf("Added web account %s (%s). It signs in at the address renda serve prints.\n",
-                name.c_str(), accountRoleName(role));
+    std::printf("%s\n", i18n::trf("cli.account.added", {name, accountRoleName(role)}).c_str());
   return Status::ok();
 }
 
@@ -39,22 +38,22 @@ namespace {
 
 Result<AccountRole> roleFrom(const Args& args) {
   auto word = args.get("role");
-  if (!word) return Status::usage("give the account's role: --role admin or --role clerk");
+  if (!word) return Status::usage(i18n::tr("cli.account.give-role"));
   auto role = accountRoleFrom(*word);
-  if (!role) return Status::usage("--role takes admin or clerk");
+  if (!role) return Status::usage(i18n::tr("cli.account.role"));
   return *role;
 }
 
 Status cmdAccountAdd(const Args& args) {
   auto name = args.get("name");
-  if (!name) return Status::usage("give the account's name with --name");
+  if (!name) return Status::usage(i18n::tr("cli.account.give-name"));
   RENDA_TRY(checkAccountName(*name));
   auto role = roleFrom(args);
   if (!role) return role.status();
   std::string dir = dataDirFrom(args);
   auto book = AccountBook::load(dir);
   if (!book) return book.status();
-  if (book->find(*name)) return Status::usage("there is an account named " + *name + " already");
+  if (book->find(*name)) return Status::usage(i18n::trf("cli.account.exists", {*name}));
   auto password = newAccountPassword(*name);
   if (!password) return password.status();
   return addAccount(dir, *name, *role, *password, args.has("quiet"));
@@ -64,36 +63,35 @@ Status cmdAccountList(const Args& args) {
   auto book = AccountBook::load(dataDirFrom(args));
   if (!book) return book.status();
   if (book->all().empty() && !args.has("quiet"))
-    std::printf("No web accounts yet: renda account add --name NAME --role admin\n");
+    std::printf("%s\n", i18n::tr("cli.account.none"));
   for (const auto& a : book->all()) std::printf("%s  %s\n", a.name.c_str(), accountRoleName(a.role));
   return Status::ok();
 }
 
 Status cmdAccountRemove(const Args& args) {
   auto name = args.get("name");
-  if (!name) return Status::usage("give the account's name with --name");
+  if (!name) return Status::usage(i18n::tr("cli.account.give-name"));
   auto book = AccountBook::load(dataDirFrom(args));
   if (!book) return book.status();
   RENDA_TRY(book->remove(*name));
   RENDA_TRY(book->save());
   if (!args.has("quiet"))
-    std::printf("Removed web account %s; its sessions end at their next request.\n", name->c_str());
+    std::printf("%s\n", i18n::trf("cli.account.removed", {*name}).c_str());
   return Status::ok();
 }
 
 Status cmdAccountPassword(const Args& args) {
   auto name = args.get("name");
-  if (!name) return Status::usage("give the account's name with --name");
+  if (!name) return Status::usage(i18n::tr("cli.account.give-name"));
   auto book = AccountBook::load(dataDirFrom(args));
   if (!book) return book.status();
-  if (!book->find(*name)) return Status::notFound("there is no account named " + *name);
+  if (!book->find(*name)) return Status::notFound(i18n::trf("cli.account.no-such", {*name}));
   auto password = newAccountPassword(*name);
   if (!password) return password.status();
   RENDA_TRY(book->setPassword(*name, password->text()));
   RENDA_TRY(book->save());
   if (!args.has("quiet"))
-    std::printf("Changed the password of %s; its sessions end at their next request.\n",
-                name->c_str());
+    std::printf("%s\n", i18n::trf("cli.account.password-changed", {*name}).c_str());
   return Status::ok();
 }
 

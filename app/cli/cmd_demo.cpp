@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 #include "app/demo/demo_county.h"
 
 namespace renda::app {
@@ -84,12 +85,12 @@ Status cmdDemoCounty(const Args& args) {
   if (auto v = args.get("seed")) {
     char* end = nullptr;
     o.seed = std::strtoull(v->c_str(), &end, 10);
-    if (v->empty() || !end || *end) return Status::usage("--seed must be a whole number");
+    if (v->empty() || !end || *end) return Status::usage(i18n::tr("cli.demo.seed"));
   }
   if (auto v = args.get("townships")) {
     char* end = nullptr;
     long n = std::strtol(v->c_str(), &end, 10);
-    if (v->empty() || !end || *end) return Status::usage("--townships must be a number");
+    if (v->empty() || !end || *end) return Status::usage(i18n::tr("cli.demo.townships"));
     o.townships = int(n);
   }
   o.replace = args.has("force");
@@ -107,9 +108,9 @@ Status cmdDemoCounty(const Args& args) {
 Status cmdDemo(const Args& args) {
   if (args.has("county")) return cmdDemoCounty(args);
   for (const char* o : {"seed", "townships"})
-    if (args.get(o)) return Status::usage(std::string("--") + o + " goes with --county");
+    if (args.get(o)) return Status::usage(i18n::trf("cli.demo.with-county", {o}));
   for (const char* o : {"force", "quiet"})
-    if (args.has(o)) return Status::usage(std::string("--") + o + " goes with --county");
+    if (args.has(o)) return Status::usage(i18n::trf("cli.demo.with-county", {o}));
   Demo d;
   d.root = dataDirFrom(args) + "/demo";
   std::error_code ec;

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 #include "app/output/dataset.h"
 #include "app/output/export.h"
 #include "app/output/report_file.h"
@@ -29,15 +30,15 @@ bool endsWith(const std::string& s, const std::string& suffix) {
 std::string exportList() {
   std::string names;
   for (const auto& [n, d] : domain::reportNames()) names += "\n  " + n + "  " + d;
-  return names + "\n(archive as .xlsx: one sheet per deputy)";
+  return names + "\n" + i18n::tr("cli.export.archive-sheets");
 }
 
 Status cmdExport(const Args& args) {
-  if (args.positional.size() != 1) return Status::usage("name what to export:" + exportList());
+  if (args.positional.size() != 1) return Status::usage(i18n::tr("cli.export.name-one") + exportList());
   auto path = args.get("output");
-  if (!path || path->empty()) return Status::usage("give the file: -o FILE.xlsx or -o FILE.csv");
+  if (!path || path->empty()) return Status::usage(i18n::tr("cli.export.give-file"));
   bool xlsx = endsWith(*path, ".xlsx"), csv = endsWith(*path, ".csv");
-  if (!xlsx && !csv) return Status::usage("the file must end in .xlsx or .csv: " + *path);
+  if (!xlsx && !csv) return Status::usage(i18n::trf("cli.export.file-type", {*path}));
   const std::string& name = args.positional[0];
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
@@ -54,10 +55,11 @@ Status cmdExport(const Args& args) {
     return written.status();
   }
   if (name == "archive" && xlsx)
-    std::printf("Wrote %s (%zu deputies, one sheet each, after the 汇总 sheet)\n", path->c_str(),
-                written->deputySheets);
+    std::printf("%s\n", i18n::trf("cli.export.wrote-archive",
+                                  {*path, std::to_string(written->deputySheets)})
+                           .c_str());
   else
-    std::printf("Wrote %s (%zu rows)\n", path->c_str(), written->rows);
+    std::printf("%s\n", i18n::trf("cli.export.wrote", {*path, std::to_string(written->rows)}).c_str());
   return Status::ok();
 }
 

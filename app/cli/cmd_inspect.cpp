@@ -87,14 +87,14 @@ Status cmdLogNotApplied(const Args& args) {
 Status cmdLog(const Args& args) {
   if (args.has("not-applied")) {
     if (!args.positional.empty() || args.get("node"))
-      return Status::usage("--not-applied lists the changes of every record; give no record or node");
+      return Status::usage(i18n::tr("cli.log.not-applied-alone"));
     return cmdLogNotApplied(args);
   }
   if (args.get("node")) {
-    if (!args.positional.empty()) return Status::usage("give a record number or --node KEY, not both");
+    if (!args.positional.empty()) return Status::usage(i18n::tr("cli.log.record-or-node"));
     return cmdLogNode(args);
   }
-  if (args.positional.size() != 1) return Status::usage("give a record number, or --node KEY");
+  if (args.positional.size() != 1) return Status::usage(i18n::tr("cli.log.give-record"));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   storage::Store& store = (*node)->store();
@@ -108,7 +108,7 @@ Status cmdLog(const Args& args) {
     auto s = findRecord(store, RecordKind::kSuggestion, args.positional[0]);
     if (s) id = s->id;
   }
-  if (!id) return Status::notFound("no record " + args.positional[0] + " on this node");
+  if (!id) return Status::notFound(i18n::trf("cli.log.no-record", {args.positional[0]}));
   auto h = store.history(*id);
   if (!h) return h.status();
   Json j;

@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 #include "app/node/find_record.h"
 #include "app/node/domain_glue.h"
 #include "core/domain/privacy.h"
@@ -54,7 +55,7 @@ Result<std::string> levelFor(const std::optional<std::string>& given, const Reco
   };
   if (given) {
     std::string l = norm(*given);
-    if (l.empty()) return Status::usage("--level must be 乡镇级 or 县级");
+    if (l.empty()) return Status::usage(i18n::tr("cli.issue.level"));
     return l;
   }
   std::string l = norm(deputy.get("level").value_or(""));
@@ -62,7 +63,7 @@ Result<std::string> levelFor(const std::optional<std::string>& given, const Reco
 }
 
 Status cmdToSuggestion(const Args& args) {
-  if (args.positional.size() != 1) return Status::usage("give the issue's number");
+  if (args.positional.size() != 1) return Status::usage(i18n::tr("cli.issue.give-number"));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   Node& n = **node;
@@ -73,23 +74,17 @@ Status cmdToSuggestion(const Args& args) {
   if (!issue) return issue.status();
   const std::string scope = issue->scope;
   if (self->role == Role::kTownship && scope != self->township)
-    return Status::refused("this issue was recorded by " +
-                           (scope.empty() ? std::string("the county office") : scope) +
-                           "; only its own node or the county office may turn it into a "
-                           "suggestion; nothing was recorded");
+    return Status::refused(i18n::trf(
+        "cli.issue.not-ours", {scope.empty() ? i18n::tr("core.the-county-office") : scope}));
   if (auto linked = issue->get("suggestion"); linked && !linked->empty())
-    return Status::refused("this issue was already turned into suggestion " +
-                           linked->substr(0, 12) + " (see `renda suggestion show " +
-                           linked->substr(0, 12) + "`); nothing was recorded");
+    return Status::refused(i18n::trf("cli.issue.already", {linked->substr(0, 12)}));
   std::string text = issue->get("text").value_or("");
-  if (text.empty()) return Status::usage("the issue has no text to make a suggestion of");
+  if (text.empty()) return Status::usage(i18n::tr("cli.issue.no-text"));
 
   auto deputyArg = args.get("deputy");
   if (!deputyArg) deputyArg = issue->get("deputy");
   if (!deputyArg || deputyArg->empty())
-    return Status::usage(
-        "say which deputy leads the suggestion: --deputy DEPUTY "
-        "(the issue names no deputy)");
+    return Status::usage(i18n::tr("cli.issue.give-deputy"));
   auto deputy = findRecord(store, RecordKind::kDeputy, *deputyArg);
   if (!deputy) return deputy.status();
   auto level = levelFor(args.get("level"), *deputy);
@@ -110,7 +105,7 @@ Status cmdToSuggestion(const Args& args) {
     if (!cfg->isCategory(*c)) {
       std::string all;
       for (const auto& x : cfg->categories) all += (all.empty() ? "" : "、") + x;
-      return Status::usage("建议类别 '" + *c + "' is not in the county's list; use one of: " + all);
+      return Status::usage(i18n::trf("tax.category", {*c, all}));
     }
     fields.push_back({"category", *c});
   } else if (auto c = issue->get("category"); c && cfg->isCategory(*c)) {
@@ -141,11 +136,12 @@ Status cmdToSuggestion(const Args& args) {
     std::printf("{\"suggestion\":\"%s\",\"issue\":\"%s\"}\n", toHex(*suggestionId).c_str(),
                 toHex(issue->id).c_str());
   } else if (!args.has("quiet")) {
-    std::printf("Draft suggestion %s made from issue %s: %s\n",
-                toHex(*suggestionId).substr(0, 12).c_str(), toHex(issue->id).substr(0, 12).c_str(),
-                title.c_str());
-    std::printf("The issue is marked %s. Next: renda suggestion submit %s\n", kRouteToSuggestion,
-                toHex(*suggestionId).substr(0, 12).c_str());
+    std::printf("%s\n", i18n::trf("cli.issue.made", {toHex(*suggestionId).substr(0, 12),
+                                                    toHex(issue->id).substr(0, 12), title})
+                           .c_str());
+    std::printf("%s\n", i18n::trf("cli.issue.marked",
+                                  {kRouteToSuggestion, toHex(*suggestionId).substr(0, 12)})
+                           .c_str());
   }
   return Status::ok();
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 #include "app/output/json.h"
 #include "app/node/restore.h"
 #include "core/hlc.h"
@@ -17,28 +18,25 @@ namespace {
 Result<std::pair<uint64_t, ChangeId>> changeOfAuthor(storage::Store& store, const PublicKey& author,
                                                      const std::string& prefix, uint64_t fromSeq) {
   if (prefix.size() < 8)
-    return Status::usage("give at least the first 8 characters of the change (renda log --node "
-                         "KEY lists them)");
+    return Status::usage(i18n::tr("cli.keys.change-prefix"));
   auto changes = store.changesOf(author, fromSeq);
   if (!changes) return changes.status();
   std::optional<std::pair<uint64_t, ChangeId>> found;
   for (const auto& c : *changes) {
     if (toHex(c.second).compare(0, prefix.size(), prefix) != 0) continue;
-    if (found) return Status::usage("more than one change starts with " + prefix +
-                                    "; give more characters");
+    if (found) return Status::usage(i18n::trf("cli.keys.change-ambiguous", {prefix}));
     found = c;
   }
   if (!found)
-    return Status::notFound("node " + shortKey(author) + " has no change " + prefix +
-                            " on this node (renda log --node KEY lists its changes)");
+    return Status::notFound(i18n::trf("cli.keys.no-change", {shortKey(author), prefix}));
   return *found;
 }
 
 Result<PublicKey> nodeKeyArg(const Args& args) {
   auto nodeKey = args.get("node");
-  if (!nodeKey) return Status::usage("give the node's key with --node KEY (renda status lists it)");
+  if (!nodeKey) return Status::usage(i18n::tr("cli.keys.give-node"));
   auto k = fixedFromHex<PublicKey>(*nodeKey);
-  if (!k) return Status::usage("--node must be a 64-character node key (renda status lists it)");
+  if (!k) return Status::usage(i18n::tr("cli.keys.node-key"));
   return *k;
 }
 
@@ -46,7 +44,7 @@ Status cmdForkSettle(const Args& args) {
   auto subject = nodeKeyArg(args);
   if (!subject) return subject.status();
   auto keep = args.get("keep");
-  if (!keep) return Status::usage("give the branch head to keep with --keep CHANGE");
+  if (!keep) return Status::usage(i18n::tr("cli.keys.give-keep"));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   Node& n = **node;
@@ -60,8 +58,7 @@ Status cmdForkSettle(const Args& args) {
   for (const auto& f : *forks)
     if (f.author == *subject) fork = &f;
   if (!fork)
-    return Status::refused("node " + shortKey(*subject) +
-                           " has no fork on this node: nothing to settle");
+    return Status::refused(i18n::trf("cli.keys.no-fork", {shortKey(*subject)}));
   auto head = changeOfAuthor(n.store(), *subject, *keep, fork->branchSeq);
   if (!head) return head.status();
   storage::LocalEdit edit;
@@ -72,11 +69,9 @@ Status cmdForkSettle(const Args& args) {
   auto id = n.write(edit);
   if (!id) return id.status();
   if (!args.has("quiet"))
-    std::printf("Settled the fork of node %s: the branch up to change %s (number %llu) is its "
-                "history, and the node may go on from there; the other branch stays as "
-                "evidence. Every node applies this once it arrives.\n",
-                shortKey(*subject).c_str(), shortId(head->second).c_str(),
-                static_cast<unsigned long long>(head->first));
+    std::printf("%s\n", i18n::trf("cli.keys.settled", {shortKey(*subject), shortId(head->second),
+                                                     std::to_string(head->first)})
+                           .c_str());
   return Status::ok();
 }
 
@@ -86,14 +81,12 @@ Status cmdKeyRotate(const Args& args) {
   Node& n = **node;
   auto before = n.store().deviceKey();
   if (!before) return before.status();
-  RENDA_TRY(handOver(n, n.restoreNote().empty() ? std::string("a new key was asked for")
+  RENDA_TRY(handOver(n, n.restoreNote().empty() ? std::string(i18n::tr("cli.keys.rotate-why"))
                                                 : n.restoreNote()));
   auto after = n.store().deviceKey();
   if (!after) return after.status();
   if (!args.has("quiet"))
-    std::printf("This node now signs with %s (the old key %s certified it). The county office "
-                "and the other nodes accept it once this node's changes reach them.\n",
-                toHex(*after).c_str(), shortKey(*before).c_str());
+    std::printf("%s\n", i18n::trf("cli.keys.rotated", {toHex(*after), shortKey(*before)}).c_str());
   return Status::ok();
 }
 
@@ -111,7 +104,7 @@ Status logNode(const Args& args, storage::Store& store) {
   uint64_t from = 1;
   if (auto f = args.get("from")) {
     auto n = wholeNumber(*f, UINT64_MAX);
-    if (!n) return Status::usage("--from must be a change number (digits only)");
+    if (!n) return Status::usage(i18n::tr("cli.keys.from"));
     from = *n;
   } else if (fork) {
     from = fork->branchSeq > 1 ? fork->branchSeq - 1 : 1;
@@ -135,31 +128,30 @@ Status logNode(const Args& args, storage::Store& store) {
   }
   j.key("changes").beginArray();
   if (!args.has("json")) {
-    std::printf("Node %s", shortKey(*subject).c_str());
-    if (*m) std::printf(" (%s)", (*m)->township.empty() ? "county office" : (*m)->township.c_str());
-    std::printf("\n");
+    if (*m)
+      std::printf("%s\n", i18n::trf("cli.keys.node-of",
+                                    {shortKey(*subject), (*m)->township.empty()
+                                                             ? i18n::tr("cli.keys.county-office")
+                                                             : (*m)->township})
+                             .c_str());
+    else
+      std::printf("%s\n", i18n::trf("cli.keys.node", {shortKey(*subject)}).c_str());
     bool settled = *m && (*m)->settledHead, frozen = *m && (*m)->frozenFromSeq;
     if (fork && !settled && !frozen) {
       // As renda status says: a restored laptop's hand-over, not a fork to settle.
-      std::printf("Hand-over: it handed over to a new key beside changes it made before a "
-                  "restore (number %llu); both are kept, nothing is frozen. Branch tips:\n",
-                  static_cast<unsigned long long>(fork->branchSeq));
+      std::printf("%s\n",
+                  i18n::trf("cli.keys.handover-tips", {std::to_string(fork->branchSeq)}).c_str());
     } else if (fork) {
-      std::printf("FORK: it signed different changes with the same number from number %llu on; "
-                  "branch tips:\n",
-                  static_cast<unsigned long long>(fork->branchSeq));
+      std::printf("%s\n", i18n::trf("cli.keys.fork-tips", {std::to_string(fork->branchSeq)}).c_str());
     }
     if (fork)
       for (const auto& t : fork->tips)
-        std::printf("  number %llu, change %s\n", static_cast<unsigned long long>(t.seq),
-                    toHex(t.id).c_str());
+        std::printf("%s\n", i18n::trf("cli.keys.tip", {std::to_string(t.seq), toHex(t.id)}).c_str());
     if (fork && settled)
-      std::printf("Settled by the county office, keeping the branch up to %s.\n",
-                  shortId(*(*m)->settledHead).c_str());
+      std::printf("%s\n",
+                  i18n::trf("cli.keys.settled-by", {shortId(*(*m)->settledHead)}).c_str());
     else if (fork && frozen)
-      std::printf("The county office settles it with: renda fork settle --node %s --keep "
-                  "CHANGE\n",
-                  toHex(*subject).c_str());
+      std::printf("%s\n", i18n::trf("cli.keys.settle-with", {toHex(*subject)}).c_str());
   }
   for (const auto& [seq, id] : *changes) {
     bool applied = *m && (*m)->onLine(seq, id);
@@ -170,7 +162,7 @@ Status logNode(const Args& args, storage::Store& store) {
       continue;
     }
     std::printf("  #%-6llu %s  %s\n", static_cast<unsigned long long>(seq), shortId(id).c_str(),
-                applied ? "valid history" : "evidence only (not applied)");
+                i18n::tr(applied ? "cli.keys.valid-history" : "cli.keys.evidence-only"));
   }
   j.endArray().endObject();
   if (args.has("json")) std::printf("%s\n", j.text().c_str());

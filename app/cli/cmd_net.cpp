@@ -22,7 +22,7 @@ constexpr uint64_t kProgressFrom = 20000;
 
 Status cmdSync(const Args& args) {
   if (args.positional.size() != 1)
-    return Status::usage("give the other node's address: renda sync HOST:PORT");
+    return Status::usage(i18n::tr("cli.net.give-address"));
   const std::string& address = args.positional[0];
   RENDA_TRY(splitHostPort(address).status());
   auto node = Node::open(dataDirFrom(args));
@@ -45,10 +45,11 @@ Status cmdSync(const Args& args) {
     so.progress = [&](const net::SyncProgress& p) {
       if (p.toSend + p.receivedChanges < kProgressFrom && !shown) return;
       shown = true;
-      std::fprintf(stderr, "\rSyncing: sent %llu of %llu, received %llu changes   ",
-                   static_cast<unsigned long long>(p.sentChanges),
-                   static_cast<unsigned long long>(p.toSend),
-                   static_cast<unsigned long long>(p.receivedChanges));
+      std::fprintf(stderr, "\r%s   ",
+                   i18n::trf("cli.net.progress",
+                             {std::to_string(p.sentChanges), std::to_string(p.toSend),
+                              std::to_string(p.receivedChanges)})
+                       .c_str());
     };
   net::SyncReport r = runSession(**node, **keys, *fd, so);
   if (shown) std::fprintf(stderr, "\n");
@@ -65,15 +66,18 @@ Status cmdSync(const Args& args) {
                 static_cast<unsigned long long>(r.bytesReceived),
                 static_cast<unsigned long long>(r.durationMs));
   } else if (!quiet && r.status) {
-    std::printf("Synced with node %s at %s in %.1f s: sent %llu changes, received %llu",
-                shortKey(r.peer).c_str(), address.c_str(), double(r.durationMs) / 1000,
-                static_cast<unsigned long long>(r.sentChanges),
-                static_cast<unsigned long long>(r.receivedChanges));
-    if (in.duplicates) std::printf(" (%zu already here)", in.duplicates);
-    if (in.notApplied) std::printf("; %zu kept but not applied", in.notApplied);
-    if (in.forks) std::printf("; %zu fork%s found", in.forks, in.forks == 1 ? "" : "s");
-    std::printf(".\n");
-    for (const auto& n : in.notes) std::printf("  note: %s\n", n.c_str());
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.1f", double(r.durationMs) / 1000);
+    std::string line = i18n::trf("cli.net.synced", {shortKey(r.peer), address, seconds,
+                                                    std::to_string(r.sentChanges),
+                                                    std::to_string(r.receivedChanges)});
+    if (in.duplicates) line += i18n::trf("cli.net.already-here", {std::to_string(in.duplicates)});
+    if (in.notApplied) line += i18n::trf("cli.net.kept-not-applied", {std::to_string(in.notApplied)});
+    if (in.forks)
+      line += i18n::trf(in.forks == 1 ? "cli.net.fork-found" : "cli.net.forks-found",
+                        {std::to_string(in.forks)});
+    std::printf("%s%s\n", line.c_str(), i18n::tr("cli.net.synced-end"));
+    for (const auto& n : in.notes) std::printf("%s\n", i18n::trf("cli.sync.note", {n}).c_str());
     if (in.notApplied)
       std::printf("%s\n", i18n::trf("cli.sync.not-applied", {std::to_string(in.notApplied)}).c_str());
     else if (in.forks)
@@ -82,10 +86,9 @@ Status cmdSync(const Args& args) {
   if (!r.status) {
     if (r.sentChanges || r.receivedChanges)
       return Status::error(r.status.code(),
-                           r.status.message() + ". What moved before that is kept (sent " +
-                               std::to_string(r.sentChanges) + ", received " +
-                               std::to_string(r.receivedChanges) +
-                               " changes); run renda sync again to finish");
+                           i18n::trf("cli.net.partly-synced",
+                                     {r.status.message(), std::to_string(r.sentChanges),
+                                      std::to_string(r.receivedChanges)}));
     return r.status;
   }
   return noted;
@@ -98,7 +101,7 @@ Status secondsOption(const Args& args, const std::string& name, uint64_t* ms) {
   char* end = nullptr;
   unsigned long v = std::strtoul(s->c_str(), &end, 10);
   if (s->empty() || *end || v < 1 || v > 86400)
-    return Status::usage("--" + name + " takes seconds, from 1 to 86400");
+    return Status::usage(i18n::trf("cli.net.seconds", {name}));
   *ms = v * 1000;
   return Status::ok();
 }
@@ -110,7 +113,7 @@ Status cmdServe(const Args& args) {
   for (const auto& p : o.neighbours) RENDA_TRY(splitHostPort(p).status());
   if (auto d = args.get("discovery")) {
     if (*d != "on" && *d != "off" && *d != "loopback")
-      return Status::usage("--discovery takes on, off or loopback");
+      return Status::usage(i18n::tr("cli.net.discovery"));
     o.discovery = *d != "off";
     o.loopbackDiscovery = *d == "loopback";
   }
@@ -129,7 +132,7 @@ Status cmdServe(const Args& args) {
   }
   o.web.open = args.has("web-open") || opensToLan(o.web.listen);
   if (args.has("web-open") && (o.web.listen.empty() || o.web.listen == "off"))
-    return Status::usage("--web-open opens the web interface, but --web is off");
+    return Status::usage(i18n::tr("cli.net.web-off"));
   // For tests that would otherwise wait out the handshake timeout (slowloris).
   if (const char* t = std::getenv("RENDA_HANDSHAKE_TIMEOUT_MS"); t && *t)
     o.handshakeTimeoutMs = std::strtoull(t, nullptr, 10);
@@ -139,17 +142,18 @@ Status cmdServe(const Args& args) {
 }
 
 Status cmdNeighbourAdd(const Args& args) {
-  if (args.positional.size() != 1) return Status::usage("give the neighbour's HOST:PORT");
+  if (args.positional.size() != 1) return Status::usage(i18n::tr("cli.net.give-neighbour"));
   RENDA_TRY(addNeighbour(dataDirFrom(args), args.positional[0]));
   if (!args.has("quiet"))
-    std::printf("Added %s. renda serve syncs with it from now on.\n", args.positional[0].c_str());
+    std::printf("%s\n", i18n::trf("cli.net.neighbour-added", {args.positional[0]}).c_str());
   return Status::ok();
 }
 
 Status cmdNeighbourRemove(const Args& args) {
-  if (args.positional.size() != 1) return Status::usage("give the neighbour's HOST:PORT");
+  if (args.positional.size() != 1) return Status::usage(i18n::tr("cli.net.give-neighbour"));
   RENDA_TRY(removeNeighbour(dataDirFrom(args), args.positional[0]));
-  if (!args.has("quiet")) std::printf("Removed %s.\n", args.positional[0].c_str());
+  if (!args.has("quiet"))
+    std::printf("%s\n", i18n::trf("cli.net.neighbour-removed", {args.positional[0]}).c_str());
   return Status::ok();
 }
 
@@ -157,7 +161,7 @@ Status cmdNeighbourList(const Args& args) {
   auto list = readNeighbours(dataDirFrom(args));
   if (!list) return list.status();
   if (list->empty() && !args.has("quiet"))
-    std::printf("No neighbours yet: renda neighbour add HOST:PORT\n");
+    std::printf("%s\n", i18n::tr("cli.net.no-neighbours"));
   for (const auto& n : *list) std::printf("%s\n", n.c_str());
   return Status::ok();
 }

@@ -106,12 +106,11 @@ Result<std::vector<Field>> fieldsFrom(RecordKind kind, const Args& args, storage
     const domain::FieldInfo* info = domain::findField(kind, name);
     if (!info) {
       const domain::FieldInfo* near = domain::nearestField(domain::fieldsOf(kind), name);
-      return Status::usage("--set " + name + ": " + name + " is not a field of " +
-                           domain::kindLabel(kind) + "; did you mean " + near->name + "? `renda " +
-                           kindWord(kind) + " --help` lists the fields");
+      return Status::usage(i18n::trf("cli.rec.set-not-a-field",
+                                     {name, domain::kindLabel(kind), near->name, kindWord(kind)}));
     }
     for (const auto& f : out)
-      if (f.name == name) return Status::usage("field " + name + " is given twice");
+      if (f.name == name) return Status::usage(i18n::trf("cli.rec.field-twice", {name}));
     // A duty record's type is checked against the settings' list (checkTaxonomy).
     if (!(kind == RecordKind::kDutyRecord && name == "type")) RENDA_TRY(checkChoice(*info, value));
     auto v = storedValue(store, *info, value);
@@ -125,7 +124,7 @@ Result<std::vector<Field>> fieldsFrom(RecordKind kind, const Args& args, storage
   }
   for (const auto& s : args.all("set")) {
     auto eq = s.find('=');
-    if (eq == std::string::npos || eq == 0) return Status::usage("--set takes NAME=VALUE");
+    if (eq == std::string::npos || eq == 0) return Status::usage(i18n::tr("cli.rec.set-form"));
     RENDA_TRY(add(s.substr(0, eq), s.substr(eq + 1)));
   }
   return out;
@@ -140,7 +139,7 @@ Status cmdAdd(const KindInfo& k, const Args& args) {
   for (const auto& req : requiredFields(k.kind)) {
     bool has = false;
     for (const auto& f : *fields) has = has || (f.name == req && !f.value.empty());
-    if (!has) return Status::usage(std::string("a ") + k.word + " needs --" + req);
+    if (!has) return Status::usage(i18n::trf("cli.rec.needs", {k.word, req}));
   }
   auto id = addRecord(n, k.kind, std::move(*fields), args.get("township"),
                       {.allowSameName = args.has("allow-same-name")});

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 #include "app/output/dataset.h"
 #include "app/output/export.h"
 #include "app/node/privacy.h"
@@ -22,7 +23,7 @@ std::string reportList() {
 }
 
 Status cmdReport(const Args& args) {
-  if (args.positional.size() != 1) return Status::usage("name a report:" + reportList());
+  if (args.positional.size() != 1) return Status::usage(i18n::tr("cli.report.name-one") + reportList());
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   auto data = loadDataset((*node)->store());
@@ -48,7 +49,7 @@ Status cmdReport(const Args& args) {
   }
   if (auto csv = args.get("csv")) {
     RENDA_TRY(writeCsv(*csv, *t));
-    std::printf("Wrote %s (%zu rows)\n", csv->c_str(), t->rows.size());
+    std::printf("%s\n", i18n::trf("cli.export.wrote", {*csv, std::to_string(t->rows.size())}).c_str());
   } else if (args.has("json")) {
     std::printf("%s\n", tableJson(*t).c_str());
   } else {

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 #include "app/node/find_record.h"
 #include "app/output/table_out.h"
 #include "core/domain/config.h"
@@ -24,13 +25,13 @@ Result<uint64_t> dayOption(const Args& args, const char* name, uint64_t fallback
   auto v = args.get(name);
   if (!v) return fallback;
   auto d = domain::parseDate(*v);
-  if (!d) return Status::usage(std::string("--") + name + " takes a date like 2026-12-01");
+  if (!d) return Status::usage(i18n::trf("cli.schedule.date", {name}));
   return *d;
 }
 
 Status cmdSchedule(const Args& args) {
   if (args.positional.size() != 1)
-    return Status::usage("give the station's name or number, e.g. renda schedule 城关镇代表之家");
+    return Status::usage(i18n::tr("cli.schedule.give-station"));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   storage::Store& store = (*node)->store();
@@ -42,17 +43,17 @@ Status cmdSchedule(const Args& args) {
   if (!from) return from.status();
   auto to = dayOption(args, "to", *from + 27 * domain::kDayMs);
   if (!to) return to.status();
-  if (*to < *from) return Status::usage("--to is before --from");
+  if (*to < *from) return Status::usage(i18n::tr("cli.schedule.to-before-from"));
   if ((*to - *from) / domain::kDayMs >= kMaxDays)
-    return Status::usage("show at most a year at a time (--from and --to)");
+    return Status::usage(i18n::tr("cli.schedule.at-most-a-year"));
 
   std::string rule = station->get("receptionSchedule").value_or("");
   std::vector<domain::ScheduledDay> days;
   if (!rule.empty()) {
     auto s = domain::parseSchedule(rule);
     if (!s)
-      return Status::refused("this station's reception days (" + rule + ") cannot be read: " +
-                             s.status().message() + "; fix them with renda station edit");
+      return Status::refused(
+          i18n::trf("cli.schedule.unreadable", {rule, s.status().message()}));
     days = domain::expandSchedule(*s, *from, *to);
   }
 

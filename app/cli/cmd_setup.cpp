@@ -8,6 +8,7 @@
 
 #include "app/node/bundles.h"
 #include "app/cli/cli.h"
+#include "app/i18n/strings.h"
 #include "core/crypto.h"
 
 namespace renda::app {
@@ -26,22 +27,19 @@ Passphrase newPassphrase(const Args& args) {
 
 Status init(Node& node, const Args& args, bool quiet) {
   if (exists(node.devicePath()))
-    return Status::usage("this data folder already has a node key (" + node.devicePath() + ")");
+    return Status::usage(i18n::trf("cli.setup.has-key", {node.devicePath()}));
   SecretKey key = crypto::generateSigningKey();
   Passphrase passphrase = newPassphrase(args);
   if (args.has("passphrase") && passphrase.empty())
-    return Status::usage("--passphrase needs a passphrase: run renda at a terminal to type it, "
-                         "or set RENDA_PASSPHRASE");
+    return Status::usage(i18n::tr("cli.setup.no-passphrase"));
   RENDA_TRY(writeKeyFile(node.devicePath(), key, passphrase.text()));
   // The encryption key (X25519) that personal fields are sealed to; separate
   // from the signing key, announced once the node is enrolled.
   RENDA_TRY(node.makeEncryptionKey(passphrase.text()));
   RENDA_TRY(node.store().setDeviceKey(key.publicKey()));
   if (!quiet)
-    std::printf("Created node in %s\nNode key: %s\n"
-                "Next: the county office enrolls this key (renda enroll --node %s --township NAME "
-                "-o FILE), then run `renda join FILE` here.\n",
-                node.dir().c_str(), toHex(key.publicKey()).c_str(), toHex(key.publicKey()).c_str());
+    std::printf("%s\n",
+                i18n::trf("cli.setup.created", {node.dir(), toHex(key.publicKey())}).c_str());
   return Status::ok();
 }
 
@@ -73,15 +71,15 @@ Status cmdInit(const Args& args) {
 
 Status cmdCountyInit(const Args& args) {
   auto name = args.get("name");
-  if (!name || name->empty()) return Status::usage("give the county's name with --name");
+  if (!name || name->empty()) return Status::usage(i18n::tr("cli.setup.give-county"));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   Node& n = **node;
-  if (n.store().network()) return Status::usage("this node already belongs to a county network");
+  if (n.store().network()) return Status::usage(i18n::tr("cli.setup.in-network"));
   auto adminPassword = firstAdminPassword(args);
   if (!adminPassword) return adminPassword.status();
   if (!exists(n.devicePath())) RENDA_TRY(init(n, args, true));
-  if (exists(n.rootPath())) return Status::usage("this folder already holds a county root key");
+  if (exists(n.rootPath())) return Status::usage(i18n::tr("cli.setup.has-root"));
   // The device key signs the county's first change: open it (passphrase and
   // all) before anything is written, so a failure leaves the folder as it was.
   auto key = n.deviceKey();
@@ -109,28 +107,27 @@ Status cmdCountyInit(const Args& args) {
   if (!id) return id.status();
   RENDA_TRY(n.announceEncryptionKey());
   if (!args.has("quiet"))
-    std::printf("Created the county network for %s.\nCounty root key: %s (kept in %s — back it "
-                "up offline)\nCounty key fingerprint: %s (read it out to each township when it "
-                "joins; `renda status` shows it)\nThis node is the county office node: %s\n",
-                name->c_str(), shortKey(info.root).c_str(), n.rootPath().c_str(),
-                fingerprint(info.root).c_str(), shortKey((*key)->publicKey()).c_str());
+    std::printf("%s\n", i18n::trf("cli.setup.county-created",
+                                  {*name, shortKey(info.root), n.rootPath(),
+                                   fingerprint(info.root), shortKey((*key)->publicKey())})
+                           .c_str());
   return addFirstAdmin(args, *adminPassword);
 }
 
 Status cmdEnroll(const Args& args) {
   auto nodeKey = args.get("node");
   auto out = args.get("output");
-  if (!nodeKey || !out) return Status::usage("give --node KEY and -o FILE");
+  if (!nodeKey || !out) return Status::usage(i18n::tr("cli.setup.give-node-file"));
   auto subject = fixedFromHex<PublicKey>(*nodeKey);
-  if (!subject) return Status::usage("--node must be the 64-character node key `renda init` printed");
+  if (!subject) return Status::usage(i18n::tr("cli.setup.node-key"));
   Role role = Role::kTownship;
   if (auto r = args.get("role")) {
     if (*r == "county") role = Role::kCounty;
-    else if (*r != "township") return Status::usage("--role is township or county");
+    else if (*r != "township") return Status::usage(i18n::tr("cli.setup.role"));
   }
   std::string township = args.get("township").value_or("");
   if (role == Role::kTownship && township.empty())
-    return Status::usage("give the township with --township (e.g. --township 城关镇)");
+    return Status::usage(i18n::tr("cli.setup.give-township"));
   if (role == Role::kCounty) township.clear();
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
@@ -146,7 +143,7 @@ Status cmdEnroll(const Args& args) {
     // enrollment that has already ended.
     auto days = wholeNumber(*d, 36500);
     if (!days || *days == 0)
-      return Status::usage("--days must be a number of days from 1 to 36500");
+      return Status::usage(i18n::tr("cli.setup.days"));
     until = now + *days * 86400000ull;
   }
   storage::LocalEdit edit;
@@ -168,9 +165,11 @@ Status cmdEnroll(const Args& args) {
   if (secret) sodium_memzero(secret->data(), secret->size());
   if (!exported) return exported.status();
   if (!args.has("quiet"))
-    std::printf("Enrolled node %s for %s. Give %s to that node and run there:\n  renda join %s\n",
-                shortKey(*subject).c_str(), township.empty() ? "the county" : township.c_str(),
-                out->c_str(), out->c_str());
+    std::printf("%s\n", i18n::trf("cli.setup.enrolled",
+                                  {shortKey(*subject),
+                                   township.empty() ? i18n::tr("cli.setup.the-county") : township,
+                                   *out})
+                           .c_str());
   return Status::ok();
 }
 
@@ -182,8 +181,7 @@ Status keepNetworkSecret(Node& n, const NetworkId& network, const NetworkSecret&
   Passphrase passphrase = *sealed ? askPassphrase("Passphrase for the network key file: ")
                                   : Passphrase();
   if (*sealed && passphrase.text().empty())
-    return Status::refused("the network key must be sealed with this node's passphrase: type it "
-                           "when asked (or set RENDA_PASSPHRASE)");
+    return Status::refused(i18n::tr("cli.setup.seal-network-key"));
   return writeNetworkKeyFile(n.networkKeyPath(), network, secret, passphrase.text());
 }
 
@@ -192,33 +190,31 @@ Status keepNetworkSecret(Node& n, const NetworkId& network, const NetworkSecret&
 Status joinNetworkKey(Node& n, const std::string& path, bool quiet) {
   auto net = n.store().network();
   if (!net)
-    return Status::usage("this node has not joined yet: run renda join with its enrollment file");
+    return Status::usage(i18n::tr("cli.setup.not-joined"));
   auto secret = readNetworkKeyFile(path, net->network);
   if (!secret) return secret.status();
   Status kept = keepNetworkSecret(n, net->network, *secret);
   sodium_memzero(secret->data(), secret->size());
   RENDA_TRY(kept);
   if (!quiet)
-    std::printf("This node now holds the %s network's key and can sync with the other nodes.\n",
-                net->countyName.c_str());
+    std::printf("%s\n", i18n::trf("cli.setup.holds-network-key", {net->countyName}).c_str());
   return Status::ok();
 }
 
 Status cmdJoin(const Args& args) {
   if (auto networkKey = args.get("network-key")) {
     if (!args.positional.empty())
-      return Status::usage("give the enrollment file, or --network-key FILE on a node that has "
-                           "joined already, not both");
+      return Status::usage(i18n::tr("cli.setup.file-or-key"));
     auto node = Node::open(dataDirFrom(args));
     if (!node) return node.status();
     return joinNetworkKey(**node, *networkKey, args.has("quiet"));
   }
-  if (args.positional.size() != 1) return Status::usage("give the enrollment file");
+  if (args.positional.size() != 1) return Status::usage(i18n::tr("cli.setup.give-file"));
   const std::string& path = args.positional[0];
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   Node& n = **node;
-  if (n.store().network()) return Status::usage("this node already belongs to a county network");
+  if (n.store().network()) return Status::usage(i18n::tr("cli.setup.in-network"));
   auto adminPassword = firstAdminPassword(args);
   if (!adminPassword) return adminPassword.status();
   auto self = n.store().deviceKey();
@@ -246,16 +242,14 @@ Status cmdJoin(const Args& args) {
     return Status::ok();
   }));
   if (!enrolled)
-    return Status::refused(path + " does not enroll this node (key " + shortKey(*self) +
-                           "); ask the county office to run renda enroll for this key");
+    return Status::refused(i18n::trf("cli.setup.not-for-this", {path, shortKey(*self)}));
   if (!enrolledNow)
-    return Status::refused(
-        path + " enrolls this node (key " + shortKey(*self) + ") for a period that does not " +
-        "cover now, " + formatTime(now) +
-        (untilMs && untilMs < now ? " (it ended " + formatTime(untilMs) + ")" : std::string()) +
-        ". Nothing was changed. Check this computer's date and time; if they are right, ask the "
-        "county office to enroll this key again (renda enroll --node " + toHex(*self) +
-        ") and join with the new file");
+    return Status::refused(i18n::trf(
+        "cli.setup.not-now",
+        {path, shortKey(*self), formatTime(now),
+         untilMs && untilMs < now ? i18n::trf("cli.setup.ended", {formatTime(untilMs)})
+                                  : std::string(),
+         toHex(*self)}));
   // The file names the county key this node will trust from now on; only the
   // county office can say whether it is theirs.
   const std::string print = fingerprint(info->header.rootKey);
@@ -266,12 +260,9 @@ Status cmdJoin(const Args& args) {
         given += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     std::string key = toHex(info->header.rootKey);
     if (given.size() != 20 && given.size() != key.size())
-      return Status::usage("--fingerprint takes the county key's fingerprint: 20 digits and "
-                           "letters a-f in groups of four, like 3f2a-9c01-77de-0b12-4e5a");
+      return Status::usage(i18n::tr("cli.setup.fingerprint"));
     if (key.compare(0, given.size(), given) != 0)
-      return Status::refused(path + " names the county key " + print + ", not " + *expected +
-                             ": it was not made by your county office. Nothing was changed; ask "
-                             "the county office for a new enrollment file");
+      return Status::refused(i18n::trf("cli.setup.other-county", {path, print, *expected}));
   }
   storage::NetworkInfo ni{info->header.network, info->header.rootKey, info->header.countyName};
   RENDA_TRY(n.store().setNetwork(ni));
@@ -292,28 +283,22 @@ Status cmdJoin(const Args& args) {
   // nodes of this township can seal personal fields to it.
   RENDA_TRY(n.announceEncryptionKey());
   if (!args.has("quiet")) {
-    std::printf("Joined the %s network as %s (%s). %llu changes imported.\n",
-                ni.countyName.c_str(), m->township.empty() ? "the county office" : m->township.c_str(),
-                m->label.c_str(), static_cast<unsigned long long>(imported->report.added));
-    std::printf("County key fingerprint: %s\n", print.c_str());
-    if (!info->header.networkSecret)
-      std::printf("The file does not carry the network's key, so this node cannot sync over the "
-                  "network yet: ask the county office for it (renda county network-key -o FILE "
-                  "there), then run renda join --network-key FILE here. USB bundles work without "
-                  "it.\n");
-    if (!args.get("fingerprint"))
-      std::printf(
-          "This node now trusts that county key. Compare the fingerprint with the county "
-          "office's (by phone: `renda status` there shows it). If they differ, the file did not "
-          "come from your county office: do not use this node; delete this data folder, run "
-          "`renda init` again and ask the county office for a new enrollment file.\n");
+    std::printf("%s\n",
+                i18n::trf("cli.setup.joined",
+                          {ni.countyName,
+                           m->township.empty() ? i18n::tr("core.the-county-office") : m->township,
+                           m->label, std::to_string(imported->report.added)})
+                    .c_str());
+    std::printf("%s\n", i18n::trf("cli.setup.fingerprint-is", {print}).c_str());
+    if (!info->header.networkSecret) std::printf("%s\n", i18n::tr("cli.setup.joined-no-key"));
+    if (!args.get("fingerprint")) std::printf("%s\n", i18n::tr("cli.setup.compare-fingerprint"));
   }
   return Status::ok();
 }
 
 Status cmdCountyNetworkKey(const Args& args) {
   auto out = args.get("output");
-  if (!out) return Status::usage("give the file to write with -o FILE");
+  if (!out) return Status::usage(i18n::tr("cli.err.give-output"));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   Node& n = **node;
@@ -321,15 +306,14 @@ Status cmdCountyNetworkKey(const Args& args) {
   if (!net) return net.status();
   auto secret = readNetworkKeyFile(n.networkKeyPath(), net->network);
   if (!secret && secret.status().code() == Code::kNotFound)
-    return Status::refused("this node holds no network key; only the county office can do this");
+    return Status::refused(i18n::tr("cli.setup.no-network-key"));
   if (!secret) return secret.status();
   Status wrote = writeNetworkKeyFile(*out, net->network, *secret, "");
   sodium_memzero(secret->data(), secret->size());
   RENDA_TRY(wrote);
   if (!args.has("quiet"))
-    std::printf("Wrote the %s network's key to %s (a secret: carry it like a key, delete it once "
-                "used). On a node that joined without it run: renda join --network-key %s\n",
-                net->countyName.c_str(), out->c_str(), out->c_str());
+    std::printf("%s\n",
+                i18n::trf("cli.setup.wrote-network-key", {net->countyName, *out}).c_str());
   return Status::ok();
 }
 
@@ -337,11 +321,11 @@ Status cmdRevoke(const Args& args) {
   auto nodeKey = args.get("node");
   auto after = args.get("after");
   if (!nodeKey || !after)
-    return Status::usage("give --node KEY and --after N (the last change number to keep)");
+    return Status::usage(i18n::tr("cli.setup.give-node-after"));
   auto subject = fixedFromHex<PublicKey>(*nodeKey);
-  if (!subject) return Status::usage("--node must be a 64-character node key");
+  if (!subject) return Status::usage(i18n::tr("cli.setup.node-key-64"));
   auto parsed = wholeNumber(*after, UINT64_MAX);
-  if (!parsed) return Status::usage("--after must be a change number (0 or more, digits only)");
+  if (!parsed) return Status::usage(i18n::tr("cli.setup.after"));
   uint64_t cutoff = *parsed;
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
@@ -357,10 +341,8 @@ Status cmdRevoke(const Args& args) {
     auto held = n.store().changesNumbered(*subject, cutoff);
     if (!held) return held.status();
     if (held->empty())
-      return Status::refused("this node does not hold change number " + std::to_string(cutoff) +
-                             " of node " + shortKey(*subject) +
-                             " yet; import that node's changes first, or revoke after a number "
-                             "this node holds");
+      return Status::refused(i18n::trf("cli.setup.revoke-missing",
+                                       {std::to_string(cutoff), shortKey(*subject)}));
     // Of a fork, the change the county's settlement keeps at that number; of
     // a hand-over beside the node's changes, the change on its line (not the
     // hand-over's certificate).
@@ -376,11 +358,9 @@ Status cmdRevoke(const Args& args) {
     }
     if (onLine.size() == 1) pin = onLine.front();
     if (!pin)
-      return Status::refused("node " + shortKey(*subject) + " signed " +
-                             std::to_string(held->size()) + " different changes numbered " +
-                             std::to_string(cutoff) +
-                             " (a fork); settle it first (renda fork settle), or revoke after "
-                             "an earlier number");
+      return Status::refused(
+          i18n::trf("cli.setup.revoke-fork",
+                    {shortKey(*subject), std::to_string(held->size()), std::to_string(cutoff)}));
   }
   storage::LocalEdit edit;
   edit.op = OpKind::kRevocation;
@@ -399,21 +379,18 @@ Status cmdRevoke(const Args& args) {
       kept = (*m)->line.sideIds.size();
     }
     if (!kept)
-      return Status::usage("node " + shortKey(*subject) +
-                           " made no hand-over beside its changes that this node holds; revoke "
-                           "without --keep-successor (a hand-over on its line up to number " +
-                           std::to_string(cutoff) + " is kept anyway)");
+      return Status::usage(
+          i18n::trf("cli.setup.no-successor", {shortKey(*subject), std::to_string(cutoff)}));
   }
   auto id = n.write(edit);
   if (!id) return id.status();
   if (!args.has("quiet"))
-    std::printf("Revoked node %s: its changes after number %llu will be refused everywhere once "
-                "this reaches them.\n",
-                shortKey(*subject).c_str(), static_cast<unsigned long long>(cutoff));
+    std::printf("%s\n", i18n::trf("cli.setup.revoked",
+                                  {shortKey(*subject), std::to_string(cutoff)}).c_str());
   if (kept && !args.has("quiet"))
-    std::printf("The new key it handed over to after a restore stays enrolled (%zu hand-over%s "
-                "kept).\n",
-                kept, kept == 1 ? "" : "s");
+    std::printf("%s\n", i18n::trf(kept == 1 ? "cli.setup.kept-successor-one"
+                                            : "cli.setup.kept-successors",
+                                  {std::to_string(kept)}).c_str());
   return Status::ok();
 }
 

@@ -12,7 +12,7 @@ namespace {
 
 Status cmdSummary(const Args& args) {
   auto out = args.get("output");
-  if (!out) return Status::usage("give the file to write with -o FILE");
+  if (!out) return Status::usage(i18n::tr("cli.err.give-output"));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   auto net = (*node)->store().network();
@@ -31,7 +31,7 @@ Status cmdSummary(const Args& args) {
 
 Status cmdExport(const Args& args) {
   auto out = args.get("output");
-  if (!out) return Status::usage("give the file to write with -o FILE");
+  if (!out) return Status::usage(i18n::tr("cli.err.give-output"));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   auto net = (*node)->store().network();
@@ -52,7 +52,7 @@ Status cmdExport(const Args& args) {
 }
 
 Status cmdImport(const Args& args) {
-  if (args.positional.size() != 1) return Status::usage("give the bundle file to import");
+  if (args.positional.size() != 1) return Status::usage(i18n::tr("cli.sync.give-bundle"));
   auto node = Node::open(dataDirFrom(args));
   if (!node) return node.status();
   auto r = importBundle(**node, args.positional[0], !args.has("quiet"));

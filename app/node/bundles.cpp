@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "app/i18n/strings.h"
 #include "storage/lmdb.h"
 
 namespace renda::app {
@@ -59,12 +60,8 @@ Result<ImportResult> importBundle(Node& node, const std::string& path, bool prog
   if (!held) return held.status();
   for (const auto& p : info->header.prerequisites)
     if (std::find(held->begin(), held->end(), p) == held->end())
-      return Status::refused(
-          path + " assumes this node holds node " + shortKey(p.author) + "'s change " +
-          std::to_string(p.seq) + ", which it does not. Either the bundle was made for another "
-          "node's summary, or that node's changes have branched (a fork, or a restored backup) "
-          "and this node holds another branch. Nothing was imported. Ask the other node for a "
-          "full bundle (there: renda bundle export -o FILE, without --for) and import that");
+      return Status::refused(i18n::trf("node.bundle-gap",
+                                       {path, shortKey(p.author), std::to_string(p.seq)}));
   uint64_t done = 0;
   if (options.onProgress) options.onProgress(0, info->changeCount);
   bool showProgress = progress && info->changeCount >= 20000;

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "app/i18n/strings.h"
 #include "app/node/node.h"
 #include "core/crypto.h"
 
@@ -105,14 +106,14 @@ Status writeSecretFile(const std::string& path, std::string_view magic, std::str
   randombytes_buf(nonce, sizeof nonce);
   std::string tmp = path + ".partial." + toHex(nonce, sizeof nonce);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_EXCL, 0600);
-  if (fd < 0) return Status::ioError("cannot write the key file " + path + ": " + std::strerror(errno));
+  if (fd < 0) return Status::ioError(i18n::trf("node.key-file.cannot-write-why", {path, std::strerror(errno)}));
   bool ok = ::write(fd, content.data(), content.size()) == ssize_t(content.size());
   ok = ok && ::fsync(fd) == 0;
   ::close(fd);
   sodium_memzero(content.data(), content.size());
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
     ::unlink(tmp.c_str());
-    return Status::ioError("cannot write the key file " + path);
+    return Status::ioError(i18n::trf("node.key-file.cannot-write", {path}));
   }
   return Status::ok();
 }
@@ -121,22 +122,21 @@ Status writeSecretFile(const std::string& path, std::string_view magic, std::str
 Result<std::string> readKeyBytes(const std::string& path, std::string_view magic) {
   int fd = ::open(path.c_str(), O_RDONLY);
   if (fd < 0) {
-    if (errno == ENOENT) return Status::notFound("no key file " + path + "; run renda init first");
-    return Status::ioError("cannot read the key file " + path + ": " + std::strerror(errno));
+    if (errno == ENOENT) return Status::notFound(i18n::trf("node.key-file.missing", {path}));
+    return Status::ioError(i18n::trf("node.key-file.cannot-read", {path, std::strerror(errno)}));
   }
   struct stat st;
   ::fstat(fd, &st);
   if (st.st_mode & 077) {
     ::close(fd);
-    return Status::refused("the key file " + path +
-                           " can be read by other users; run: chmod 600 " + path);
+    return Status::refused(i18n::trf("node.key-file.open-to-others", {path}));
   }
   std::string content(4096, '\0');
   ssize_t n = ::read(fd, content.data(), content.size());
   ::close(fd);
   if (n < ssize_t(magic.size() + 1) || content.compare(0, magic.size(), magic) != 0) {
     sodium_memzero(content.data(), content.size());
-    return Status::invalid("the key file " + path + " is damaged");
+    return Status::invalid(i18n::trf("node.key-file.damaged", {path}));
   }
   content.resize(size_t(n));
   return content;
@@ -146,22 +146,19 @@ Result<std::string> readKeyBytes(const std::string& path, std::string_view magic
 // asking for the passphrase when it is sealed.
 Status openSecret(const std::string& path, std::string_view rest, unsigned char* out,
                   size_t outBytes) {
-  if (rest.empty()) return Status::invalid("the key file " + path + " is damaged");
+  if (rest.empty()) return Status::invalid(i18n::trf("node.key-file.damaged", {path}));
   uint8_t sealed = static_cast<uint8_t>(rest[0]);
   rest.remove_prefix(1);
   if (sealed == kClear) {
-    if (rest.size() != outBytes) return Status::invalid("the key file " + path + " is damaged");
+    if (rest.size() != outBytes) return Status::invalid(i18n::trf("node.key-file.damaged", {path}));
     std::memcpy(out, rest.data(), outBytes);
     return Status::ok();
   }
   if (sealed != kLegacySealed && sealed != kSealed)
-    return Status::invalid("the key file " + path +
-                           " was written by a newer version of renda; use that version");
+    return Status::invalid(i18n::trf("node.key-file.newer", {path}));
   Passphrase pass = askPassphrase("Passphrase for " + path + ": ");
   if (pass.empty())
-    return Status::refused("the key file " + path +
-                           " is sealed with a passphrase: run renda at a terminal to type it, or "
-                           "set RENDA_PASSPHRASE");
+    return Status::refused(i18n::trf("node.key-file.sealed", {path}));
   auto opened = sealed == kLegacySealed
                     ? crypto::openLegacyWithPassphrase(crypto::asBytes(rest), pass.text())
                     : crypto::openWithPassphrase(crypto::asBytes(rest), pass.text());
@@ -169,7 +166,7 @@ Status openSecret(const std::string& path, std::string_view rest, unsigned char*
   bool fits = opened->size() == outBytes;
   if (fits) std::memcpy(out, opened->data(), outBytes);
   sodium_memzero(opened->data(), opened->size());
-  if (!fits) return Status::invalid("the key file " + path + " is damaged");
+  if (!fits) return Status::invalid(i18n::trf("node.key-file.damaged", {path}));
   return Status::ok();
 }
 
@@ -202,7 +199,7 @@ Result<BoxSecretKey> readBoxKeyFile(const std::string& path) {
   if (!content) return content.status();
   BoxSecretKey key;
   size_t head = kBoxKeyMagic.size() + BoxPublicKey::kSize;
-  Status s = content->size() < head ? Status::invalid("the key file " + path + " is damaged")
+  Status s = content->size() < head ? Status::invalid(i18n::trf("node.key-file.damaged", {path}))
                                     : openSecret(path,
                                                  std::string_view(content->data() + head,
                                                                   content->size() - head),
@@ -211,7 +208,7 @@ Result<BoxSecretKey> readBoxKeyFile(const std::string& path) {
                                   BoxPublicKey::kSize) == 0;
   sodium_memzero(content->data(), content->size());
   if (!s) return s;
-  if (!matches) return Status::invalid("the key file " + path + " is damaged");
+  if (!matches) return Status::invalid(i18n::trf("node.key-file.damaged", {path}));
   return key;
 }
 
@@ -222,7 +219,7 @@ Result<BoxPublicKey> readBoxPublicKey(const std::string& path) {
                 ? BoxPublicKey::fromSpan(content->data() + kBoxKeyMagic.size(), BoxPublicKey::kSize)
                 : std::nullopt;
   sodium_memzero(content->data(), content->size());
-  if (!pk) return Status::invalid("the key file " + path + " is damaged");
+  if (!pk) return Status::invalid(i18n::trf("node.key-file.damaged", {path}));
   return *pk;
 }
 
@@ -253,12 +250,12 @@ Result<NetworkSecret> readNetworkKeyFile(const std::string& path, const NetworkI
   size_t head = kNetKeyMagic.size() + network.size();
   if (content->size() < head) {
     sodium_memzero(content->data(), content->size());
-    return Status::invalid("the network key file " + path + " is damaged");
+    return Status::invalid(i18n::trf("node.key-file.network-damaged", {path}));
   }
   bool ours = std::memcmp(content->data() + kNetKeyMagic.size(), network.data(), network.size()) == 0;
   Status s = ours ? openSecret(path, std::string_view(content->data() + head, content->size() - head),
                                secret.data(), secret.size())
-                  : Status::refused(path + " holds the network key of another county's network");
+                  : Status::refused(i18n::trf("node.key-file.other-network", {path}));
   sodium_memzero(content->data(), content->size());
   if (!s) {
     sodium_memzero(secret.data(), secret.size());

@@ -83,7 +83,7 @@ Result<domain::SuggestionView> takeLifeCycleAction(
     Node& node, const Record& suggestion, const std::string& action,
     const std::vector<std::pair<std::string, std::string>>& options) {
   storage::Store& store = node.store();
-  if (!domain::findAction(action)) return Status::usage("unknown action '" + action + "'");
+  if (!domain::findAction(action)) return Status::usage(i18n::trf("core.unknown-action", {action}));
   // A choice (an outcome class, a rating) must be one of its allowed values.
   if (const auto* known = domain::actionFields(action))
     for (const auto& [name, value] : options)

@@ -47,8 +47,7 @@ Result<const SecretKey*> Node::deviceKey() {
     auto stored = store_->deviceKey();
     if (!stored) return stored.status();
     if (k->publicKey() != *stored)
-      return Status::refused("the key file does not belong to this store; was the folder mixed "
-                             "up with another node's?");
+      return Status::refused(i18n::tr("node.key-not-ours"));
     device_ = std::move(*k);
   }
   return &*device_;
@@ -57,7 +56,7 @@ Result<const SecretKey*> Node::deviceKey() {
 Result<SecretKey> Node::rootKey() {
   auto k = readKeyFile(rootPath());
   if (!k && k.status().code() == Code::kNotFound)
-    return Status::refused("this node holds no county root key; only the county office can do this");
+    return Status::refused(i18n::tr("node.no-root-key"));
   return k;
 }
 
@@ -67,9 +66,7 @@ Result<Membership> Node::self() {
   auto m = store_->membership(*key);
   if (!m) return m.status();
   if (!*m)
-    return Status::refused("this node is not enrolled yet: the county office must run "
-                           "`renda enroll` for key " + toHex(*key) +
-                           ", then run `renda join FILE` here with the file it gives you");
+    return Status::refused(i18n::trf("node.not-enrolled", {toHex(*key)}));
   return **m;
 }
 
@@ -82,26 +79,23 @@ Status Node::mayWrite() {
   for (const auto& v : *vv)
     if (v.author == m->subject) nextSeq = std::max(nextSeq, v.seq + 1);
   const std::string key = shortKey(m->subject);
-  const std::string again = " To go on writing from this computer, " + enrollAgainHint();
+  const std::string again = i18n::trf("node.write-again", {enrollAgainHint()});
   if (!m->admitted)
-    return Status::refused("this computer's key " + key + " is not admitted to the county "
-                           "network" + (m->admissionProblem.empty() ? "" : ": " + m->admissionProblem) +
-                           "; nothing was recorded." + again);
+    return Status::refused(i18n::trf(
+        "node.not-admitted",
+        {key,
+         m->admissionProblem.empty() ? "" : i18n::trf("node.why", {m->admissionProblem}),
+         again}));
   if (m->revokedAfterSeq && nextSeq > *m->revokedAfterSeq)
-    return Status::refused(
-        "the county office revoked this computer's key " + key + " after its change " +
-        std::to_string(*m->revokedAfterSeq) +
-        (m->revocationReason.empty() ? "" : " (" + m->revocationReason + ")") +
-        "; nothing was recorded. Its changes up to that number still stand." + again);
+    return Status::refused(i18n::trf(
+        "node.revoked",
+        {key, std::to_string(*m->revokedAfterSeq),
+         m->revocationReason.empty() ? "" : i18n::trf("node.reason", {m->revocationReason}),
+         again}));
   if (m->frozenFromSeq && nextSeq >= *m->frozenFromSeq)
-    return Status::refused(
-        "this computer's key " + key + " " + m->frozenReason +
-        ": this folder, or a copy of its key, went on from an older state (a backup put back "
-        "together with renda's restore marker, say). Nothing was recorded, and nothing it writes "
-        "from number " + std::to_string(*m->frozenFromSeq) +
-        " on counts until the county office keeps one branch: there, renda status shows the "
-        "fork and renda fork settle --node " + toHex(m->subject) +
-        " --keep CHANGE settles it. Bring that settlement here (bundle or sync) and write again");
+    return Status::refused(i18n::trf("node.frozen", {key, m->frozenReason,
+                                                     std::to_string(*m->frozenFromSeq),
+                                                     toHex(m->subject)}));
   if (!m->coversMs(nowMs()))
     return Status::refused(i18n::trf("node.enrollment-expired",
                                      {key, formatTime(nowMs()), toHex(m->subject),
@@ -128,7 +122,7 @@ Status Node::prepareToWrite() {
   // The store was copied or restored: the old key may have signed changes this
   // copy does not hold. Hand over to a fresh key that the old one certifies.
   return handOver(*this, restoreNote_.empty()
-                             ? "this data folder was copied or restored from a backup"
+                             ? i18n::tr("node.copied")
                              : restoreNote_);
 }
 
@@ -154,8 +148,7 @@ Status Node::announceEncryptionKey() {
     Passphrase passphrase = *sealed ? askPassphrase("Passphrase for the new key files: ")
                                     : Passphrase();
     if (*sealed && passphrase.text().empty())
-      return Status::refused("the new key files must be sealed with this node's passphrase: "
-                             "type it when asked (or set RENDA_PASSPHRASE)");
+      return Status::refused(i18n::tr("node.seal-new-keys"));
     RENDA_TRY(makeEncryptionKey(passphrase.text()));
   }
   std::vector<storage::LocalEdit> edits;
@@ -216,8 +209,8 @@ bool hasClearPersonalField(const storage::LocalEdit& edit) {
 void noteWrite(Node& n) {
   Status s = noteWritten(n);
   if (!s)
-    std::fprintf(stderr, "renda: warning: the restore marker (%s) could not be updated: %s\n",
-                 markerPath().c_str(), s.message().c_str());
+    std::fprintf(stderr, "%s\n",
+                 i18n::trf("node.marker-not-updated", {markerPath(), s.message()}).c_str());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "app/i18n/strings.h"
 #include "core/domain/privacy.h"
 #include "core/sealed.h"
 #include "core/trust.h"
@@ -30,16 +31,10 @@ Status sealPersonalFields(storage::Store& store, storage::LocalEdit& edit, uint6
   if (!members) return members.status();
   SealRecipients to = sealRecipients(*members, scope, nowMs);
   if (to.countyKeys == 0)
-    return Status::refused(
-        "personal information (" + personal.front()->name +
-        ") is only recorded sealed to the county office's encryption key, and that key has not "
-        "reached this node yet. Import a bundle from the county office (renda bundle import "
-        "FILE), then try again. Nothing was recorded.");
+    return Status::refused(i18n::trf("node.no-county-seal-key", {personal.front()->name}));
   if (!scope.empty() && to.townshipKeys == 0)
-    std::fprintf(stderr,
-                 "renda: note: no node of %s has an encryption key on this node yet, so only the "
-                 "county office will be able to read %s.\n",
-                 scope.c_str(), personal.front()->name.c_str());
+    std::fprintf(stderr, "%s\n",
+                 i18n::trf("node.no-township-seal-key", {scope, personal.front()->name}).c_str());
   for (Field* f : personal) {
     auto sealed = sealValue(f->value, kind, f->name, to.keys);
     if (!sealed) return Status::usage(sealed.status().message());
@@ -156,12 +151,9 @@ Status presentDataset(domain::Dataset& d, Node& node, bool reveal, const domain:
     auto self = node.self();
     if (!self) return self.status();
     if (self->role == Role::kTownship && q.township != self->township)
-      return Status::refused("this node may show personal information of " + self->township +
-                             " only; add --township " + self->township +
-                             ", or leave out --reveal to see it masked");
+      return Status::refused(i18n::trf("node.reveal-own-township", {self->township}));
     if (!unsealer.hasKeys())
-      return Status::refused("this node holds no encryption key, so it cannot show personal "
-                             "information; leave out --reveal to see it masked");
+      return Status::refused(i18n::tr("node.reveal-no-key"));
   }
   size_t unopened = presentRecords(d, unsealer, reveal ? Reveal::kClear : Reveal::kMasked);
   if (reveal && unopened)

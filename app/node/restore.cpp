@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/i18n/strings.h"
 #include "core/crypto.h"
 
 namespace renda::app {
@@ -257,8 +258,8 @@ Result<std::string> checkRestore(Node& n) {
                                             : fixedFromHex<PublicKey>(rest.substr(dot + 1));
       if (fresh && *fresh == *device) {
         RENDA_TRY(finishFiles(n, path, rest.substr(0, dot), *fresh));
-        std::fprintf(stderr, "renda: finished switching to the new device key %s, which an "
-                             "earlier run had started.\n", shortKey(*fresh).c_str());
+        std::fprintf(stderr, "%s\n",
+                     i18n::trf("node.handover-finished", {shortKey(*fresh)}).c_str());
         continue;
       }
     } else if (device && (name.rfind("encryption.key.next.", 0) == 0 ||
@@ -284,9 +285,7 @@ Result<std::string> checkRestore(Node& n) {
   const MarkerEntry& e = **mark;
   if (e.key != *device) {
     store.markRestored();
-    return "this data folder was restored from a backup made before this computer switched to "
-           "the key " + shortKey(e.key) + "; the folder still holds the older key " +
-           shortKey(*device);
+    return i18n::trf("node.restored-before-switch", {shortKey(e.key), shortKey(*device)});
   }
   auto held = store.changesNumbered(e.key, e.seq);
   if (!held) return held.status();
@@ -297,8 +296,7 @@ Result<std::string> checkRestore(Node& n) {
   for (const auto& v : *vv)
     if (v.author == e.key) top = std::max(top, v.seq);
   store.markRestored();
-  return "this data folder was restored from a backup: this computer had written up to its change " +
-         std::to_string(e.seq) + ", and the folder holds only " + std::to_string(top);
+  return i18n::trf("node.restored-behind", {std::to_string(e.seq), std::to_string(top)});
 }
 
 Status handOver(Node& n, const std::string& why) {
@@ -307,33 +305,28 @@ Status handOver(Node& n, const std::string& why) {
   auto self = n.self();
   if (!self) return self.status();
   if (self->successor) {
-    std::string done = "This computer's key " + shortKey(self->subject) +
-                       " has already handed over to the key " + shortKey(*self->successor) +
-                       ", which this folder does not hold; a key hands over only once";
+    std::string done = i18n::trf("node.handed-over",
+                                 {shortKey(self->subject), shortKey(*self->successor)});
     if (asked)  // the old key may go on
-      return Status::refused(done + ". Nothing was changed: this folder goes on signing with " +
-                             shortKey(self->subject) + ". If there is a newer backup of this "
-                             "folder, the one that holds the key " + shortKey(*self->successor) +
-                             ", put that back instead");
-    return Status::refused(why + ". " + done + ". Restore the newer backup of this folder if "
-                           "there is one; otherwise " + enrollAgainHint());
+      return Status::refused(i18n::trf(
+          "node.handed-over-asked",
+          {done, shortKey(self->subject), shortKey(*self->successor)}));
+    return Status::refused(
+        i18n::trf("node.handed-over-restored", {why, done, enrollAgainHint()}));
   }
   auto sid = storeIdHex(n);
   if (!sid) return sid.status();
   if (auto mark = findMarker(*sid); mark && *mark && (*mark)->key != self->subject)
-    return Status::refused(why + ". The key it switched to is not in this folder: restore the "
-                           "newer backup of this folder if there is one; otherwise " +
-                           enrollAgainHint());
+    return Status::refused(i18n::trf("node.switched-key-missing", {why, enrollAgainHint()}));
   auto net = store.network();
   if (!net) return net.status();
   auto oldKey = readKeyFile(n.devicePath());
   if (!oldKey) return oldKey.status();
   if (oldKey->publicKey() != self->subject)
-    return Status::refused("the key file does not belong to this store; was the folder mixed up "
-                           "with another node's?");
+    return Status::refused(i18n::tr("node.key-not-ours"));
   // The old key signs the certificate: it must still be able to write.
   if (Status may = n.mayWrite(); !may)
-    return asked ? may : Status::error(may.code(), why + ", but " + may.message());
+    return asked ? may : Status::error(may.code(), i18n::trf("node.but", {why, may.message()}));
   // The successor's period lies inside the old key's current one.
   uint64_t now = Node::nowMs();
   uint64_t from = now > 60000 ? now - 60000 : 0, until = 0;
@@ -345,23 +338,20 @@ Status handOver(Node& n, const std::string& why) {
       inside = true;
     }
   if (!inside)
-    return Status::refused(why + ", and this computer's enrollment has ended; ask the county "
-                           "office to enroll it again");
+    return Status::refused(i18n::trf("node.handover-enrollment-ended", {why}));
   auto sealed = keyFileSealed(n.devicePath());
   if (!sealed) return sealed.status();
   Passphrase passphrase =
       *sealed ? askPassphrase("Passphrase for the new key files: ") : Passphrase();
   // The new keys are sealed like the old one, never left in clear.
   if (*sealed && passphrase.text().empty())
-    return Status::refused(why + ", and the new key files must be sealed with this node's "
-                           "passphrase: type it when asked (or set RENDA_PASSPHRASE)");
+    return Status::refused(i18n::trf("node.handover-passphrase", {why}));
   // From here to the last rename, no other renda touches this folder's key
   // files; one that handed over while this one waited is not done twice.
   FolderLock lock;
   RENDA_TRY(lock.take(n.dir()));
   if (auto current = store.deviceKey(); !current || *current != self->subject)
-    return Status::refused(why + ", and another renda command on this folder switched to a new "
-                           "key meanwhile; run this command again");
+    return Status::refused(i18n::trf("node.handover-race", {why}));
   SecretKey fresh = crypto::generateSigningKey();
   BoxSecretKey freshBox = crypto::generateBoxKey();
   BoxSecretKey freshTransport = crypto::generateBoxKey();
@@ -386,7 +376,7 @@ Status handOver(Node& n, const std::string& why) {
     ::unlink(nextEncryptionPath(n, fresh.publicKey()).c_str());
     ::unlink(nextTransportPath(n, fresh.publicKey()).c_str());
     return Status::error(ids.status().code(),
-                         why + ", but switching to a new key failed: " + ids.status().message());
+                         i18n::trf("node.handover-failed", {why, ids.status().message()}));
   }
   crashPoint("handover:committed");
   // The store's old id now stands for the new key: a later roll-back of the
@@ -398,19 +388,14 @@ Status handOver(Node& n, const std::string& why) {
   RENDA_TRY(noteWritten(n));
   // A hand-over that was asked for says so on stdout (renda key rotate).
   if (!asked)
-    std::fprintf(stderr,
-                 "renda: %s. So that no number of the old key %s is ever signed twice, this "
-                 "computer now signs with a new device key %s, certified by the old one. What "
-                 "was written after the backup was made comes back with the next bundle or sync "
-                 "from a node that holds it.\n",
-                 why.c_str(), oldShort.c_str(), shortKey(fresh.publicKey()).c_str());
+    std::fprintf(stderr, "%s\n",
+                 i18n::trf("node.handed-over-note", {why, oldShort, shortKey(fresh.publicKey())})
+                     .c_str());
   return Status::ok();
 }
 
 std::string enrollAgainHint() {
-  return "the county office must enroll this computer anew: run renda init --data NEW-FOLDER "
-         "here, renda enroll --node NEW-KEY at the county office, then renda join FILE --data "
-         "NEW-FOLDER here";
+  return i18n::tr("node.enroll-again");
 }
 
 Status noteWritten(Node& n) {

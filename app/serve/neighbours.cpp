@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 
+#include "app/i18n/strings.h"
 #include "app/serve/session.h"
 
 namespace renda::app {
@@ -57,8 +58,8 @@ Result<std::vector<std::string>> readNeighbours(const std::string& dataDir) {
     if (s.empty()) continue;
     auto hp = splitHostPort(s);
     if (!hp)
-      return Status::usage(neighboursPath(dataDir) + " line " + std::to_string(n) + ": " +
-                           hp.status().message());
+      return Status::usage(i18n::trf("serve.neighbours-line",
+                                     {neighboursPath(dataDir), std::to_string(n), hp.status().message()}));
     if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
   }
   return out;
@@ -69,7 +70,7 @@ Status addNeighbour(const std::string& dataDir, const std::string& hostPort) {
   auto list = readNeighbours(dataDir);
   if (!list) return list.status();
   if (std::find(list->begin(), list->end(), hostPort) != list->end())
-    return Status::usage(hostPort + " is already a neighbour");
+    return Status::usage(i18n::trf("serve.already-neighbour", {hostPort}));
   list->push_back(hostPort);
   return writeNeighbours(dataDir, *list);
 }
@@ -79,7 +80,7 @@ Status removeNeighbour(const std::string& dataDir, const std::string& hostPort) 
   if (!list) return list.status();
   auto it = std::find(list->begin(), list->end(), hostPort);
   if (it == list->end())
-    return Status::usage(hostPort + " is not a neighbour (renda neighbour list shows them)");
+    return Status::usage(i18n::trf("serve.not-neighbour", {hostPort}));
   list->erase(it);
   return writeNeighbours(dataDir, *list);
 }

@@ -28,6 +28,7 @@
 #include "app/serve/neighbours.h"
 #include "app/web/serve_control.h"
 #include "net/beacon.h"
+#include "app/i18n/strings.h"
 #include "app/serve/session.h"
 #include "core/limits.h"
 
@@ -193,7 +194,7 @@ class Server {
       startSession(-1, false, n.address);
     }
     if (!address.empty() && asked.waiting.empty())
-      return Status::notFound(address + " is not a neighbour of this node");
+      return Status::notFound(i18n::trf("serve.unknown-neighbour", {address}));
     if (asked.waiting.empty()) asked.done({});
     else asked_.push_back(std::move(asked));
     return Status::ok();
@@ -233,10 +234,8 @@ class Server {
     beaconKey_.emplace(net::BeaconKey::derive(keys_->network.network, keys_->secret));
     auto socket = net::BeaconSocket::open(options_.discoveryPort);
     if (!socket)
-      return Status::usage("cannot listen for this county's nodes on UDP port " +
-                           std::to_string(options_.discoveryPort) + " (" +
-                           socket.status().message() +
-                           "); choose another with --discovery-port, or --discovery off");
+      return Status::usage(i18n::trf("serve.discovery-port", {std::to_string(options_.discoveryPort),
+                                                              socket.status().message()}));
     beaconSocket_.emplace(std::move(*socket));
     if (listenPort_) beaconSender_.emplace(*beaconKey_, keys_->self, listenPort_);
     beaconListener_.emplace(*beaconKey_, keys_->self);
@@ -440,7 +439,7 @@ class Server {
       a.thread.join();
       net::SyncReport& r = *a.report;
       if (a.cut && r.status)
-        r.status = Status::refused("cut off: node " + shortKey(r.peer) + " was revoked");
+        r.status = Status::refused(i18n::trf("serve.cut-off", {shortKey(r.peer)}));
       // A peer that broke the protocol (not merely a cut link) is turned away a while.
       if (a.incoming && r.status.code() == Code::kInvalidInput)
         penalty_[hostOf(a.address)] = now + kPenaltyMs;

@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "app/i18n/strings.h"
 #include "core/limits.h"
 
 namespace renda::app {
@@ -33,8 +34,7 @@ net::LocalIdentity SessionKeys::identity() const {
 Result<std::unique_ptr<SessionKeys>> loadSessionKeys(Node& node) {
   auto net = node.store().network();
   if (!net)
-    return Status::refused("this node has not joined a county network yet: run renda join FILE "
-                           "with the enrollment file from the county office");
+    return Status::refused(i18n::tr("serve.not-joined"));
   auto self = node.store().deviceKey();
   if (!self) return self.status();
   auto keys = std::make_unique<SessionKeys>();
@@ -42,10 +42,7 @@ Result<std::unique_ptr<SessionKeys>> loadSessionKeys(Node& node) {
   keys->self = *self;
   auto secret = readNetworkKeyFile(node.networkKeyPath(), net->network);
   if (!secret && secret.status().code() == Code::kNotFound)
-    return Status::refused(
-        "this node holds no network key, so it cannot sync over the network (bundles on a USB "
-        "stick still work). Ask the county office for it (there: renda county network-key -o "
-        "FILE) and run here: renda join --network-key FILE");
+    return Status::refused(i18n::tr("serve.no-network-key"));
   if (!secret) return secret.status();
   keys->secret = *secret;
   sodium_memzero(secret->data(), secret->size());
@@ -92,12 +89,11 @@ net::PeerCheck peerCheck(storage::Store& store, const SessionKeys& keys) {
                           [&store](const PublicKey& k) { return memberOf(store, k); });
     if (!node) return node;
     if (*node == keys.self)
-      return Status::refused("the other side is this node itself (its own address)");
+      return Status::refused(i18n::tr("serve.self"));
     auto m = memberOf(store, *node);
     uint64_t now = Node::nowMs();
     if (m && m->admitted && !m->coversMs(now))
-      return Status::refused("node " + shortKey(*node) + "'s enrollment does not cover " +
-                             formatTime(now) + "; the county office renews it with renda enroll");
+      return Status::refused(i18n::trf("serve.peer-enrollment", {shortKey(*node), formatTime(now)}));
     return node;
   };
 }
@@ -106,7 +102,7 @@ Status peerStillAllowed(storage::Store& store, const PublicKey& peer) {
   auto m = store.membership(peer);
   if (!m) return m.status();
   if (*m && (*m)->revokedAfterSeq)
-    return Status::refused("node " + shortKey(peer) + " was revoked by the county office");
+    return Status::refused(i18n::trf("serve.peer-revoked", {shortKey(peer)}));
   return Status::ok();
 }
 
@@ -168,15 +164,13 @@ Result<std::pair<std::string, uint16_t>> splitHostPort(const std::string& hostPo
   if (!hostPort.empty() && hostPort[0] == '[') {
     size_t close = hostPort.find(']');
     if (close == std::string::npos || close + 1 >= hostPort.size() || hostPort[close + 1] != ':')
-      return Status::usage("\"" + hostPort + "\" is not an address: write HOST:PORT, e.g. "
-                           "192.168.1.20:7420");
+      return Status::usage(i18n::trf("serve.not-an-address", {hostPort}));
     host = hostPort.substr(1, close - 1);
     port = hostPort.substr(close + 2);
   } else {
     size_t colon = hostPort.rfind(':');
     if (colon == std::string::npos || colon == 0 || hostPort.find(':') != colon)
-      return Status::usage("\"" + hostPort + "\" is not an address: write HOST:PORT, e.g. "
-                           "192.168.1.20:7420");
+      return Status::usage(i18n::trf("serve.not-an-address", {hostPort}));
     host = hostPort.substr(0, colon);
     port = hostPort.substr(colon + 1);
   }
@@ -185,7 +179,7 @@ Result<std::pair<std::string, uint16_t>> splitHostPort(const std::string& hostPo
   for (char c : port) digits = digits && c >= '0' && c <= '9';
   if (digits) n = std::stoul(port);
   if (!digits || (n == 0 && !anyPort) || n > 65535)
-    return Status::usage("\"" + port + "\" is not a port: give a number from 1 to 65535");
+    return Status::usage(i18n::trf("serve.not-a-port", {port}));
   return std::pair{host, static_cast<uint16_t>(n)};
 }
 
@@ -282,7 +276,7 @@ Result<int> listenOn(const std::string& address) {
   std::string port = std::to_string(hp->second);
   int rc = ::getaddrinfo(hp->first.c_str(), port.c_str(), &hints, &found);
   if (rc != 0)
-    return Status::usage("cannot listen on " + address + ": " + ::gai_strerror(rc));
+    return Status::usage(i18n::trf("serve.cannot-listen", {address, ::gai_strerror(rc)}));
   std::string err = "no address";
   for (addrinfo* a = found; a; a = a->ai_next) {
     int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -297,8 +291,7 @@ Result<int> listenOn(const std::string& address) {
     ::close(fd);
   }
   ::freeaddrinfo(found);
-  return Status::usage("cannot listen on " + address + " (" + err +
-                       "): is another renda serve using that port? Choose another with --listen");
+  return Status::usage(i18n::trf("serve.port-busy", {address, err}));
 }
 
 }  // namespace renda::app
