@@ -14,10 +14,10 @@ namespace renda::app {
 
 Result<Passphrase> newAccountPassword(const std::string& name) {
   if (std::getenv("RENDA_PASSWORD")) return askSecret("", "RENDA_PASSWORD");
-  Passphrase first = askSecret("New password for " + name + ": ", "RENDA_PASSWORD");
+  Passphrase first = askSecret(i18n::trf("cli.account.ask-password", {name}), "RENDA_PASSWORD");
   if (first.empty())
     return Status::usage(i18n::tr("cli.account.give-password"));
-  Passphrase again = askSecret("The same password again: ", "RENDA_PASSWORD");
+  Passphrase again = askSecret(i18n::tr("cli.account.ask-again"), "RENDA_PASSWORD");
   if (again.text() != first.text())
     return Status::usage(i18n::tr("cli.account.passwords-differ"));
   return first;

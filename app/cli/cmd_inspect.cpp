@@ -205,70 +205,66 @@ Status cmdStatus(const Args& args) {
   const std::optional<Membership>& self = status->self;
   const std::vector<NeighbourView>* neighbours = &status->neighbours;
   const std::vector<std::string>& notAdmitted = status->notAdmitted;
-  std::printf("Data folder: %s\n", (*node)->dir().c_str());
-  std::printf("Node key:    %s\n", key ? toHex(*key).c_str() : "(none: run renda init)");
-  std::printf("County:      %s\n", net ? net->countyName.c_str() : "(not joined yet)");
-  if (net) std::printf("County key:  %s (fingerprint)\n", fingerprint(net->root).c_str());
+  auto put = [](const std::string& line) { std::printf("%s\n", line.c_str()); };
+  put(i18n::trf("cli.status.folder", {(*node)->dir()}));
+  put(i18n::trf("cli.status.key",
+                {key ? toHex(*key) : std::string(i18n::tr("cli.status.no-key"))}));
+  put(i18n::trf("cli.status.county",
+                {net ? net->countyName : std::string(i18n::tr("cli.status.not-joined"))}));
+  if (net) put(i18n::trf("cli.status.county-key", {fingerprint(net->root)}));
   if (self)
-    std::printf("This node:   %s, %s\n", self->township.empty() ? "county office" : self->township.c_str(),
-                self->label.c_str());
+    put(i18n::trf("cli.status.this-node",
+                  {self->township.empty() ? i18n::tr("cli.keys.county-office") : self->township,
+                   self->label}));
   else if (key)
-    std::printf("This node:   not enrolled yet\n");
-  std::printf("Changes:     %llu from %llu nodes\n", static_cast<unsigned long long>(st->changes),
-              static_cast<unsigned long long>(st->authors));
-  std::printf("Records:     %llu (%llu with conflicts to resolve)\n",
-              static_cast<unsigned long long>(st->records),
-              static_cast<unsigned long long>(st->conflicts));
-  if (st->notApplied)
-    std::printf("Not applied: %llu changes kept as evidence (see renda log --not-applied)\n",
-                static_cast<unsigned long long>(st->notApplied));
-  for (const auto& f : st->frozen) std::printf("FROZEN:      %s\n", f.c_str());
+    put(i18n::tr("cli.status.not-enrolled"));
+  put(i18n::trf("cli.status.changes", {std::to_string(st->changes), std::to_string(st->authors)}));
+  put(i18n::trf("cli.status.records", {std::to_string(st->records), std::to_string(st->conflicts)}));
+  if (st->notApplied) put(i18n::trf("cli.status.not-applied", {std::to_string(st->notApplied)}));
+  for (const auto& f : st->frozen) put(i18n::trf("cli.status.frozen", {f}));
   for (const auto& f : st->forks) {
     auto m = store.membership(f.author);
     bool settled = m && *m && (*m)->settledHead;
     bool frozen = m && *m && (*m)->frozenFromSeq;
     if (!settled && !frozen) {
-      std::printf("Hand-over:   node %s handed over to a new key beside changes it made before a "
-                  "restore (number %llu); nothing is frozen\n",
-                  describeAuthor(store, f.author).c_str(),
-                  static_cast<unsigned long long>(f.branchSeq));
+      put(i18n::trf("cli.status.hand-over",
+                    {describeAuthor(store, f.author), std::to_string(f.branchSeq)}));
       continue;
     }
-    std::printf("FORK:        node %s signed different changes with the same number from number "
-                "%llu on; %zu branches:\n",
-                describeAuthor(store, f.author).c_str(),
-                static_cast<unsigned long long>(f.branchSeq), f.tips.size());
+    put(i18n::trf("cli.status.fork", {describeAuthor(store, f.author),
+                                      std::to_string(f.branchSeq), std::to_string(f.tips.size())}));
     for (const auto& t : f.tips)
-      std::printf("               up to number %llu, change %s\n",
-                  static_cast<unsigned long long>(t.seq), shortId(t.id).c_str());
+      put(i18n::trf("cli.status.fork-tip", {std::to_string(t.seq), shortId(t.id)}));
     if (settled)
-      std::printf("             settled by the county office, keeping %s\n",
-                  shortId(*(*m)->settledHead).c_str());
+      put(i18n::trf("cli.status.fork-settled", {shortId(*(*m)->settledHead)}));
     else
-      std::printf("             the county office keeps one branch with: renda fork settle --node "
-                  "%s --keep CHANGE\n             (renda log --node %s shows both)\n",
-                  toHex(f.author).c_str(), shortKey(f.author).c_str());
+      put(i18n::trf("cli.status.fork-settle-with", {toHex(f.author), shortKey(f.author)}));
   }
-  for (const auto& r : st->revoked) std::printf("Revoked:     %s\n", r.c_str());
-  for (const auto& r : notAdmitted) std::printf("Not admitted: %s\n", r.c_str());
-  if (st->restored)
-    std::printf("Restored:    this store was copied or restored; it will sign with a new key at its "
-                "next edit\n");
+  for (const auto& r : st->revoked) put(i18n::trf("cli.status.revoked", {r}));
+  for (const auto& r : notAdmitted) put(i18n::trf("cli.status.not-admitted", {r}));
+  if (st->restored) put(i18n::tr("cli.status.restored"));
   for (size_t i = 0; i < neighbours->size(); ++i) {
     const NeighbourView& v = (*neighbours)[i];
     // Nodes that connect here are noted by key ("node HEX"), others by address.
     bool incoming = v.state.address.rfind("node ", 0) == 0 && v.state.node;
-    std::string line = incoming ? "node " + describeAuthor(store, *v.state.node) + ", connects here"
-                                : v.state.address;
-    if (!incoming && v.state.node) line += " (node " + describeAuthor(store, *v.state.node) + ")";
-    if (v.state.lastContactMs) line += "; last contact " + formatTime(v.state.lastContactMs);
-    else line += v.state.lastAttemptMs ? "; never reached" : "; not tried yet";
+    std::string line =
+        incoming ? i18n::trf("cli.status.connects-here", {describeAuthor(store, *v.state.node)})
+                 : v.state.address;
+    if (!incoming && v.state.node)
+      line += i18n::trf("cli.status.of-node", {describeAuthor(store, *v.state.node)});
+    if (v.state.lastContactMs)
+      line += i18n::trf("cli.status.last-contact", {formatTime(v.state.lastContactMs)});
+    else
+      line += i18n::tr(v.state.lastAttemptMs ? "cli.status.never-reached" : "cli.status.not-tried");
     if (!v.state.lastError.empty())
-      line += "; last try " + formatTime(v.state.lastAttemptMs) + " failed: " + v.state.lastError;
-    if (v.pending) line += "; " + std::to_string(*v.pending) + " changes waiting to go there";
-    std::printf("%s %s\n", i == 0 ? "Neighbours: " : "            ", line.c_str());
+      line += i18n::trf("cli.status.last-try-failed",
+                        {formatTime(v.state.lastAttemptMs), v.state.lastError});
+    if (v.pending) line += i18n::trf("cli.status.waiting", {std::to_string(*v.pending)});
+    put(i18n::trf(i == 0 ? "cli.status.neighbours" : "cli.status.neighbours-more", {line}));
   }
-  std::printf("Store size:  %.1f MB\n", st->fileBytes / 1e6);
+  char size[32];
+  std::snprintf(size, sizeof size, "%.1f", st->fileBytes / 1e6);
+  put(i18n::trf("cli.status.size", {size}));
   return Status::ok();
 }
 

@@ -22,7 +22,7 @@ bool exists(const std::string& path) {
 
 Passphrase newPassphrase(const Args& args) {
   if (!args.has("passphrase")) return Passphrase();
-  return askPassphrase("New passphrase for the key: ");
+  return askPassphrase(i18n::tr("cli.setup.ask-new-passphrase"));
 }
 
 Status init(Node& node, const Args& args, bool quiet) {
@@ -178,7 +178,7 @@ Status cmdEnroll(const Args& args) {
 Status keepNetworkSecret(Node& n, const NetworkId& network, const NetworkSecret& secret) {
   auto sealed = keyFileSealed(n.devicePath());
   if (!sealed) return sealed.status();
-  Passphrase passphrase = *sealed ? askPassphrase("Passphrase for the network key file: ")
+  Passphrase passphrase = *sealed ? askPassphrase(i18n::tr("cli.setup.ask-network-passphrase"))
                                   : Passphrase();
   if (*sealed && passphrase.text().empty())
     return Status::refused(i18n::tr("cli.setup.seal-network-key"));

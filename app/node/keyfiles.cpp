@@ -156,7 +156,7 @@ Status openSecret(const std::string& path, std::string_view rest, unsigned char*
   }
   if (sealed != kLegacySealed && sealed != kSealed)
     return Status::invalid(i18n::trf("node.key-file.newer", {path}));
-  Passphrase pass = askPassphrase("Passphrase for " + path + ": ");
+  Passphrase pass = askPassphrase(i18n::trf("node.ask.passphrase-for", {path}));
   if (pass.empty())
     return Status::refused(i18n::trf("node.key-file.sealed", {path}));
   auto opened = sealed == kLegacySealed

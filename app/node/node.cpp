@@ -145,7 +145,7 @@ Status Node::announceEncryptionKey() {
     // A missing key file is made sealed like the device key.
     auto sealed = keyFileSealed(devicePath());
     if (!sealed) return sealed.status();
-    Passphrase passphrase = *sealed ? askPassphrase("Passphrase for the new key files: ")
+    Passphrase passphrase = *sealed ? askPassphrase(i18n::tr("node.ask.new-key-files"))
                                     : Passphrase();
     if (*sealed && passphrase.text().empty())
       return Status::refused(i18n::tr("node.seal-new-keys"));

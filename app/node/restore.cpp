@@ -342,7 +342,7 @@ Status handOver(Node& n, const std::string& why) {
   auto sealed = keyFileSealed(n.devicePath());
   if (!sealed) return sealed.status();
   Passphrase passphrase =
-      *sealed ? askPassphrase("Passphrase for the new key files: ") : Passphrase();
+      *sealed ? askPassphrase(i18n::tr("node.ask.new-key-files")) : Passphrase();
   // The new keys are sealed like the old one, never left in clear.
   if (*sealed && passphrase.text().empty())
     return Status::refused(i18n::trf("node.handover-passphrase", {why}));

@@ -8,9 +8,11 @@
 
 #include <sys/stat.h>
 
+#include <regex>
 #include <string>
 #include <vector>
 
+#include "app/i18n/strings.h"
 #include "tests/app/cli_fixtures.h"
 
 namespace {
@@ -34,6 +36,29 @@ void saysBoth(Harness& h, const std::vector<std::string>& args, int code, const 
 }
 
 }  // namespace
+
+TEST_CASE("String table: a page's .web line names no command-line flag or command",
+          "[app][i18n]") {
+  namespace i18n = renda::app::i18n;
+  const std::regex commandLine("--[a-z]|renda [a-z]|RENDA_");
+  size_t webLines = 0;
+  for (auto lang : {i18n::Lang::kZh, i18n::Lang::kEn})
+    for (const auto& [key, text] : i18n::allStrings(lang)) {
+      std::string k = key;
+      if (k.size() < 4 || k.compare(k.size() - 4, 4, ".web") != 0) continue;
+      ++webLines;
+      INFO(k << ": " << text);
+      CHECK_FALSE(std::regex_search(text, commandLine));
+      // Each is the page's text of a command-line line.
+      CHECK(i18n::hasKey(k.substr(0, k.size() - 4)));
+    }
+  CHECK(webLines > 2 * 10);
+  // Under the web's scope a node refusal gives that line: what to do on the page.
+  i18n::WebMessages web;
+  std::string frozen = i18n::trf("node.frozen", {"abcd1234", "signed two changes", "7", "ab"});
+  CHECK_THAT(frozen, Catch::Contains("请联系县人大常委会办公室处理这个分叉") &&
+                         !Catch::Contains("renda fork settle"));
+}
 
 TEST_CASE("renda CLI words: a mistake in the options reads in Chinese under zh_*",
           "[app][cli][i18n]") {
@@ -108,6 +133,14 @@ TEST_CASE("renda CLI words: setting up, accounts, bundles and sync refuse in Chi
   Run added = h.run({"--data", dir, "neighbour", "add", "127.0.0.1:7420"}, kZh);
   CHECK(added.code == 0);
   CHECK_THAT(added.out, Catch::Contains("已添加 127.0.0.1:7420。从现在起 renda serve 会与它同步。"));
+  Run status = h.run({"--data", dir, "status"}, kZh);
+  CHECK(status.code == 0);
+  CHECK_THAT(status.out, Catch::Contains("数据文件夹：" + dir) && Catch::Contains("县：        （还没有入网）") &&
+                             Catch::Contains("相邻节点：  127.0.0.1:7420；还没有尝试") &&
+                             !Catch::Contains("Data folder"));
+  CHECK_THAT(h.run({"--data", dir, "status"}).out,
+             Catch::Contains("Data folder: " + dir) && Catch::Contains("County:      (not joined yet)") &&
+                 Catch::Contains("Neighbours:  127.0.0.1:7420; not tried yet"));
 }
 
 TEST_CASE("renda CLI words: the node's key file and enrollment refuse in Chinese under zh_*",
