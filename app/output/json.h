@@ -41,7 +41,19 @@ class Json {
   }
   void quote(std::string_view s) {
     out_ += '"';
-    for (unsigned char c : s) {
+    for (size_t i = 0; i < s.size();) {
+      unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x80) {
+        // Valid UTF-8 as it is; a byte that starts no valid sequence (a
+        // request's %ff, a damaged file) becomes U+FFFD, so the answer stays
+        // JSON a browser can read.
+        size_t n = utf8Length(s.substr(i));
+        if (n) out_.append(s.substr(i, n));
+        else out_ += "\xEF\xBF\xBD";
+        i += n ? n : 1;
+        continue;
+      }
+      ++i;
       switch (c) {
         case '"': out_ += "\\\""; break;
         case '\\': out_ += "\\\\"; break;
@@ -59,6 +71,22 @@ class Json {
       }
     }
     out_ += '"';
+  }
+  // The length of the valid UTF-8 sequence `s` starts with (a byte >= 0x80),
+  // 0 when it is not one: no overlong forms, surrogates or code points past
+  // U+10FFFF (RFC 3629).
+  static size_t utf8Length(std::string_view s) {
+    auto at = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char c = at(0);
+    size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (n == 0 || s.size() < n) return 0;
+    for (size_t k = 1; k < n; ++k)
+      if ((at(k) & 0xC0) != 0x80) return 0;
+    if (c == 0xE0 && at(1) < 0xA0) return 0;   // overlong
+    if (c == 0xED && at(1) > 0x9F) return 0;   // surrogates
+    if (c == 0xF0 && at(1) < 0x90) return 0;   // overlong
+    if (c == 0xF4 && at(1) > 0x8F) return 0;   // past U+10FFFF
+    return n;
   }
   std::string out_;
   bool first_ = true;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <list>
@@ -66,6 +67,8 @@ const char* statusText(int status) {
     case 413: return "Payload Too Large";
     case 415: return "Unsupported Media Type";
     case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 501: return "Not Implemented";
     default: return status >= 500 ? "Internal Server Error" : "Status";
   }
 }
@@ -131,6 +134,38 @@ struct WebServer::Impl : public kj::HttpService {
     }
     Impl& impl;
     std::string client;
+  };
+
+  // KJ's own answers to a request it could not parse, or to one whose
+  // handling threw, in the API's JSON and the page's language: a malformed
+  // request (two Content-Length headers, a length that is not a number) is
+  // the client's error, 400, not the server's.
+  struct Errors : public kj::HttpServerErrorHandler {
+    explicit Errors(Impl& impl) : impl(impl) {}
+    kj::Promise<void> handleClientProtocolError(kj::HttpHeaders::ProtocolError error,
+                                                kj::HttpService::Response& response) override {
+      i18n::WebMessages web;
+      return impl.send(response, errorResponse(int(error.statusCode), "bad_request",
+                                               i18n::tr("web.err.bad-request")));
+    }
+    kj::Promise<void> handleApplicationError(
+        kj::Exception exception, kj::Maybe<kj::HttpService::Response&> response) override {
+      if (exception.getType() == kj::Exception::Type::DISCONNECTED) return kj::READY_NOW;
+      std::string what = exception.getDescription().cStr();
+      std::string lower = what;
+      for (auto& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+      bool malformed = lower.find("content-length") != std::string::npos ||
+                       lower.find("transfer-encoding") != std::string::npos ||
+                       lower.find("transfer encoding") != std::string::npos;
+      if (!malformed) impl.log("web: a request failed: " + what);
+      KJ_IF_MAYBE(r, response) {
+        i18n::WebMessages web;
+        return impl.send(*r, malformed ? errorResponse(400, "bad_request", i18n::tr("web.err.bad-request"))
+                                       : errorResponse(500, "internal", i18n::tr("web.err.internal")));
+      }
+      return kj::READY_NOW;
+    }
+    Impl& impl;
   };
 
   kj::Promise<void> send(Response& response, WebResponse r) {
@@ -201,7 +236,7 @@ struct WebServer::Impl : public kj::HttpService {
         ::unlink(r.file.c_str());
         log("web: a download could not be made: " + outcome->failed);
         return send(response, errorResponse(500, "internal",
-                                            "无法生成文件：" + outcome->failed + "。请重试"));
+                                            i18n::trf("web.err.make-file", {outcome->failed})));
       }
       return send(response, std::move(r));
     });
@@ -380,6 +415,7 @@ struct WebServer::Impl : public kj::HttpService {
                    ifNoneMatch = kj::HttpHeaderId::HOST, lang = kj::HttpHeaderId::HOST;
   kj::Own<kj::HttpHeaderTable> table;
   kj::Own<kj::ConnectionReceiver> receiver;
+  Errors errors{*this};
   kj::Own<kj::HttpServer> server;
   std::string url;
 };
@@ -409,6 +445,8 @@ Status WebServer::start() {
                kj::LowLevelAsyncIoProvider::ALREADY_CLOEXEC |
                kj::LowLevelAsyncIoProvider::ALREADY_NONBLOCK);
   Impl* impl = impl_.get();
+  kj::HttpServerSettings settings;
+  settings.errorHandler = impl_->errors;
   impl_->server = kj::heap<kj::HttpServer>(
       impl_->io.provider->getTimer(), *impl_->table,
       [impl](kj::AsyncIoStream& connection) -> kj::Own<kj::HttpService> {
@@ -421,7 +459,8 @@ Status WebServer::start() {
         } catch (const kj::Exception&) {
         }
         return kj::heap<Impl::Connection>(*impl, client);
-      });
+      },
+      settings);
   return Status::ok();
 }
 

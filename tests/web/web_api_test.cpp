@@ -6,6 +6,7 @@
 #include <ifaddrs.h>
 #include <sys/stat.h>
 
+#include "core/text.h"
 #include "tests/web/web_fixtures.h"
 
 namespace renda::webtest {
@@ -320,6 +321,35 @@ TEST_CASE("Web API: a Host header is this computer only when it is a loopback ad
     INFO(near);
     CHECK(status(near) == 401);
   }
+}
+
+TEST_CASE("Web API: a malformed request is answered 400 in JSON, and an answer that repeats "
+          "bytes that are not UTF-8 is still JSON",
+          "[web][api]") {
+  County c;
+  REQUIRE(addAccount(c.h, "county", "主任", "admin", kAdminPassword).code == 0);
+  WebNode county(c.h, "county");
+  // http() sends its own Content-Length: a second one that disagrees.
+  HttpReply two = http("127.0.0.1", county.webPort, "POST", "/api/login",
+                       {"Content-Type: application/json", "Content-Length: 7"}, "{}");
+  INFO(two.body);
+  CHECK(two.status == 400);
+  CHECK(two.json()["code"].str == "bad_request");
+  HttpReply bad = http("127.0.0.1", county.webPort, "POST", "/api/login",
+                       {"Content-Type: application/json", "Transfer-Encoding: gzip"}, "{}");
+  CHECK((bad.status == 400 || bad.status == 501));  // a coding KJ does not read: 501
+  CHECK(bad.json()["code"].str == "bad_request");
+  Client admin{county.webPort};
+  REQUIRE(admin.login("主任", kAdminPassword).status == 200);
+  for (const char* path : {"/api/deputies/%ff%fe", "/api/suggestions/%c0%bc%ed%a0%80",
+                           "/api/suggestions?state=%ff"}) {
+    INFO(path);
+    HttpReply r = admin.get(path);
+    CHECK(r.status / 100 == 4);
+    CHECK(validUtf8(r.body));
+    CHECK_FALSE(r.json()["error"].str.empty());
+  }
+  CHECK(admin.get("/api/status").status == 200);  // the server goes on
 }
 
 TEST_CASE("renda init --admin makes the first web account, without it, init is as before",

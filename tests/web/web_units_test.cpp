@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "app/i18n/strings.h"
+#include "app/output/json.h"
 #include "app/web/json_body.h"
 #include "app/web/login_throttle.h"
 #include "app/web/sessions.h"
@@ -24,6 +25,27 @@ TEST_CASE("JsonBody: a flat object parses, anything else is refused", "[web][jso
                           "{\"a\":1,\"a\":2}", "{\"a\":1} x", "{\"a\":\"\\ud800\"}",
                           "{\"a\":\"line\nbreak\"}", "{a:1}", "{\"a\":01x}"})
     CHECK_FALSE(parseJsonObject(bad));
+}
+
+TEST_CASE("Json: strings that are not UTF-8 come out as U+FFFD, valid ones as they are",
+          "[web][json]") {
+  auto quoted = [](std::string_view s) {
+    Json j;
+    j.str(s);
+    return j.text();
+  };
+  const std::string fffd = "\xEF\xBF\xBD";
+  CHECK(quoted("张三 \xF0\x9F\x98\x80") == "\"张三 \xF0\x9F\x98\x80\"");
+  CHECK(quoted("a\xff\xfe") == "\"a" + fffd + fffd + "\"");  // %ff%fe in a request
+  CHECK(quoted("\xc0\xbc") == "\"" + fffd + fffd + "\"");       // overlong '<'
+  CHECK(quoted("\xed\xa0\x80") == "\"" + fffd + fffd + fffd + "\"");  // a surrogate
+  CHECK(quoted("\xe5\x9f") == "\"" + fffd + fffd + "\"");       // cut short
+  CHECK(quoted("\xf4\x90\x80\x80x") == "\"" + fffd + fffd + fffd + fffd + "x\"");
+  CHECK(quoted("\"\\\n\x01") == "\"\\\"\\\\\\n\\u0001\"");
+  // What it writes parses back.
+  auto back = parseJsonObject("{\"v\":" + quoted("x\xff\u4e00") + "}");
+  REQUIRE(back);
+  CHECK(*jsonValue(*back, "v") == "x" + fffd + "\u4e00");
 }
 
 TEST_CASE("JsonBody: text that is not UTF-8, or holds control characters, is refused in "
