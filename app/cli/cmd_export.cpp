@@ -69,7 +69,7 @@ void addExportCommands(std::vector<Command>& out) {
   std::vector<Option> options = reportQueryOptions();
   options.insert(options.begin(), {"output", "FILE.xlsx|FILE.csv", "the file to write (needed)"});
   out.push_back({"export", "a report or list as a file for Excel/WPS (.xlsx or .csv)",
-                 "export NAME -o FILE.xlsx|FILE.csv [--cohort SESSION|YEAR] [--township 乡镇名] "
+                 "export NAME -o FILE.xlsx|FILE.csv [--cohort SESSION|YEAR|all] [--township 乡镇名] "
                  "[--year YYYY] [--reveal]",
                  cmdExport, options});
 }

@@ -65,7 +65,7 @@ void addReportCommands(std::vector<Command>& out) {
   options.push_back({"json", "", "print the table as JSON"});
   options.push_back({"csv", "FILE", "write the table to a CSV file"});
   out.push_back({"report", "the county office's reports (`renda report` alone lists them)",
-                 "report NAME [--cohort SESSION|YEAR] [--township 乡镇名] [--year YYYY] "
+                 "report NAME [--cohort SESSION|YEAR|all] [--township 乡镇名] [--year YYYY] "
                  "[--reveal] [--json | --csv FILE]",
                  cmdReport, options});
 }

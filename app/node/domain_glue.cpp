@@ -6,6 +6,7 @@
 
 #include "app/i18n/strings.h"
 #include "app/node/find_record.h"
+#include "app/node/node.h"
 #include "core/domain/fields.h"
 #include "core/domain/schedule.h"
 
@@ -100,15 +101,20 @@ Status checkFieldFormats(RecordKind kind, const std::vector<Field>& fields) {
   for (const auto& f : fields) {
     const domain::FieldInfo* info = domain::findField(kind, f.name);
     if (!info || info->type != domain::FieldType::kDate || f.value.empty()) continue;
-    if (!domain::parseDate(f.value))
+    auto day = domain::parseDate(f.value);
+    if (!day)
       return Status::usage(
           i18n::trf("field.not-a-date", {i18n::labelNow(info->label), f.value, f.name}));
+    // A birthday after today is a slip (2062 for 1962): it would count the
+    // deputy in no age group of the reports.
+    if (f.name == "birthday" && *day > Node::nowMs())
+      return Status::usage(i18n::trf("field.future-birthday", {f.value}));
   }
   if (kind == RecordKind::kStation) {
     auto schedule = fieldOf(fields, "receptionSchedule");
     if (schedule && !schedule->empty()) {
       auto s = domain::parseSchedule(*schedule);
-      if (!s) return s.status();
+      if (!s) return Status::usage(domainMessage(s.status().message()));
     }
   }
   return Status::ok();

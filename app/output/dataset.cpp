@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "app/i18n/strings.h"
 #include "app/node/domain_glue.h"
 
 namespace renda::app {
@@ -68,7 +69,8 @@ Result<domain::Dataset> loadDataset(storage::Store& store, std::vector<Record>* 
 }
 
 std::vector<Option> reportQueryOptions() {
-  return {{"cohort", "SESSION|YEAR", "a session's number, or a year for inter-session items"},
+  return {{"cohort", "SESSION|YEAR|all",
+           "a session's number, a year for inter-session items, or all (the default)"},
           {"township", "乡镇名", "only this township"},
           {"year", "YYYY", "the year of duty records and archives"},
           {"reveal", "", "personal fields in clear (where this node may)"}};
@@ -83,11 +85,11 @@ Result<domain::ReportQuery> reportQueryFrom(const Args& args, storage::Store& st
     char* end = nullptr;
     long year = std::strtol(y->c_str(), &end, 10);
     if (!end || *end || year < 1949 || year > 2200)
-      return Status::usage("--year must be a year like 2026");
+      return Status::usage(i18n::trf("cli.report.bad-year", {*y}));
     q.year = static_cast<int>(year);
   }
   auto cohort = args.get("cohort");
-  if (!cohort || cohort->empty()) return q;
+  if (!cohort || cohort->empty() || *cohort == "all") return q;  // every cohort
   const std::string& c = *cohort;
   if (c.size() == 4 && c.find_first_not_of("0123456789") == std::string::npos) {
     q.cohort = "Y" + c;
@@ -109,8 +111,7 @@ Result<domain::ReportQuery> reportQueryFrom(const Args& args, storage::Store& st
   }
   auto s = store.findRecord(RecordKind::kSession, c);
   if (!s)
-    return Status::usage("--cohort '" + c + "' is neither a year nor a session (" +
-                         s.status().message() + ")");
+    return Status::usage(i18n::trf("cli.report.bad-cohort", {c, s.status().message()}));
   q.cohort = toHex(*s);
   return q;
 }

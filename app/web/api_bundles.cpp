@@ -34,8 +34,20 @@ std::string importFailure(Status s, const std::string& file) {
   s = Status::error(s.code(), details);
   switch (s.code()) {
     case Code::kInvalidInput:
-    case Code::kCorruption:
+    case Code::kCorruption: {
+      // What the bundle's reader found, in the clerk's words: a file that is
+      // whole but not for here is not "damaged".
+      auto says = [&](const char* words) { return details.find(words) != std::string::npos; };
+      if (says("another county's network"))
+        return i18n::trf("web.err.import-other-county", {s.message()});
+      if (says("another version of renda"))
+        return i18n::trf("web.err.import-version", {s.message()});
+      if (says("is not a renda bundle file") || says("not a summary file"))
+        return i18n::trf("web.err.import-not-bundle", {s.message()});
+      if (says("is incomplete"))
+        return i18n::trf("web.err.import-incomplete", {s.message()});
       return i18n::trf("web.err.import-corrupt", {s.message()});
+    }
     case Code::kRefused:
       return i18n::trf("web.err.import-refused", {s.message()});
     case Code::kNotFound:

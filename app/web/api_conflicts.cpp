@@ -7,6 +7,7 @@
 // status` shows them.
 #include "app/cli/cli.h"
 #include "app/i18n/strings.h"
+#include "app/node/domain_glue.h"
 #include "app/node/privacy.h"
 #include "app/output/status_json.h"
 #include "app/web/refs.h"
@@ -25,7 +26,8 @@ void notAppliedJson(Json& j, storage::Store& store, const StoreData& cached,
   j.field("id", toHex(r.id)).field("label", recordLabel(store, r, &cached));
   j.field("township", r.scope);
   j.field("action", action.empty() ? "edit" : action);
-  j.field("actionLabel", a ? a->label : "修改").field("reason", reason);
+  // The reason as the core words it, in the page's language.
+  j.field("actionLabel", a ? a->label : "修改").field("reason", domainMessage(reason));
   j.field("node", toHex(author)).field("nodeName", nodeName(members, author));
   j.field("atMs", static_cast<int64_t>(atMs)).field("at", formatTime(atMs)).endObject();
 }

@@ -57,14 +57,15 @@ std::variant<domain::ReportQuery, WebResponse> webReportQuery(const WebRequest& 
     if (!v.empty() && !(std::string(name) == "cohort" && v == "all"))
       args.options.emplace_back(name, v);
   }
+  // A year is checked here so that the page can name the field.
+  std::string year = queryOf(request, "year");
+  if (!year.empty() && (year.size() != 4 || year.find_first_not_of("0123456789") != std::string::npos ||
+                        year < "1949" || year > "2200"))
+    return errorResponse(400, "invalid", i18n::trf("web.err.bad-year", {year}), "year");
   auto q = reportQueryFrom(args, store, data);
-  if (!q) {
-    std::string field = q.status().message().find("--year") != std::string::npos ? "year" : "cohort";
+  if (!q)
     return errorResponse(400, "invalid",
-                         i18n::trf(field == "year" ? "web.err.bad-year" : "web.err.bad-cohort",
-                                   {q.status().message()}),
-                         field);
-  }
+                         i18n::trf("web.err.unknown-cohort", {queryOf(request, "cohort")}), "cohort");
   // A township's name mistyped (城关 for 城关镇) would give a report of zeros
   // that looks like a real one.
   if (!q->township.empty() && !knownTownship(data, q->township))

@@ -285,6 +285,16 @@ WebResponse apiSuggestionAction(ApiCall& call, const std::string& ref, const std
     return errorResponse(403, "refused",
                          i18n::trf("web.err.action-not-now", {state, who, i18n::labelNow(info->label)}));
   }
+  // A field the action cannot go without, named so that the form marks it.
+  for (const auto& f : *domain::actionFields(action)) {
+    if (!f.required) continue;
+    const std::string* given = jsonValue(*body, f.name);
+    if (!given || given->empty())
+      return errorResponse(400, "invalid",
+                           i18n::trf("web.err.action-needs", {i18n::labelNow(info->label),
+                                                              i18n::labelNow(f.label)}),
+                           f.name);
+  }
   // A unit or deputy as a clerk names it (its name, a prefix of its id), as
   // the record forms take it: the action itself takes the record's id.
   JsonFields options;

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "app/i18n/strings.h"
+#include "app/node/domain_glue.h"
 #include "app/output/json.h"
 #include "app/web/assets.h"
 #include "app/web/json_body.h"
@@ -78,7 +79,9 @@ WebResponse errorResponse(int status, const std::string& code, const std::string
 }
 
 WebResponse statusResponse(const Status& s, const std::string& lead) {
-  std::string message = i18n::trf("web.err.lead", {lead, s.message()});
+  // A core refusal that reached here in its English is put into the page's
+  // words (domainMessage leaves any other text as it is).
+  std::string message = i18n::trf("web.err.lead", {lead, domainMessage(s.message())});
   switch (s.code()) {
     case Code::kUsage:
     case Code::kInvalidInput: return errorResponse(400, "invalid", message);

@@ -203,6 +203,16 @@ TEST_CASE("renda CLI: the summary report opens with intake, JSON gives numbers a
   std::string text = h.ok("county", {"report", "summary"}).out;
   CHECK(text.find("收到建议数") < text.find("办复率"));
   CHECK_THAT(text, Catch::Contains("50.00%"));
+  // --cohort all says what the default does, as the web's "全部" does.
+  CHECK(h.ok("county", {"report", "summary", "--cohort", "all"}).out == text);
+  CHECK_THAT(text, Catch::Contains("全部批次"));
+  Run bogus = h.at("county", {"report", "summary", "--cohort", "bogus"});
+  CHECK(bogus.code == 1);
+  CHECK_THAT(bogus.err, Catch::Contains("--cohort 'bogus'") && Catch::Contains("all for every"));
+  Run chinese = h.run({"--data", h.path("county"), "report", "summary", "--year", "20x6"},
+                      {"LC_ALL=zh_CN.UTF-8"});
+  CHECK(chinese.code == 1);
+  CHECK_THAT(chinese.err, Catch::Contains("--year“20x6”不是年份"));
 }
 
 }  // namespace

@@ -107,6 +107,8 @@ TEST_CASE("renda CLI: a mistyped number or date is refused, and nothing is writt
             1, {"日期", "is not a date", "YYYY-MM-DD"});
   refused(h, "t1", {"deputy", "edit", deputy.substr(0, 8), "--birthday", "1970-02-29"}, 1,
           "出生日期 '1970-02-29' is not a date");
+  refused(h, "t1", {"deputy", "edit", deputy.substr(0, 8), "--birthday", "2062-01-05"}, 1,
+          "The birthday 2062-01-05 is after today");
   h.add("t1", "duty", {"--deputy", deputy.substr(0, 8), "--type", "视察", "--date", "2028-02-29"});
 }
 

@@ -19,6 +19,7 @@
 
 #include "app/i18n/strings.h"
 #include "app/node/domain_glue.h"
+#include "core/domain/schedule.h"
 #include "tests/app/cli_fixtures.h"
 
 extern char** environ;
@@ -251,6 +252,14 @@ TEST_CASE("String table: every core refusal line puts the core's English with it
                            "the change"),
              Catch::Contains("2026-03-01 登记（编号 闭-2026-001）") &&
                  Catch::Contains("由城关镇人大主席团更正"));
+  // The reception days' refusals as the parser words them.
+  auto unread = domain::parseSchedule("每周一；每月三十五号");
+  REQUIRE_FALSE(unread);
+  CHECK_THAT(domainMessage(unread.status().message()),
+             Catch::StartsWith("接待日“每月三十五号”看不懂：请写成 每周一"));
+  auto none = domain::parseSchedule("");
+  REQUIRE_FALSE(none);
+  CHECK_THAT(domainMessage(none.status().message()), Catch::StartsWith("没有填写接待日"));
   // A refusal no line knows stays as the core words it.
   CHECK(domainMessage("something else entirely") == "something else entirely");
   i18n::setLanguage(was);

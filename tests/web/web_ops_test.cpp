@@ -341,6 +341,22 @@ TEST_CASE("Web API: a bundle from another node imports as a job with the right c
   CHECK_THAT(failed["message"].str, Catch::Contains("变更包"));
   CHECK(h.digest("county") == before);
   CHECK_THAT(h.ok("county", {"deputy", "list"}).out, !Catch::Contains("吴十"));
+  // Whole but from another county, or cut short: said so, not called damaged.
+  County other;
+  other.h.add("t1", "deputy", {"--name", "外县代表", "--level", "乡镇级"});
+  std::string foreign = other.h.path("foreign.bundle");
+  other.h.ok("t1", {"bundle", "export", "-o", foreign});
+  HttpReply foreignUp = upload(clerk, readFile(foreign));
+  REQUIRE(foreignUp.status == 202);
+  JsonValue notOurs = waitJob(clerk, foreignUp.json()["job"].number);
+  CHECK(notOurs["state"].str == "failed");
+  CHECK_THAT(notOurs["message"].str, Catch::StartsWith("这是另一个县网络的变更包"));
+  HttpReply cutUp = upload(clerk, bytes.substr(0, bytes.size() - 40));
+  REQUIRE(cutUp.status == 202);
+  JsonValue cut = waitJob(clerk, cutUp.json()["job"].number);
+  CHECK(cut["state"].str == "failed");
+  CHECK_THAT(cut["message"].str, Catch::StartsWith("变更包不完整"));
+  CHECK(h.digest("county") == before);
 
   HttpReply up = upload(clerk, bytes);
   REQUIRE(up.status == 202);

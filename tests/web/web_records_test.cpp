@@ -262,6 +262,15 @@ TEST_CASE("Web API: a suggestion's actions are those the node may take now, an a
   CHECK(submitted.json()["state"].str == "submitted");
   CHECK(submitted.json()["stateLabel"].str == "已提交");
   CHECK(contains(namesOf(admin.get(path).json()["actions"]), "register"));
+  // A field the action needs, left out: 400 on that field, nothing written.
+  std::string submittedDigest = h.digest("county");
+  for (const char* body : {"{}", "{\"number\":\"\"}"}) {
+    HttpReply bare = admin.send("POST", path + "/actions/register", body);
+    CHECK(bare.status == 400);
+    CHECK(bare.json()["field"].str == "number");
+    CHECK_THAT(bare.json()["error"].str, Catch::Contains("登记需要填写“编号”"));
+  }
+  CHECK(h.digest("county") == submittedDigest);
   HttpReply registered =
       admin.send("POST", path + "/actions/register", "{\"number\":\"闭-2026-001\"}");
   REQUIRE(registered.status == 200);
@@ -448,7 +457,7 @@ TEST_CASE("Web API: conflicts from two nodes and changes kept but not applied ar
   CHECK((*withdrawal)["kind"].str == "suggestion");
   CHECK((*withdrawal)["id"].str == sid);
   CHECK((*withdrawal)["actionLabel"].str == "撤回");
-  CHECK_THAT((*withdrawal)["reason"].str, Catch::Contains("registered"));
+  CHECK_THAT((*withdrawal)["reason"].str, Catch::Contains("已先被登记"));  // in the page's words
   CHECK((*withdrawal)["nodeName"].str != "县人大常委会办公室");
   CHECK(all.has("forks"));
 
