@@ -5,6 +5,7 @@
 #include "app/cli/cli.h"
 #include "app/i18n/strings.h"
 #include "app/node/find_record.h"
+#include "app/output/dataset.h"
 #include "app/output/json.h"
 #include "app/output/status_json.h"
 #include "app/serve/neighbours.h"
@@ -220,6 +221,15 @@ Status cmdStatus(const Args& args) {
     put(i18n::tr("cli.status.not-enrolled"));
   put(i18n::trf("cli.status.changes", {std::to_string(st->changes), std::to_string(st->authors)}));
   put(i18n::trf("cli.status.records", {std::to_string(st->records), std::to_string(st->conflicts)}));
+  // One official number on two suggestions (two offices apart): for the
+  // office to correct with renda suggestion renumber.
+  if (auto data = loadDataset(store))
+    for (const auto& d : duplicateNumbers(*data)) {
+      std::string which;
+      for (const auto* v : d.suggestions)
+        which += (which.empty() ? "" : "，") + toHex(v->id).substr(0, 12) + "《" + v->title + "》";
+      put(i18n::trf("cli.status.duplicate-number", {d.number, which}));
+    }
   if (st->notApplied) put(i18n::trf("cli.status.not-applied", {std::to_string(st->notApplied)}));
   for (const auto& f : st->frozen) put(i18n::trf("cli.status.frozen", {f}));
   for (const auto& f : st->forks) {

@@ -161,7 +161,7 @@ Status cmdEdit(const KindInfo& k, const Args& args) {
   auto fields = fieldsFrom(k.kind, args, n.store());
   if (!fields) return fields.status();
   if (fields->empty()) return Status::usage(i18n::tr("cli.err.say-what-to-change"));
-  auto cid = editRecord(n, *id, std::move(*fields));
+  auto cid = editRecord(n, *id, std::move(*fields), {.allowSameName = args.has("allow-same-name")});
   if (!cid) return cid.status();
   if (!args.has("quiet") && !args.has("json"))
     std::printf("%s\n",
@@ -262,10 +262,14 @@ void addRecordCommands(std::vector<Command>& out) {
                    word + " add " + k.example + " [--township 乡镇名] [--set NAME=VALUE]",
                    [kp](const Args& a) { return cmdAdd(*kp, a); }, std::move(addOptions),
                    k.kind});
+    std::vector<Option> editOptions = {set, json, quiet};
+    if (k.kind == RecordKind::kDeputy)
+      editOptions.push_back({"allow-same-name", "",
+                             "rename them although a deputy of this township at the same level "
+                             "has that name: a namesake, another person"});
     out.push_back({word + " edit", "change fields of a record (also resolves a conflict)",
                    word + " edit NAME|NUMBER --FIELD VALUE ...",
-                   [kp](const Args& a) { return cmdEdit(*kp, a); },
-                   {set, json, quiet},
+                   [kp](const Args& a) { return cmdEdit(*kp, a); }, std::move(editOptions),
                    k.kind});
     out.push_back({word + " list", "list records",
                    word + " list [--township 乡镇名] [--conflicts] [--json]",

@@ -75,4 +75,8 @@ Status checkLifeCycleEvent(storage::Store& store, const MemberTable& members,
 // core.* lines keyed by their English text; any other stays as it is.
 std::string domainMessage(const std::string& english);
 
+// A date as YYYY-MM-DD with its zeros (2026-1-5 is 2026-01-05), so that
+// dates sort and compare as text; anything else as it is.
+std::string paddedDate(const std::string& value);
+
 }  // namespace renda::app

@@ -76,7 +76,7 @@ std::string townshipOf(const Record& r) { return r.scope.empty() ? "全县" : r.
 // before folding the suggestion (a refused registration may carry one too).
 bool mayHaveNumber(const Record& r, const std::string& number) {
   for (const auto& v : r.versions)
-    if (v.applied && v.action == "register")
+    if (v.applied && (v.action == "register" || v.action == "renumber"))
       for (const auto& f : v.eventFields)
         if (f.name == "number" && plainDashes(plainText(f.value)) == number) return true;
   return false;
@@ -194,8 +194,13 @@ Result<Record> findRecord(storage::Store& store, RecordKind kind, const std::str
     if (name == text) byName.push_back(&r);
     else if (name.find(text) != std::string::npos) near.push_back(&r);
   }
-  // A number as `list` prints it wins over a name that happens to be hex digits.
-  const std::vector<const Record*>& found = byId.empty() ? byName : byId;
+  // A record number as `list` prints it, or a name (an official number) that
+  // is the same text: the clerk chooses (编号 2047 and a record number 2047…
+  // are two suggestions), never a guess.
+  std::vector<const Record*> found = byId.empty() ? byName : byId;
+  if (!byId.empty() && !byName.empty())
+    for (const Record* r : byName)
+      if (std::find(found.begin(), found.end(), r) == found.end()) found.push_back(r);
   if (found.size() == 1) return *found[0];
   if (found.size() > 1) {
     std::vector<RecordChoice> list;

@@ -8,6 +8,7 @@
 #include "app/i18n/strings.h"
 #include "app/node/domain_glue.h"
 #include "core/domain/fields.h"
+#include "core/text.h"
 
 namespace renda::app {
 
@@ -83,15 +84,38 @@ Result<domain::SuggestionView> takeLifeCycleAction(
     Node& node, const Record& suggestion, const std::string& action,
     const std::vector<std::pair<std::string, std::string>>& options) {
   storage::Store& store = node.store();
-  if (!domain::findAction(action)) return Status::usage(i18n::trf("core.unknown-action", {action}));
-  // A choice (an outcome class, a rating) must be one of its allowed values.
-  if (const auto* known = domain::actionFields(action))
-    for (const auto& [name, value] : options)
-      for (const auto& f : *known)
-        if (f.name == name) RENDA_TRY(checkChoice(f, value));
+  const domain::ActionInfo* info = domain::findAction(action);
+  if (!info) return Status::usage(i18n::trf("core.unknown-action", {action}));
+  // Values as a clerk means them: one-line fields without the spaces and line
+  // ends around them, a choice as the choice it stands for (主办 is lead),
+  // an official number as lookups read it (full-width digits and dashes
+  // made plain), so that a number stored is the number found. A choice (an
+  // outcome class, a rating) must be one of its allowed values; a field the
+  // action needs may not be left empty.
+  std::vector<std::pair<std::string, std::string>> given;
+  for (auto [name, value] : options) {
+    const domain::FieldInfo* f = nullptr;
+    for (const auto& k : *domain::actionFields(action))
+      if (k.name == name) f = &k;
+    if (f && f->type != domain::FieldType::kLongText) {
+      size_t a = value.find_first_not_of(" \t\r\n"), b = value.find_last_not_of(" \t\r\n");
+      value = plainText(a == std::string::npos ? std::string() : value.substr(a, b - a + 1));
+    }
+    if (f) {
+      value = canonicalChoice(*f, value);
+      if (f->type == domain::FieldType::kDate) value = paddedDate(value);
+      RENDA_TRY(checkChoice(*f, value));
+      if (f->required && value.empty())
+        return Status::usage(i18n::trf("life.needs-field", {i18n::labelNow(info->label),
+                                                            i18n::labelNow(f->label), name}));
+    }
+    if ((action == "register" || action == "renumber") && name == "number")
+      value = plainNumber(value);
+    given.emplace_back(std::move(name), std::move(value));
+  }
   auto self = node.self();
   if (!self) return self.status();
-  auto fields = eventFields(store, suggestion, options);
+  auto fields = eventFields(store, suggestion, given);
   if (!fields) return fields.status();
   for (auto& f : *fields) {
     if (f.name != "keep") continue;
@@ -104,7 +128,8 @@ Result<domain::SuggestionView> takeLifeCycleAction(
   // One official number, one suggestion: a second would make the first
   // unreachable by its number (both would answer to it).
   for (const auto& f : *fields) {
-    if (action != "register" || f.name != "number" || f.value.empty()) continue;
+    if ((action != "register" && action != "renumber") || f.name != "number" || f.value.empty())
+      continue;
     auto holder = suggestionNumbered(store, f.value, suggestion.id);
     if (!holder) return holder.status();
     if (*holder)

@@ -2,6 +2,7 @@
 #include "app/node/record_edits.h"
 
 #include <algorithm>
+#include <map>
 
 #include "app/node/domain_glue.h"
 #include "app/i18n/strings.h"
@@ -43,11 +44,53 @@ std::vector<std::string> splitChoices(const std::string& hint) {
   return out;
 }
 
+}  // namespace
+
+std::string canonicalChoice(const domain::FieldInfo& field, const std::string& value) {
+  if (field.type != domain::FieldType::kChoice || !*field.hint) return value;
+  std::vector<std::string> allowed = splitChoices(field.hint);
+  if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return value;
+  auto firstStarting = [&](const std::string& prefix) {
+    for (const auto& a : allowed)
+      if (a.rfind(prefix, 0) == 0) return a;
+    return value;
+  };
+  auto ifAllowed = [&](const std::string& v) {
+    return std::find(allowed.begin(), allowed.end(), v) != allowed.end() ? v : value;
+  };
+  std::string name = field.name;
+  if (name == "level") {
+    if (value == "township" || value == "乡镇") return firstStarting("乡镇");
+    if (value == "county" || value == "县") return firstStarting("县");
+  }
+  if (name == "role" || name == "raterRole") {
+    static const std::map<std::string, std::string> roles = {
+        {"主办", "lead"}, {"协办", "assisting"}, {"分办", "separate"},
+        {"领衔代表", "lead"}, {"附议代表", "cosigner"}};
+    if (auto it = roles.find(value); it != roles.end()) return ifAllowed(it->second);
+  }
+  if (std::string(field.hint) == "yes|no") {
+    if (value == "是" || value == "同意") return "yes";
+    if (value == "否" || value == "不同意") return "no";
+  }
+  if (name == "result" || name == "process") {
+    if (value == "satisfied") return ifAllowed("满意");
+    if (value == "basic") return ifAllowed("基本满意");
+    if (value == "unsatisfied") return ifAllowed("不满意");
+  }
+  return value;
+}
+
+namespace {
+
 // One-line text fields made plain (core/text.h plainText); a required field left empty by
-// that (only spaces) is refused, as a missing one is.
+// that (only spaces) is refused, as a missing one is. A choice given by a word
+// the domain takes for it (township for 乡镇级) is stored as the choice itself.
 Status plainFields(RecordKind kind, std::vector<Field>& fields) {
   for (auto& f : fields) {
     const domain::FieldInfo* info = domain::findField(kind, f.name);
+    if (info && info->type == domain::FieldType::kChoice) f.value = canonicalChoice(*info, f.value);
+    if (info && info->type == domain::FieldType::kDate) f.value = paddedDate(plainText(f.value));
     if (!info || info->type != domain::FieldType::kText) continue;
     bool wasEmpty = f.value.empty();
     f.value = plainText(f.value);
@@ -101,19 +144,25 @@ Status officeFieldsByAction(RecordKind kind, const std::vector<Field>& fields) {
 
 // The deputy of `scope` with the name and level `fields` give, if any: the
 // same person entered twice would count twice in every report's 代表总数.
+// (other than `except`). Levels compare as the choice they stand for
+// (township is 乡镇级), for records written before they were stored so.
 Result<std::optional<Record>> sameDeputy(storage::Store& store, const std::vector<Field>& fields,
-                                         const std::string& scope) {
+                                         const std::string& scope,
+                                         const RecordId* except = nullptr) {
+  const domain::FieldInfo* levelField = domain::findField(RecordKind::kDeputy, "level");
+  auto levelOf = [&](const std::string& v) { return levelField ? canonicalChoice(*levelField, v) : v; };
   std::string name, level;
   for (const auto& f : fields) {
     if (f.name == "name") name = plainText(f.value);
-    if (f.name == "level") level = f.value;
+    if (f.name == "level") level = levelOf(f.value);
   }
   if (name.empty()) return std::optional<Record>();
   auto deputies = store.list(RecordKind::kDeputy);
   if (!deputies) return deputies.status();
   for (auto& d : *deputies)
-    if (d.visible && d.scope == scope && plainText(d.get("name").value_or("")) == name &&
-        d.get("level").value_or("") == level)
+    if (d.visible && d.scope == scope && (!except || d.id != *except) &&
+        plainText(d.get("name").value_or("")) == name &&
+        levelOf(d.get("level").value_or("")) == level)
       return std::optional<Record>(std::move(d));
   return std::optional<Record>();
 }
@@ -203,7 +252,8 @@ Result<RecordId> addRecord(Node& node, RecordKind kind, std::vector<Field> field
   return RecordId(*id);
 }
 
-Result<ChangeId> editRecord(Node& node, const RecordId& id, std::vector<Field> fields) {
+Result<ChangeId> editRecord(Node& node, const RecordId& id, std::vector<Field> fields,
+                            AddOptions options) {
   if (fields.empty()) return Status::usage(i18n::tr("cli.err.say-what-to-change"));
   auto record = node.store().record(id);
   if (!record) return record.status();
@@ -223,6 +273,26 @@ Result<ChangeId> editRecord(Node& node, const RecordId& id, std::vector<Field> f
         return Status::refused(i18n::trf(
             "unit.same-name-edit", {f.value, toHex((*same)->id).substr(0, 12),
                                     record->scope.empty() ? i18n::tr("unit.county") : record->scope}));
+    }
+  }
+  // A deputy renamed (or moved to a level) where a deputy of that name
+  // already is: refused as adding them again would be, unless a namesake.
+  if (record->kind == RecordKind::kDeputy && !options.allowSameName) {
+    std::vector<Field> after = {{"name", record->get("name").value_or("")},
+                                {"level", record->get("level").value_or("")}};
+    bool touched = false;
+    for (const auto& f : fields)
+      for (auto& a : after)
+        if (a.name == f.name) a.value = f.value, touched = true;
+    if (touched) {
+      auto same = sameDeputy(node.store(), after, record->scope, &record->id);
+      if (!same) return same.status();
+      if (*same)
+        return Status::refused(i18n::trf(
+            "deputy.same-name-edit",
+            {(*same)->get("name").value_or(""), toHex((*same)->id).substr(0, 12),
+             record->scope.empty() ? i18n::tr("unit.county") : record->scope,
+             (*same)->get("level").value_or("")}));
     }
   }
   if (record->kind == RecordKind::kSuggestion) {

@@ -30,6 +30,16 @@ Result<std::string> storedValue(storage::Store& store, const domain::FieldInfo& 
 // against the settings' list instead (checkTaxonomy).
 Status checkChoice(const domain::FieldInfo& field, const std::string& value);
 
+// The choice `value` stands for, as it is stored: 乡镇级 for township or 乡镇
+// (乡镇 for a unit's level), lead for 主办, yes for 是, 满意 for satisfied;
+// any other value as it is.
+std::string canonicalChoice(const domain::FieldInfo& field, const std::string& value);
+
+// Whether the county knows `township`: a township record of that name, or a
+// node enrolled for it. Refused (township.unknown, naming the known ones)
+// otherwise.
+Status checkTownshipKnown(storage::Store& store, const std::string& township);
+
 // Writes a new record of `kind` with `fields` (stored values, see
 // storedValue; the caller has checked the required ones). A township node
 // writes for its own township only (`township`, when given, must be it); the
@@ -55,6 +65,11 @@ Result<RecordId> addRecord(Node& node, RecordKind kind, std::vector<Field> field
 // (core/domain/field_groups.h): Refused, with the reason and "nothing was
 // recorded", when the field group belongs to another node. Returns the
 // change's id.
-Result<ChangeId> editRecord(Node& node, const RecordId& id, std::vector<Field> fields);
+// A deputy renamed (or given a level) so that they have the name and level
+// of another deputy of their township is refused, naming that one, unless
+// `options.allowSameName` (`renda deputy edit --allow-same-name`, the web's
+// "allowSameName": "yes").
+Result<ChangeId> editRecord(Node& node, const RecordId& id, std::vector<Field> fields,
+                            AddOptions options = {});
 
 }  // namespace renda::app

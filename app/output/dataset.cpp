@@ -2,9 +2,12 @@
 #include "app/output/dataset.h"
 
 #include <cstdlib>
+#include <map>
 
 #include "app/i18n/strings.h"
 #include "app/node/domain_glue.h"
+#include "app/node/find_record.h"
+#include "app/node/record_edits.h"
 
 namespace renda::app {
 
@@ -76,10 +79,36 @@ std::vector<Option> reportQueryOptions() {
           {"reveal", "", "personal fields in clear (where this node may)"}};
 }
 
+std::vector<DuplicateNumber> duplicateNumbers(const domain::Dataset& data) {
+  std::map<std::string, std::vector<const domain::SuggestionView*>> byNumber;
+  for (const auto& v : data.suggestions)
+    if (!v.number.empty()) byNumber[plainNumber(v.number)].push_back(&v);
+  std::vector<DuplicateNumber> out;
+  for (auto& [number, list] : byNumber)
+    if (list.size() > 1) out.push_back({number, std::move(list)});
+  return out;
+}
+
+bool knownTownship(const domain::Dataset& data, const std::string& township) {
+  for (const auto& t : data.townships)
+    if (t.get("name") == township) return true;
+  for (const auto* records : {&data.deputies, &data.units, &data.dutyRecords, &data.issues})
+    for (const auto& r : *records)
+      if (r.scope == township) return true;
+  return false;
+}
+
+bool knownTownship(storage::Store& store, const domain::Dataset& data,
+                   const std::string& township) {
+  return knownTownship(data, township) || checkTownshipKnown(store, township);
+}
+
 Result<domain::ReportQuery> reportQueryFrom(const Args& args, storage::Store& store,
                                             const domain::Dataset& data) {
   domain::ReportQuery q;
   q.township = args.get("township").value_or("");
+  if (!q.township.empty() && !knownTownship(store, data, q.township))
+    return Status::usage(i18n::trf("cli.report.unknown-township", {q.township}));
   q.nowMs = Node::nowMs();
   if (auto y = args.get("year")) {
     char* end = nullptr;

@@ -9,6 +9,7 @@
 #include "app/i18n/strings.h"
 #include "app/node/domain_glue.h"
 #include "app/node/privacy.h"
+#include "app/output/dataset.h"
 #include "app/output/status_json.h"
 #include "app/web/refs.h"
 #include "core/hlc.h"
@@ -101,7 +102,21 @@ WebResponse apiConflicts(ApiCall& call) {
     forkJson(j, store, f);
     j.endObject();
   }
-  j.endArray().field("conflictCount", static_cast<int64_t>(conflicts));
+  // One official number on two suggestions (two offices apart): listed so
+  // that the office gives all but one another number (更正编号).
+  j.endArray().key("duplicateNumbers").beginArray();
+  auto duplicates = duplicateNumbers(cached.data);
+  for (const auto& d : duplicates) {
+    j.beginObject().field("number", d.number).key("suggestions").beginArray();
+    for (const auto* v : d.suggestions) {
+      j.beginObject().field("id", toHex(v->id)).field("title", v->title);
+      j.field("township", v->scope).field("state", domain::stateName(v->state));
+      j.field("stateLabel", domain::stateLabel(v->state)).endObject();
+    }
+    j.endArray().endObject();
+  }
+  j.endArray().field("duplicateNumberCount", static_cast<int64_t>(duplicates.size()));
+  j.field("conflictCount", static_cast<int64_t>(conflicts));
   j.field("notAppliedCount", static_cast<int64_t>(notApplied)).endObject();
   WebResponse out;
   out.body = j.text();

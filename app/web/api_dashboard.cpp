@@ -53,6 +53,7 @@ void intakeJson(Json& j, const Table& summary) {
   summaryField(j, "assigned", summary, "交办数");
   summaryField(j, "closed", summary, "已办结数");
   summaryField(j, "closedRate", summary, "办结率");
+  summaryField(j, "selfHandled", summary, "自行办理数");
   summaryField(j, "overdue", summary, "超期未答复");
   j.endObject();
 }

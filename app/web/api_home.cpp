@@ -7,6 +7,7 @@
 #include <map>
 
 #include "app/i18n/strings.h"
+#include "app/output/dataset.h"
 #include "app/web/api_ops.h"
 #include "app/web/suggestion_item.h"
 #include "core/domain/config.h"
@@ -99,6 +100,7 @@ WebResponse apiHome(ApiCall& call) {
   j.field("conflicts", static_cast<int64_t>(st->conflicts));
   j.field("notApplied", static_cast<int64_t>(st->notApplied));
   j.field("forks", static_cast<int64_t>(st->forks.size()));
+  j.field("duplicateNumbers", static_cast<int64_t>(duplicateNumbers(data).size()));
   j.endObject();
   WebResponse out;
   out.body = j.text();

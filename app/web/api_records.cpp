@@ -100,6 +100,10 @@ WebResponse apiRecordList(ApiCall& call, const std::string& word) {
   auto members = MemberTable::load(store);
   if (!members) return statusResponse(members.status(), i18n::tr("web.err.read-members"));
   std::string q = queryOf(call.request, "q"), township = queryOf(call.request, "township");
+  // A township mistyped would list nothing, as if it had no records.
+  if (!township.empty() && !checkTownshipKnown(store, township))
+    return errorResponse(400, "invalid", i18n::trf("web.err.unknown-township", {township}),
+                         "township");
   auto paging = pagingOf(call.request);
   if (auto* e = std::get_if<WebResponse>(&paging)) return *e;
   const Paging& p = std::get<Paging>(paging);
@@ -195,17 +199,23 @@ WebResponse apiRecordGet(ApiCall& call, const std::string& word, const std::stri
   return ok(j);
 }
 
-WebResponse apiRecordAddOf(ApiCall& call, RecordKind kind) {
-  if (auto refused = writeRefused(call, kind)) return *refused;
-  auto body = parseJsonObject(call.request.body);
-  if (!body) return errorResponse(400, "invalid", body.status().message());
-  // "allowSameName": "yes" adds a namesake deputy (or a real second unit of a name).
+// "allowSameName": "yes" adds (or renames to) a namesake deputy, or adds a
+// real second unit of a name; taken out of the body's fields.
+static AddOptions takeAllowSameName(JsonFields& body) {
   AddOptions options;
-  std::erase_if(*body, [&](const auto& kv) {
+  std::erase_if(body, [&](const auto& kv) {
     if (kv.first != "allowSameName") return false;
     options.allowSameName = kv.second == "yes" || kv.second == "true";
     return true;
   });
+  return options;
+}
+
+WebResponse apiRecordAddOf(ApiCall& call, RecordKind kind) {
+  if (auto refused = writeRefused(call, kind)) return *refused;
+  auto body = parseJsonObject(call.request.body);
+  if (!body) return errorResponse(400, "invalid", body.status().message());
+  AddOptions options = takeAllowSameName(*body);
   std::optional<std::string> township;
   auto fields = bodyFields(call.node.store(), kind, *body, &township);
   if (auto* e = std::get_if<WebResponse>(&fields)) return *e;
@@ -246,12 +256,13 @@ WebResponse apiRecordEdit(ApiCall& call, const std::string& word, const std::str
   if (auto* e = std::get_if<WebResponse>(&found)) return *e;
   auto body = parseJsonObject(call.request.body);
   if (!body) return errorResponse(400, "invalid", body.status().message());
+  AddOptions options = takeAllowSameName(*body);
   auto fields = bodyFields(store, k, *body, nullptr);
   if (auto* e = std::get_if<WebResponse>(&fields)) return *e;
   auto& given = std::get<std::vector<Field>>(fields);
   if (given.empty()) return errorResponse(400, "invalid", i18n::tr("web.err.give-change"));
   const RecordId id = std::get<Record>(found).id;
-  auto cid = editRecord(call.node, id, std::move(given));
+  auto cid = editRecord(call.node, id, std::move(given), options);
   if (!cid) return statusResponse(cid.status(), i18n::tr("web.err.edit-not-saved"));
   Json j;
   j.beginObject().field("id", toHex(id)).field("change", toHex(*cid)).endObject();

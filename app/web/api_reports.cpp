@@ -62,25 +62,16 @@ std::variant<domain::ReportQuery, WebResponse> webReportQuery(const WebRequest& 
   if (!year.empty() && (year.size() != 4 || year.find_first_not_of("0123456789") != std::string::npos ||
                         year < "1949" || year > "2200"))
     return errorResponse(400, "invalid", i18n::trf("web.err.bad-year", {year}), "year");
+  // A township's name mistyped (城关 for 城关镇) would give a report of zeros
+  // that looks like a real one.
+  std::string township = queryOf(request, "township");
+  if (!township.empty() && !knownTownship(store, data, township)) return unknownTownship(township);
   auto q = reportQueryFrom(args, store, data);
   if (!q)
     return errorResponse(400, "invalid",
                          i18n::trf("web.err.unknown-cohort", {queryOf(request, "cohort")}), "cohort");
-  // A township's name mistyped (城关 for 城关镇) would give a report of zeros
-  // that looks like a real one.
-  if (!q->township.empty() && !knownTownship(data, q->township))
-    return unknownTownship(q->township);
   if (queryOf(request, "cohort").empty()) q->cohort = domain::currentCohort(data, q->nowMs);
   return std::move(*q);
-}
-
-bool knownTownship(const domain::Dataset& data, const std::string& township) {
-  for (const auto& t : data.townships)
-    if (t.get("name") == township) return true;
-  for (const auto* records : {&data.deputies, &data.units, &data.dutyRecords, &data.issues})
-    for (const auto& r : *records)
-      if (r.scope == township) return true;
-  return false;
 }
 
 WebResponse unknownTownship(const std::string& township) {

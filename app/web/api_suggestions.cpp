@@ -12,6 +12,7 @@
 #include "app/node/find_record.h"
 #include "app/node/life_cycle.h"
 #include "app/node/privacy.h"
+#include "app/node/record_edits.h"
 #include "app/output/dataset.h"
 #include "app/output/records_view.h"
 #include "app/output/json.h"
@@ -79,7 +80,10 @@ WebResponse apiSuggestionList(ApiCall& call) {
   const WebRequest& rq = call.request;
   std::string state = queryOf(rq, "state"), township = queryOf(rq, "township"),
               q = queryOf(rq, "q"), category = queryOf(rq, "category");
-  bool overdueOnly = queryOf(rq, "overdue") == "1" || queryOf(rq, "overdue") == "true";
+  std::string overdue = queryOf(rq, "overdue");
+  bool overdueOnly = overdue == "1" || overdue == "true" || overdue == "yes";
+  if (!overdueOnly && !overdue.empty() && overdue != "0" && overdue != "false" && overdue != "no")
+    return errorResponse(400, "invalid", i18n::trf("web.err.bad-overdue", {overdue}), "overdue");
   auto cohort = requestedCohort(rq, store, *data);
   if (auto* e = std::get_if<WebResponse>(&cohort)) return *e;
   const std::string& cohortKey = std::get<std::string>(cohort);
@@ -95,7 +99,7 @@ WebResponse apiSuggestionList(ApiCall& call) {
   // A filter value the county does not have answers 400 with its field,
   // never an empty list that looks like "none" (城关 for 城关镇).
   township = plainText(township);
-  if (!township.empty() && !knownTownship(*data, township)) return unknownTownship(township);
+  if (!township.empty() && !knownTownship(store, *data, township)) return unknownTownship(township);
   if (!state.empty()) {
     bool known = false;
     for (int s = 0; s <= int(domain::SuggestionState::kSelfHandled); ++s)
@@ -289,11 +293,22 @@ WebResponse apiSuggestionAction(ApiCall& call, const std::string& ref, const std
   for (const auto& f : *domain::actionFields(action)) {
     if (!f.required) continue;
     const std::string* given = jsonValue(*body, f.name);
-    if (!given || given->empty())
+    if (!given || plainText(*given).find_first_not_of("\r\n") == std::string::npos)
       return errorResponse(400, "invalid",
                            i18n::trf("web.err.action-needs", {i18n::labelNow(info->label),
                                                               i18n::labelNow(f.label)}),
                            f.name);
+  }
+  // A choice or a date that cannot be: 400 on that field too.
+  for (const auto& [name, value] : *body) {
+    if (value.empty()) continue;
+    for (const auto& f : *domain::actionFields(action)) {
+      if (f.name != name) continue;
+      Status bad = checkChoice(f, canonicalChoice(f, plainText(value)));
+      if (bad && f.type == domain::FieldType::kDate && !domain::parseDate(plainText(value)))
+        bad = Status::usage(i18n::trf("event.not-a-date", {f.name}));
+      if (!bad) return errorResponse(400, "invalid", bad.message(), name);
+    }
   }
   // A unit or deputy as a clerk names it (its name, a prefix of its id), as
   // the record forms take it: the action itself takes the record's id.

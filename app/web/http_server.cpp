@@ -379,9 +379,14 @@ struct WebServer::Impl : public kj::HttpService {
           i18n::WebMessages webMessages(pageLanguage(req->lang));
           return send(response, app.handle(*req));
         },
-        [this, &response, pageLang](kj::Exception&&) {
+        [this, &response, pageLang](kj::Exception&& e) {
           i18n::WebMessages webMessages(pageLanguage(pageLang));
-          return send(response, errorResponse(413, "too_large", i18n::tr("web.err.too-large")));
+          // Over the limit is 413; a body cut short or coded wrongly is the
+          // client's malformed request.
+          std::string what = e.getDescription().cStr();
+          if (what.find("limit") != std::string::npos)
+            return send(response, errorResponse(413, "too_large", i18n::tr("web.err.too-large")));
+          return send(response, errorResponse(400, "bad_request", i18n::tr("web.err.bad-request")));
         });
   }
 

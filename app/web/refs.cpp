@@ -28,8 +28,7 @@ std::variant<Record, WebResponse> resolveRef(storage::Store& store, RecordKind k
     Json j;
     j.beginObject().field(
         "error",
-        i18n::trf("find.ambiguous", {text, std::to_string(choices.size()), what}) +
-            i18n::tr("web.err.pick-one"));
+        i18n::trf("find.ambiguous", {text, std::to_string(choices.size()), what}));
     j.field("code", "ambiguous").key("choices").beginArray();
     for (const auto& c : choices)
       j.beginObject().field("id", toHex(c.id)).field("label", c.label).endObject();

@@ -8,6 +8,7 @@
 #include <string>
 #include <variant>
 
+#include "app/output/dataset.h"
 #include "app/output/json.h"
 #include "app/web/web_app.h"
 #include "core/domain/reports.h"
@@ -22,9 +23,7 @@ std::variant<domain::ReportQuery, WebResponse> webReportQuery(const WebRequest& 
                                                               storage::Store& store,
                                                               const domain::Dataset& data);
 
-// Whether `township` is one of the county's (a township record's name, or
-// the township of a record), so that 城关 for 城关镇 is a 400, not zeros.
-bool knownTownship(const domain::Dataset& data, const std::string& township);
+// knownTownship (app/output/dataset.h) says whether the county has it.
 // The 400 for a township the county does not know, naming the field.
 WebResponse unknownTownship(const std::string& township);
 

@@ -217,12 +217,14 @@ Table summary(const Index& ix, const ReportQuery& q) {
   Table t{"summary", "代表建议办理情况汇总", {"指标", "数值", "分子", "分母"}, {}, {}, {}};
   uint64_t n = 0, assigned = 0, replied = 0, onTime = 0, met = 0, rated = 0, sat = 0, basic = 0,
            unsat = 0, firstRated = 0, firstOk = 0, a = 0, ab = 0, late = 0, near = 0, procRated = 0,
-           procOk = 0, key = 0, received = 0, withdrawn = 0, rejected = 0, closed = 0;
+           procOk = 0, key = 0, received = 0, withdrawn = 0, rejected = 0, closed = 0,
+           selfHandled = 0;
   for (const SuggestionView* s : select(ix, q)) {
     // Intake: every suggestion that reached the office (submitted, whatever came of it).
     if (s->state != SuggestionState::kDraft) ++received;
     if (s->state == SuggestionState::kWithdrawn) ++withdrawn;
     if (s->state == SuggestionState::kRejected) ++rejected;
+    if (s->state == SuggestionState::kSelfHandled) ++selfHandled;
     if (!registered(*s)) continue;
     ++n;
     if (s->state == SuggestionState::kClosed) ++closed;
@@ -271,6 +273,7 @@ Table summary(const Index& ix, const ReportQuery& q) {
   count("登记建议数", n);
   count("已办结数", closed);
   rate("办结率", closed, n);
+  count("自行办理数", selfHandled);
   count("交办数", assigned);
   count("重点建议数", key);
   rate("办复率", replied, n);
@@ -287,8 +290,9 @@ Table summary(const Index& ix, const ReportQuery& q) {
   count("超期未答复", late);
   count("临期（" + std::to_string(d.config.warningDays) + "天内）", near);
   t.notes = {
-      "收到建议数：已提交的建议（含后来撤回、不予立案的）；收到建议数减撤回、不予立案和登记数，"
-      "为尚待登记的件数。已办结：状态为办结的登记建议；办结率 = 已办结数 / 登记建议数。",
+      "收到建议数：已提交的建议（含后来撤回、不予立案、由乡镇人大主席团自行办理的）；收到建议数减"
+      "撤回、不予立案、自行办理和登记数，为尚待登记的件数。已办结：状态为办结的登记建议；"
+      "办结率 = 已办结数 / 登记建议数。",
       "分母为本批次登记的建议数（撤回、不予立案的不计）；办复以第一轮主办、分办单位全部答复计，"
       "协办意见不计；按期以第一轮期限（含批准延期）当日为限。",
       "见面率：答复前承办单位与代表见面沟通的件数 / 登记数。",

@@ -136,6 +136,16 @@ Status Folder::applyHandling(const RecordVersion& ver, const ActionInfo& action,
     v_.number = number;
     v_.state = S::kRegistered;
     v_.registeredMs = atMs;
+  } else if (act == "renumber") {
+    // The office corrects a registered suggestion's number: two offices that
+    // gave one number to two suggestions while apart, or a typo.
+    if (!in(v_.state, {S::kRegistered, S::kAssigned, S::kInProgress, S::kReturned, S::kReplied,
+                       S::kEvaluated, S::kReHandling, S::kClosed, S::kCarriedOver}))
+      return wrongState(*a);
+    std::string number = get(f, "number");
+    if (number.empty()) return refuse("a correction of the number needs the new official number");
+    if (get(f, "reason").empty()) return refuse("a correction of the number needs a reason");
+    v_.number = number;
   } else if (act == "reject") {
     if (v_.state != S::kSubmitted) return wrongState(*a);
     if (get(f, "reason").empty()) return refuse("a rejection needs a reason");
@@ -367,6 +377,7 @@ const std::vector<ActionInfo>& actions() {
       {"close", Actor::kOffice, 12, "办结"},          {"carryOver", Actor::kOffice, 13, "续办"},
       {"supervise", Actor::kOffice, 6, "督办"},       {"urge", Actor::kDeputySide, 6, "催办"},
       {"markKey", Actor::kOffice, 2, "列为重点建议"}, {"selfHandle", Actor::kOffice, 2, "自行办理"},
+      {"renumber", Actor::kOffice, 1, "更正编号"},
   };
   return all;
 }

@@ -141,7 +141,8 @@ TEST_CASE("Reports: the same changes in different arrival orders give identical 
     CHECK(summary->rows[1] == std::vector<std::string>{"撤回数", "0", "", ""});
     CHECK(summary->rows[3] == std::vector<std::string>{"登记建议数", "2", "", ""});
     CHECK(summary->rows[5][0] == "办结率");
-    CHECK(summary->rows[8] == std::vector<std::string>{"办复率", "50.00%", "1", "2"});
+    CHECK(summary->rows[6][0] == "自行办理数");
+    CHECK(summary->rows[9] == std::vector<std::string>{"办复率", "50.00%", "1", "2"});
     auto list = domain::computeReport("suggestions", *data, q);
     REQUIRE(list);
     REQUIRE(list->rows.size() == 2);

@@ -385,4 +385,55 @@ TEST_CASE("renda CLI: every register kind can be added, listed and shown", "[app
           1, std::vector<std::string>{"--reception: no 接待 '" + station.substr(0, 8) + "'"});
 }
 
+TEST_CASE("renda CLI: one number given to two suggestions while apart is shown by status and "
+          "corrected with renumber, and numbers are stored as lookups read them",
+          "[app][cli][life]") {
+  County county;
+  Harness& h = county.h;
+  h.add("county", "deputy", {"--name", "李四", "--level", "县级"});
+  h.add("t1", "deputy", {"--name", "张三", "--level", "乡镇级"});
+  std::string s1 = h.add("county", "suggestion",
+                         {"--title", "县里的建议", "--lead", "李四", "--level", "县级"});
+  std::string s2 = h.add("t1", "suggestion",
+                         {"--title", "镇里的建议", "--lead", "张三", "--level", "乡镇级"});
+  act(h, "county", "submit", s1);
+  act(h, "county", "register", s1, {"--number", "闭-2026-050"});
+  act(h, "t1", "submit", s2);
+  // Typed with full-width digits and a trailing ideographic space: stored plain.
+  act(h, "t1", "register", s2, {"--number", "闭－２０２６－０５０\u3000"});
+  CHECK(lifecycle(h, "t1", s2)["number"].str == "闭-2026-050");
+  // Blank is no number.
+  Run blank = h.at("t1", {"suggestion", "renumber", s2.substr(0, 10), "--number", "  ",
+                          "--reason", "x"});
+  CHECK(blank.code == 1);
+  CHECK_THAT(blank.err, Catch::Contains("needs"));
+
+  hop(h, "t1", "county", "dup");
+  hop(h, "county", "t1", "dup-back");
+  Run status = h.ok("county", {"status"});
+  CHECK_THAT(status.out, Catch::Contains("Same number: '闭-2026-050'") &&
+                             Catch::Contains("镇里的建议") && Catch::Contains("县里的建议"));
+  CHECK(h.at("county", {"suggestion", "show", "闭-2026-050"}).code == 1);  // a choice
+
+  // The township's office gives its suggestion another number, with a reason.
+  Run noReason = h.at("t1", {"suggestion", "renumber", s2.substr(0, 10), "--number", "城-2026-001"});
+  CHECK(noReason.code != 0);
+  act(h, "t1", "renumber", s2, {"--number", "城-2026-001", "--reason", "与县级建议编号重复"});
+  // Not to a number another suggestion holds.
+  Run taken = h.at("t1", {"suggestion", "renumber", s2.substr(0, 10), "--number", "闭-2026-050",
+                          "--reason", "再改回去"});
+  CHECK(taken.code == 2);
+  CHECK_THAT(taken.err, Catch::Contains("already that of another suggestion"));
+  // Only the office of a suggestion renumbers it.
+  CHECK(h.at("county", {"suggestion", "renumber", s2.substr(0, 10), "--number", "城-2026-009",
+                        "--reason", "x"}).code != 0);
+  hop(h, "t1", "county", "fixed");
+  CHECK_THAT(h.ok("county", {"status"}).out, !Catch::Contains("Same number"));
+  CHECK(h.json("county", {"suggestion", "show", "闭-2026-050"})["id"].str == s1);
+  CHECK(h.json("county", {"suggestion", "show", "城-2026-001"})["id"].str == s2);
+  // The timeline keeps both numbers and the reason.
+  auto renumbered = eventsOf(lifecycle(h, "county", s2), "renumber");
+  REQUIRE(renumbered.size() == 1);
+}
+
 }  // namespace

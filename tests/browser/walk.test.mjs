@@ -224,22 +224,22 @@ export const tests = [
 
       step('the county office registers it, assigns it to a unit, the unit accepts and replies');
       await act(office.page, 'register', { number: '闭-2026-001' });
-      await expectations('已登记', kCounty, [], ['assign', 'markKey', 'supervise']);
+      await expectations('已登记', kCounty, [], ['assign', 'markKey', 'renumber', 'supervise']);
       await act(office.page, 'assign', { unit: '县交通运输局', deadline: '2027-02-20' });
       await expectations('已交办', kCounty, ['urge'],
-        ['accept', 'assign', 'extend', 'markKey', 'meet', 'progress', 'return', 'supervise', 'urge']);
+        ['accept', 'assign', 'extend', 'markKey', 'meet', 'progress', 'renumber', 'return', 'supervise', 'urge']);
       await act(office.page, 'accept', { unit: '县交通运输局' });
-      await expectations('办理中', kCounty, ['urge'], ['extend', 'markKey', 'meet', 'progress', 'reply', 'supervise', 'urge']);
+      await expectations('办理中', kCounty, ['urge'], ['extend', 'markKey', 'meet', 'progress', 'renumber', 'reply', 'supervise', 'urge']);
       await act(office.page, 'reply', { unit: '县交通运输局', outcome: 'A', text: '已列入明年道路改造计划。' });
-      await expectations('已答复', kCounty, ['evaluate'], ['carryOver', 'close', 'evaluate', 'markKey', 'supervise']);
+      await expectations('已答复', kCounty, ['evaluate'], ['carryOver', 'close', 'evaluate', 'markKey', 'renumber', 'supervise']);
 
       step('the township records the deputy\'s rating');
       await act(town.page, 'evaluate', { result: '满意', rater: '王立新' });
-      await expectations('已测评', kTown, [], ['carryOver', 'close', 'markKey', 'supervise']);
+      await expectations('已测评', kTown, [], ['carryOver', 'close', 'markKey', 'renumber', 'supervise']);
 
       step('the county office closes it');
       await act(office.page, 'close', {});
-      await expectations('办结', kCounty, [], ['carryOver', 'markKey', 'supervise']);
+      await expectations('办结', kCounty, [], ['carryOver', 'markKey', 'renumber', 'supervise']);
 
       step('the duty records on the deputy\'s page at the county office');
       await office.page.goto(`${office.url}#/deputies/${encodeURIComponent('王立新')}?year=2026`);

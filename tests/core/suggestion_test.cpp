@@ -52,6 +52,10 @@ std::vector<Rule> rules(bool townshipLevel) {
       {"withdraw", false, {S::kDraft, S::kSubmitted}, S::kWithdrawn, {{"reason", "撤回"}}},
       {"register", true, {S::kSubmitted}, S::kRegistered, {{"number", "十八届二次-002"}}},
       {"reject", true, {S::kSubmitted}, S::kRejected, {{"reason", "不属于建议"}}},
+      {"renumber", true,
+       {S::kRegistered, S::kAssigned, S::kInProgress, S::kReturned, S::kReplied, S::kEvaluated,
+        S::kReHandling, S::kClosed, S::kCarriedOver},
+       {}, {{"number", "十八届二次-099"}, {"reason", "编号与另一条建议重复"}}},
       {"assign", true, {S::kRegistered, S::kAssigned, S::kReturned}, S::kAssigned,
        {{"unit", "U2"}, {"role", "lead"}}},
       {"accept", true, {S::kAssigned}, S::kInProgress, {{"unit", "U1"}}},
@@ -135,7 +139,7 @@ void checkMatrix(bool townshipLevel) {
       }
     }
   }
-  CHECK(cells == (townshipLevel ? 14u : 13u) * 20u * 4u);
+  CHECK(cells == (townshipLevel ? 14u : 13u) * 21u * 4u);  // states × actions × nodes
 }
 
 TEST_CASE("Suggestion: every action in every state for every node, county-level",

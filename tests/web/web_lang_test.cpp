@@ -147,7 +147,8 @@ TEST_CASE("Web API: errors are Chinese by default and English with X-Renda-Lang:
       CHECK_THAT(j["message"].str, Catch::Contains("没有导入任何内容"));
     else
       CHECK_THAT(j["message"].str, Catch::Contains("nothing was imported") &&
-                                       Catch::Contains("Details: ") && !Catch::Contains("详情"));
+                                       Catch::Contains("not a renda bundle") &&
+                                       !Catch::Contains("变更包"));
   }
 
   CHECK(h.digest("county") == before);

@@ -45,6 +45,11 @@ TEST_CASE("Web API: refusals say in Chinese what went wrong and what to do, with
                                      "\"2026/12/31\"}");
   CHECK(badDeadline.status == 400);
   forTheClerk(badDeadline, {"年-月-日", "2026-12-31", "没有记录"});
+  CHECK(badDeadline.json()["field"].str == "deadline");
+  HttpReply badRole = admin.send("POST", path + "/actions/assign",
+                                 "{\"unit\":\"县公安局\",\"role\":\"boss\"}");
+  CHECK(badRole.status == 400);
+  CHECK(badRole.json()["field"].str == "role");
 
   // A unit by part of its name: not found, the near names offered.
   HttpReply partName =
@@ -115,7 +120,7 @@ TEST_CASE("Web API: refusals say in Chinese what went wrong and what to do, with
   Run cliDate = h.at("county", {"suggestion", "assign", sid.substr(0, 10), "--unit", unit.substr(0, 8),
                                 "--role", "lead", "--deadline", "2026/12/31"});
   CHECK(cliDate.code == 1);
-  CHECK_THAT(cliDate.err, Catch::Contains("--deadline must be a date like 2026-12-31"));
+  CHECK_THAT(cliDate.err, Catch::Contains("--deadline must be a date between 1949 and 2200, like 2026-12-31"));
   Run cliTwice = h.at("county", {"suggestion", "assign", sid.substr(0, 10), "--unit", unit.substr(0, 8),
                                  "--role", "lead"});
   CHECK(cliTwice.code == 2);

@@ -1,7 +1,8 @@
 // 冲突: each conflict with its values side by side (value, author's node,
 // time); resolving writes the picked or edited value (PUT /api/records/...).
 // Changes not applied (a withdrawal that lost to a registration, a refused
-// edit) are listed with their reasons, and so are forks.
+// edit) are listed with their reasons, and so are one official number held
+// by two suggestions, and forks.
 import { html, useState } from './preact.js';
 import { api } from './api.js';
 import { t } from './i18n.js';
@@ -48,6 +49,11 @@ export function ConflictsPage() {
         { key: 'actionLabel', label: t('col.action'), render: (n) => fmt(n.actionLabel || n.action) },
         { key: 'nodeName', label: t('col.node'), render: (n) => fmt(n.nodeName || n.node) },
         { key: 'reason', label: t('col.reason') }]} />
+      <h2>${t('dupNumbers.title', (d.duplicateNumbers || []).length)}</h2>
+      ${(d.duplicateNumbers || []).length ? html`<p class="hint">${t('dupNumbers.hint')}</p>` : null}
+      <${Table} rows=${d.duplicateNumbers} empty=${t('dupNumbers.none')} columns=${[
+        { key: 'number', label: t('col.number') },
+        { key: 'suggestions', label: t('col.record'), render: (n) => html`${n.suggestions.map((s, i) => html`${i ? '；' : ''}<a href=${hrefOf('suggestions', s.id)}>${s.title}</a>（${s.township || t('dupNumbers.county')}，${s.stateLabel}）`)}` }]} />
       <h2>${t('forks.title', (d.forks || []).length)}</h2>
       <${Table} rows=${d.forks} empty=${t('forks.none')} columns=${[
         { key: 'nodeName', label: t('col.node'), render: (f) => fmt(f.nodeName || f.node) },

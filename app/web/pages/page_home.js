@@ -16,6 +16,7 @@ export function HomePage({ ctx }) {
         <a class="card${d.conflicts ? ' warn' : ''}" href="#/conflicts"><b>${fmt(d.conflicts)}</b>${t('home.conflicts')}</a>
         <a class="card${d.notApplied ? ' warn' : ''}" href="#/conflicts"><b>${fmt(d.notApplied)}</b>${t('home.notApplied')}</a>
         <a class="card${d.forks ? ' warn' : ''}" href="#/conflicts"><b>${fmt(d.forks)}</b>${t('home.forks')}</a>
+        ${d.duplicateNumbers ? html`<a class="card warn" href="#/conflicts"><b>${fmt(d.duplicateNumbers)}</b>${t('home.duplicateNumbers')}</a>` : null}
       </div>
       <h2>${t('home.byState')}</h2>
       <${Table} columns=${[
