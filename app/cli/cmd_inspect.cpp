@@ -193,6 +193,9 @@ Status cmdStatus(const Args& args) {
     Json j;
     j.beginObject();
     RENDA_TRY(statusJson(j, **node));
+    auto data = loadDataset((*node)->store());
+    if (!data) return data.status();
+    duplicateNumbersJson(j, *data);
     j.endObject();
     std::printf("%s\n", j.text().c_str());
     return Status::ok();

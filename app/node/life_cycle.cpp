@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/node/life_cycle.h"
 
+#include <algorithm>
+
 #include "app/node/find_record.h"
 
 #include "app/node/record_edits.h"
@@ -13,6 +15,10 @@
 namespace renda::app {
 
 namespace {
+
+// An official number longer than this (in bytes; 64 characters of Chinese)
+// is a paste gone wrong.
+constexpr size_t kMaxNumberBytes = 192;
 
 // `settle --keep`: one of the suggestion's conflicting lead ratings, named by
 // its result (满意, 基本满意, 不满意) where no other conflicting rating has it,
@@ -108,10 +114,26 @@ Result<domain::SuggestionView> takeLifeCycleAction(
       if (f->required && value.empty())
         return Status::usage(i18n::trf("life.needs-field", {i18n::labelNow(info->label),
                                                             i18n::labelNow(f->label), name}));
+      // One line: a line break inside a number or a name would break every list.
+      if (f->type != domain::FieldType::kLongText &&
+          std::any_of(value.begin(), value.end(), [](char c) { return (unsigned char)c < 0x20; }))
+        return Status::usage(i18n::trf("life.one-line", {i18n::labelNow(f->label), name}));
     }
-    if ((action == "register" || action == "renumber") && name == "number")
+    if ((action == "register" || action == "renumber") && name == "number") {
       value = plainNumber(value);
+      if (value.size() > kMaxNumberBytes)
+        return Status::usage(i18n::trf("life.number-long", {std::to_string(kMaxNumberBytes / 3)}));
+    }
     given.emplace_back(std::move(name), std::move(value));
+  }
+  // Every field the action needs, given (the web's forms ask for them too).
+  for (const auto& f : *domain::actionFields(action)) {
+    if (!f.required) continue;
+    bool has = false;
+    for (const auto& [name, value] : given) has = has || name == f.name;
+    if (!has)
+      return Status::usage(i18n::trf("life.needs-field", {i18n::labelNow(info->label),
+                                                          i18n::labelNow(f.label), f.name}));
   }
   auto self = node.self();
   if (!self) return self.status();
@@ -130,6 +152,11 @@ Result<domain::SuggestionView> takeLifeCycleAction(
   for (const auto& f : *fields) {
     if ((action != "register" && action != "renumber") || f.name != "number" || f.value.empty())
       continue;
+    if (action == "renumber") {
+      auto now = suggestionView(store, suggestion);
+      if (now && plainNumber(now->number) == f.value)
+        return Status::usage(i18n::trf("life.same-number", {f.value}));
+    }
     auto holder = suggestionNumbered(store, f.value, suggestion.id);
     if (!holder) return holder.status();
     if (*holder)

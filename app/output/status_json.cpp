@@ -70,6 +70,17 @@ void forkJson(Json& j, storage::Store& store, const storage::ForkInfo& f) {
   j.endArray();
 }
 
+void duplicateNumbersJson(Json& j, const domain::Dataset& data) {
+  j.key("duplicateNumbers").beginArray();
+  for (const auto& d : duplicateNumbers(data)) {
+    j.beginObject().field("number", d.number).key("suggestions").beginArray();
+    for (const auto* v : d.suggestions)
+      j.beginObject().field("id", toHex(v->id)).field("title", v->title).field("township", v->scope).endObject();
+    j.endArray().endObject();
+  }
+  j.endArray();
+}
+
 Status statusJson(Json& j, Node& node) {
   auto status = nodeStatus(node);
   if (!status) return status.status();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/node/node.h"
+#include "app/output/dataset.h"
 #include "app/output/json.h"
 #include "app/serve/neighbours.h"
 
@@ -32,5 +33,10 @@ void forkJson(Json& j, storage::Store& store, const storage::ForkInfo& f);
 // Writes the node's status as fields into the object `j` has open (the
 // caller begins and ends it, and may add fields of its own).
 Status statusJson(Json& j, Node& node);
+
+// "duplicateNumbers": [{"number", "suggestions": [{"id", "title", "township"}]}]
+// into the object `j` has open: the official numbers two suggestions hold
+// (duplicateNumbers, app/output/dataset.h), as renda status lists them.
+void duplicateNumbersJson(Json& j, const domain::Dataset& data);
 
 }  // namespace renda::app

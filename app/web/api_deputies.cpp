@@ -5,6 +5,7 @@
 #include "app/i18n/strings.h"
 #include "app/node/domain_glue.h"
 #include "app/node/privacy.h"
+#include "app/node/record_edits.h"
 #include "app/output/records_view.h"
 #include "app/output/json.h"
 #include "app/web/refs.h"
@@ -16,6 +17,10 @@ WebResponse apiDeputyList(ApiCall& call) {
   auto records = call.node.store().list(RecordKind::kDeputy);
   if (!records) return statusResponse(records.status(), i18n::tr("web.err.read-deputies"));
   std::string q = queryOf(call.request, "q"), township = queryOf(call.request, "township");
+  // A township mistyped would list nobody, as if it had no deputies.
+  if (!township.empty() && !checkTownshipKnown(call.node.store(), township))
+    return errorResponse(400, "invalid", i18n::trf("web.err.unknown-township", {township}),
+                         "township");
   Unsealer unsealer(call.node);
   Json j;
   j.beginObject().key("deputies").beginArray();

@@ -5,6 +5,7 @@
 // POST /api/suggestions/REF/actions/ACTION (an action, taken as
 // `renda suggestion ACTION` takes it: app/node/life_cycle.h).
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 
 #include "app/i18n/strings.h"
@@ -81,6 +82,7 @@ WebResponse apiSuggestionList(ApiCall& call) {
   std::string state = queryOf(rq, "state"), township = queryOf(rq, "township"),
               q = queryOf(rq, "q"), category = queryOf(rq, "category");
   std::string overdue = queryOf(rq, "overdue");
+  for (auto& c : overdue) c = char(std::tolower(static_cast<unsigned char>(c)));
   bool overdueOnly = overdue == "1" || overdue == "true" || overdue == "yes";
   if (!overdueOnly && !overdue.empty() && overdue != "0" && overdue != "false" && overdue != "no")
     return errorResponse(400, "invalid", i18n::trf("web.err.bad-overdue", {overdue}), "overdue");

@@ -369,7 +369,10 @@ struct WebServer::Impl : public kj::HttpService {
     req->clientAddress = host;
     if (WebApp::isUpload(req->method, req->path)) return upload(kj::mv(req), headers, body, response);
     KJ_IF_MAYBE(len, headers.get(kj::HttpHeaderId::CONTENT_LENGTH)) {
-      if (std::strtoull(len->cStr(), nullptr, 10) > WebApp::kMaxBodyBytes)
+      std::string n = len->cStr();
+      if (n.empty() || n.size() > 19 || n.find_first_not_of("0123456789") != std::string::npos)
+        return send(response, errorResponse(400, "bad_request", i18n::tr("web.err.bad-request")));
+      if (std::strtoull(n.c_str(), nullptr, 10) > WebApp::kMaxBodyBytes)
         return send(response, errorResponse(413, "too_large", i18n::tr("web.err.too-large")));
     }
     auto read = body.readAllText(WebApp::kMaxBodyBytes + 1);

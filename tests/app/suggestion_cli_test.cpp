@@ -414,7 +414,20 @@ TEST_CASE("renda CLI: one number given to two suggestions while apart is shown b
   CHECK_THAT(status.out, Catch::Contains("Same number: '闭-2026-050'") &&
                              Catch::Contains("镇里的建议") && Catch::Contains("县里的建议"));
   CHECK(h.at("county", {"suggestion", "show", "闭-2026-050"}).code == 1);  // a choice
+  JsonValue statusJson = h.json("county", {"status"});
+  REQUIRE(statusJson["duplicateNumbers"].size() == 1);
+  CHECK(statusJson["duplicateNumbers"][0]["number"].str == "闭-2026-050");
+  CHECK(statusJson["duplicateNumbers"][0]["suggestions"].size() == 2);
 
+  // Not to its own number, nor one with a line break in it.
+  Run same = h.at("t1", {"suggestion", "renumber", s2.substr(0, 10), "--number", "闭-2026-050",
+                         "--reason", "x"});
+  CHECK(same.code == 1);
+  CHECK_THAT(same.err, Catch::Contains("already '闭-2026-050'"));
+  Run broken = h.at("t1", {"suggestion", "renumber", s2.substr(0, 10), "--number",
+                           "城-2026\n-001", "--reason", "x"});
+  CHECK(broken.code == 1);
+  CHECK_THAT(broken.err, Catch::Contains("one line"));
   // The township's office gives its suggestion another number, with a reason.
   Run noReason = h.at("t1", {"suggestion", "renumber", s2.substr(0, 10), "--number", "城-2026-001"});
   CHECK(noReason.code != 0);
@@ -431,6 +444,10 @@ TEST_CASE("renda CLI: one number given to two suggestions while apart is shown b
   CHECK_THAT(h.ok("county", {"status"}).out, !Catch::Contains("Same number"));
   CHECK(h.json("county", {"suggestion", "show", "闭-2026-050"})["id"].str == s1);
   CHECK(h.json("county", {"suggestion", "show", "城-2026-001"})["id"].str == s2);
+  // An action's field it cannot go without, left out: refused, as the pages refuse it.
+  Run urge = h.at("county", {"suggestion", "urge", s1.substr(0, 10)});
+  CHECK(urge.code == 1);
+  CHECK_THAT(urge.err, Catch::Contains("--by"));
   // The timeline keeps both numbers and the reason.
   auto renumbered = eventsOf(lifecycle(h, "county", s2), "renumber");
   REQUIRE(renumbered.size() == 1);
