@@ -163,7 +163,8 @@ Status checkTaxonomy(const domain::Config& config, RecordKind kind,
 }
 
 Result<std::vector<Field>> eventFields(storage::Store& store, const Record& suggestion,
-                                       const std::vector<std::pair<std::string, std::string>>& options) {
+                                       const std::vector<std::pair<std::string, std::string>>& options,
+                                       std::string* badField) {
   auto cfg = configFor(store, townshipLevel(suggestion.get("level").value_or(""))
                                   ? suggestion.scope
                                   : "");
@@ -171,6 +172,7 @@ Result<std::vector<Field>> eventFields(storage::Store& store, const Record& sugg
   std::vector<Field> fields;
   for (const auto& [k, v] : options) {
     if (k == "data") continue;
+    if (badField) *badField = k;  // cleared below when every option passed
     std::string value = v;
     if (k == "unit") {
       auto u = resolve(store, RecordKind::kHandlingUnit, v);
@@ -190,6 +192,7 @@ Result<std::vector<Field>> eventFields(storage::Store& store, const Record& sugg
     }
     fields.push_back({k, value});
   }
+  if (badField) badField->clear();
   return fields;
 }
 

@@ -58,9 +58,11 @@ Status checkTaxonomy(const domain::Config& config, RecordKind kind,
 // The data fields of a life-cycle event, from `--NAME VALUE` options as
 // `renda suggestion ACTION` takes them: a unit, deputy or rater given by its
 // number or name (app/node/find_record.h) becomes its full id; dates must be YYYY-MM-DD; an outcome must be in the scheme of the
-// settings governing `suggestion`. Usage or NotFound otherwise.
+// settings governing `suggestion`. Usage or NotFound otherwise, with the
+// option at fault in *badField when given.
 Result<std::vector<Field>> eventFields(storage::Store& store, const Record& suggestion,
-                                       const std::vector<std::pair<std::string, std::string>>& options);
+                                       const std::vector<std::pair<std::string, std::string>>& options,
+                                       std::string* badField = nullptr);
 
 // Whether the event would be applied if `author` appended it now: the
 // suggestion's state and the author's role (domain::checkEvent) under the

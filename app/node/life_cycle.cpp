@@ -88,8 +88,11 @@ std::vector<std::vector<Field>> sampleFields(const std::string& action,
 
 Result<domain::SuggestionView> takeLifeCycleAction(
     Node& node, const Record& suggestion, const std::string& action,
-    const std::vector<std::pair<std::string, std::string>>& options) {
+    const std::vector<std::pair<std::string, std::string>>& options, std::string* badField) {
   storage::Store& store = node.store();
+  std::string unusedField;
+  std::string& fieldAtFault = badField ? *badField : unusedField;
+  fieldAtFault.clear();
   const domain::ActionInfo* info = domain::findAction(action);
   if (!info) return Status::usage(i18n::trf("core.unknown-action", {action}));
   // Values as a clerk means them: one-line fields without the spaces and line
@@ -108,6 +111,7 @@ Result<domain::SuggestionView> takeLifeCycleAction(
       value = plainText(a == std::string::npos ? std::string() : value.substr(a, b - a + 1));
     }
     if (f) {
+      fieldAtFault = name;
       value = canonicalChoice(*f, value);
       if (f->type == domain::FieldType::kDate) value = paddedDate(value);
       RENDA_TRY(checkChoice(*f, value));
@@ -126,18 +130,21 @@ Result<domain::SuggestionView> takeLifeCycleAction(
     }
     given.emplace_back(std::move(name), std::move(value));
   }
+  fieldAtFault.clear();
   // Every field the action needs, given (the web's forms ask for them too).
   for (const auto& f : *domain::actionFields(action)) {
     if (!f.required) continue;
     bool has = false;
     for (const auto& [name, value] : given) has = has || name == f.name;
-    if (!has)
+    if (!has) {
+      fieldAtFault = f.name;
       return Status::usage(i18n::trf("life.needs-field", {i18n::labelNow(info->label),
                                                           i18n::labelNow(f.label), f.name}));
+    }
   }
   auto self = node.self();
   if (!self) return self.status();
-  auto fields = eventFields(store, suggestion, given);
+  auto fields = eventFields(store, suggestion, given, &fieldAtFault);
   if (!fields) return fields.status();
   for (auto& f : *fields) {
     if (f.name != "keep") continue;
@@ -154,8 +161,10 @@ Result<domain::SuggestionView> takeLifeCycleAction(
       continue;
     if (action == "renumber") {
       auto now = suggestionView(store, suggestion);
-      if (now && plainNumber(now->number) == f.value)
+      if (now && plainNumber(now->number) == f.value) {
+        fieldAtFault = "number";
         return Status::usage(i18n::trf("life.same-number", {f.value}));
+      }
     }
     auto holder = suggestionNumbered(store, f.value, suggestion.id);
     if (!holder) return holder.status();

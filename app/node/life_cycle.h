@@ -18,11 +18,13 @@ namespace renda::app {
 // Takes `action` on `suggestion` with `options` (field name, value as typed:
 // a unit or deputy by its number, `keep` by a rating's result or number).
 // Returns the suggestion's folded view after the change. Usage or NotFound for
-// bad fields; Refused, with the reason and "nothing was recorded", when the
-// suggestion's state or this node's role does not allow it.
+// bad fields, naming the field at fault in *badField when given (the web
+// marks it on the form); Refused, with the reason and "nothing was recorded",
+// when the suggestion's state or this node's role does not allow it.
 Result<domain::SuggestionView> takeLifeCycleAction(
     Node& node, const Record& suggestion, const std::string& action,
-    const std::vector<std::pair<std::string, std::string>>& options);
+    const std::vector<std::pair<std::string, std::string>>& options,
+    std::string* badField = nullptr);
 
 // The actions this node could take on `suggestion` now: for each action, a
 // dry run of checkLifeCycleEvent with sample data for its needed fields (a

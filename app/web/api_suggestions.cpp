@@ -13,7 +13,6 @@
 #include "app/node/find_record.h"
 #include "app/node/life_cycle.h"
 #include "app/node/privacy.h"
-#include "app/node/record_edits.h"
 #include "app/output/dataset.h"
 #include "app/output/records_view.h"
 #include "app/output/json.h"
@@ -291,27 +290,6 @@ WebResponse apiSuggestionAction(ApiCall& call, const std::string& ref, const std
     return errorResponse(403, "refused",
                          i18n::trf("web.err.action-not-now", {state, who, i18n::labelNow(info->label)}));
   }
-  // A field the action cannot go without, named so that the form marks it.
-  for (const auto& f : *domain::actionFields(action)) {
-    if (!f.required) continue;
-    const std::string* given = jsonValue(*body, f.name);
-    if (!given || plainText(*given).find_first_not_of("\r\n") == std::string::npos)
-      return errorResponse(400, "invalid",
-                           i18n::trf("web.err.action-needs", {i18n::labelNow(info->label),
-                                                              i18n::labelNow(f.label)}),
-                           f.name);
-  }
-  // A choice or a date that cannot be: 400 on that field too.
-  for (const auto& [name, value] : *body) {
-    if (value.empty()) continue;
-    for (const auto& f : *domain::actionFields(action)) {
-      if (f.name != name) continue;
-      Status bad = checkChoice(f, canonicalChoice(f, plainText(value)));
-      if (bad && f.type == domain::FieldType::kDate && !domain::parseDate(plainText(value)))
-        bad = Status::usage(i18n::trf("event.not-a-date", {f.name}));
-      if (!bad) return errorResponse(400, "invalid", bad.message(), name);
-    }
-  }
   // A unit or deputy as a clerk names it (its name, a prefix of its id), as
   // the record forms take it: the action itself takes the record's id.
   JsonFields options;
@@ -326,7 +304,12 @@ WebResponse apiSuggestionAction(ApiCall& call, const std::string& ref, const std
     }
     options.emplace_back(name, given);
   }
-  auto after = takeLifeCycleAction(call.node, stored, action, options);
+  // The checks of the command line's; a field left out, a choice or a date
+  // that cannot be is 400 on that field, so that the form marks it.
+  std::string badField;
+  auto after = takeLifeCycleAction(call.node, stored, action, options, &badField);
+  if (!after && after.status().code() == Code::kUsage && !badField.empty())
+    return errorResponse(400, "invalid", after.status().message(), badField);
   if (!after) return statusResponse(after.status(), i18n::trf("web.err.action-failed", {i18n::labelNow(info->label)}));
   Json j;
   j.beginObject().field("state", domain::stateName(after->state));
