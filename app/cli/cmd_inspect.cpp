@@ -193,9 +193,9 @@ Status cmdStatus(const Args& args) {
     Json j;
     j.beginObject();
     RENDA_TRY(statusJson(j, **node));
-    auto data = loadDataset((*node)->store());
-    if (!data) return data.status();
-    duplicateNumbersJson(j, *data);
+    auto registered = registeredSuggestions((*node)->store());
+    if (!registered) return registered.status();
+    duplicateNumbersJson(j, *registered);
     j.endObject();
     std::printf("%s\n", j.text().c_str());
     return Status::ok();
@@ -226,8 +226,8 @@ Status cmdStatus(const Args& args) {
   put(i18n::trf("cli.status.records", {std::to_string(st->records), std::to_string(st->conflicts)}));
   // One official number on two suggestions (two offices apart): for the
   // office to correct with renda suggestion renumber.
-  if (auto data = loadDataset(store))
-    for (const auto& d : duplicateNumbers(*data)) {
+  if (auto registered = registeredSuggestions(store))
+    for (const auto& d : duplicateNumbers(*registered)) {
       std::string which;
       for (const auto* v : d.suggestions)
         which += (which.empty() ? "" : "，") + toHex(v->id).substr(0, 12) + "《" + v->title + "》";

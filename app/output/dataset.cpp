@@ -79,13 +79,28 @@ std::vector<Option> reportQueryOptions() {
           {"reveal", "", "personal fields in clear (where this node may)"}};
 }
 
-std::vector<DuplicateNumber> duplicateNumbers(const domain::Dataset& data) {
+std::vector<DuplicateNumber> duplicateNumbers(const std::vector<domain::SuggestionView>& suggestions) {
   std::map<std::string, std::vector<const domain::SuggestionView*>> byNumber;
-  for (const auto& v : data.suggestions)
+  for (const auto& v : suggestions)
     if (!v.number.empty()) byNumber[plainNumber(v.number)].push_back(&v);
   std::vector<DuplicateNumber> out;
   for (auto& [number, list] : byNumber)
     if (list.size() > 1) out.push_back({number, std::move(list)});
+  return out;
+}
+
+Result<std::vector<domain::SuggestionView>> registeredSuggestions(storage::Store& store) {
+  auto all = store.list(RecordKind::kSuggestion);
+  if (!all) return all.status();
+  std::vector<domain::SuggestionView> out;
+  for (const auto& r : *all) {
+    bool registered = false;
+    for (const auto& v : r.versions) registered = registered || v.action == "register";
+    if (!registered || !r.visible) continue;
+    auto view = suggestionView(store, r);
+    if (!view) return view.status();
+    out.push_back(std::move(*view));
+  }
   return out;
 }
 

@@ -37,7 +37,10 @@ struct DuplicateNumber {
   std::string number;
   std::vector<const domain::SuggestionView*> suggestions;
 };
-std::vector<DuplicateNumber> duplicateNumbers(const domain::Dataset& data);
+std::vector<DuplicateNumber> duplicateNumbers(const std::vector<domain::SuggestionView>& suggestions);
+// The folds of the suggestions that were ever registered (the ones with a
+// number), without the rest of the report data: what renda status needs.
+Result<std::vector<domain::SuggestionView>> registeredSuggestions(storage::Store& store);
 
 // Whether `township` is one of the county's (a township record's name, or
 // the township of a record), so that 城关 for 城关镇 is refused, not a

@@ -70,9 +70,9 @@ void forkJson(Json& j, storage::Store& store, const storage::ForkInfo& f) {
   j.endArray();
 }
 
-void duplicateNumbersJson(Json& j, const domain::Dataset& data) {
+void duplicateNumbersJson(Json& j, const std::vector<domain::SuggestionView>& suggestions) {
   j.key("duplicateNumbers").beginArray();
-  for (const auto& d : duplicateNumbers(data)) {
+  for (const auto& d : duplicateNumbers(suggestions)) {
     j.beginObject().field("number", d.number).key("suggestions").beginArray();
     for (const auto* v : d.suggestions)
       j.beginObject().field("id", toHex(v->id)).field("title", v->title).field("township", v->scope).endObject();

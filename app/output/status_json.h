@@ -37,6 +37,6 @@ Status statusJson(Json& j, Node& node);
 // "duplicateNumbers": [{"number", "suggestions": [{"id", "title", "township"}]}]
 // into the object `j` has open: the official numbers two suggestions hold
 // (duplicateNumbers, app/output/dataset.h), as renda status lists them.
-void duplicateNumbersJson(Json& j, const domain::Dataset& data);
+void duplicateNumbersJson(Json& j, const std::vector<domain::SuggestionView>& suggestions);
 
 }  // namespace renda::app

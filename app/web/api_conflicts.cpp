@@ -105,7 +105,7 @@ WebResponse apiConflicts(ApiCall& call) {
   // One official number on two suggestions (two offices apart): listed so
   // that the office gives all but one another number (更正编号).
   j.endArray().key("duplicateNumbers").beginArray();
-  auto duplicates = duplicateNumbers(cached.data);
+  auto duplicates = duplicateNumbers(cached.data.suggestions);
   for (const auto& d : duplicates) {
     j.beginObject().field("number", d.number).key("suggestions").beginArray();
     for (const auto* v : d.suggestions) {

@@ -100,7 +100,7 @@ WebResponse apiHome(ApiCall& call) {
   j.field("conflicts", static_cast<int64_t>(st->conflicts));
   j.field("notApplied", static_cast<int64_t>(st->notApplied));
   j.field("forks", static_cast<int64_t>(st->forks.size()));
-  j.field("duplicateNumbers", static_cast<int64_t>(duplicateNumbers(data).size()));
+  j.field("duplicateNumbers", static_cast<int64_t>(duplicateNumbers(data.suggestions).size()));
   j.endObject();
   WebResponse out;
   out.body = j.text();

@@ -13,7 +13,7 @@ WebResponse apiStatus(ApiCall& call) {
   if (Status s = statusJson(j, call.node); !s) return statusResponse(s, i18n::tr("web.err.read-node-state"));
   auto loaded = call.ops->datasets.load(call.node.store());
   if (!loaded) return statusResponse(loaded.status(), i18n::tr("web.err.read-record"));
-  duplicateNumbersJson(j, (*loaded)->data);
+  duplicateNumbersJson(j, (*loaded)->data.suggestions);
   j.key("account").beginObject().field("name", call.session.account);
   j.field("role", accountRoleName(call.session.role)).endObject();
   j.endObject();
